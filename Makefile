@@ -1,0 +1,99 @@
+# smtplog: see README.md. Targets: all test check bench install uninstall clean.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS      := libpcre2-8 sqlite3 zlib
+DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+           -Wformat=2 -Wno-format-nonliteral -Wundef -Wvla
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -I$(BUILD) \
+           $(DEPCFLAGS) $(CFLAGS)
+LDLIBS  := $(DEPLIBS) -lpthread -lm
+
+# Every src/*.c but main.c goes into the library the tests link against.
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+GEN_SRCS := $(BUILD)/gen/patterns_builtin.c $(BUILD)/gen/codes_data.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:%.c=%.o)
+LIB      := $(BUILD)/libsmtplog.a
+BIN      := $(BUILD)/smtplog
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test check unit e2e bench install uninstall clean
+all: $(BIN) smtplog
+
+smtplog: $(BIN)
+	ln -sf $(BIN) $@
+
+$(BIN): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# ---- generated sources: patterns and the code knowledge base, embedded so an
+# installed binary needs no source tree. Generators are checked at build time.
+$(BUILD)/tools/%: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
+
+$(BUILD)/gen/patterns_builtin.c: $(BUILD)/tools/embed $(wildcard patterns/*.pat)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed patterns_builtin $(sort $(wildcard patterns/*.pat)) > $@.tmp && mv $@.tmp $@
+
+CODES_DATA := $(sort $(wildcard data/codes/*) $(wildcard data/reasons/*))
+$(BUILD)/gen/codes_data.c: $(BUILD)/tools/gencodes $(CODES_DATA)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/gencodes $(CODES_DATA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+# ---- tests
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DSOURCE_DIR='"$(CURDIR)"' -o $@ $< $(LIB) \
+		$(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+e2e: $(BIN)
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e.sh
+
+test: unit e2e
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" test
+
+bench: $(BIN)
+	bash tools/bench.sh $(CURDIR)/$(BIN)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/smtplog/patterns
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/smtplog
+	install -m 644 patterns/*.pat $(DESTDIR)$(PREFIX)/share/smtplog/patterns/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/smtplog
+	rm -rf $(DESTDIR)$(PREFIX)/share/smtplog
+
+clean:
+	rm -rf build build-san smtplog
+
+-include $(wildcard $(BUILD)/src/*.d)

@@ -1,0 +1,68 @@
+/* codes: the reply-code knowledge base. SMTP reply codes (RFC 5321 and
+ * extensions) and RFC 3463 enhanced status codes, each with class, title,
+ * description, when you see it, and how to fix it (for the sender and for
+ * the administrator of the answering server), in English, Japanese, Korean
+ * and Chinese; pairwise comparisons built from them; localized headings.
+ * The tables are generated at build time from data/codes/ (do not edit the
+ * generated C). Depends on util only. */
+#ifndef SMTPLOG_CODES_H
+#define SMTPLOG_CODES_H
+
+#include <stdbool.h>
+#include "util.h"
+
+enum codes_lang { CODES_EN = 0, CODES_JA, CODES_KO, CODES_ZH, CODES_LANG_COUNT };
+
+/* "en", "ja", "ko", "zh" -> lang; also accepts locale strings such as
+ * "ja_JP.UTF-8", "zh_CN", "ko". -1 if none fits. */
+int codes_lang_parse(const char *s);
+/* From LC_ALL, LC_MESSAGES, LANG in that order; CODES_EN if none fits. */
+enum codes_lang codes_lang_from_env(void);
+const char *codes_lang_name(enum codes_lang l);
+
+enum codes_class { CODES_CLASS_2XX = 2, CODES_CLASS_3XX = 3, CODES_CLASS_4XX = 4, CODES_CLASS_5XX = 5 };
+
+/* One code's knowledge, in one language. Strings are static. */
+struct codes_info {
+	const char *code;         /* "451", "4.7.1" */
+	int klass;                /* 2, 3, 4 or 5 (first digit) */
+	const char *class_name;   /* "Transient Negative" (localized) */
+	const char *title;        /* "Local Error" (localized) */
+	const char *description;
+	const char *when;         /* when you see it */
+	const char *fix_sender;   /* how to fix it, as the sender */
+	const char *fix_admin;    /* how to fix it, as the answering server's administrator */
+	bool known;               /* false: not in the table; fields give the class's generic text */
+};
+
+/* Reply code 100..599. Returns false for a code outside that range. */
+bool codes_reply(int code, enum codes_lang lang, struct codes_info *out);
+/* Enhanced status code "c.s.d" (class 2, 4 or 5). Exact entry if present,
+ * else subject-level ("X.7.x" text for 4.7.99), else class-level. false if
+ * the text is not an enhanced status code. */
+bool codes_enhanced(const char *code, enum codes_lang lang, struct codes_info *out);
+
+/* Headings and fixed phrases of pages and reports. */
+enum codes_heading {
+	CODES_H_DESCRIPTION, CODES_H_WHEN, CODES_H_FIX, CODES_H_FIX_SENDER, CODES_H_FIX_ADMIN,
+	CODES_H_KEY_DIFFERENCES, CODES_H_WHEN_EACH, CODES_H_SUMMARY, CODES_H_CLASS,
+	CODES_H_NOT_IN_TABLE, CODES_H_REASON, CODES_H_ADVICE,
+	/* report */
+	CODES_H_REPORT_TITLE, CODES_H_TOTALS, CODES_H_TRANSIENT, CODES_H_PERMANENT,
+	CODES_H_FORWARDING, CODES_H_REJECTED, CODES_H_UNRECOGNIZED,
+	CODES_H_COUNT
+};
+const char *codes_heading(enum codes_heading h, enum codes_lang lang);
+
+/* Writes a full explanation page / comparison page. */
+enum codes_format { CODES_FMT_TEXT = 0, CODES_FMT_MARKDOWN, CODES_FMT_JSON };
+void codes_explain(struct sl_buf *out, const char *const *codes, size_t ncodes,
+                   enum codes_lang lang, enum codes_format fmt);
+void codes_compare(struct sl_buf *out, const char *a, const char *b, enum codes_lang lang,
+                   enum codes_format fmt);
+
+/* Iteration over the whole table (for `smtplog codes` and the `codes` SQL table). */
+size_t codes_count(void);
+bool codes_at(size_t i, enum codes_lang lang, struct codes_info *out);
+
+#endif

@@ -1,0 +1,94 @@
+/* correlate: ties the events of one message together by (logging host,
+ * queue ID), links content-filter re-injections, bounces and .forward
+ * copies to the message they came from, and hands everything to a sink.
+ * Memory is bounded: a message is freed at its "removed" line, after an idle
+ * window, or when the cap of open messages is reached (oldest first). It
+ * knows nothing of SQLite. */
+#ifndef SMTPLOG_CORRELATE_H
+#define SMTPLOG_CORRELATE_H
+
+#include "event.h"
+#include "logline.h"
+
+/* Origins of a message that is a copy of another. */
+enum corr_origin { CORR_ORIGIN_NONE = 0, CORR_ORIGIN_FILTER, CORR_ORIGIN_FORWARD, CORR_ORIGIN_NOTIFY };
+const char *corr_origin_name(enum corr_origin o);   /* "content-filter", "forward", "notification" */
+
+/* A message as the correlator knows it. Strings are owned by the correlator. */
+struct corr_message {
+	int64_t id;                 /* set by sink->message_open */
+	enum ev_mta mta;
+	char *host;
+	char *queue_id;
+	char *sender;               /* NULL until known; "" is the null sender <> */
+	char *header_msgid;
+	char *client_host, *client_ip, *helo, *protocol;
+	int64_t size;               /* -1 unknown */
+	int nrcpt;                  /* -1 unknown */
+	struct sl_time first_ts, last_ts;
+	bool arrived;               /* its arrival line was seen (else it began before the log) */
+	bool removed;               /* its removal line was seen: complete */
+	int64_t origin_id;          /* 0 or the message it is a copy of */
+	enum corr_origin origin;
+	int64_t source_id;          /* the source of its first line */
+	uint64_t first_offset;
+};
+
+/* Where a line came from. */
+struct corr_pos {
+	int64_t source_id;
+	const char *file;           /* the path as given, "-" for standard input */
+	uint64_t line;              /* 1-based */
+	uint64_t offset;            /* byte offset in the decompressed stream */
+};
+
+/* An event to store: the recognizer's event plus what correlation added. */
+struct corr_event {
+	const struct event *ev;
+	const struct logline *ll;
+	const struct corr_pos *pos;
+	int seq;                    /* index of this event among those of the same line */
+	int64_t message_id;         /* 0 for events outside a message (NOQUEUE rejects) */
+	bool handoff;               /* a hand-off to a content filter: not a final delivery */
+};
+
+/* The sink receives messages and events; every callback returns 0 or -1
+ * (with err filled), and a -1 stops the ingest. */
+struct sink {
+	void *ctx;
+	/* A new message: assign m->id (e.g. an INSERT) and store what is known. */
+	int (*message_open)(void *ctx, struct corr_message *m, struct sl_error *err);
+	/* A message's fields changed, or it is finished (m->removed) or evicted. */
+	int (*message_update)(void *ctx, const struct corr_message *m, struct sl_error *err);
+	int (*event)(void *ctx, const struct corr_event *e, struct sl_error *err);
+};
+
+struct correlate_config {
+	size_t max_open;            /* cap of open messages; 0 = CORRELATE_DEFAULT_MAX_OPEN */
+	int64_t idle_seconds;       /* evict after this long without a line; 0 = default */
+};
+#define CORRELATE_DEFAULT_MAX_OPEN 200000
+#define CORRELATE_DEFAULT_IDLE (7 * 24 * 3600)
+
+struct correlate_stats {
+	uint64_t messages;          /* opened */
+	uint64_t events;
+	uint64_t completed;         /* freed at their removal line */
+	uint64_t evicted_idle, evicted_cap;
+	uint64_t linked;            /* copies linked to their origin */
+	size_t open, peak_open;
+};
+
+struct correlate;
+struct correlate *correlate_new(const struct correlate_config *cfg, const struct sink *sink);
+void correlate_free(struct correlate *c);
+
+/* Feeds one recognized line (ev->kind may be EV_NONE: then nothing happens). */
+int correlate_feed(struct correlate *c, const struct logline *ll, const struct event *ev,
+                   const struct corr_pos *pos, struct sl_error *err);
+/* End of all input: writes the state of every open message (still open:
+ * removed = false) and frees them. */
+int correlate_finish(struct correlate *c, struct sl_error *err);
+const struct correlate_stats *correlate_stats(const struct correlate *c);
+
+#endif

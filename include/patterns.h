@@ -1,0 +1,90 @@
+/* patterns: the PCRE2 patterns that turn log messages into events, as data.
+ *
+ * A pattern file (patterns/*.pat) is a list of entries separated by blank
+ * lines; '#' starts a comment line. Each entry:
+ *
+ *   id:        postfix.delivery.status      (unique; a later file with the same id replaces it)
+ *   mta:       postfix | exim | sendmail | reply | reason
+ *   programs:  smtp lmtp local              (basenames after the last '/'; '*' for any)
+ *   kind:      delivered | deferred | ... | status | action | arrival | ...
+ *   prefilter: status=                      (a literal the message must contain; optional)
+ *   regex:     ^(?<queue_id>[0-9A-Za-z]+): to=<(?<recipient>[^>]*)>...
+ *   (any other key, e.g. reason:, class:, is kept as an attribute for the caller)
+ *
+ * Named groups map to event fields by name (see patterns_field_names()); an
+ * unknown group name is a load error, so a typo cannot silently lose data.
+ * Patterns are matched in byte mode (no UTF), JIT-compiled, with match and
+ * depth limits so a hostile line costs a bounded time. */
+#ifndef SMTPLOG_PATTERNS_H
+#define SMTPLOG_PATTERNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util.h"
+
+/* Event fields a named group can fill. */
+enum pat_field {
+	PF_QUEUE_ID, PF_SENDER, PF_RECIPIENT, PF_ORIG_RECIPIENT, PF_REMOTE_HOST,
+	PF_REMOTE_IP, PF_HELO, PF_RELAY, PF_REPLY, PF_STATUS, PF_ACTION,
+	PF_HEADER_MSGID, PF_NEW_QUEUE_ID, PF_FORWARD_TO, PF_PROTOCOL, PF_SMTP_CODE,
+	PF_ENHANCED_CODE, PF_SIZE, PF_NRCPT, PF_DELAY,
+	PF_COUNT
+};
+
+struct pattern;        /* one compiled entry */
+struct pattern_set;    /* all entries, grouped by mta, in file order */
+
+/* Result of one successful match: for each field, the captured span
+ * (empty when the group did not participate). */
+struct pattern_match {
+	const struct pattern *pattern;
+	struct sl_span field[PF_COUNT];
+};
+
+struct pattern_set *patterns_new(void);
+void patterns_free(struct pattern_set *set);
+
+/* Adds the entries of one file's text; `origin` names it in error messages
+ * ("patterns/postfix.pat:42: unknown group name 'recipent'"). An entry whose
+ * id already exists replaces the earlier one in place. 0 or -1 (SL_EFORMAT). */
+int patterns_add_text(struct pattern_set *set, const char *origin, const char *text,
+                      size_t len, struct sl_error *err);
+/* Adds every *.pat file of dir, in name order. 0 or -1. */
+int patterns_add_dir(struct pattern_set *set, const char *dir, struct sl_error *err);
+/* Adds the copies embedded in the binary at build time. */
+int patterns_add_builtin(struct pattern_set *set, struct sl_error *err);
+/* Compiles (with JIT) everything added so far. 0 or -1. */
+int patterns_compile(struct pattern_set *set, struct sl_error *err);
+
+/* Match outcome counters, for the report's "not understood" figures. */
+struct pattern_stats {
+	unsigned long attempts, prefiltered_out, matches, limit_hits;
+};
+
+/* Tries the entries of `mta` (e.g. "postfix") in order against msg, skipping
+ * those whose programs list does not name `program_base` (NULL or empty
+ * program_base tries all) or whose prefilter literal is absent. Returns
+ * true and fills *m on the first match. A match-limit hit counts as no match. */
+bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span program_base,
+                    const char *msg, size_t len, struct pattern_match *m);
+
+/* Same, but tries only the one entry with this id. */
+bool patterns_match_id(struct pattern_set *set, const char *id, const char *msg, size_t len,
+                       struct pattern_match *m);
+
+/* Attributes of an entry. */
+const char *pattern_id(const struct pattern *p);
+const char *pattern_mta(const struct pattern *p);
+const char *pattern_kind(const struct pattern *p);
+/* Any other key of the entry, or NULL. */
+const char *pattern_attr(const struct pattern *p, const char *key);
+
+/* Iteration over one mta's entries (or all when mta is NULL), in order. */
+size_t patterns_count(const struct pattern_set *set, const char *mta);
+const struct pattern *patterns_at(const struct pattern_set *set, const char *mta, size_t i);
+
+const struct pattern_stats *patterns_stats(const struct pattern_set *set);
+/* The group names, indexed by enum pat_field. */
+const char *const *patterns_field_names(void);
+
+#endif

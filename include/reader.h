@@ -1,0 +1,68 @@
+/* reader: bytes -> lines. Opens a path (or "-" for standard input), detects
+ * gzip by its magic bytes (never by name), and hands out one line at a time
+ * from one reused buffer, so memory stays bounded whatever the input. */
+#ifndef SMTPLOG_READER_H
+#define SMTPLOG_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "util.h"
+
+#define READER_DEFAULT_MAX_LINE (64 * 1024)
+#define READER_FINGERPRINT_BYTES 1024
+
+struct reader;
+
+struct reader_line {
+	const char *text;    /* not NUL-terminated; NUL bytes inside are replaced by ' ';
+	                        a final "\n" or "\r\n" is stripped. Valid until the next
+	                        reader_next() or reader_free(). */
+	size_t len;
+	uint64_t lineno;     /* 1-based */
+	uint64_t offset;     /* byte offset of the line's first byte in the decompressed stream */
+	bool truncated;      /* the line was longer than max_line: text holds its first max_line bytes */
+	bool unterminated;   /* the stream ended without a final newline */
+};
+
+struct reader_stats {
+	uint64_t lines;
+	uint64_t bytes;           /* decompressed bytes consumed */
+	uint64_t truncated;       /* lines longer than max_line */
+	uint64_t nul_bytes;       /* NUL bytes replaced */
+	uint64_t invalid_utf8;    /* lines holding invalid UTF-8 (kept as bytes) */
+};
+
+struct reader_info {
+	bool is_stdin;
+	bool compressed;          /* gzip detected */
+	dev_t dev;
+	ino_t ino;
+	int64_t size;             /* on-disk size, -1 for pipes */
+	int64_t mtime;            /* seconds since epoch, or -1 for pipes */
+	/* hash of the first min(READER_FINGERPRINT_BYTES, stream length) decompressed
+	 * bytes, as 16 hex digits, and how many bytes it covers */
+	char fingerprint[17];
+	size_t fingerprint_len;
+};
+
+/* path "-" reads standard input. max_line 0 means READER_DEFAULT_MAX_LINE.
+ * Returns NULL and fills err (SL_EIO) when the file cannot be opened or read,
+ * or its gzip header is corrupt. */
+struct reader *reader_open(const char *path, size_t max_line, struct sl_error *err);
+
+/* 1: a line was stored in *out; 0: end of stream; -1: read or gzip error
+ * (err filled; the lines already returned stay valid data). */
+int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err);
+
+/* Skips the stream up to byte offset `offset` (which must be a line start,
+ * as recorded from reader_line.offset), counting the skipped lines. For plain
+ * files this seeks; for gzip and pipes it reads and discards. 0 or -1. */
+int reader_skip_to(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_error *err);
+
+const struct reader_info *reader_info(const struct reader *r);
+const struct reader_stats *reader_stats(const struct reader *r);
+const char *reader_path(const struct reader *r);
+void reader_free(struct reader *r);
+
+#endif

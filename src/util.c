@@ -1,0 +1,228 @@
+/* util: allocation, errors, buffers, spans and small string helpers. */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static SL_NORETURN void out_of_memory(size_t n)
+{
+	fprintf(stderr, "smtplog: out of memory (allocating %zu bytes)\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(count * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void sl_bug(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "smtplog: BUG at %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+int sl_error_set(struct sl_error *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+void sl_error_clear(struct sl_error *err)
+{
+	err->code = SL_OK;
+	err->msg[0] = '\0';
+}
+
+/* ---- sl_buf */
+
+static char sl_buf_empty[1];
+
+void sl_buf_init(struct sl_buf *b)
+{
+	b->data = sl_buf_empty;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void sl_buf_release(struct sl_buf *b)
+{
+	if (b->cap)
+		free(b->data);
+	sl_buf_init(b);
+}
+
+void sl_buf_reset(struct sl_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->data[0] = '\0';
+}
+
+void sl_buf_grow(struct sl_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap * 2;
+	if (b->cap) {
+		b->data = xrealloc(b->data, cap);
+	} else {
+		b->data = xmalloc(cap);
+		b->data[0] = '\0';
+	}
+	b->cap = cap;
+}
+
+void sl_buf_add(struct sl_buf *b, const void *p, size_t n)
+{
+	sl_buf_grow(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void sl_buf_adds(struct sl_buf *b, const char *s)
+{
+	sl_buf_add(b, s, strlen(s));
+}
+
+void sl_buf_addc(struct sl_buf *b, char c)
+{
+	sl_buf_add(b, &c, 1);
+}
+
+void sl_buf_vaddf(struct sl_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		SL_BUG("bad format '%s'", fmt);
+	sl_buf_grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void sl_buf_addf(struct sl_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sl_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *sl_buf_detach(struct sl_buf *b)
+{
+	char *p = b->cap ? b->data : xstrdup("");
+	sl_buf_init(b);
+	return p;
+}
+
+/* ---- spans and strings */
+
+bool sl_span_eq(struct sl_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.p && s.len == n && memcmp(s.p, lit, n) == 0;
+}
+
+bool sl_span_eq_nocase(struct sl_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (!s.p || s.len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)s.p[i]) != tolower((unsigned char)lit[i]))
+			return false;
+	return true;
+}
+
+char *sl_span_dup(struct sl_span s)
+{
+	return xstrndup(s.p ? s.p : "", s.p ? s.len : 0);
+}
+
+const void *sl_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen)
+{
+	if (nlen == 0)
+		return hay;
+	if (hlen < nlen)
+		return NULL;
+	return memmem(hay, hlen, needle, nlen);
+}
+
+bool sl_str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void sl_addr_domain(const char *addr, char *out, size_t outsz)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	size_t i = 0;
+	if (outsz == 0)
+		return;
+	if (at)
+		for (const char *p = at + 1; *p && *p != '>' && i + 1 < outsz; p++)
+			out[i++] = (char)tolower((unsigned char)*p);
+	out[i] = '\0';
+}
+
+uint64_t sl_hash64(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *s = p;
+	uint64_t h = seed;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
