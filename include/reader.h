@@ -10,7 +10,7 @@
 #include "util.h"
 
 #define READER_DEFAULT_MAX_LINE (64 * 1024)
-#define READER_FINGERPRINT_BYTES 1024
+#define READER_FINGERPRINT_BYTES (64 * 1024)
 
 struct reader;
 
@@ -40,8 +40,11 @@ struct reader_info {
 	ino_t ino;
 	int64_t size;             /* on-disk size, -1 for pipes */
 	int64_t mtime;            /* seconds since epoch, or -1 for pipes */
-	/* hash of the first min(READER_FINGERPRINT_BYTES, stream length) decompressed
-	 * bytes, as 16 hex digits, and how many bytes it covers */
+	/* Identity of the content, not the name: sl_hash64 of the first
+	 * min(READER_FINGERPRINT_BYTES, stream length) decompressed bytes, as 16
+	 * lower-case hex digits, and how many bytes it covers. A rotated or
+	 * recompressed copy has the same fingerprint; a file that grew past
+	 * fingerprint_len is matched with reader_prefix_hash(). */
 	char fingerprint[17];
 	size_t fingerprint_len;
 };
@@ -55,10 +58,10 @@ struct reader *reader_open(const char *path, size_t max_line, struct sl_error *e
  * (err filled; the lines already returned stay valid data). */
 int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err);
 
-/* Skips the stream up to byte offset `offset` (which must be a line start,
- * as recorded from reader_line.offset), counting the skipped lines. For plain
- * files this seeks; for gzip and pipes it reads and discards. 0 or -1. */
-int reader_skip_to(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_error *err);
+/* The fingerprint (as in reader_info) of the first len decompressed bytes;
+ * false if the stream is shorter than len or len > READER_FINGERPRINT_BYTES.
+ * The prefix is read ahead at open, so this works at any time. */
+bool reader_prefix_hash(const struct reader *r, size_t len, char out[17]);
 
 const struct reader_info *reader_info(const struct reader *r);
 const struct reader_stats *reader_stats(const struct reader *r);

@@ -24,36 +24,42 @@ struct store *store_open(const char *path, struct sl_error *err);
  * read-only group members can open it. Frees st even on error. */
 int store_close(struct store *st, struct sl_error *err);
 
-/* A source file being ingested. */
+/* A source file being ingested. Every run reads each file whole (so that
+ * messages spanning a point reached by an earlier run are correlated with
+ * full context) and every insert is idempotent: events are UNIQUE on
+ * (source, offset, seq) and messages on (source, first offset), so a second
+ * analysis of the same content adds nothing. */
 struct store_source {
 	int64_t id;
-	uint64_t resume_offset;   /* bytes already ingested in an earlier run: skip them */
-	uint64_t resume_line;     /* lines already ingested */
-	bool seen_before;
+	bool seen_before;         /* the content was ingested before (maybe under another name) */
+	uint64_t lines_before;    /* lines it had then */
 };
-/* Finds the source by its fingerprint (a rotated copy keeps it), or adds it. */
-int store_source_begin(struct store *st, const char *path, const struct reader_info *info,
+/* Finds the source by its content fingerprint: the same fingerprint, or an
+ * earlier shorter source whose fingerprint equals reader_prefix_hash() of
+ * the same length (the file grew); else adds a source. */
+int store_source_begin(struct store *st, const char *path, const struct reader *r,
                        struct store_source *out, struct sl_error *err);
 
-/* Progress of a source, written in the same transaction as its rows. */
+/* Totals of a source so far in this run (whole-file figures, replacing the
+ * stored ones), written in the same transaction as the rows they cover. */
 struct store_progress {
-	uint64_t offset;          /* bytes consumed through the last complete line */
-	uint64_t lines;           /* total lines through offset */
-	uint64_t recognized;      /* MTA lines a pattern understood (cumulative) */
-	uint64_t unrecognized;    /* MTA lines none understood (cumulative) */
-	uint64_t foreign;         /* lines of other programs (cumulative) */
-	uint64_t truncated;       /* over-long lines (cumulative) */
+	uint64_t offset;          /* bytes consumed */
+	uint64_t lines;
+	uint64_t recognized;      /* MTA lines a pattern understood */
+	uint64_t unrecognized;    /* MTA lines none understood */
+	uint64_t foreign;         /* lines of other programs */
+	uint64_t truncated;       /* over-long lines */
 	const char *first_ts, *last_ts;  /* ISO 8601, NULL if unknown */
 };
 /* Records progress and commits the current batch (then opens the next). */
 int store_checkpoint(struct store *st, int64_t source_id, const struct store_progress *p,
                      struct sl_error *err);
 
-/* Adds `count` unrecognized lines of `program` (reason e.g. "no pattern",
- * "not mail-transfer", "truncated") to the source, keeping up to
- * STORE_UNRECOGNIZED_SAMPLES sample lines. */
+/* Sets (not adds: every run reads whole files) the number of lines of
+ * `program` with `reason` ("no pattern", "not mail-transfer", "no header",
+ * "truncated") in the source, with up to STORE_UNRECOGNIZED_SAMPLES samples. */
 #define STORE_UNRECOGNIZED_SAMPLES 3
-int store_add_unrecognized(struct store *st, int64_t source_id, const char *program,
+int store_set_unrecognized(struct store *st, int64_t source_id, const char *program,
                            const char *reason, uint64_t count, const char *const *samples,
                            size_t nsamples, struct sl_error *err);
 
