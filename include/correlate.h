@@ -40,6 +40,7 @@ struct corr_pos {
 	const char *file;           /* the path as given, "-" for standard input */
 	uint64_t line;              /* 1-based */
 	uint64_t offset;            /* byte offset in the decompressed stream */
+	int seq;                    /* index of the event among those of the same line */
 };
 
 /* An event to store: the recognizer's event plus what correlation added. */

@@ -1,6 +1,6 @@
 /* patterns: the PCRE2 patterns that turn log messages into events, as data.
  *
- * A pattern file (patterns/*.pat) is a list of entries separated by blank
+ * A pattern file (patterns/NAME.pat) is a list of entries separated by blank
  * lines; '#' starts a comment line. Each entry:
  *
  *   id:        postfix.delivery.status      (unique; a later file with the same id replaces it)

@@ -1,0 +1,134 @@
+# Postfix log lines -> events. Format: see include/patterns.h.
+# Entries are tried in this order; the first match wins, so specific shapes
+# come before general ones. Group names are event fields; x_* groups fill
+# nothing. Queue IDs are never assumed to have a fixed length: short hex IDs
+# and enable_long_queue_ids both match [0-9A-Za-z]+.
+
+# ---- delivery agents: one line per recipient and attempt
+# smtp/lmtp/local/virtual/pipe/error/retry/discard, and probes of address
+# verification (status=deliverable/undeliverable). The reply, when there is
+# one, is inside the parentheses: "host X said: 451 4.7.1 ... (in reply to
+# RCPT TO command)", "refused to talk to me: 421 ...", "connect to X:
+# Connection refused" (then only dsn= carries a code).
+id: postfix.delivery.status
+mta: postfix
+programs: *
+kind: status
+prefilter: status=
+regex: ^(?<queue_id>[0-9A-Za-z]+): to=<(?<recipient>[^>]*)>,(?: orig_to=<(?<orig_recipient>[^>]*)>,)?
+  (?: relay=(?<relay>(?<remote_host>[^\[,\s]*)(?:\[(?<remote_ip>[^\]]*)\](?::\d+)?)?),)?
+  (?: conn_use=\d+,)?(?: delay=(?<delay>[\d.]+),)?(?: delays=[\d./]+,)?(?: tls=[^,]*,)?
+  (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]+)(?:\s*\((?<reply>.*?)\)?)?\s*$
+
+# ---- queue manager
+id: postfix.qmgr.expired
+mta: postfix
+programs: *
+kind: expired
+prefilter: expired, returned to sender
+regex: ^(?<queue_id>[0-9A-Za-z]+): from=<(?<sender>[^>]*)>, status=(?<status>(?:force-)?expired), returned to sender
+
+id: postfix.qmgr.queued
+mta: postfix
+programs: qmgr nqmgr oqmgr
+kind: queued
+prefilter: , size=
+regex: ^(?<queue_id>[0-9A-Za-z]+): from=<(?<sender>[^>]*)>, size=(?<size>\d+), nrcpt=(?<nrcpt>\d+)
+
+id: postfix.removed
+mta: postfix
+programs: *
+kind: removed
+prefilter: : removed
+regex: ^(?<queue_id>[0-9A-Za-z]+): removed$
+
+# ---- message arrival and headers
+id: postfix.smtpd.client
+mta: postfix
+programs: smtpd qmqpd
+kind: arrival
+prefilter: : client=
+regex: ^(?<queue_id>[0-9A-Za-z]+): client=(?<remote_host>[^\[\s,]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?(?:,|$)
+
+id: postfix.pickup.uid
+mta: postfix
+programs: pickup
+kind: arrival
+prefilter: : uid=
+regex: ^(?<queue_id>[0-9A-Za-z]+): uid=-?\d+ from=<(?<sender>[^>]*)>
+
+id: postfix.cleanup.message-id
+mta: postfix
+programs: cleanup
+kind: header_id
+prefilter: message-id=
+regex: ^(?<queue_id>[0-9A-Za-z]+): (?:resent-)?message-id=(?<header_msgid>.*)$
+
+# ---- our own server refusing or acting on mail
+# smtpd/postscreen access decisions: NOQUEUE (no queue file yet) or a queue
+# id; reject/defer/warn/hold/discard/filter/redirect, milter and proxy
+# (before-queue filter) results. The client part is absent for proxy-*.
+id: postfix.smtpd.action
+mta: postfix
+programs: smtpd postscreen cleanup
+kind: action
+regex: ^(?:(?<queue_id>NOQUEUE|[0-9A-Za-z]+): )?(?<action>reject|defer|defer_if_permit|defer_if_reject|warn|hold|discard|filter|redirect|milter-reject|milter-discard|milter-hold|proxy-reject):
+  (?: (?<x_stage>[A-Z][A-Z-]*))?(?: from (?<remote_host>[^\[\s]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?)?:
+  (?: (?<reply>.*?))?
+  (?:;\s*from=<(?<sender>[^>]*)>,? to=<(?<recipient>[^>]*)>(?:,? proto=(?<protocol>[\w-]+))?(?:,? helo=<(?<helo>[^>]*)>?)?.*)?$
+
+# cleanup header_checks/body_checks and milters acting on content:
+# "reject: header Subject: x from host[ip]; from=<a> to=<b> proto=ESMTP helo=<h>: 5.7.1 text"
+id: postfix.cleanup.content-check
+mta: postfix
+programs: cleanup
+kind: action
+regex: ^(?:(?<queue_id>[0-9A-Za-z]+): )?(?<action>reject|warning|hold|discard|filter|redirect|replace|prepend|info|bcc|dunno|ignore):
+  (?<x_what> (?:header|body|end-of-header|end-of-message)) .*? from (?:local|(?<remote_host>[^\[\s]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?);
+  \s*from=<(?<sender>[^>]*)>(?: to=<(?<recipient>[^>]*)>)?(?: proto=(?<protocol>[\w-]+))?(?: helo=<(?<helo>[^>]*)>)?
+  (?::\s*(?<reply>.*))?$
+
+# a before-queue content filter accepted the message
+id: postfix.smtpd.proxy-accept
+mta: postfix
+programs: smtpd
+kind: none
+prefilter: proxy-accept:
+regex: ^(?:NOQUEUE|[0-9A-Za-z]+): proxy-accept:
+
+# ---- notifications: the bounce daemon queued a message to the sender
+id: postfix.bounce.notification
+mta: postfix
+programs: bounce defer trace
+kind: notify
+prefilter: notification:
+regex: ^(?<queue_id>[0-9A-Za-z]+): sender (?:non-delivery|delivery status|delay|success) notification: (?<new_queue_id>[0-9A-Za-z]+)
+
+# ---- lines about a queued message that carry no event of their own (the
+# status line that follows carries the code)
+id: postfix.queue.info
+mta: postfix
+programs: *
+kind: none
+regex: ^[0-9A-Za-z]+: (?:host \S+ (?:said|refused to talk to me):|lost connection with|conversation with|enabling PIX|
+  breaking line|skipped, still being delivered|requeued|placed on hold|released from hold|
+  (?:Trusted|Untrusted|Verified|Anonymous) TLS connection|sender (?:non-delivery|delivery status|delay|success) notification|
+  replace: |prepend: |bcc: |info: |dropped)
+
+# ---- session, TLS, postscreen and daemon lines: recognized, no event
+id: postfix.session
+mta: postfix
+programs: *
+kind: none
+regex: ^(?:connect from |disconnect from |lost connection after |timeout after |too many errors after |
+  improper command pipelining after |setting up TLS connection |(?:Anonymous|Trusted|Untrusted|Verified) TLS connection |
+  SSL_accept error |SSL_connect error |TLS library problem|NOQUEUE: lost connection|
+  connect to |warning: |fatal: |error: |panic: |statistics: |certificate verification failed|
+  (?:CONNECT|DISCONNECT|HANGUP|PASS NEW|PASS OLD|PREGREET|DNSBL rank|BLACKLISTED|WHITELISTED|DENYLISTED|ALLOWLISTED|
+  WHITELIST VETO|ALLOWLIST VETO|COMMAND TIME LIMIT|COMMAND COUNT LIMIT|COMMAND LENGTH LIMIT|COMMAND PIPELINING|BARE NEWLINE|
+  NON-SMTP COMMAND|NOQUEUE: reject: CONNECT) |
+  addr \S+ listed by domain |daemon started|reload |terminating on signal|
+  Released from hold|cache \S+ (?:full|partial) cleanup|
+  table \S+ has changed|mapping DSN status|(?:re)?starting mail system|stopping the Postfix mail system|
+  refreshing the Postfix mail system|Postfix is (?:running|using)|helo=\d|ehlo=\d|
+  host \S+ said: |host \S+ refused to talk to me|proxy-accept: )

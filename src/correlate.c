@@ -1,0 +1,441 @@
+/* correlate: queue-ID state. Open messages live in a hash table keyed by
+ * (host, queue id) and on a list ordered by last activity (oldest first), so
+ * idle and over-cap eviction are O(1) per message. Each message is freed in
+ * one place: message_close(). */
+#include "correlate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Recently closed messages, kept so that a line naming one of them as a copy
+ * ("queued as X" arriving after X was already delivered and removed) can
+ * still be linked. */
+#define CORR_RECENT 4096
+/* Links announced before the copy's first line. */
+#define CORR_PENDING 4096
+
+struct node {
+	struct corr_message m;
+	uint64_t hash;
+	struct node *chain;          /* hash bucket chain */
+	struct node *older, *newer;  /* activity list */
+};
+
+struct recent {
+	uint64_t hash;
+	char *host, *queue_id;
+	int64_t id;
+	struct sl_time first_ts, last_ts;
+};
+
+struct pending {
+	uint64_t hash;
+	char *host, *queue_id;
+	int64_t origin_id;
+	enum corr_origin origin;
+	int64_t at;                  /* log time it was announced */
+};
+
+struct correlate {
+	struct correlate_config cfg;
+	struct sink sink;
+	struct node **buckets;
+	size_t nbuckets;
+	struct node *oldest, *newest;
+	struct recent recent[CORR_RECENT];
+	size_t recent_next;
+	struct pending pending[CORR_PENDING];
+	size_t pending_next;
+	struct correlate_stats stats;
+};
+
+const char *corr_origin_name(enum corr_origin o)
+{
+	switch (o) {
+	case CORR_ORIGIN_FILTER: return "content-filter";
+	case CORR_ORIGIN_FORWARD: return "forward";
+	case CORR_ORIGIN_NOTIFY: return "notification";
+	default: return NULL;
+	}
+}
+
+struct correlate *correlate_new(const struct correlate_config *cfg, const struct sink *sink)
+{
+	struct correlate *c = xcalloc(1, sizeof *c);
+	if (cfg)
+		c->cfg = *cfg;
+	if (!c->cfg.max_open)
+		c->cfg.max_open = CORRELATE_DEFAULT_MAX_OPEN;
+	if (!c->cfg.idle_seconds)
+		c->cfg.idle_seconds = CORRELATE_DEFAULT_IDLE;
+	c->sink = *sink;
+	c->nbuckets = 1024;
+	c->buckets = xcalloc(c->nbuckets, sizeof *c->buckets);
+	return c;
+}
+
+static uint64_t key_hash(struct sl_span host, struct sl_span qid)
+{
+	uint64_t h = sl_hash64(host.p, host.len, SL_HASH_SEED);
+	h = sl_hash64("\0", 1, h);
+	return sl_hash64(qid.p, qid.len, h);
+}
+
+static bool key_eq(const char *s, struct sl_span sp)
+{
+	return strlen(s) == sp.len && memcmp(s, sp.p, sp.len) == 0;
+}
+
+static void free_message_fields(struct corr_message *m)
+{
+	free(m->host);
+	free(m->queue_id);
+	free(m->sender);
+	free(m->header_msgid);
+	free(m->client_host);
+	free(m->client_ip);
+	free(m->helo);
+	free(m->protocol);
+}
+
+static void list_unlink(struct correlate *c, struct node *n)
+{
+	if (n->older)
+		n->older->newer = n->newer;
+	else
+		c->oldest = n->newer;
+	if (n->newer)
+		n->newer->older = n->older;
+	else
+		c->newest = n->older;
+	n->older = n->newer = NULL;
+}
+
+static void list_append(struct correlate *c, struct node *n)
+{
+	n->older = c->newest;
+	n->newer = NULL;
+	if (c->newest)
+		c->newest->newer = n;
+	else
+		c->oldest = n;
+	c->newest = n;
+}
+
+static struct node *lookup(struct correlate *c, uint64_t h, struct sl_span host, struct sl_span qid)
+{
+	for (struct node *n = c->buckets[h & (c->nbuckets - 1)]; n; n = n->chain)
+		if (n->hash == h && key_eq(n->m.queue_id, qid) && key_eq(n->m.host, host))
+			return n;
+	return NULL;
+}
+
+static void grow_table(struct correlate *c)
+{
+	size_t nb = c->nbuckets * 2;
+	struct node **b = xcalloc(nb, sizeof *b);
+	for (size_t i = 0; i < c->nbuckets; i++) {
+		struct node *n = c->buckets[i];
+		while (n) {
+			struct node *next = n->chain;
+			n->chain = b[n->hash & (nb - 1)];
+			b[n->hash & (nb - 1)] = n;
+			n = next;
+		}
+	}
+	free(c->buckets);
+	c->buckets = b;
+	c->nbuckets = nb;
+}
+
+static void remember_closed(struct correlate *c, const struct node *n)
+{
+	struct recent *r = &c->recent[c->recent_next];
+	c->recent_next = (c->recent_next + 1) % CORR_RECENT;
+	free(r->host);
+	free(r->queue_id);
+	r->hash = n->hash;
+	r->host = xstrdup(n->m.host);
+	r->queue_id = xstrdup(n->m.queue_id);
+	r->id = n->m.id;
+	r->first_ts = n->m.first_ts;
+	r->last_ts = n->m.last_ts;
+}
+
+/* The one place a message is written for the last time and freed. */
+static int message_close(struct correlate *c, struct node *n, struct sl_error *err)
+{
+	int rc = c->sink.message_update(c->sink.ctx, &n->m, err);
+	struct node **pp = &c->buckets[n->hash & (c->nbuckets - 1)];
+	while (*pp != n)
+		pp = &(*pp)->chain;
+	*pp = n->chain;
+	list_unlink(c, n);
+	c->stats.open--;
+	if (n->m.id)
+		remember_closed(c, n);
+	free_message_fields(&n->m);
+	free(n);
+	return rc;
+}
+
+static int evict(struct correlate *c, int64_t now, struct sl_error *err)
+{
+	while (c->oldest) {
+		struct node *n = c->oldest;
+		if (c->stats.open > c->cfg.max_open)
+			c->stats.evicted_cap++;
+		else if (n->m.last_ts.sec < now - c->cfg.idle_seconds)
+			c->stats.evicted_idle++;
+		else
+			break;
+		if (message_close(c, n, err))
+			return -1;
+	}
+	return 0;
+}
+
+static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_span host,
+                                    struct sl_span qid)
+{
+	for (size_t i = 0; i < CORR_PENDING; i++) {
+		struct pending *p = &c->pending[i];
+		if (p->host && p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host))
+			return p;
+	}
+	return NULL;
+}
+
+static void drop_pending(struct pending *p)
+{
+	free(p->host);
+	free(p->queue_id);
+	memset(p, 0, sizeof *p);
+}
+
+static struct node *open_message(struct correlate *c, const struct logline *ll, const struct event *ev,
+                                 const struct corr_pos *pos, uint64_t h, struct sl_error *err)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+	n->hash = h;
+	n->m.mta = ev->mta;
+	n->m.host = sl_span_dup(ll->host);
+	n->m.queue_id = sl_span_dup(ev->queue_id);
+	n->m.size = -1;
+	n->m.nrcpt = -1;
+	n->m.first_ts = ll->ts;
+	n->m.last_ts = ll->ts;
+	n->m.source_id = pos->source_id;
+	n->m.first_offset = pos->offset;
+	n->m.arrived = ev->kind == EV_MSG_ARRIVAL;
+	struct pending *p = find_pending(c, h, ll->host, ev->queue_id);
+	if (p) {
+		n->m.origin_id = p->origin_id;
+		n->m.origin = p->origin;
+		c->stats.linked++;
+		drop_pending(p);
+	}
+	if (c->sink.message_open(c->sink.ctx, &n->m, err)) {
+		free_message_fields(&n->m);
+		free(n);
+		return NULL;
+	}
+	n->chain = c->buckets[h & (c->nbuckets - 1)];
+	c->buckets[h & (c->nbuckets - 1)] = n;
+	list_append(c, n);
+	c->stats.messages++;
+	c->stats.open++;
+	if (c->stats.open > c->stats.peak_open)
+		c->stats.peak_open = c->stats.open;
+	if (c->stats.open > c->nbuckets)
+		grow_table(c);
+	return n;
+}
+
+static void set_str(char **slot, struct sl_span s)
+{
+	if (!s.p)
+		return;
+	free(*slot);
+	*slot = sl_span_dup(s);
+}
+
+/* Marks the message named (host, new_qid) as a copy of `from`. */
+static int link_copy(struct correlate *c, struct sl_span host, struct sl_span new_qid,
+                     const struct corr_message *from, enum corr_origin origin, int64_t now,
+                     struct sl_error *err)
+{
+	uint64_t h = key_hash(host, new_qid);
+	struct node *n = lookup(c, h, host, new_qid);
+	if (n) {
+		if (!n->m.origin_id) {
+			n->m.origin_id = from->id;
+			n->m.origin = origin;
+			c->stats.linked++;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < CORR_RECENT; i++) {
+		struct recent *r = &c->recent[i];
+		if (r->host && r->hash == h && key_eq(r->queue_id, new_qid) && key_eq(r->host, host)) {
+			/* already finished: a minimal update carries the link */
+			struct corr_message m = { .id = r->id, .size = -1, .nrcpt = -1,
+			                          .first_ts = r->first_ts, .last_ts = r->last_ts,
+			                          .origin_id = from->id, .origin = origin };
+			c->stats.linked++;
+			return c->sink.message_update(c->sink.ctx, &m, err);
+		}
+	}
+	struct pending *p = &c->pending[c->pending_next];
+	c->pending_next = (c->pending_next + 1) % CORR_PENDING;
+	drop_pending(p);
+	p->hash = h;
+	p->host = sl_span_dup(host);
+	p->queue_id = sl_span_dup(new_qid);
+	p->origin_id = from->id;
+	p->origin = origin;
+	p->at = now;
+	return 0;
+}
+
+static bool is_loopback_relay(const struct event *ev)
+{
+	struct sl_span ip = ev->remote_ip;
+	return (ip.len >= 4 && memcmp(ip.p, "127.", 4) == 0) || sl_span_eq(ip, "::1") ||
+	       sl_span_eq(ip, "ipv6:::1") || sl_span_eq(ev->remote_host, "localhost");
+}
+
+int correlate_feed(struct correlate *c, const struct logline *ll, const struct event *ev,
+                   const struct corr_pos *pos, struct sl_error *err)
+{
+	if (ev->kind == EV_NONE)
+		return 0;
+	int64_t now = ll->ts.sec;
+	if (evict(c, now, err))
+		return -1;
+
+	struct node *n = NULL;
+	if (!sl_span_empty(ev->queue_id)) {
+		uint64_t h = key_hash(ll->host, ev->queue_id);
+		n = lookup(c, h, ll->host, ev->queue_id);
+		/* a short queue id is reused: a new arrival under an id whose
+		 * message already arrived starts a new message */
+		if (n && ev->kind == EV_MSG_ARRIVAL && n->m.arrived) {
+			if (message_close(c, n, err))
+				return -1;
+			n = NULL;
+		}
+		if (!n) {
+			if (ev->kind == EV_MSG_REMOVED)
+				return 0;   /* the end of a message whose other lines we never saw */
+			n = open_message(c, ll, ev, pos, h, err);
+			if (!n)
+				return -1;
+		}
+		if (ll->has_ts) {
+			if (ll->ts.sec > n->m.last_ts.sec || n->m.last_ts.sec == 0)
+				n->m.last_ts = ll->ts;
+			if (n->m.first_ts.sec == 0)
+				n->m.first_ts = ll->ts;
+		}
+		list_unlink(c, n);
+		list_append(c, n);
+	}
+
+	struct corr_message *m = n ? &n->m : NULL;
+	if (!m && ev->kind >= EV_MSG_ARRIVAL)
+		return 0;   /* a lifecycle line without a queue id names no message */
+	switch (ev->kind) {
+	case EV_MSG_ARRIVAL:
+		m->arrived = true;
+		set_str(&m->client_host, ev->remote_host);
+		set_str(&m->client_ip, ev->remote_ip);
+		set_str(&m->helo, ev->helo);
+		set_str(&m->protocol, ev->protocol);
+		set_str(&m->sender, ev->sender);
+		if (ev->size >= 0)
+			m->size = ev->size;
+		return 0;
+	case EV_MSG_HEADER_ID:
+		set_str(&m->header_msgid, ev->header_msgid);
+		return 0;
+	case EV_MSG_QUEUED:
+		set_str(&m->sender, ev->sender);
+		if (ev->size >= 0)
+			m->size = ev->size;
+		if (ev->nrcpt >= 0)
+			m->nrcpt = ev->nrcpt;
+		return 0;
+	case EV_MSG_REMOVED:
+		m->removed = true;
+		c->stats.completed++;
+		return message_close(c, n, err);
+	case EV_MSG_NOTIFY:
+		if (!sl_span_empty(ev->new_queue_id))
+			return link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_NOTIFY, now, err);
+		return 0;
+	case EV_NONE:
+	case EV_KIND_COUNT:
+		SL_BUG("event kind %d cannot reach here", (int)ev->kind);
+	default:
+		break;
+	}
+
+	/* a delivery-level event: a row of `events` */
+	struct event copy = *ev;
+	if (m && sl_span_empty(copy.sender) && m->sender)
+		copy.sender = (struct sl_span){ m->sender, strlen(m->sender) };
+	if (m && ev->kind == EV_EXPIRED && !sl_span_empty(ev->sender))
+		set_str(&m->sender, ev->sender);
+	struct corr_event ce = {
+		.ev = &copy, .ll = ll, .pos = pos, .seq = pos->seq,
+		.message_id = m ? m->id : 0, .handoff = false,
+	};
+	if (m && !sl_span_empty(ev->new_queue_id)) {
+		if (ev->kind == EV_FORWARDED) {
+			if (link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_FORWARD, now, err))
+				return -1;
+		} else if (ev->kind == EV_DELIVERED && is_loopback_relay(ev)) {
+			/* a content filter (amavis, rspamd proxy...) took the message and
+			 * re-injected it as new_queue_id: one message, not two */
+			ce.handoff = true;
+			if (link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_FILTER, now, err))
+				return -1;
+		}
+	}
+	c->stats.events++;
+	return c->sink.event(c->sink.ctx, &ce, err);
+}
+
+int correlate_finish(struct correlate *c, struct sl_error *err)
+{
+	while (c->oldest)
+		if (message_close(c, c->oldest, err))
+			return -1;
+	return 0;
+}
+
+const struct correlate_stats *correlate_stats(const struct correlate *c)
+{
+	return &c->stats;
+}
+
+void correlate_free(struct correlate *c)
+{
+	if (!c)
+		return;
+	while (c->oldest) {
+		struct node *n = c->oldest;
+		list_unlink(c, n);
+		free_message_fields(&n->m);
+		free(n);
+	}
+	for (size_t i = 0; i < CORR_RECENT; i++) {
+		free(c->recent[i].host);
+		free(c->recent[i].queue_id);
+	}
+	for (size_t i = 0; i < CORR_PENDING; i++)
+		drop_pending(&c->pending[i]);
+	free(c->buckets);
+	free(c);
+}

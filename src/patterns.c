@@ -1,0 +1,565 @@
+/* patterns: load pattern files (data), compile them with JIT, match lines.
+ * See include/patterns.h for the file format. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "patterns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A hostile line must cost a bounded time: these limits make a
+ * catastrophic backtrack give up in about a millisecond. */
+#define PATTERNS_MATCH_LIMIT 100000
+#define PATTERNS_DEPTH_LIMIT 10000
+#define PATTERNS_MAX_ATTRS 8
+#define PATTERNS_MAX_PROGRAMS 16
+
+static const char *const field_names[PF_COUNT] = {
+	[PF_QUEUE_ID] = "queue_id",         [PF_SENDER] = "sender",
+	[PF_RECIPIENT] = "recipient",       [PF_ORIG_RECIPIENT] = "orig_recipient",
+	[PF_REMOTE_HOST] = "remote_host",   [PF_REMOTE_IP] = "remote_ip",
+	[PF_HELO] = "helo",                 [PF_RELAY] = "relay",
+	[PF_REPLY] = "reply",               [PF_STATUS] = "status",
+	[PF_ACTION] = "action",             [PF_HEADER_MSGID] = "header_msgid",
+	[PF_NEW_QUEUE_ID] = "new_queue_id", [PF_FORWARD_TO] = "forward_to",
+	[PF_PROTOCOL] = "protocol",         [PF_SMTP_CODE] = "smtp_code",
+	[PF_ENHANCED_CODE] = "enhanced_code", [PF_SIZE] = "size",
+	[PF_NRCPT] = "nrcpt",               [PF_DELAY] = "delay",
+};
+
+struct pattern_attr {
+	char *key, *value;
+};
+
+struct pattern {
+	char *id, *mta, *kind, *prefilter, *regex, *origin;
+	char *programs[PATTERNS_MAX_PROGRAMS];
+	size_t nprograms;        /* 0 means any program */
+	struct pattern_attr attrs[PATTERNS_MAX_ATTRS];
+	size_t nattrs;
+	size_t prefilter_len;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	/* capture group number -> field, -1 for groups that fill nothing */
+	int *group_field;
+	uint32_t ngroups;
+};
+
+/* The entries of one mta, as indices into set->items, in order. */
+struct mta_list {
+	char *mta;
+	size_t *idx;
+	size_t n;
+};
+
+struct pattern_set {
+	struct pattern **items;
+	size_t n, cap;
+	struct mta_list *lists;
+	size_t nlists;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
+	bool compiled;
+	struct pattern_stats stats;
+};
+
+const char *const *patterns_field_names(void)
+{
+	return field_names;
+}
+
+struct pattern_set *patterns_new(void)
+{
+	struct pattern_set *set = xcalloc(1, sizeof *set);
+	set->mctx = pcre2_match_context_create(NULL);
+	if (!set->mctx)
+		SL_BUG("pcre2_match_context_create failed");
+	pcre2_set_match_limit(set->mctx, PATTERNS_MATCH_LIMIT);
+	pcre2_set_depth_limit(set->mctx, PATTERNS_DEPTH_LIMIT);
+	set->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+	if (set->jit_stack)
+		pcre2_jit_stack_assign(set->mctx, NULL, set->jit_stack);
+	return set;
+}
+
+static void pattern_free_compiled(struct pattern *p)
+{
+	pcre2_match_data_free(p->md);
+	pcre2_code_free(p->re);
+	free(p->group_field);
+	p->md = NULL;
+	p->re = NULL;
+	p->group_field = NULL;
+}
+
+static void pattern_free(struct pattern *p)
+{
+	if (!p)
+		return;
+	pattern_free_compiled(p);
+	free(p->id);
+	free(p->mta);
+	free(p->kind);
+	free(p->prefilter);
+	free(p->regex);
+	free(p->origin);
+	for (size_t i = 0; i < p->nprograms; i++)
+		free(p->programs[i]);
+	for (size_t i = 0; i < p->nattrs; i++) {
+		free(p->attrs[i].key);
+		free(p->attrs[i].value);
+	}
+	free(p);
+}
+
+static void free_lists(struct pattern_set *set)
+{
+	for (size_t i = 0; i < set->nlists; i++) {
+		free(set->lists[i].mta);
+		free(set->lists[i].idx);
+	}
+	free(set->lists);
+	set->lists = NULL;
+	set->nlists = 0;
+}
+
+void patterns_free(struct pattern_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		pattern_free(set->items[i]);
+	free(set->items);
+	free_lists(set);
+	pcre2_jit_stack_free(set->jit_stack);
+	pcre2_match_context_free(set->mctx);
+	free(set);
+}
+
+/* ---- parsing pattern files */
+
+static char *trim_dup(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return xstrndup(s, n);
+}
+
+static int entry_finish(struct pattern_set *set, struct pattern *p, const char *origin,
+                        struct sl_error *err)
+{
+	if (!p->id)
+		return sl_error_set(err, SL_EFORMAT, "%s: entry without 'id:'", p->origin);
+	if (!p->mta || !p->regex || !p->kind)
+		return sl_error_set(err, SL_EFORMAT, "%s: entry '%s' needs 'mta:', 'kind:' and 'regex:'",
+		                    p->origin, p->id);
+	(void)origin;
+	for (size_t i = 0; i < set->n; i++) {
+		if (strcmp(set->items[i]->id, p->id) == 0) {
+			/* a later file (--patterns DIR) overrides the entry in place */
+			pattern_free(set->items[i]);
+			set->items[i] = p;
+			set->compiled = false;
+			return 0;
+		}
+	}
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->items = xrealloc(set->items, set->cap * sizeof *set->items);
+	}
+	set->items[set->n++] = p;
+	set->compiled = false;
+	return 0;
+}
+
+static int entry_set(struct pattern *p, const char *key, char *value, struct sl_error *err)
+{
+	char **slot = NULL;
+	if (strcmp(key, "id") == 0)
+		slot = &p->id;
+	else if (strcmp(key, "mta") == 0)
+		slot = &p->mta;
+	else if (strcmp(key, "kind") == 0)
+		slot = &p->kind;
+	else if (strcmp(key, "prefilter") == 0)
+		slot = &p->prefilter;
+	else if (strcmp(key, "regex") == 0)
+		slot = &p->regex;
+	if (slot) {
+		if (*slot) {
+			free(value);
+			return sl_error_set(err, SL_EFORMAT, "%s: '%s:' given twice", p->origin, key);
+		}
+		*slot = value;
+		if (slot == &p->prefilter)
+			p->prefilter_len = strlen(value);
+		return 0;
+	}
+	if (strcmp(key, "programs") == 0) {
+		char *save = NULL;
+		for (char *tok = strtok_r(value, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+			if (strcmp(tok, "*") == 0)
+				continue;
+			if (p->nprograms == PATTERNS_MAX_PROGRAMS) {
+				free(value);
+				return sl_error_set(err, SL_EFORMAT, "%s: more than %d programs", p->origin,
+				                    PATTERNS_MAX_PROGRAMS);
+			}
+			p->programs[p->nprograms++] = xstrdup(tok);
+		}
+		free(value);
+		return 0;
+	}
+	if (p->nattrs == PATTERNS_MAX_ATTRS) {
+		free(value);
+		return sl_error_set(err, SL_EFORMAT, "%s: too many attributes", p->origin);
+	}
+	p->attrs[p->nattrs].key = xstrdup(key);
+	p->attrs[p->nattrs].value = value;
+	p->nattrs++;
+	return 0;
+}
+
+int patterns_add_text(struct pattern_set *set, const char *origin, const char *text, size_t len,
+                      struct sl_error *err)
+{
+	struct pattern *cur = NULL;
+	char *last_key = NULL;
+	const char *p = text, *end = text + len;
+	int lineno = 0;
+	int rc = 0;
+
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		size_t n = (size_t)(eol - p);
+		lineno++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		bool blank = true;
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != ' ' && p[i] != '\t')
+				blank = false;
+		if (blank) {
+			if (cur) {
+				rc = entry_finish(set, cur, origin, err);
+				if (rc)
+					pattern_free(cur);
+				cur = NULL;
+			}
+		} else if (p[0] == '#') {
+			/* comment */
+		} else if ((p[0] == ' ' || p[0] == '\t') && cur && last_key &&
+		           strcmp(last_key, "regex") == 0) {
+			/* continuation of a long regex: joined without the indentation */
+			char *more = trim_dup(p, n);
+			size_t a = strlen(cur->regex), b = strlen(more);
+			cur->regex = xrealloc(cur->regex, a + b + 1);
+			memcpy(cur->regex + a, more, b + 1);
+			free(more);
+		} else {
+			const char *colon = memchr(p, ':', n);
+			if (!colon) {
+				rc = sl_error_set(err, SL_EFORMAT, "%s:%d: expected 'key: value'", origin, lineno);
+				break;
+			}
+			if (!cur) {
+				cur = xcalloc(1, sizeof *cur);
+				char where[512];
+				snprintf(where, sizeof where, "%s:%d", origin, lineno);
+				cur->origin = xstrdup(where);
+			}
+			char *key = trim_dup(p, (size_t)(colon - p));
+			char *value = trim_dup(colon + 1, n - (size_t)(colon + 1 - p));
+			free(last_key);
+			last_key = key;
+			rc = entry_set(cur, key, value, err);
+			if (rc) {
+				char msg[sizeof err->msg];
+				snprintf(msg, sizeof msg, "%s", err->msg);
+				sl_error_set(err, SL_EFORMAT, "%s:%d: %s", origin, lineno, msg);
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (rc == 0 && cur) {
+		rc = entry_finish(set, cur, origin, err);
+		if (rc == 0)
+			cur = NULL;
+	}
+	pattern_free(cur);
+	free(last_key);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int patterns_add_dir(struct pattern_set *set, const char *dir, struct sl_error *err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return sl_error_set(err, SL_EIO, "cannot open pattern directory '%s': %s", dir,
+		                    strerror(errno));
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (l < 5 || strcmp(de->d_name + l - 4, ".pat") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct sl_buf path, text;
+		sl_buf_init(&path);
+		sl_buf_init(&text);
+		sl_buf_addf(&path, "%s/%s", dir, names[i]);
+		FILE *f = rc ? NULL : fopen(path.data, "rb");
+		if (!rc && !f)
+			rc = sl_error_set(err, SL_EIO, "cannot open '%s': %s", path.data, strerror(errno));
+		if (f) {
+			char chunk[8192];
+			size_t got;
+			while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+				sl_buf_add(&text, chunk, got);
+			if (ferror(f))
+				rc = sl_error_set(err, SL_EIO, "cannot read '%s': %s", path.data, strerror(errno));
+			fclose(f);
+			if (!rc)
+				rc = patterns_add_text(set, path.data, text.data, text.len, err);
+		}
+		sl_buf_release(&path);
+		sl_buf_release(&text);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+struct embedded_file {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+extern const struct embedded_file patterns_builtin[];
+
+int patterns_add_builtin(struct pattern_set *set, struct sl_error *err)
+{
+	for (const struct embedded_file *f = patterns_builtin; f->name; f++)
+		if (patterns_add_text(set, f->name, f->text, f->len, err))
+			return -1;
+	return 0;
+}
+
+/* ---- compiling */
+
+static int field_by_name(const char *name)
+{
+	for (int i = 0; i < PF_COUNT; i++)
+		if (strcmp(field_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int compile_one(struct pattern *p, struct sl_error *err)
+{
+	int ec;
+	PCRE2_SIZE eoff;
+	pattern_free_compiled(p);
+	/* Byte mode, no UTF: log syntax is ASCII and invalid UTF-8 must not
+	 * make a line unmatchable. DUPNAMES lets alternatives share a field. */
+	p->re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, PCRE2_DUPNAMES, &ec, &eoff,
+	                      NULL);
+	if (!p->re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		return sl_error_set(err, SL_EFORMAT, "%s: pattern '%s': %s at offset %zu", p->origin, p->id,
+		                    (char *)msg, (size_t)eoff);
+	}
+	/* JIT is an accelerator: where the platform lacks it, interpretation still works */
+	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
+	if (!p->md)
+		SL_BUG("pcre2_match_data_create_from_pattern failed");
+
+	uint32_t ncap = 0, namecount = 0, entrysize = 0;
+	PCRE2_SPTR table;
+	pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	pcre2_pattern_info(p->re, PCRE2_INFO_NAMECOUNT, &namecount);
+	pcre2_pattern_info(p->re, PCRE2_INFO_NAMEENTRYSIZE, &entrysize);
+	pcre2_pattern_info(p->re, PCRE2_INFO_NAMETABLE, &table);
+	p->ngroups = ncap + 1;
+	p->group_field = xmalloc(p->ngroups * sizeof *p->group_field);
+	for (uint32_t i = 0; i < p->ngroups; i++)
+		p->group_field[i] = -1;
+	for (uint32_t i = 0; i < namecount; i++) {
+		const unsigned char *e = table + (size_t)i * entrysize;
+		uint32_t num = ((uint32_t)e[0] << 8) | e[1];
+		const char *name = (const char *)e + 2;
+		if (strncmp(name, "x_", 2) == 0)
+			continue;   /* helper group, fills nothing */
+		int f = field_by_name(name);
+		if (f < 0)
+			return sl_error_set(err, SL_EFORMAT,
+			                    "%s: pattern '%s': unknown group name '%s' (see patterns.h)",
+			                    p->origin, p->id, name);
+		p->group_field[num] = f;
+	}
+	return 0;
+}
+
+static struct mta_list *list_for(struct pattern_set *set, const char *mta)
+{
+	for (size_t i = 0; i < set->nlists; i++)
+		if (strcmp(set->lists[i].mta, mta) == 0)
+			return &set->lists[i];
+	return NULL;
+}
+
+int patterns_compile(struct pattern_set *set, struct sl_error *err)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!set->items[i]->re && compile_one(set->items[i], err))
+			return -1;
+	free_lists(set);
+	for (size_t i = 0; i < set->n; i++) {
+		struct mta_list *l = list_for(set, set->items[i]->mta);
+		if (!l) {
+			set->lists = xrealloc(set->lists, (set->nlists + 1) * sizeof *set->lists);
+			l = &set->lists[set->nlists++];
+			l->mta = xstrdup(set->items[i]->mta);
+			l->idx = NULL;
+			l->n = 0;
+		}
+		l->idx = xrealloc(l->idx, (l->n + 1) * sizeof *l->idx);
+		l->idx[l->n++] = i;
+	}
+	set->compiled = true;
+	return 0;
+}
+
+/* ---- matching */
+
+static bool program_allowed(const struct pattern *p, struct sl_span prog)
+{
+	if (p->nprograms == 0 || sl_span_empty(prog))
+		return true;
+	for (size_t i = 0; i < p->nprograms; i++)
+		if (sl_span_eq(prog, p->programs[i]))
+			return true;
+	return false;
+}
+
+static bool try_one(struct pattern_set *set, const struct pattern *p, const char *msg, size_t len,
+                    struct pattern_match *m)
+{
+	if (p->prefilter_len && !sl_memmem(msg, len, p->prefilter, p->prefilter_len)) {
+		set->stats.prefiltered_out++;
+		return false;
+	}
+	set->stats.attempts++;
+	int rc = pcre2_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx);
+	if (rc < 0) {
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+		    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+			set->stats.limit_hits++;
+		return false;
+	}
+	set->stats.matches++;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+	uint32_t pairs = pcre2_get_ovector_count(p->md);
+	for (int f = 0; f < PF_COUNT; f++)
+		m->field[f] = SL_SPAN_NULL;
+	for (uint32_t g = 1; g < p->ngroups && g < pairs; g++) {
+		int f = p->group_field[g];
+		if (f < 0 || ov[2 * g] == PCRE2_UNSET || m->field[f].p)
+			continue;
+		m->field[f].p = msg + ov[2 * g];
+		m->field[f].len = ov[2 * g + 1] - ov[2 * g];
+	}
+	m->pattern = p;
+	return true;
+}
+
+bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span program_base,
+                    const char *msg, size_t len, struct pattern_match *m)
+{
+	if (!set->compiled)
+		SL_BUG("patterns_match before patterns_compile");
+	const struct mta_list *l = list_for(set, mta);
+	if (!l)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pattern *p = set->items[l->idx[i]];
+		if (program_allowed(p, program_base) && try_one(set, p, msg, len, m))
+			return true;
+	}
+	return false;
+}
+
+bool patterns_match_id(struct pattern_set *set, const char *id, const char *msg, size_t len,
+                       struct pattern_match *m)
+{
+	if (!set->compiled)
+		SL_BUG("patterns_match_id before patterns_compile");
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->items[i]->id, id) == 0)
+			return try_one(set, set->items[i], msg, len, m);
+	return false;
+}
+
+const char *pattern_id(const struct pattern *p) { return p->id; }
+const char *pattern_mta(const struct pattern *p) { return p->mta; }
+const char *pattern_kind(const struct pattern *p) { return p->kind; }
+
+const char *pattern_attr(const struct pattern *p, const char *key)
+{
+	for (size_t i = 0; i < p->nattrs; i++)
+		if (strcmp(p->attrs[i].key, key) == 0)
+			return p->attrs[i].value;
+	return NULL;
+}
+
+size_t patterns_count(const struct pattern_set *set, const char *mta)
+{
+	if (!mta)
+		return set->n;
+	size_t n = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->items[i]->mta, mta) == 0)
+			n++;
+	return n;
+}
+
+const struct pattern *patterns_at(const struct pattern_set *set, const char *mta, size_t i)
+{
+	for (size_t k = 0; k < set->n; k++) {
+		if (mta && strcmp(set->items[k]->mta, mta) != 0)
+			continue;
+		if (i-- == 0)
+			return set->items[k];
+	}
+	return NULL;
+}
+
+const struct pattern_stats *patterns_stats(const struct pattern_set *set)
+{
+	return &set->stats;
+}

@@ -1,0 +1,357 @@
+/* recog: decides which MTA wrote a line, runs that MTA's patterns, and turns
+ * the captured groups into an event. The per-MTA knowledge that is not
+ * pattern data (which programs are whose, what a status word means) lives
+ * in the recog_<mta>.c vtables. */
+#include "recog.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct recog_mta recog_postfix;
+extern const struct recog_mta recog_exim;
+extern const struct recog_mta recog_sendmail;
+
+const struct recog_mta *const recog_mtas[] = { &recog_postfix, &recog_exim, &recog_sendmail, NULL };
+
+const struct recog_mta *recog_mta_by_name(const char *name)
+{
+	for (size_t i = 0; recog_mtas[i]; i++)
+		if (strcmp(recog_mtas[i]->name, name) == 0)
+			return recog_mtas[i];
+	return NULL;
+}
+
+struct recog {
+	struct pattern_set *set;
+	const struct recog_mta *forced;
+};
+
+static const char *const kind_names[EV_KIND_COUNT] = {
+	[EV_DELIVERED] = "delivered", [EV_DEFERRED] = "deferred", [EV_BOUNCED] = "bounced",
+	[EV_EXPIRED] = "expired",     [EV_REJECTED] = "rejected", [EV_FORWARDED] = "forwarded",
+	[EV_PROBE] = "probe",         [EV_POLICY] = "policy",
+};
+
+/* Pattern `kind:` values for lifecycle and derived kinds. */
+static const struct {
+	const char *name;
+	enum ev_kind kind;
+} pattern_kinds[] = {
+	{ "none", EV_NONE },             { "arrival", EV_MSG_ARRIVAL },
+	{ "header_id", EV_MSG_HEADER_ID }, { "queued", EV_MSG_QUEUED },
+	{ "removed", EV_MSG_REMOVED },   { "notify", EV_MSG_NOTIFY },
+};
+
+const char *ev_kind_name(enum ev_kind k)
+{
+	return (k > EV_NONE && k < EV_KIND_COUNT) ? kind_names[k] : NULL;
+}
+
+enum ev_kind ev_kind_from_name(const char *s)
+{
+	for (int k = 0; k < EV_KIND_COUNT; k++)
+		if (kind_names[k] && strcmp(kind_names[k], s) == 0)
+			return (enum ev_kind)k;
+	for (size_t i = 0; i < SL_ARRAY_LEN(pattern_kinds); i++)
+		if (strcmp(pattern_kinds[i].name, s) == 0)
+			return pattern_kinds[i].kind;
+	return EV_NONE;
+}
+
+const char *ev_class_name(enum ev_class c)
+{
+	switch (c) {
+	case EV_CLASS_SUCCESS: return "success";
+	case EV_CLASS_TRANSIENT: return "transient";
+	case EV_CLASS_PERMANENT: return "permanent";
+	default: return NULL;
+	}
+}
+
+const char *ev_mta_name(enum ev_mta m)
+{
+	switch (m) {
+	case EV_MTA_POSTFIX: return "postfix";
+	case EV_MTA_EXIM: return "exim";
+	case EV_MTA_SENDMAIL: return "sendmail";
+	default: return NULL;
+	}
+}
+
+void event_clear(struct event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->size = -1;
+	ev->nrcpt = -1;
+	ev->delay = -1;
+}
+
+struct recog *recog_new(struct pattern_set *set, const char *force_mta, struct sl_error *err)
+{
+	const struct recog_mta *forced = NULL;
+	if (force_mta && *force_mta) {
+		forced = recog_mta_by_name(force_mta);
+		if (!forced)
+			return sl_error_set(err, SL_EUSAGE,
+			                    "unknown MTA '%s' (expected postfix, exim or sendmail)", force_mta),
+			       NULL;
+	}
+	struct recog *r = xcalloc(1, sizeof *r);
+	r->set = set;
+	r->forced = forced;
+	return r;
+}
+
+void recog_free(struct recog *r)
+{
+	free(r);
+}
+
+/* ---- reply-text helpers shared by every MTA */
+
+static bool is_enhanced_at(const char *p, const char *end, size_t *len)
+{
+	/* c.s.d with c in {2,4,5}, s and d 1-3 digits, then a non-digit */
+	const char *q = p;
+	if (q >= end || (*q != '2' && *q != '4' && *q != '5'))
+		return false;
+	q++;
+	for (int part = 0; part < 2; part++) {
+		if (q >= end || *q != '.')
+			return false;
+		q++;
+		int digits = 0;
+		while (q < end && isdigit((unsigned char)*q) && digits < 4) {
+			q++;
+			digits++;
+		}
+		if (digits == 0 || digits > 3)
+			return false;
+	}
+	if (q < end && (isdigit((unsigned char)*q) || *q == '.'))
+		return false;
+	*len = (size_t)(q - p);
+	return true;
+}
+
+static bool is_reply_code_at(const char *p, const char *end)
+{
+	return end - p >= 3 && p[0] >= '2' && p[0] <= '5' && isdigit((unsigned char)p[1]) &&
+	       isdigit((unsigned char)p[2]) &&
+	       (end - p == 3 || p[3] == ' ' || p[3] == '-' || p[3] == ')' || p[3] == ',');
+}
+
+static void copy_enhanced(struct event *ev, const char *p, size_t n)
+{
+	if (n >= sizeof ev->enhanced_code)
+		return;
+	memcpy(ev->enhanced_code, p, n);
+	ev->enhanced_code[n] = '\0';
+}
+
+/* Address in "<addr>" (or a bare token) after the literal `after`. */
+static bool find_address_after(struct sl_span text, const char *after, struct sl_span *out)
+{
+	const char *end = text.p + text.len;
+	size_t alen = strlen(after);
+	for (const char *p = text.p; p && p < end;) {
+		const char *hit = sl_memmem(p, (size_t)(end - p), after, alen);
+		if (!hit)
+			return false;
+		const char *a = hit + alen;
+		while (a < end && *a == ' ')
+			a++;
+		if (a < end && *a == '<') {
+			const char *close = memchr(a, '>', (size_t)(end - a));
+			if (close && close > a + 1) {
+				*out = (struct sl_span){ a + 1, (size_t)(close - a - 1) };
+				return true;
+			}
+		} else {
+			const char *b = a;
+			while (b < end && !isspace((unsigned char)*b) && *b != ')' && *b != ';' && *b != ',')
+				b++;
+			if (b > a && memchr(a, '@', (size_t)(b - a))) {
+				while (b > a && b[-1] == '.')
+					b--;
+				*out = (struct sl_span){ a, (size_t)(b - a) };
+				return true;
+			}
+		}
+		p = hit + alen;
+	}
+	return false;
+}
+
+void recog_reply_codes(struct event *ev)
+{
+	struct sl_span r = ev->reply;
+	if (sl_span_empty(r))
+		return;
+	const char *end = r.p + r.len;
+	/* A reply code starts the text or follows ": " ("said: 451", "me: 421",
+	 * "RCPT TO:<x>: 550"); anything else that looks like three digits is
+	 * part of a host name, an address or a number. */
+	for (const char *p = r.p; p < end; p++) {
+		bool boundary = (p == r.p) || (p - r.p >= 2 && p[-1] == ' ' && p[-2] == ':');
+		if (!boundary)
+			continue;
+		if (ev->smtp_code == 0 && is_reply_code_at(p, end)) {
+			ev->smtp_code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+			const char *q = p + 3;
+			while (q < end && (*q == ' ' || *q == '-'))
+				q++;
+			size_t n;
+			if (!ev->enhanced_code[0] && is_enhanced_at(q, end, &n))
+				copy_enhanced(ev, q, n);
+			break;
+		}
+		size_t n;
+		if (ev->smtp_code == 0 && !ev->enhanced_code[0] && is_enhanced_at(p, end, &n)) {
+			copy_enhanced(ev, p, n);
+			break;
+		}
+	}
+	if (sl_span_empty(ev->forward_to) &&
+	    (ev->smtp_code == 251 || ev->smtp_code == 551 ||
+	     sl_memmem(r.p, r.len, "not local", 9))) {
+		if (!find_address_after(r, "forward to", &ev->forward_to) &&
+		    !find_address_after(r, "please try", &ev->forward_to) &&
+		    !find_address_after(r, "forwarded to", &ev->forward_to))
+			find_address_after(r, "try", &ev->forward_to);
+	}
+}
+
+enum ev_class recog_class_for(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_DELIVERED:
+	case EV_FORWARDED:
+		return EV_CLASS_SUCCESS;
+	case EV_DEFERRED:
+		return EV_CLASS_TRANSIENT;
+	case EV_BOUNCED:
+	case EV_EXPIRED:
+		return EV_CLASS_PERMANENT;
+	case EV_REJECTED: {
+		char first = ev->smtp_code ? (char)('0' + ev->smtp_code / 100) : ev->enhanced_code[0];
+		return first == '4' ? EV_CLASS_TRANSIENT : EV_CLASS_PERMANENT;
+	}
+	case EV_PROBE:
+		return (ev->smtp_code / 100 == 5 || ev->enhanced_code[0] == '5') ? EV_CLASS_PERMANENT
+		       : (ev->smtp_code / 100 == 4 || ev->enhanced_code[0] == '4') ? EV_CLASS_TRANSIENT
+		                                                                   : EV_CLASS_SUCCESS;
+	default:
+		return EV_CLASS_NONE;
+	}
+}
+
+static long span_to_long(struct sl_span s, long dflt)
+{
+	if (sl_span_empty(s) || s.len > 20)
+		return dflt;
+	char tmp[24];
+	memcpy(tmp, s.p, s.len);
+	tmp[s.len] = '\0';
+	char *e;
+	long v = strtol(tmp, &e, 10);
+	return *e ? dflt : v;
+}
+
+static double span_to_double(struct sl_span s, double dflt)
+{
+	if (sl_span_empty(s) || s.len > 30)
+		return dflt;
+	char tmp[32];
+	memcpy(tmp, s.p, s.len);
+	tmp[s.len] = '\0';
+	char *e;
+	double v = strtod(tmp, &e);
+	return *e ? dflt : v;
+}
+
+/* Copies the captured groups into the event; kinds named in the pattern
+ * are set here, "status"/"action" kinds are left to the MTA's refine(). */
+static void fill_event(const struct recog_mta *mta, const struct pattern_match *m, struct event *ev)
+{
+	event_clear(ev);
+	ev->mta = mta->mta;
+	ev->pattern_id = pattern_id(m->pattern);
+	ev->kind = ev_kind_from_name(pattern_kind(m->pattern));
+	const struct sl_span *f = m->field;
+	ev->queue_id = f[PF_QUEUE_ID];
+	ev->sender = f[PF_SENDER];
+	ev->recipient = f[PF_RECIPIENT];
+	ev->orig_recipient = f[PF_ORIG_RECIPIENT];
+	ev->remote_host = f[PF_REMOTE_HOST];
+	ev->remote_ip = f[PF_REMOTE_IP];
+	ev->helo = f[PF_HELO];
+	ev->relay = f[PF_RELAY];
+	ev->reply = f[PF_REPLY];
+	ev->status = f[PF_STATUS];
+	ev->action = f[PF_ACTION];
+	ev->header_msgid = f[PF_HEADER_MSGID];
+	ev->new_queue_id = f[PF_NEW_QUEUE_ID];
+	ev->forward_to = f[PF_FORWARD_TO];
+	ev->protocol = f[PF_PROTOCOL];
+	ev->smtp_code = (int)span_to_long(f[PF_SMTP_CODE], 0);
+	if (!sl_span_empty(f[PF_ENHANCED_CODE]))
+		copy_enhanced(ev, f[PF_ENHANCED_CODE].p, f[PF_ENHANCED_CODE].len);
+	ev->size = span_to_long(f[PF_SIZE], -1);
+	ev->nrcpt = (int)span_to_long(f[PF_NRCPT], -1);
+	ev->delay = span_to_double(f[PF_DELAY], -1);
+}
+
+static struct sl_span program_base(struct sl_span prog)
+{
+	for (size_t i = prog.len; i > 0; i--)
+		if (prog.p[i - 1] == '/')
+			return (struct sl_span){ prog.p + i, prog.len - i };
+	return prog;
+}
+
+static bool try_mta(struct recog *r, const struct recog_mta *mta, const struct logline *ll,
+                    struct event *ev)
+{
+	struct pattern_match m;
+	if (!patterns_match(r->set, mta->name, program_base(ll->program), ll->message.p,
+	                    ll->message.len, &m))
+		return false;
+	fill_event(mta, &m, ev);
+	recog_reply_codes(ev);
+	if (mta->refine)
+		mta->refine(ll, &m, ev);
+	if (ev->kind != EV_NONE && ev->class == EV_CLASS_NONE)
+		ev->class = recog_class_for(ev);
+	return true;
+}
+
+enum recog_result recog_line(struct recog *r, const struct logline *ll, struct event *ev,
+                             struct sl_span *program_out)
+{
+	static const char no_header[] = "(no header)";
+	*program_out = ll->program;
+	if (sl_span_empty(ll->program)) {
+		/* a bare message (no syslog header): any MTA may have written it */
+		*program_out = (struct sl_span){ no_header, sizeof no_header - 1 };
+		for (size_t i = 0; recog_mtas[i]; i++) {
+			const struct recog_mta *mta = r->forced ? r->forced : recog_mtas[i];
+			if (try_mta(r, mta, ll, ev))
+				return RECOG_MATCHED;
+			if (r->forced)
+				break;
+		}
+		return RECOG_UNRECOGNIZED;
+	}
+	const struct recog_mta *claimer = NULL;
+	for (size_t i = 0; !claimer && recog_mtas[i]; i++)
+		if (recog_mtas[i]->claims(ll))
+			claimer = recog_mtas[i];
+	/* --mta forces the patterns tried, so an unusual syslog_name still
+	 * parses; a line no MTA claims and the forced one cannot read stays foreign */
+	const struct recog_mta *mta = r->forced ? r->forced : claimer;
+	if (mta && try_mta(r, mta, ll, ev))
+		return RECOG_MATCHED;
+	return claimer ? RECOG_UNRECOGNIZED : RECOG_FOREIGN;
+}

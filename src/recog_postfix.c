@@ -1,0 +1,115 @@
+/* recog_postfix: which lines are Postfix's, and what its status and action
+ * words mean. The line shapes themselves are data: patterns/postfix.pat. */
+#include <string.h>
+
+#include "recog.h"
+
+/* Daemons of a Postfix instance. A program is Postfix's when its name has
+ * a '/' (the syslog_name, e.g. "postfix", "postfix-out", "postfix/submission",
+ * or a custom one) followed by one of these. */
+static const char *const postfix_daemons[] = {
+	"smtp", "smtpd", "lmtp", "local", "virtual", "pipe", "error", "retry", "discard",
+	"qmgr", "nqmgr", "oqmgr", "cleanup", "pickup", "bounce", "defer", "trace", "verify",
+	"postscreen", "dnsblog", "tlsproxy", "anvil", "scache", "master", "postsuper",
+	"postqueue", "postdrop", "sendmail", "flush", "showq", "proxymap", "tlsmgr",
+	"trivial-rewrite", "spawn", "qmqpd", "postfix-script", "postlog", "postmap",
+	"postalias", "postconf", "postmulti", "postkick", "postlock", "smtp-sink",
+	"smtp-source", "lmtp-sink", "relay", NULL,
+};
+
+static bool postfix_claims(const struct logline *ll)
+{
+	struct sl_span prog = ll->program;
+	const char *slash = NULL;
+	for (size_t i = prog.len; i > 0; i--)
+		if (prog.p[i - 1] == '/') {
+			slash = prog.p + i - 1;
+			break;
+		}
+	if (!slash)
+		return prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0;
+	struct sl_span base = { slash + 1, (size_t)(prog.p + prog.len - slash - 1) };
+	for (size_t i = 0; postfix_daemons[i]; i++)
+		if (sl_span_eq(base, postfix_daemons[i]))
+			return true;
+	/* master.cf services with a custom name still log under the postfix name */
+	return prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0;
+}
+
+static const char *span_find(struct sl_span s, const char *lit)
+{
+	return sl_memmem(s.p, s.len, lit, strlen(lit));
+}
+
+/* "... queued as ABC123)" or "forwarded as ABC123": the id of the copy. */
+static struct sl_span id_after(struct sl_span s, const char *lit)
+{
+	const char *p = span_find(s, lit);
+	if (!p)
+		return SL_SPAN_NULL;
+	p += strlen(lit);
+	const char *end = s.p + s.len, *q = p;
+	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' && *q <= 'Z') ||
+	                   (*q >= 'a' && *q <= 'z')))
+		q++;
+	return q > p ? (struct sl_span){ p, (size_t)(q - p) } : SL_SPAN_NULL;
+}
+
+static void postfix_refine(const struct logline *ll, const struct pattern_match *m, struct event *ev)
+{
+	(void)ll;
+	const char *kind = pattern_kind(m->pattern);
+	if (strcmp(kind, "status") == 0) {
+		struct sl_span st = ev->status;
+		if (sl_span_eq(st, "sent")) {
+			ev->kind = EV_DELIVERED;
+			struct sl_span fwd = id_after(ev->reply, "forwarded as ");
+			if (!sl_span_empty(fwd)) {
+				ev->kind = EV_FORWARDED;
+				ev->new_queue_id = fwd;
+			} else {
+				ev->new_queue_id = id_after(ev->reply, "queued as ");
+			}
+		} else if (sl_span_eq(st, "deferred") || sl_span_eq_nocase(st, "softbounce")) {
+			ev->kind = EV_DEFERRED;
+		} else if (sl_span_eq(st, "bounced")) {
+			ev->kind = EV_BOUNCED;
+		} else if (sl_span_eq(st, "expired") || sl_span_eq(st, "force-expired")) {
+			ev->kind = EV_EXPIRED;
+		} else if (sl_span_eq(st, "deliverable") || sl_span_eq(st, "undeliverable")) {
+			ev->kind = EV_PROBE;
+			ev->class = sl_span_eq(st, "deliverable") ? EV_CLASS_SUCCESS : EV_CLASS_PERMANENT;
+		} else {
+			ev->kind = EV_NONE;   /* an unknown status word: keep the line recognized, no event */
+		}
+		/* relay=none and relay=local name no remote host */
+		if (sl_span_eq(ev->remote_host, "none"))
+			ev->remote_host = SL_SPAN_NULL;
+	} else if (strcmp(kind, "action") == 0) {
+		struct sl_span a = ev->action;
+		if (sl_span_eq(a, "reject") || sl_span_eq(a, "defer") || sl_span_eq(a, "milter-reject") ||
+		    sl_span_eq(a, "proxy-reject") || sl_span_eq(a, "defer_if_permit") ||
+		    sl_span_eq(a, "defer_if_reject"))
+			ev->kind = EV_REJECTED;
+		else
+			ev->kind = EV_POLICY;
+		if (sl_span_eq(ev->queue_id, "NOQUEUE"))
+			ev->queue_id = SL_SPAN_NULL;
+	}
+	/* a 251 acceptance is a forwarding, and counts among deliveries */
+	if (ev->kind == EV_DELIVERED && ev->smtp_code == 251)
+		ev->kind = EV_FORWARDED;
+	if (!sl_span_empty(ev->header_msgid) && ev->header_msgid.p[0] == '<') {
+		ev->header_msgid.p++;
+		ev->header_msgid.len--;
+		if (ev->header_msgid.len && ev->header_msgid.p[ev->header_msgid.len - 1] == '>')
+			ev->header_msgid.len--;
+	}
+}
+
+const struct recog_mta recog_postfix = {
+	.name = "postfix",
+	.mta = EV_MTA_POSTFIX,
+	.claims = postfix_claims,
+	.refine = postfix_refine,
+};
