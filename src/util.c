@@ -1,4 +1,5 @@
 /* util: allocation, errors, buffers, spans and small string helpers. */
+#define _GNU_SOURCE 1  /* memmem */
 #include "util.h"
 
 #include <ctype.h>

@@ -1,0 +1,381 @@
+/* Postfix recognition: each pattern group against real line shapes (most
+ * taken from tests/corpus/postfix, see tests/corpus/SOURCES.md). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "testutil.h"
+#include "recog.h"
+
+static struct pattern_set *set;
+static struct recog *rec;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	set = patterns_new();
+	if (patterns_add_builtin(set, &err) || patterns_compile(set, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	rec = recog_new(set, NULL, &err);
+	return rec ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	recog_free(rec);
+	patterns_free(set);
+	return 0;
+}
+
+static struct logline ll;
+static struct event ev;
+
+static enum recog_result run(const char *program, const char *msg)
+{
+	memset(&ll, 0, sizeof ll);
+	ll.format = LOGLINE_RFC3164;
+	ll.has_ts = true;
+	ll.host = (struct sl_span){ "mx1", 3 };
+	ll.program = (struct sl_span){ program, strlen(program) };
+	ll.pid = 123;
+	ll.message = (struct sl_span){ msg, strlen(msg) };
+	struct sl_span prog;
+	return recog_line(rec, &ll, &ev, &prog);
+}
+
+#define assert_span(span, lit)                                                         \
+	do {                                                                               \
+		if ((lit) == NULL) {                                                           \
+			assert_true(sl_span_empty(span));                                          \
+		} else {                                                                       \
+			char *got_ = sl_span_dup(span);                                            \
+			assert_string_equal(got_, (lit));                                          \
+			free(got_);                                                                \
+		}                                                                              \
+	} while (0)
+
+static void test_sent_smtp(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/smtp", "ABCDE12345: to=<recipient1@recipient.example.com>, "
+	                     "relay=mx.recipient.example.com[10.0.0.1]:25, delay=1.5, "
+	                     "delays=0.1/0.2/0.3/0.9, dsn=2.0.0, status=sent (250 OK)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_int_equal(ev.class, EV_CLASS_SUCCESS);
+	assert_span(ev.queue_id, "ABCDE12345");
+	assert_span(ev.recipient, "recipient1@recipient.example.com");
+	assert_span(ev.remote_host, "mx.recipient.example.com");
+	assert_span(ev.remote_ip, "10.0.0.1");
+	assert_span(ev.reply, "250 OK");
+	assert_int_equal(ev.smtp_code, 250);
+	assert_string_equal(ev.enhanced_code, "2.0.0");
+	assert_true(ev.delay > 1.49 && ev.delay < 1.51);
+}
+
+static void test_deferred_said(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix-out/smtp",
+	                     "4B2C83F5A1: to=<bob@example.net>, relay=mx.example.net[192.0.2.1]:25, "
+	                     "delay=5, delays=0.1/0/4/0.9, dsn=4.7.1, status=deferred (host "
+	                     "mx.example.net[192.0.2.1] said: 451 4.7.1 Try again later (in reply to "
+	                     "RCPT TO command))"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_int_equal(ev.class, EV_CLASS_TRANSIENT);
+	assert_int_equal(ev.smtp_code, 451);
+	assert_string_equal(ev.enhanced_code, "4.7.1");
+	assert_span(ev.reply, "host mx.example.net[192.0.2.1] said: 451 4.7.1 Try again later (in reply "
+	                      "to RCPT TO command)");
+}
+
+static void test_deferred_quoting_5xx_stays_transient(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "X1: to=<a@b.c>, relay=mx.b.c[192.0.2.9]:25, delay=1, dsn=4.0.0, "
+	    "status=deferred (host mx.b.c[192.0.2.9] said: 550 5.1.1 unknown (in reply to RCPT TO command))");
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_int_equal(ev.class, EV_CLASS_TRANSIENT);
+	assert_int_equal(ev.smtp_code, 550);
+	/* dsn= is the status the MTA assigned: it wins over the reply's */
+	assert_string_equal(ev.enhanced_code, "4.0.0");
+}
+
+static void test_refused_to_talk(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "5E7C13F5A2: to=<x@example.org>, relay=mx.example.org[198.51.100.7]:25, "
+	    "delay=30, dsn=4.0.0, status=deferred (host mx.example.org[198.51.100.7] refused to talk "
+	    "to me: 421 4.7.0 Too many connections)");
+	assert_int_equal(ev.smtp_code, 421);
+	assert_string_equal(ev.enhanced_code, "4.0.0");
+}
+
+static void test_connection_refused_only_dsn(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "UVWXY33333: to=<user@mx.example.com>, relay=none, delay=30, "
+	    "delays=0.1/0/29.9/0, dsn=4.4.1, status=deferred (connect to "
+	    "mx.example.com[192.0.2.80]:25: Connection refused)");
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_int_equal(ev.smtp_code, 0);
+	assert_string_equal(ev.enhanced_code, "4.4.1");
+	assert_true(sl_span_empty(ev.remote_host));
+}
+
+static void test_bounced_no_dsn(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "84179E35: to=<secdalek@gmail.coml>, relay=none, delay=0, status=bounced "
+	    "(Host or domain name not found. Name service error for name=gmail.coml type=A: Host not found)");
+	assert_int_equal(ev.kind, EV_BOUNCED);
+	assert_int_equal(ev.class, EV_CLASS_PERMANENT);
+	assert_int_equal(ev.smtp_code, 0);
+	assert_string_equal(ev.enhanced_code, "");
+}
+
+static void test_local_forwarded(void **state)
+{
+	(void)state;
+	run("postfix/local", "3A2B43F5C0: to=<alice@example.org>, orig_to=<postmaster@example.org>, "
+	    "relay=local, delay=0.1, delays=0.05/0/0/0.05, dsn=2.0.0, status=sent (forwarded as 7F1E23F5D2)");
+	assert_int_equal(ev.kind, EV_FORWARDED);
+	assert_int_equal(ev.class, EV_CLASS_SUCCESS);
+	assert_span(ev.orig_recipient, "postmaster@example.org");
+	assert_span(ev.new_queue_id, "7F1E23F5D2");
+}
+
+static void test_content_filter_queued_as(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "A1B2C3: to=<u@example.org>, relay=127.0.0.1[127.0.0.1]:10024, delay=1.2, "
+	    "delays=0.1/0/0/1.1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): "
+	    "250 2.0.0 Ok: queued as D4E5F6)");
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_span(ev.new_queue_id, "D4E5F6");
+	assert_span(ev.remote_ip, "127.0.0.1");
+}
+
+static void test_probe_251(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "9F8E7D6C5B: to=<x@example.com>, relay=mx.example.com[192.0.2.5]:25, "
+	    "delay=0.5, delays=0/0/0.3/0.2, dsn=2.1.5, status=deliverable (251 2.1.5 <x@example.com>: "
+	    "user not local; will forward to <y@example.net>)");
+	assert_int_equal(ev.kind, EV_PROBE);
+	assert_int_equal(ev.class, EV_CLASS_SUCCESS);
+	assert_int_equal(ev.smtp_code, 251);
+	assert_span(ev.forward_to, "y@example.net");
+}
+
+static void test_bounce_551_forward_to(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "1122AABBCC: to=<old@example.com>, relay=mx.example.com[192.0.2.5]:25, "
+	    "delay=1, dsn=5.1.6, status=bounced (host mx.example.com[192.0.2.5] said: 551 5.1.6 User "
+	    "not local; please try <new@example.net> (in reply to RCPT TO command))");
+	assert_int_equal(ev.kind, EV_BOUNCED);
+	assert_int_equal(ev.smtp_code, 551);
+	assert_span(ev.forward_to, "new@example.net");
+}
+
+static void test_long_queue_id(void **state)
+{
+	(void)state;
+	run("postfix/qmgr", "4QZ5Sq3wTKz8GQ6: from=<a@example.org>, size=1234, nrcpt=2 (queue active)");
+	assert_int_equal(ev.kind, EV_MSG_QUEUED);
+	assert_span(ev.queue_id, "4QZ5Sq3wTKz8GQ6");
+	assert_int_equal(ev.size, 1234);
+	assert_int_equal(ev.nrcpt, 2);
+}
+
+static void test_lifecycle(void **state)
+{
+	(void)state;
+	run("postfix/smtpd", "DBED828417: client=unknown[192.168.9.1], sasl_method=PLAIN, sasl_username=m@x.org");
+	assert_int_equal(ev.kind, EV_MSG_ARRIVAL);
+	assert_span(ev.remote_host, "unknown");
+	assert_span(ev.remote_ip, "192.168.9.1");
+	run("postfix/pickup", "0D7037A4: uid=0 from=<root>");
+	assert_int_equal(ev.kind, EV_MSG_ARRIVAL);
+	assert_span(ev.sender, "root");
+	run("postfix/cleanup", "0D7037A4: message-id=<20050220030539.0D7037A4@fangorn.maddingue.net>");
+	assert_int_equal(ev.kind, EV_MSG_HEADER_ID);
+	assert_span(ev.header_msgid, "20050220030539.0D7037A4@fangorn.maddingue.net");
+	run("postfix/qmgr", "AAB4D259B1: removed");
+	assert_int_equal(ev.kind, EV_MSG_REMOVED);
+	run("postfix/qmgr", "C1A2B3: from=<a@b.c>, status=expired, returned to sender");
+	assert_int_equal(ev.kind, EV_EXPIRED);
+	assert_int_equal(ev.class, EV_CLASS_PERMANENT);
+	run("postfix/bounce", "AB12CD: sender non-delivery notification: 5DE184083C");
+	assert_int_equal(ev.kind, EV_MSG_NOTIFY);
+	assert_span(ev.new_queue_id, "5DE184083C");
+}
+
+static void test_noqueue_reject(void **state)
+{
+	(void)state;
+	run("postfix/smtpd", "NOQUEUE: reject: RCPT from unknown[192.168.1.1]: 454 4.7.1 "
+	    "<spammer@domain.tld>: Relay access denied; from=<spammer@domain.tld> "
+	    "to=<victim@domain.tld> proto=ESMTP helo=<WIN-9QL4SDRB93L>");
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_int_equal(ev.class, EV_CLASS_TRANSIENT);
+	assert_true(sl_span_empty(ev.queue_id));
+	assert_int_equal(ev.smtp_code, 454);
+	assert_string_equal(ev.enhanced_code, "4.7.1");
+	assert_span(ev.sender, "spammer@domain.tld");
+	assert_span(ev.recipient, "victim@domain.tld");
+	assert_span(ev.helo, "WIN-9QL4SDRB93L");
+	assert_span(ev.remote_ip, "192.168.1.1");
+	assert_span(ev.reply, "454 4.7.1 <spammer@domain.tld>: Relay access denied");
+	assert_span(ev.protocol, "ESMTP");
+}
+
+static void test_noqueue_reject_without_envelope(void **state)
+{
+	(void)state;
+	run("postfix/smtpd", "NOQUEUE: reject: RCPT from unknown[192.168.1.1]: 554 5.7.1 Service unavailable");
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_int_equal(ev.class, EV_CLASS_PERMANENT);
+	assert_int_equal(ev.smtp_code, 554);
+	assert_span(ev.reply, "554 5.7.1 Service unavailable");
+}
+
+static void test_postscreen_reject(void **state)
+{
+	(void)state;
+	run("postfix/postscreen", "NOQUEUE: reject: RCPT from [157.122.148.242]:47407: 550 5.7.1 "
+	    "Service unavailable; client [157.122.148.242] blocked using bl.spamcop.net; "
+	    "from=<kos@mafia.network>, to=<z@vip.163.com>, proto=ESMTP, helo=<abc>");
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_span(ev.remote_ip, "157.122.148.242");
+	assert_span(ev.recipient, "z@vip.163.com");
+	assert_int_equal(ev.smtp_code, 550);
+}
+
+static void test_queued_reject_and_milter(void **state)
+{
+	(void)state;
+	run("postfix/smtpd", "00ADB3C0899: reject: RCPT from example.com[192.0.2.1]: 550 5.1.1 "
+	    "<sales@server.com>: Recipient address rejected: User unknown in local recipient table; "
+	    "from=<x@example.com> to=<sales@server.com> proto=ESMTP helo=<mail.example.com>");
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_span(ev.queue_id, "00ADB3C0899");
+	run("postfix/cleanup", "4104E3D: milter-reject: END-OF-MESSAGE from m.example.com[192.0.2.3]: "
+	    "5.7.1 Command rejected; from=<a@b.c> to=<d@e.f> proto=ESMTP helo=<m.example.com>");
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_int_equal(ev.smtp_code, 0);
+	assert_string_equal(ev.enhanced_code, "5.7.1");
+	assert_int_equal(ev.class, EV_CLASS_PERMANENT);
+}
+
+static void test_header_check_reject(void **state)
+{
+	(void)state;
+	run("postfix/cleanup", "8B7EF2BB7: reject: header Date: Mon, 18 Jan 2038 19:07:11 +0800 from "
+	    "unknown[192.168.7.245]; from=<bcfx@easterndalek.com> to=<service@exterminate.com> "
+	    "proto=ESMTP helo=<realmail.iiiiiii.com>: 5.7.1 date in the future");
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_span(ev.recipient, "service@exterminate.com");
+	assert_string_equal(ev.enhanced_code, "5.7.1");
+}
+
+static void test_policy_actions(void **state)
+{
+	(void)state;
+	run("postfix/smtpd", "NOQUEUE: filter: RCPT from unknown[85.25.255.255]: <mail@sender.com>: "
+	    "Sender address triggers FILTER smtp-amavis:[127.0.0.1]:10024; from=<mail@sender.com> "
+	    "to=<user@domain.com> proto=ESMTP helo=<plutoapp.biz>");
+	assert_int_equal(ev.kind, EV_POLICY);
+	assert_span(ev.action, "filter");
+	run("postfix/smtpd", "ABC123: hold: RCPT from a.b[192.0.2.1]: <a@b>: Sender address triggers HOLD "
+	    "action; from=<a@b> to=<c@d> proto=ESMTP helo=<x>");
+	assert_int_equal(ev.kind, EV_POLICY);
+	assert_span(ev.action, "hold");
+}
+
+static void test_noise_and_foreign(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/smtpd", "connect from unknown[192.168.9.1]"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_NONE);
+	assert_int_equal(run("postfix/postscreen", "PASS OLD [192.0.2.1]:1234"), RECOG_MATCHED);
+	assert_int_equal(run("dovecot", "imap-login: Login: user=<x>"), RECOG_FOREIGN);
+	assert_int_equal(run("postfix/smtpd", "something nobody has seen before"), RECOG_UNRECOGNIZED);
+}
+
+static void test_submission_instance(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/submission/smtpd", "ABC: client=h.example[192.0.2.1]"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_MSG_ARRIVAL);
+	/* a custom syslog_name */
+	assert_int_equal(run("mailout/smtp", "ABC: to=<a@b.c>, relay=none, delay=1, dsn=4.4.1, "
+	                     "status=deferred (connect to b.c[192.0.2.2]:25: Connection timed out)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+}
+
+static void test_bare_message(void **state)
+{
+	(void)state;
+	memset(&ll, 0, sizeof ll);
+	const char *msg = "2DC5552A34: to=<user@yahoo.com>, relay=none, delay=63495, "
+	                  "delays=63350/144/0/0, dsn=4.4.2, status=deferred (delivery temporarily "
+	                  "suspended: lost connection with";
+	ll.message = (struct sl_span){ msg, strlen(msg) };
+	struct sl_span prog;
+	assert_int_equal(recog_line(rec, &ll, &ev, &prog), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_string_equal(ev.enhanced_code, "4.4.2");
+}
+
+static void test_reply_codes_helper(void **state)
+{
+	(void)state;
+	struct event e;
+	event_clear(&e);
+	const char *t = "host a.b[1.2.3.4] said: 552-5.2.2 mailbox full (in reply to end of DATA command)";
+	e.reply = (struct sl_span){ t, strlen(t) };
+	recog_reply_codes(&e);
+	assert_int_equal(e.smtp_code, 552);
+	assert_string_equal(e.enhanced_code, "5.2.2");
+	event_clear(&e);
+	t = "mail for 250.example.com loops back to myself";
+	e.reply = (struct sl_span){ t, strlen(t) };
+	recog_reply_codes(&e);
+	assert_int_equal(e.smtp_code, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sent_smtp),
+		cmocka_unit_test(test_deferred_said),
+		cmocka_unit_test(test_deferred_quoting_5xx_stays_transient),
+		cmocka_unit_test(test_refused_to_talk),
+		cmocka_unit_test(test_connection_refused_only_dsn),
+		cmocka_unit_test(test_bounced_no_dsn),
+		cmocka_unit_test(test_local_forwarded),
+		cmocka_unit_test(test_content_filter_queued_as),
+		cmocka_unit_test(test_probe_251),
+		cmocka_unit_test(test_bounce_551_forward_to),
+		cmocka_unit_test(test_long_queue_id),
+		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_noqueue_reject),
+		cmocka_unit_test(test_noqueue_reject_without_envelope),
+		cmocka_unit_test(test_postscreen_reject),
+		cmocka_unit_test(test_queued_reject_and_milter),
+		cmocka_unit_test(test_header_check_reject),
+		cmocka_unit_test(test_policy_actions),
+		cmocka_unit_test(test_noise_and_foreign),
+		cmocka_unit_test(test_submission_instance),
+		cmocka_unit_test(test_bare_message),
+		cmocka_unit_test(test_reply_codes_helper),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
