@@ -163,6 +163,12 @@ static int entry_finish(struct pattern_set *set, struct pattern *p, const char *
 	(void)origin;
 	for (size_t i = 0; i < set->n; i++) {
 		if (strcmp(set->items[i]->id, p->id) == 0) {
+			/* twice in one file is a mistake; a later file overrides */
+			const char *a = set->items[i]->origin, *b = p->origin;
+			size_t la = strcspn(a, ":"), lb = strcspn(b, ":");
+			if (la == lb && strncmp(a, b, la) == 0)
+				return sl_error_set(err, SL_EFORMAT, "%s: id '%s' already used at %s", p->origin,
+				                    p->id, a);
 			/* a later file (--patterns DIR) overrides the entry in place */
 			pattern_free(set->items[i]);
 			set->items[i] = p;
