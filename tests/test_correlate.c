@@ -1,0 +1,278 @@
+/* correlate: message lifecycles, queue-id reuse, copies linked to their
+ * origin (content filter, .forward, notification), bounded memory. A fake
+ * sink records what the store would receive. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "testutil.h"
+#include "correlate.h"
+
+#define MAXREC 64
+
+struct rec_msg {
+	int64_t id, origin_id;
+	enum corr_origin origin;
+	char qid[32], sender[64];
+	bool arrived, removed;
+	int64_t size;
+	int updates;
+};
+struct rec_ev {
+	int64_t message_id;
+	bool handoff;
+	char sender[64];
+};
+static struct rec_msg msgs[MAXREC];
+static int nmsgs;
+static struct rec_ev evs[MAXREC];
+static int nevs;
+
+static struct rec_msg *by_id(int64_t id)
+{
+	for (int i = 0; i < nmsgs; i++)
+		if (msgs[i].id == id)
+			return &msgs[i];
+	return NULL;
+}
+
+static int fake_open(void *ctx, struct corr_message *m, struct sl_error *err)
+{
+	(void)ctx;
+	(void)err;
+	m->id = nmsgs + 1;
+	struct rec_msg *r = &msgs[nmsgs++];
+	memset(r, 0, sizeof *r);
+	r->id = m->id;
+	r->origin_id = m->origin_id;
+	r->origin = m->origin;
+	snprintf(r->qid, sizeof r->qid, "%s", m->queue_id);
+	return 0;
+}
+
+static int fake_update(void *ctx, const struct corr_message *m, struct sl_error *err)
+{
+	(void)ctx;
+	(void)err;
+	struct rec_msg *r = by_id(m->id);
+	assert_non_null(r);
+	r->updates++;
+	if (m->origin_id)
+		r->origin_id = m->origin_id, r->origin = m->origin;
+	if (m->sender)
+		snprintf(r->sender, sizeof r->sender, "%s", m->sender);
+	r->arrived |= m->arrived;
+	r->removed |= m->removed;
+	if (m->size >= 0)
+		r->size = m->size;
+	return 0;
+}
+
+static int fake_event(void *ctx, const struct corr_event *e, struct sl_error *err)
+{
+	(void)ctx;
+	(void)err;
+	struct rec_ev *r = &evs[nevs++];
+	r->message_id = e->message_id;
+	r->handoff = e->handoff;
+	size_t n = e->ev->sender.len < 63 ? e->ev->sender.len : 63;
+	memcpy(r->sender, e->ev->sender.p ? e->ev->sender.p : "", n);
+	r->sender[n] = '\0';
+	return 0;
+}
+
+static const struct sink fake = { .message_open = fake_open, .message_update = fake_update,
+                                  .event = fake_event };
+
+static int reset(void **state)
+{
+	(void)state;
+	nmsgs = nevs = 0;
+	return 0;
+}
+
+static struct logline ll;
+static struct corr_pos pos;
+
+static void feed(struct correlate *c, int64_t t, enum ev_kind kind, const char *qid,
+                 void (*fill)(struct event *))
+{
+	struct event ev;
+	event_clear(&ev);
+	memset(&ll, 0, sizeof ll);
+	ll.has_ts = true;
+	ll.ts.sec = t;
+	ll.host = (struct sl_span){ "mx1", 3 };
+	ev.kind = kind;
+	if (qid)
+		ev.queue_id = (struct sl_span){ qid, strlen(qid) };
+	if (fill)
+		fill(&ev);
+	pos.line++;
+	pos.offset += 100;
+	struct sl_error err;
+	assert_int_equal(correlate_feed(c, &ll, &ev, &pos, &err), 0);
+}
+
+static void fill_queued(struct event *ev)
+{
+	ev->sender = (struct sl_span){ "alice@example.org", 17 };
+	ev->size = 1234;
+	ev->nrcpt = 1;
+}
+static void fill_loopback_handoff(struct event *ev)
+{
+	ev->remote_ip = (struct sl_span){ "127.0.0.1", 9 };
+	ev->new_queue_id = (struct sl_span){ "BBB", 3 };
+}
+static void fill_forward(struct event *ev)
+{
+	ev->new_queue_id = (struct sl_span){ "FFF", 3 };
+}
+
+static void test_lifecycle(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_MSG_QUEUED, "AAA", fill_queued);
+	feed(c, 102, EV_DELIVERED, "AAA", NULL);
+	feed(c, 103, EV_MSG_REMOVED, "AAA", NULL);
+	assert_int_equal(nmsgs, 1);
+	assert_int_equal(nevs, 1);
+	assert_int_equal(evs[0].message_id, 1);
+	/* the delivery line names no sender: the message's is used */
+	assert_string_equal(evs[0].sender, "alice@example.org");
+	assert_true(msgs[0].removed);
+	assert_true(msgs[0].arrived);
+	assert_int_equal(msgs[0].size, 1234);
+	assert_int_equal(correlate_stats(c)->open, 0);
+	assert_int_equal(correlate_stats(c)->completed, 1);
+	correlate_free(c);
+}
+
+static void test_reused_queue_id(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_MSG_REMOVED, "AAA", NULL);
+	feed(c, 200, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 201, EV_DELIVERED, "AAA", NULL);
+	/* reused while the first never logged its removal */
+	feed(c, 300, EV_MSG_ARRIVAL, "AAA", NULL);
+	assert_int_equal(nmsgs, 3);
+	assert_int_equal(evs[0].message_id, 2);
+	assert_false(msgs[1].removed);
+	struct sl_error err;
+	assert_int_equal(correlate_finish(c, &err), 0);
+	assert_int_equal(correlate_stats(c)->open, 0);
+	correlate_free(c);
+}
+
+static void test_content_filter_linked(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_MSG_ARRIVAL, "BBB", NULL);   /* re-injected by the filter */
+	feed(c, 102, EV_DELIVERED, "AAA", fill_loopback_handoff);
+	feed(c, 103, EV_MSG_REMOVED, "AAA", NULL);
+	feed(c, 104, EV_DELIVERED, "BBB", NULL);
+	feed(c, 105, EV_MSG_REMOVED, "BBB", NULL);
+	assert_int_equal(nmsgs, 2);
+	assert_true(evs[0].handoff);
+	assert_false(evs[1].handoff);
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_FILTER);
+	assert_int_equal(correlate_stats(c)->linked, 1);
+	correlate_free(c);
+}
+
+static void test_link_after_copy_finished(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_MSG_ARRIVAL, "BBB", NULL);
+	feed(c, 102, EV_MSG_REMOVED, "BBB", NULL);
+	feed(c, 103, EV_DELIVERED, "AAA", fill_loopback_handoff);
+	assert_int_equal(msgs[1].origin_id, 1);
+	correlate_free(c);
+}
+
+static void test_link_before_copy_appears(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_FORWARDED, "AAA", fill_forward);
+	feed(c, 102, EV_MSG_QUEUED, "FFF", fill_queued);
+	assert_int_equal(nmsgs, 2);
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_FORWARD);
+	correlate_free(c);
+}
+
+static void test_noqueue_event(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_REJECTED, NULL, NULL);
+	feed(c, 100, EV_MSG_REMOVED, "ZZZ", NULL);   /* end of an unseen message: nothing */
+	assert_int_equal(nevs, 1);
+	assert_int_equal(evs[0].message_id, 0);
+	assert_int_equal(nmsgs, 0);
+	correlate_free(c);
+}
+
+static void test_idle_and_cap_eviction(void **state)
+{
+	(void)state;
+	struct correlate_config cfg = { .max_open = 3, .idle_seconds = 1000 };
+	struct correlate *c = correlate_new(&cfg, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "A1", NULL);
+	feed(c, 5000, EV_MSG_ARRIVAL, "A2", NULL);     /* A1 idle for 4900 s: evicted */
+	assert_int_equal(correlate_stats(c)->evicted_idle, 1);
+	char q[8];
+	for (int i = 0; i < 10; i++) {
+		snprintf(q, sizeof q, "B%d", i);
+		feed(c, 5001 + i, EV_MSG_ARRIVAL, q, NULL);
+	}
+	assert_true(correlate_stats(c)->open <= 4);
+	assert_true(correlate_stats(c)->peak_open <= 4);
+	assert_true(correlate_stats(c)->evicted_cap >= 7);
+	/* every evicted message was written before it was freed */
+	for (int i = 0; i < nmsgs - 4; i++)
+		assert_true(msgs[i].updates >= 1);
+	correlate_free(c);
+}
+
+static void test_many_messages_grow_table(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	char q[16];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(q, sizeof q, "Q%d", i);
+		nmsgs = 0;   /* the fake sink's arrays are small: only ids matter here */
+		feed(c, 100, EV_MSG_ARRIVAL, q, NULL);
+	}
+	assert_int_equal(correlate_stats(c)->open, 5000);
+	assert_int_equal(correlate_stats(c)->messages, 5000);
+	correlate_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_lifecycle, reset),
+		cmocka_unit_test_setup(test_reused_queue_id, reset),
+		cmocka_unit_test_setup(test_content_filter_linked, reset),
+		cmocka_unit_test_setup(test_link_after_copy_finished, reset),
+		cmocka_unit_test_setup(test_link_before_copy_appears, reset),
+		cmocka_unit_test_setup(test_noqueue_event, reset),
+		cmocka_unit_test_setup(test_idle_and_cap_eviction, reset),
+		cmocka_unit_test_setup(test_many_messages_grow_table, reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
