@@ -66,6 +66,7 @@ struct event {
 	int64_t size;               /* -1 when unknown */
 	int nrcpt;                  /* -1 when unknown */
 	double delay;               /* seconds, -1 when unknown */
+	bool recipient_list;        /* recipient holds "<a>,<b>,...": one event per address */
 };
 
 void event_clear(struct event *ev);  /* in recog.c: zero spans, codes; size/nrcpt/delay = -1 */
