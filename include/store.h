@@ -66,6 +66,18 @@ int store_set_unrecognized(struct store *st, int64_t source_id, const char *prog
 /* The sink correlate writes into. Valid while st is open. */
 const struct sink *store_sink(struct store *st);
 
+/* The reasons module's classifier: called for each event of class transient
+ * or permanent; returns a reason id (static storage) for events.reason, or
+ * NULL. Without one, events.reason stays NULL. */
+void store_set_reason_classifier(struct store *st,
+                                 const char *(*classify)(void *ctx, const struct event *ev),
+                                 void *ctx);
+/* A message whose arrival was not seen (it began before the file) continues
+ * the most recent unfinished row of the same host, MTA and queue ID whose
+ * last line is at most this many seconds before its first line. Default
+ * 7 days. */
+void store_set_adopt_window(struct store *st, int64_t seconds);
+
 /* Read access for report and query: the open connection. */
 struct sqlite3 *store_db(struct store *st);
 

@@ -1,0 +1,1023 @@
+/* store: the SQLite database behind smtplog. Creates the schema (documented
+ * in docs/schema.md), implements correlate's sink with statements prepared
+ * once and rebound, and batches rows into transactions that also carry
+ * each source's progress. It does not parse, correlate or report.
+ * SPDX-License-Identifier: MIT */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+/* Commit on our own after this many rows when the caller checkpoints less
+ * often: bounds the WAL and the work lost to a crash. */
+#define STORE_BATCH_ROWS 50000
+#define STORE_DEFAULT_ADOPT_WINDOW (7 * 24 * 3600)
+#define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+/* ---- schema: keep in step with docs/schema.md */
+
+static const char schema_sql[] =
+	"CREATE TABLE sources (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT,\n"
+	"  fingerprint TEXT,\n"
+	"  fingerprint_len INTEGER,\n"
+	"  dev INTEGER,\n"
+	"  inode INTEGER,\n"
+	"  size INTEGER,\n"
+	"  compressed INTEGER,\n"
+	"  bytes INTEGER,\n"
+	"  lines INTEGER,\n"
+	"  recognized INTEGER,\n"
+	"  unrecognized INTEGER,\n"
+	"  foreign_lines INTEGER,\n"
+	"  truncated INTEGER,\n"
+	"  first_ts TEXT,\n"
+	"  last_ts TEXT,\n"
+	"  added_at TEXT,\n"
+	"  updated_at TEXT\n"
+	");\n"
+	"CREATE INDEX sources_fingerprint ON sources(fingerprint);\n"
+	"CREATE TABLE messages (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  host TEXT,\n"
+	"  mta TEXT,\n"
+	"  queue_id TEXT,\n"
+	"  sender TEXT,\n"
+	"  sender_domain TEXT,\n"
+	"  size INTEGER,\n"
+	"  nrcpt INTEGER,\n"
+	"  header_message_id TEXT,\n"
+	"  client_host TEXT,\n"
+	"  client_ip TEXT,\n"
+	"  helo TEXT,\n"
+	"  protocol TEXT,\n"
+	"  first_ts TEXT,\n"
+	"  last_ts TEXT,\n"
+	"  arrived INTEGER NOT NULL DEFAULT 0,\n"
+	"  complete INTEGER NOT NULL DEFAULT 0,\n"
+	"  origin_id INTEGER REFERENCES messages(id),\n"
+	"  origin TEXT CHECK(origin IN ('content-filter','forward','notification')),\n"
+	"  source_id INTEGER,\n"
+	"  first_offset INTEGER,\n"
+	"  UNIQUE(source_id, first_offset)\n"
+	");\n"
+	"CREATE INDEX messages_host_queue ON messages(host, queue_id);\n"
+	"CREATE TABLE message_continuations (\n"
+	"  source_id INTEGER,\n"
+	"  first_offset INTEGER,\n"
+	"  message_id INTEGER REFERENCES messages(id),\n"
+	"  PRIMARY KEY(source_id, first_offset)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  ts TEXT,\n"
+	"  host TEXT,\n"
+	"  mta TEXT,\n"
+	"  program TEXT,\n"
+	"  instance TEXT,\n"
+	"  queue_id TEXT,\n"
+	"  message_id INTEGER REFERENCES messages(id),\n"
+	"  kind TEXT CHECK(kind IN ('delivered','deferred','bounced','expired','rejected',\n"
+	"                           'forwarded','probe','policy')),\n"
+	"  sender TEXT,\n"
+	"  recipient TEXT,\n"
+	"  recipient_domain TEXT,\n"
+	"  orig_recipient TEXT,\n"
+	"  remote_host TEXT,\n"
+	"  remote_ip TEXT,\n"
+	"  helo TEXT,\n"
+	"  relay TEXT,\n"
+	"  smtp_code INTEGER,\n"
+	"  enhanced_code TEXT,\n"
+	"  class TEXT CHECK(class IN ('success','transient','permanent')),\n"
+	"  reply TEXT,\n"
+	"  reason TEXT,\n"
+	"  forward_to TEXT,\n"
+	"  status TEXT,\n"
+	"  action TEXT,\n"
+	"  delay REAL,\n"
+	"  handoff INTEGER NOT NULL DEFAULT 0,\n"
+	"  pattern TEXT,\n"
+	"  source_id INTEGER,\n"
+	"  file TEXT,\n"
+	"  line INTEGER,\n"
+	"  offset INTEGER,\n"
+	"  seq INTEGER,\n"
+	"  UNIQUE(source_id, offset, seq)\n"
+	");\n"
+	"CREATE INDEX events_ts ON events(ts);\n"
+	"CREATE INDEX events_kind_ts ON events(kind, ts);\n"
+	"CREATE INDEX events_message ON events(message_id);\n"
+	"CREATE INDEX events_recipient_domain ON events(recipient_domain);\n"
+	"CREATE TABLE unrecognized (\n"
+	"  source_id INTEGER,\n"
+	"  program TEXT,\n"
+	"  reason TEXT,\n"
+	"  count INTEGER,\n"
+	"  sample1 TEXT,\n"
+	"  sample2 TEXT,\n"
+	"  sample3 TEXT,\n"
+	"  PRIMARY KEY(source_id, program, reason)\n"
+	");\n"
+	"CREATE VIEW v_deliveries AS\n"
+	"  SELECT * FROM events WHERE kind IN ('delivered','forwarded') AND handoff = 0;\n"
+	"CREATE VIEW v_failures_transient AS\n"
+	"  SELECT * FROM events WHERE class = 'transient';\n"
+	"CREATE VIEW v_failures_permanent AS\n"
+	"  SELECT * FROM events WHERE class = 'permanent';\n"
+	"CREATE VIEW v_rejections AS\n"
+	"  SELECT * FROM events WHERE kind = 'rejected';\n"
+	"CREATE VIEW v_forwarding AS\n"
+	"  SELECT * FROM events WHERE kind = 'forwarded' OR smtp_code IN (251, 551);\n"
+	"CREATE VIEW v_daily_summary AS\n"
+	"  SELECT date, sum(received) AS received, sum(delivered) AS delivered,\n"
+	"         sum(deferred) AS deferred, sum(bounced) AS bounced, sum(expired) AS expired,\n"
+	"         sum(rejected) AS rejected, sum(forwarded) AS forwarded\n"
+	"  FROM (SELECT substr(first_ts, 1, 10) AS date, 1 AS received, 0 AS delivered,\n"
+	"               0 AS deferred, 0 AS bounced, 0 AS expired, 0 AS rejected, 0 AS forwarded\n"
+	"        FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
+	"        UNION ALL\n"
+	"        SELECT substr(ts, 1, 10), 0,\n"
+	"               kind IN ('delivered','forwarded') AND handoff = 0,\n"
+	"               kind = 'deferred', kind = 'bounced', kind = 'expired',\n"
+	"               kind = 'rejected', kind = 'forwarded' AND handoff = 0\n"
+	"        FROM events)\n"
+	"  GROUP BY date ORDER BY date;\n"
+	"CREATE VIEW v_top_deferring_domains AS\n"
+	"  SELECT recipient_domain, count(*) AS deferrals,\n"
+	"         count(DISTINCT message_id) AS messages\n"
+	"  FROM events WHERE kind = 'deferred'\n"
+	"  GROUP BY recipient_domain ORDER BY deferrals DESC, recipient_domain;\n";
+
+/* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
+ * runs with the others in one transaction. Version 1 is the first. */
+static const char *const migrations[STORE_SCHEMA_VERSION + 1] = { NULL };
+
+/* ---- prepared statements, made once at open */
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT,
+	S_EVENT,
+	S_MSG_INSERT, S_MSG_BY_POS, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
+	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_INSERT, S_SRC_IDENTITY, S_SRC_PROGRESS,
+	S_UNREC_SET, S_UNREC_DEL,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_EVENT] =
+		"INSERT OR IGNORE INTO events(ts, host, mta, program, instance, queue_id,"
+		" message_id, kind, sender, recipient, recipient_domain, orig_recipient,"
+		" remote_host, remote_ip, helo, relay, smtp_code, enhanced_code, class, reply,"
+		" reason, forward_to, status, action, delay, handoff, pattern, source_id, file,"
+		" line, offset, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
+		" ?29, ?30, ?31, ?32)",
+	[S_MSG_INSERT] =
+		"INSERT OR IGNORE INTO messages(host, mta, queue_id, sender, sender_domain, size,"
+		" nrcpt, header_message_id, client_host, client_ip, helo, protocol, first_ts,"
+		" last_ts, arrived, complete, origin_id, origin, source_id, first_offset)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19, ?20)",
+	[S_MSG_BY_POS] = "SELECT id FROM messages WHERE source_id = ?1 AND first_offset = ?2",
+	/* Parameters are numbered as in S_MSG_INSERT so one binder serves both. */
+	[S_MSG_UPDATE] =
+		"UPDATE messages SET sender = coalesce(?4, sender),"
+		" sender_domain = coalesce(?5, sender_domain), size = coalesce(?6, size),"
+		" nrcpt = coalesce(?7, nrcpt), header_message_id = coalesce(?8, header_message_id),"
+		" client_host = coalesce(?9, client_host), client_ip = coalesce(?10, client_ip),"
+		" helo = coalesce(?11, helo), protocol = coalesce(?12, protocol),"
+		" first_ts = CASE WHEN ?13 IS NOT NULL AND (first_ts IS NULL OR ?13 < first_ts)"
+		"   THEN ?13 ELSE first_ts END,"
+		" last_ts = CASE WHEN ?14 IS NOT NULL AND (last_ts IS NULL OR ?14 > last_ts)"
+		"   THEN ?14 ELSE last_ts END,"
+		" arrived = arrived OR ?15, complete = complete OR ?16,"
+		" origin_id = coalesce(?17, origin_id), origin = coalesce(?18, origin)"
+		" WHERE id = ?21",
+	[S_MSG_ADOPT] =
+		"SELECT id FROM messages WHERE host IS ?1 AND queue_id = ?2 AND mta IS ?3"
+		" AND complete = 0 AND last_ts >= ?4 AND (first_ts IS NULL OR first_ts <= ?5)"
+		" ORDER BY last_ts DESC, id DESC LIMIT 1",
+	[S_CONT_GET] =
+		"SELECT message_id FROM message_continuations WHERE source_id = ?1"
+		" AND first_offset = ?2",
+	[S_CONT_PUT] =
+		"INSERT OR IGNORE INTO message_continuations(source_id, first_offset, message_id)"
+		" VALUES (?1, ?2, ?3)",
+	[S_SRC_BY_FP] =
+		"SELECT id, lines FROM sources WHERE fingerprint = ?1 AND fingerprint_len = ?2"
+		" ORDER BY id LIMIT 1",
+	[S_SRC_SHORTER] =
+		"SELECT id, fingerprint, fingerprint_len, lines FROM sources"
+		" WHERE fingerprint_len > 0 AND fingerprint_len < ?1"
+		" ORDER BY fingerprint_len DESC, id",
+	[S_SRC_INSERT] =
+		"INSERT INTO sources(path, fingerprint, fingerprint_len, dev, inode, size,"
+		" compressed, bytes, lines, recognized, unrecognized, foreign_lines, truncated,"
+		" added_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, 0, 0, 0, "
+		SQL_NOW ", " SQL_NOW ")",
+	[S_SRC_IDENTITY] =
+		"UPDATE sources SET path = ?1, fingerprint = ?2, fingerprint_len = ?3, dev = ?4,"
+		" inode = ?5, size = ?6, compressed = ?7, updated_at = " SQL_NOW " WHERE id = ?8",
+	[S_SRC_PROGRESS] =
+		"UPDATE sources SET bytes = ?1, lines = ?2, recognized = ?3, unrecognized = ?4,"
+		" foreign_lines = ?5, truncated = ?6, first_ts = coalesce(?7, first_ts),"
+		" last_ts = coalesce(?8, last_ts), updated_at = " SQL_NOW " WHERE id = ?9",
+	[S_UNREC_SET] =
+		"INSERT OR REPLACE INTO unrecognized(source_id, program, reason, count, sample1,"
+		" sample2, sample3) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_UNREC_DEL] =
+		"DELETE FROM unrecognized WHERE source_id = ?1 AND program = ?2 AND reason = ?3",
+};
+
+struct store {
+	struct sqlite3 *db;
+	char *path;                    /* as given, for messages */
+	sqlite3_stmt *stmt[S_COUNT];
+	bool in_tx;                    /* a BEGIN is open */
+	bool wal;                      /* switched to WAL for writing: undo at close */
+	uint64_t batch_rows;           /* rows written since the last COMMIT */
+	int64_t adopt_window;          /* seconds */
+	const char *(*classify)(void *ctx, const struct event *ev);
+	void *classify_ctx;
+	struct sl_buf scratch;         /* lower-cased domains */
+	struct sink sink;
+};
+
+/* ---- names of enums, as the CHECK constraints spell them */
+
+static const char *const kind_names[EV_KIND_COUNT] = {
+	[EV_DELIVERED] = "delivered", [EV_DEFERRED] = "deferred", [EV_BOUNCED] = "bounced",
+	[EV_EXPIRED] = "expired",     [EV_REJECTED] = "rejected", [EV_FORWARDED] = "forwarded",
+	[EV_PROBE] = "probe",         [EV_POLICY] = "policy",
+};
+
+static const char *kind_name(enum ev_kind k)
+{
+	return (k > EV_NONE && k < EV_KIND_COUNT) ? kind_names[k] : NULL;
+}
+
+static const char *class_name(enum ev_class c)
+{
+	switch (c) {
+	case EV_CLASS_SUCCESS: return "success";
+	case EV_CLASS_TRANSIENT: return "transient";
+	case EV_CLASS_PERMANENT: return "permanent";
+	default: return NULL;
+	}
+}
+
+static const char *mta_name(enum ev_mta m)
+{
+	switch (m) {
+	case EV_MTA_POSTFIX: return "postfix";
+	case EV_MTA_EXIM: return "exim";
+	case EV_MTA_SENDMAIL: return "sendmail";
+	default: return NULL;
+	}
+}
+
+static const char *origin_name(enum corr_origin o)
+{
+	switch (o) {
+	case CORR_ORIGIN_FILTER: return "content-filter";
+	case CORR_ORIGIN_FORWARD: return "forward";
+	case CORR_ORIGIN_NOTIFY: return "notification";
+	default: return NULL;
+	}
+}
+
+/* ---- errors */
+
+/* db_fail - fill err from an SQLite result code; -1 */
+static int db_fail(const struct store *st, int rc, struct sl_error *err, const char *what)
+{
+	const char *path = st->path;
+	const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return sl_error_set(err, SL_EBUSY, "database '%s' is locked by another process", path);
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return sl_error_set(err, SL_EDB, "'%s' is corrupt or not an SQLite database: %s",
+		                    path, msg);
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		return sl_error_set(err, SL_EIO, "cannot %s '%s': %s", what, path, msg);
+	default:
+		return sl_error_set(err, SL_EDB, "cannot %s '%s': %s", what, path, msg);
+	}
+}
+
+/* exec - run SQL text without results */
+static int exec(struct store *st, const char *sql, struct sl_error *err, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : db_fail(st, rc, err, what);
+}
+
+/* step_done - step a statement that returns no row, then reset it */
+static int step_done(struct store *st, sqlite3_stmt *s, struct sl_error *err)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(st, rc, err, "write");
+	return 0;
+}
+
+/* query_int - first column of a one-row query, or -1 with err */
+static int query_int(struct store *st, const char *sql, int64_t *out, struct sl_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? 0 : db_fail(st, rc, err, "read");
+}
+
+/* ---- binding helpers: spans are not NUL-terminated, so lengths are explicit */
+
+static void bind_span(sqlite3_stmt *s, int i, struct sl_span v)
+{
+	if (sl_span_empty(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v.p, (int)v.len, SQLITE_STATIC);
+}
+
+static void bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* bind_nonempty - NULL for NULL and "" */
+static void bind_nonempty(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_str(s, i, v && *v ? v : NULL);
+}
+
+static void bind_int_or_null(sqlite3_stmt *s, int i, int64_t v, bool present)
+{
+	if (present)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* time_iso - format t into buf; NULL when t is unset (epoch 0: no stamp) */
+static const char *time_iso(struct sl_time t, char buf[SL_TIME_ISO_MAX])
+{
+	if (t.sec == 0 && t.usec == 0)
+		return NULL;
+	sl_time_format_iso(t, buf);
+	return buf;
+}
+
+/* domain_of - lower-cased text after the last '@' of addr[0..len) into
+ * st->scratch, stopping at '>'; false when there is none */
+static bool domain_of(struct store *st, const char *addr, size_t len)
+{
+	const char *at = NULL;
+	for (size_t i = len; i > 0; i--)
+		if (addr[i - 1] == '@') {
+			at = addr + i - 1;
+			break;
+		}
+	if (!at)
+		return false;
+	sl_buf_reset(&st->scratch);
+	for (const char *p = at + 1; p < addr + len && *p != '>'; p++) {
+		char c = *p;
+		sl_buf_addc(&st->scratch, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	return st->scratch.len > 0;
+}
+
+/* ---- transactions */
+
+/* begin_write - open a batch if none is open; the first one also switches to WAL */
+static int begin_write(struct store *st, struct sl_error *err)
+{
+	if (st->in_tx)
+		return 0;
+	if (!st->wal) {
+		/* WAL + NORMAL while writing: consistent after a crash, and a
+		 * reader does not block the ingest. Undone in store_close. */
+		if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err, "write") < 0)
+			return -1;
+		st->wal = true;
+	}
+	if (step_done(st, st->stmt[S_BEGIN], err) < 0)
+		return -1;
+	st->in_tx = true;
+	st->batch_rows = 0;
+	return 0;
+}
+
+/* commit - end the open batch, if any */
+static int commit(struct store *st, struct sl_error *err)
+{
+	if (!st->in_tx)
+		return 0;
+	int rc = sqlite3_step(st->stmt[S_COMMIT]);
+	sqlite3_reset(st->stmt[S_COMMIT]);
+	if (rc != SQLITE_DONE) {
+		db_fail(st, rc, err, "write");
+		if (sqlite3_get_autocommit(st->db) == 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->in_tx = false;
+		return -1;
+	}
+	st->in_tx = false;
+	st->batch_rows = 0;
+	return 0;
+}
+
+/* row_written - count a row; commit when the batch is full */
+static int row_written(struct store *st, struct sl_error *err)
+{
+	if (++st->batch_rows >= STORE_BATCH_ROWS)
+		return commit(st, err);
+	return 0;
+}
+
+/* ---- sink: events */
+
+/* sink_event - one row of events; INSERT OR IGNORE makes re-runs add nothing */
+static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *err)
+{
+	struct store *st = ctx;
+	const struct event *ev = e->ev;
+	const struct logline *ll = e->ll;
+	const char *kind = kind_name(ev->kind);
+	char ts[SL_TIME_ISO_MAX];
+
+	if (!kind)   /* lifecycle kinds update messages, not events */
+		return 0;
+	if (begin_write(st, err) < 0)
+		return -1;
+
+	sqlite3_stmt *s = st->stmt[S_EVENT];
+	struct sl_span program = ll ? ll->program : SL_SPAN_NULL;
+	struct sl_span instance = SL_SPAN_NULL;
+	for (size_t i = program.len; program.p && i > 0; i--)
+		if (program.p[i - 1] == '/') {
+			instance = (struct sl_span){ program.p, i - 1 };
+			break;
+		}
+
+	bind_str(s, 1, ll && ll->has_ts ? time_iso(ll->ts, ts) : NULL);
+	bind_span(s, 2, ll ? ll->host : SL_SPAN_NULL);
+	bind_str(s, 3, mta_name(ev->mta));
+	bind_span(s, 4, program);
+	bind_span(s, 5, instance);
+	bind_span(s, 6, ev->queue_id);
+	bind_int_or_null(s, 7, e->message_id, e->message_id > 0);
+	bind_str(s, 8, kind);
+	/* An empty but present sender is the null sender <>: keep it as ''. */
+	if (ev->sender.p)
+		sqlite3_bind_text(s, 9, ev->sender.p, (int)ev->sender.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 9);
+	bind_span(s, 10, ev->recipient);
+	if (!sl_span_empty(ev->recipient) && domain_of(st, ev->recipient.p, ev->recipient.len))
+		sqlite3_bind_text(s, 11, st->scratch.data, (int)st->scratch.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 11);
+	bind_span(s, 12, ev->orig_recipient);
+	bind_span(s, 13, ev->remote_host);
+	bind_span(s, 14, ev->remote_ip);
+	bind_span(s, 15, ev->helo);
+	bind_span(s, 16, ev->relay);
+	bind_int_or_null(s, 17, ev->smtp_code, ev->smtp_code > 0);
+	bind_nonempty(s, 18, ev->enhanced_code);
+	bind_str(s, 19, class_name(ev->class));
+	bind_span(s, 20, ev->reply);
+	const char *reason = NULL;
+	if (st->classify && (ev->class == EV_CLASS_TRANSIENT || ev->class == EV_CLASS_PERMANENT))
+		reason = st->classify(st->classify_ctx, ev);
+	bind_str(s, 21, reason);
+	bind_span(s, 22, ev->forward_to);
+	bind_span(s, 23, ev->status);
+	bind_span(s, 24, ev->action);
+	if (ev->delay >= 0)
+		sqlite3_bind_double(s, 25, ev->delay);
+	else
+		sqlite3_bind_null(s, 25);
+	sqlite3_bind_int(s, 26, e->handoff ? 1 : 0);
+	bind_str(s, 27, ev->pattern_id);
+	const struct corr_pos *pos = e->pos;
+	bind_int_or_null(s, 28, pos ? pos->source_id : 0, pos && pos->source_id > 0);
+	bind_str(s, 29, pos ? pos->file : NULL);
+	bind_int_or_null(s, 30, pos ? (int64_t)pos->line : 0, pos != NULL);
+	bind_int_or_null(s, 31, pos ? (int64_t)pos->offset : 0, pos != NULL);
+	sqlite3_bind_int(s, 32, e->seq);
+	if (step_done(st, s, err) < 0)
+		return -1;
+	return row_written(st, err);
+}
+
+/* ---- sink: messages */
+
+/* bind_message - parameters ?1..?20 of S_MSG_INSERT (and the same numbers of
+ * S_MSG_UPDATE); ts1/ts2 hold the formatted times */
+static void bind_message(struct store *st, sqlite3_stmt *s, const struct corr_message *m,
+                         char ts1[SL_TIME_ISO_MAX], char ts2[SL_TIME_ISO_MAX])
+{
+	bind_nonempty(s, 1, m->host);
+	bind_str(s, 2, mta_name(m->mta));
+	bind_nonempty(s, 3, m->queue_id);
+	bind_str(s, 4, m->sender);   /* "" is the null sender */
+	if (m->sender && domain_of(st, m->sender, strlen(m->sender)))
+		sqlite3_bind_text(s, 5, st->scratch.data, (int)st->scratch.len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 5);
+	bind_int_or_null(s, 6, m->size, m->size >= 0);
+	bind_int_or_null(s, 7, m->nrcpt, m->nrcpt >= 0);
+	bind_nonempty(s, 8, m->header_msgid);
+	bind_nonempty(s, 9, m->client_host);
+	bind_nonempty(s, 10, m->client_ip);
+	bind_nonempty(s, 11, m->helo);
+	bind_nonempty(s, 12, m->protocol);
+	bind_str(s, 13, time_iso(m->first_ts, ts1));
+	bind_str(s, 14, time_iso(m->last_ts, ts2));
+	sqlite3_bind_int(s, 15, m->arrived ? 1 : 0);
+	sqlite3_bind_int(s, 16, m->removed ? 1 : 0);
+	bind_int_or_null(s, 17, m->origin_id, m->origin_id > 0);
+	bind_str(s, 18, origin_name(m->origin));
+}
+
+/* select_id - run a one-column id query with (a, b) bound; 0 if no row */
+static int select_id(struct store *st, sqlite3_stmt *s, int64_t a, int64_t b, int64_t *id,
+                     struct sl_error *err)
+{
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	int rc = sqlite3_step(s);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	return 0;
+}
+
+/* update_message - merge m into row id */
+static int update_message(struct store *st, const struct corr_message *m, int64_t id,
+                          struct sl_error *err)
+{
+	char ts1[SL_TIME_ISO_MAX], ts2[SL_TIME_ISO_MAX];
+	sqlite3_stmt *s = st->stmt[S_MSG_UPDATE];
+	bind_message(st, s, m, ts1, ts2);
+	sqlite3_bind_int64(s, 21, id);
+	if (step_done(st, s, err) < 0)
+		return -1;
+	return row_written(st, err);
+}
+
+/* adopt - the unfinished row of an earlier run that m continues; 0 if none */
+static int adopt(struct store *st, const struct corr_message *m, int64_t *id,
+                 struct sl_error *err)
+{
+	char first[SL_TIME_ISO_MAX], bound[SL_TIME_ISO_MAX];
+	*id = 0;
+	if (!m->queue_id || !*m->queue_id || !time_iso(m->first_ts, first))
+		return 0;
+	struct sl_time lo = { .sec = m->first_ts.sec - st->adopt_window };
+	sl_time_format_iso(lo, bound);
+
+	sqlite3_stmt *s = st->stmt[S_MSG_ADOPT];
+	bind_nonempty(s, 1, m->host);
+	bind_str(s, 2, m->queue_id);
+	bind_str(s, 3, mta_name(m->mta));
+	bind_str(s, 4, bound);
+	bind_str(s, 5, first);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	return 0;
+}
+
+/* sink_message_open - give m an id: the row of an earlier run of the same
+ * content, the unfinished row it continues, or a new row */
+static int sink_message_open(void *ctx, struct corr_message *m, struct sl_error *err)
+{
+	struct store *st = ctx;
+	int64_t id = 0;
+	char ts1[SL_TIME_ISO_MAX], ts2[SL_TIME_ISO_MAX];
+
+	if (begin_write(st, err) < 0)
+		return -1;
+	if (!m->arrived) {
+		/* Began before this file: a re-run finds its earlier answer in
+		 * message_continuations, a first run looks for the row to adopt. */
+		if (select_id(st, st->stmt[S_MSG_BY_POS], m->source_id, (int64_t)m->first_offset,
+		              &id, err) < 0)
+			return -1;
+		if (!id && select_id(st, st->stmt[S_CONT_GET], m->source_id,
+		                     (int64_t)m->first_offset, &id, err) < 0)
+			return -1;
+		if (!id) {
+			if (adopt(st, m, &id, err) < 0)
+				return -1;
+			if (id) {
+				sqlite3_stmt *s = st->stmt[S_CONT_PUT];
+				sqlite3_bind_int64(s, 1, m->source_id);
+				sqlite3_bind_int64(s, 2, (int64_t)m->first_offset);
+				sqlite3_bind_int64(s, 3, id);
+				if (step_done(st, s, err) < 0)
+					return -1;
+			}
+		}
+		if (id) {
+			m->id = id;
+			return update_message(st, m, id, err);
+		}
+	}
+
+	sqlite3_stmt *s = st->stmt[S_MSG_INSERT];
+	bind_message(st, s, m, ts1, ts2);
+	bind_int_or_null(s, 19, m->source_id, m->source_id > 0);
+	sqlite3_bind_int64(s, 20, (int64_t)m->first_offset);
+	if (step_done(st, s, err) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0) {
+		m->id = sqlite3_last_insert_rowid(st->db);
+		return row_written(st, err);
+	}
+	/* Ignored: a row of an earlier run of the same content. */
+	if (select_id(st, st->stmt[S_MSG_BY_POS], m->source_id, (int64_t)m->first_offset, &id,
+	              err) < 0)
+		return -1;
+	if (!id)
+		return sl_error_set(err, SL_EDB, "cannot write '%s': message row vanished", st->path);
+	m->id = id;
+	return update_message(st, m, id, err);
+}
+
+/* sink_message_update - merge what is now known of m into its row */
+static int sink_message_update(void *ctx, const struct corr_message *m, struct sl_error *err)
+{
+	struct store *st = ctx;
+	if (m->id <= 0)
+		SL_BUG("message_update before message_open (queue id '%s')",
+		       m->queue_id ? m->queue_id : "");
+	if (begin_write(st, err) < 0)
+		return -1;
+	return update_message(st, m, m->id, err);
+}
+
+/* ---- sources */
+
+/* bind_identity - ?1..?7 of S_SRC_INSERT / S_SRC_IDENTITY */
+static void bind_identity(sqlite3_stmt *s, const char *path, const struct reader_info *in)
+{
+	bind_str(s, 1, path);
+	sqlite3_bind_text(s, 2, in->fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)in->fingerprint_len);
+	bind_int_or_null(s, 4, (int64_t)in->dev, !in->is_stdin);
+	bind_int_or_null(s, 5, (int64_t)in->ino, !in->is_stdin);
+	bind_int_or_null(s, 6, in->size, in->size >= 0);
+	sqlite3_bind_int(s, 7, in->compressed ? 1 : 0);
+}
+
+/* find_grown - the longest stored source whose whole fingerprint is a prefix
+ * of r's stream (the file grew since); id 0 if none */
+static int find_grown(struct store *st, const struct reader *r, int64_t *id, int64_t *lines,
+                      struct sl_error *err)
+{
+	sqlite3_stmt *s = st->stmt[S_SRC_SHORTER];
+	int rc;
+	*id = 0;
+	sqlite3_bind_int64(s, 1, (int64_t)reader_info(r)->fingerprint_len);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *fp = (const char *)sqlite3_column_text(s, 1);
+		int64_t len = sqlite3_column_int64(s, 2);
+		char want[17];
+		if (fp && len > 0 && reader_prefix_hash(r, (size_t)len, want) &&
+		    strcmp(fp, want) == 0) {
+			*id = sqlite3_column_int64(s, 0);
+			*lines = sqlite3_column_int64(s, 3);
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	return 0;
+}
+
+/* store_source_begin - find the source by content fingerprint, else add it */
+int store_source_begin(struct store *st, const char *path, const struct reader *r,
+                       struct store_source *out, struct sl_error *err)
+{
+	const struct reader_info *in = reader_info(r);
+	int64_t id = 0, lines = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (begin_write(st, err) < 0)
+		return -1;
+
+	sqlite3_stmt *s = st->stmt[S_SRC_BY_FP];
+	sqlite3_bind_text(s, 1, in->fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)in->fingerprint_len);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		lines = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	if (!id && find_grown(st, r, &id, &lines, err) < 0)
+		return -1;
+
+	if (id) {
+		/* Same content (maybe renamed, recompressed or grown): keep the
+		 * row, move its identity to what the file is now. */
+		s = st->stmt[S_SRC_IDENTITY];
+		bind_identity(s, path, in);
+		sqlite3_bind_int64(s, 8, id);
+		if (step_done(st, s, err) < 0)
+			return -1;
+		out->id = id;
+		out->seen_before = true;
+		out->lines_before = lines > 0 ? (uint64_t)lines : 0;
+		return 0;
+	}
+	s = st->stmt[S_SRC_INSERT];
+	bind_identity(s, path, in);
+	if (step_done(st, s, err) < 0)
+		return -1;
+	out->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* store_checkpoint - record progress with the rows it covers, and commit */
+int store_checkpoint(struct store *st, int64_t source_id, const struct store_progress *p,
+                     struct sl_error *err)
+{
+	if (begin_write(st, err) < 0)
+		return -1;
+	sqlite3_stmt *s = st->stmt[S_SRC_PROGRESS];
+	sqlite3_bind_int64(s, 1, (int64_t)p->offset);
+	sqlite3_bind_int64(s, 2, (int64_t)p->lines);
+	sqlite3_bind_int64(s, 3, (int64_t)p->recognized);
+	sqlite3_bind_int64(s, 4, (int64_t)p->unrecognized);
+	sqlite3_bind_int64(s, 5, (int64_t)p->foreign);
+	sqlite3_bind_int64(s, 6, (int64_t)p->truncated);
+	bind_nonempty(s, 7, p->first_ts);
+	bind_nonempty(s, 8, p->last_ts);
+	sqlite3_bind_int64(s, 9, source_id);
+	if (step_done(st, s, err) < 0)
+		return -1;
+	return commit(st, err);
+}
+
+/* store_set_unrecognized - replace one (source, program, reason) count */
+int store_set_unrecognized(struct store *st, int64_t source_id, const char *program,
+                           const char *reason, uint64_t count, const char *const *samples,
+                           size_t nsamples, struct sl_error *err)
+{
+	if (begin_write(st, err) < 0)
+		return -1;
+	sqlite3_stmt *s = st->stmt[count ? S_UNREC_SET : S_UNREC_DEL];
+	sqlite3_bind_int64(s, 1, source_id);
+	bind_str(s, 2, program ? program : "");
+	bind_str(s, 3, reason ? reason : "");
+	if (count) {
+		sqlite3_bind_int64(s, 4, (int64_t)count);
+		for (size_t i = 0; i < STORE_UNRECOGNIZED_SAMPLES; i++)
+			bind_str(s, 5 + (int)i, i < nsamples && samples ? samples[i] : NULL);
+	}
+	if (step_done(st, s, err) < 0)
+		return -1;
+	return row_written(st, err);
+}
+
+/* ---- open and close */
+
+/* create_file - create path with mode 0640 (less the umask) if it does not
+ * exist, so SQLite (which would use 0644) opens an empty file: the database
+ * and its -wal/-shm/-journal files, which copy its mode, are not world-readable */
+static int create_file(const char *path, struct sl_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	return sl_error_set(err, SL_EIO, "cannot create '%s': %s", path, strerror(errno));
+}
+
+/* create_schema - a new, empty database: tables, views and the version
+ * stamps in one transaction (DDL is transactional in SQLite) */
+static int create_schema(struct store *st, struct sl_error *err)
+{
+	int64_t n = 0;
+	char *sql = NULL;
+	int ret = -1;
+
+	if (exec(st, "BEGIN IMMEDIATE", err, "create the schema in") < 0)
+		return -1;
+	/* Re-check under the write lock: another process may have won. */
+	if (query_int(st, "SELECT count(*) FROM sqlite_master", &n, err) < 0)
+		goto out;
+	if (n == 0) {
+		sql = sqlite3_mprintf("%s PRAGMA application_id = %d; PRAGMA user_version = %d;",
+		                      schema_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+		if (!sql)
+			SL_BUG("out of memory in sqlite3_mprintf");
+		if (exec(st, sql, err, "create the schema in") < 0)
+			goto out;
+	}
+	ret = exec(st, "COMMIT", err, "create the schema in");
+out:
+	sqlite3_free(sql);
+	if (ret < 0 && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return ret;
+}
+
+/* migrate - bring an older schema up to STORE_SCHEMA_VERSION in one transaction */
+static int migrate(struct store *st, int64_t from, struct sl_error *err)
+{
+	if (from < 1)
+		return sl_error_set(err, SL_EDB, "'%s' has an unknown smtplog schema version %lld",
+		                    st->path, (long long)from);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	if (exec(st, "BEGIN IMMEDIATE", err, "upgrade") < 0)
+		return -1;
+	for (int64_t v = from + 1; v <= STORE_SCHEMA_VERSION; v++)
+		if (migrations[v] && exec(st, migrations[v], err, "upgrade") < 0)
+			goto fail;
+	if (exec(st, sql, err, "upgrade") < 0 || exec(st, "COMMIT", err, "upgrade") < 0)
+		goto fail;
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* check_schema - create, accept, upgrade or refuse what path holds */
+static int check_schema(struct store *st, struct sl_error *err)
+{
+	int64_t app = 0, version = 0, objects = 0;
+	/* The first read: a file that is not SQLite fails here. */
+	if (query_int(st, "PRAGMA application_id", &app, err) < 0 ||
+	    query_int(st, "PRAGMA user_version", &version, err) < 0 ||
+	    query_int(st, "SELECT count(*) FROM sqlite_master", &objects, err) < 0)
+		return -1;
+	if (app == 0 && version == 0 && objects == 0)
+		return create_schema(st, err);
+	if (app != STORE_APPLICATION_ID)
+		return sl_error_set(err, SL_EDB, "'%s' is not an smtplog database", st->path);
+	if (version > STORE_SCHEMA_VERSION)
+		return sl_error_set(err, SL_EDB,
+		                    "'%s' was written by a newer smtplog (schema version %lld, "
+		                    "this binary knows %d)",
+		                    st->path, (long long)version, STORE_SCHEMA_VERSION);
+	if (version < STORE_SCHEMA_VERSION)
+		return migrate(st, version, err);
+	return 0;
+}
+
+/* store_open - open or create the database at path */
+struct store *store_open(const char *path, struct sl_error *err)
+{
+	bool memory = strcmp(path, ":memory:") == 0;
+	if (!memory && *path && create_file(path, err) < 0)
+		return NULL;
+
+	struct store *st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	st->adopt_window = STORE_DEFAULT_ADOPT_WINDOW;
+	sl_buf_init(&st->scratch);
+	st->sink = (struct sink){
+		.ctx = st,
+		.message_open = sink_message_open,
+		.message_update = sink_message_update,
+		.event = sink_event,
+	};
+
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		db_fail(st, rc, err, "open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 0);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	/* foreign_keys stays OFF: an event may name a message that a later
+	 * statement of the same batch adopts or merges, and the ingest is the
+	 * only writer; the REFERENCES clauses document the joins. */
+	if (check_schema(st, err) < 0)
+		goto fail;
+	/* A larger page cache keeps the index leaves being appended to in memory. */
+	if (exec(st, "PRAGMA cache_size = -32768", err, "open") < 0)
+		goto fail;
+	for (int i = 0; i < S_COUNT; i++) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                        &st->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			db_fail(st, rc, err, "open");
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	sl_buf_release(&st->scratch);
+	free(st->path);
+	free(st);
+	return NULL;
+}
+
+/* store_close - commit, tidy the file for readers, free st */
+int store_close(struct store *st, struct sl_error *err)
+{
+	int ret = 0;
+	if (!st)
+		return 0;
+	if (st->db && commit(st, err) < 0)
+		ret = -1;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db && st->wal) {
+		/* Fresh statistics for the planner, then fold the WAL into the
+		 * main file and leave rollback-journal mode, so a member of the
+		 * file's group can read it without write access to the directory.
+		 * A concurrent reader may keep the WAL busy: that is not an error,
+		 * the next writer's close finishes the job. */
+		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	}
+	if (st->db) {
+		int rc = sqlite3_close(st->db);
+		if (rc != SQLITE_OK && ret == 0) {
+			ret = sl_error_set(err, SL_EDB, "cannot close '%s': %s", st->path,
+			                   sqlite3_errstr(rc));
+		}
+	}
+	sl_buf_release(&st->scratch);
+	free(st->path);
+	free(st);
+	return ret;
+}
+
+const struct sink *store_sink(struct store *st)
+{
+	return &st->sink;
+}
+
+struct sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+/* store_set_reason_classifier - plug in the reasons module for failures */
+void store_set_reason_classifier(struct store *st,
+                                 const char *(*classify)(void *ctx, const struct event *ev),
+                                 void *ctx)
+{
+	st->classify = classify;
+	st->classify_ctx = ctx;
+}
+
+/* store_set_adopt_window - how far back an unfinished message may be adopted */
+void store_set_adopt_window(struct store *st, int64_t seconds)
+{
+	st->adopt_window = seconds > 0 ? seconds : 0;
+}
