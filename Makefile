@@ -3,6 +3,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
+VERSION ?= 0.1.0
 PKG_CONFIG ?= pkg-config
 
 PKGS      := libpcre2-8 sqlite3 zlib
@@ -14,7 +15,7 @@ CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmock
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
            -Wformat=2 -Wno-format-nonliteral -Wundef -Wvla
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -I$(BUILD) \
+ALL_CFLAGS := -std=c11 -DSMTPLOG_VERSION=\"$(VERSION)\" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -I$(BUILD) \
            $(DEPCFLAGS) $(CFLAGS)
 LDLIBS  := $(DEPLIBS) -lpthread -lm
 
@@ -28,7 +29,7 @@ BIN      := $(BUILD)/smtplog
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check unit e2e bench install uninstall clean
+.PHONY: all test check unit e2e bench demo install uninstall clean
 all: $(BIN) smtplog
 
 smtplog: $(BIN)
@@ -80,6 +81,11 @@ test: unit e2e
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" test
+
+# The main job on the bundled logs, into a throw-away database.
+demo: $(BIN)
+	rm -f $(BUILD)/demo.db
+	$(BIN) analyze --db $(BUILD)/demo.db sample-logs/mail.log*
 
 bench: $(BIN)
 	bash tools/bench.sh $(CURDIR)/$(BIN)

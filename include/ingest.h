@@ -1,0 +1,44 @@
+/* ingest: the pipeline of one run. For each input: reader -> logline ->
+ * recog -> correlate -> store, with unrecognized and foreign lines counted
+ * by program (never dropped), progress committed with the rows it covers. */
+#ifndef SMTPLOG_INGEST_H
+#define SMTPLOG_INGEST_H
+
+#include <stdio.h>
+#include "correlate.h"
+#include "store.h"
+
+struct ingest_options {
+	const char *patterns_dir;        /* extra/overriding patterns (--patterns), or NULL */
+	const char *force_mta;           /* --mta, or NULL to detect per line */
+	int year;                        /* --year, 0 to infer */
+	size_t max_line;                 /* 0 = READER_DEFAULT_MAX_LINE */
+	struct correlate_config corr;
+	FILE *unrecognized_out;          /* --unrecognized FILE: MTA lines no pattern understood */
+	uint64_t checkpoint_lines;       /* commit every N lines; 0 = 100000 */
+};
+
+/* What one input gave. */
+struct ingest_file_result {
+	int64_t source_id;
+	bool seen_before;
+	uint64_t lines, recognized, unrecognized, foreign, truncated, events;
+};
+
+struct ingest;
+
+/* Loads and compiles the patterns (built-in, then patterns_dir). */
+struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, struct sl_error *err);
+
+/* 0: the file was read; 1: it could not be read (err names it; the run goes
+ * on with other files); -1: a fatal error (database): stop. */
+int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
+                struct sl_error *err);
+
+/* Writes the messages still open and commits. */
+int ingest_finish(struct ingest *in, struct sl_error *err);
+const struct correlate_stats *ingest_correlate_stats(const struct ingest *in);
+const struct pattern_stats *ingest_pattern_stats(const struct ingest *in);
+void ingest_free(struct ingest *in);
+
+#endif
