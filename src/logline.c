@@ -1,0 +1,842 @@
+/* logline: one raw line -> time stamp, host, program, pid and message span.
+ * The format is decided per line from its first bytes (files mix them):
+ * a month name starts RFC 3164, a digit starts RFC 3339 or Exim's native
+ * stamp, '{' a journalctl JSON object; anything else, or any header that does
+ * not hold up, is LOGLINE_BARE. No allocation per line: spans point into the
+ * line, or into ctx->scratch for decoded JSON strings. Sits between reader
+ * and recog; knows nothing of what the messages mean. */
+#include "logline.h"
+
+#include <string.h>
+#include <time.h>
+
+/* Program reported for Exim's own log files, which name none. */
+static const char exim_program[] = "exim";
+
+/* Longest program name and pid we accept in a "prog[pid]:" tag. */
+#define LOGLINE_TAG_MAX 128
+#define LOGLINE_PID_DIGITS 10
+
+/* Nesting limit for JSON values we skip: journald objects are flat. */
+#define LOGLINE_JSON_DEPTH 32
+
+#define SECS_PER_DAY 86400
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* two_digits - value of p[0..1] if both are digits, else -1 */
+static int two_digits(const char *p)
+{
+	if (!is_digit(p[0]) || !is_digit(p[1]))
+		return -1;
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* floor_hour - hour number of epoch-like seconds, rounding down for negatives */
+static int64_t floor_hour(int64_t s)
+{
+	int64_t q = s / 3600;
+	return (s % 3600 < 0) ? q - 1 : q;
+}
+
+/* local_to_utc - epoch seconds of a civil time in the local zone */
+static int64_t local_to_utc(struct logline_ctx *ctx, int y, int mon, int d, int h, int mi, int s)
+{
+	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t bucket = floor_hour(naive);
+	if (bucket != ctx->tz_bucket) {
+		/* mktime costs a zone lookup; a log has thousands of lines an
+		 * hour and zones change offset only on whole hours (in practice),
+		 * so one call per hour bucket does. */
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mon - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		ctx->tz_bucket = bucket;
+		ctx->tz_offset = t == (time_t)-1 ? 0 : (int32_t)(bucket * 3600 - (int64_t)t);
+	}
+	return naive - ctx->tz_offset;
+}
+
+/* logline_ctx_init - state for one stream; year 0 infers years from ref_time */
+void logline_ctx_init(struct logline_ctx *ctx, int year, int64_t ref_time)
+{
+	memset(ctx, 0, sizeof *ctx);
+	/* Pipes have no mtime (the reader says -1): stamps then may not lie
+	 * in the future. */
+	if (ref_time < 0)
+		ref_time = (int64_t)time(NULL);
+	ctx->ref_time = ref_time;
+	ctx->tz_bucket = INT64_MIN;
+
+	time_t rt = (time_t)ref_time;
+	struct tm tm;
+	if (!localtime_r(&rt, &tm))
+		memset(&tm, 0, sizeof tm);
+	if (year > 0) {
+		ctx->year = year;
+		ctx->year_fixed = true;
+	} else {
+		ctx->year = tm.tm_year + 1900;
+	}
+	/* Prime the offset cache with the zone's offset at ref_time, which
+	 * the "after ref_time" test in rfc3164_time relies on. */
+	(void)local_to_utc(ctx, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	                   tm.tm_min, tm.tm_sec);
+	sl_buf_init(&ctx->scratch);
+}
+
+/* logline_ctx_release - free the scratch buffer */
+void logline_ctx_release(struct logline_ctx *ctx)
+{
+	sl_buf_release(&ctx->scratch);
+}
+
+/* rfc3164_time - epoch seconds of a year-less local stamp, inferring the year */
+static int64_t rfc3164_time(struct logline_ctx *ctx, int mon, int d, int h, int mi, int s)
+{
+	int y = ctx->year;
+	if (ctx->year_fixed) {
+		/* --year Y gives the first line's year; a month running back by
+		 * more than half a year is Dec -> Jan, while a small step back is
+		 * just a late line. Nov/Dec right after Jan/Feb is a late line
+		 * from before the turn of the year: it does not move the year. */
+		if (ctx->last_month && mon + 6 < ctx->last_month) {
+			y = ++ctx->year;
+			ctx->last_month = mon;
+		} else if (ctx->last_month && ctx->last_month <= 2 && mon >= 11) {
+			y--;
+		} else {
+			ctx->last_month = mon;
+		}
+		return local_to_utc(ctx, y, mon, d, h, mi, s);
+	}
+	/* A stamp more than a day after the file was last written cannot be
+	 * this year's: it is last year's. The cached offset is the zone's
+	 * offset near these lines, close enough against a one-day margin,
+	 * and saves a second mktime per line. */
+	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	if (naive - ctx->tz_offset > ctx->ref_time + SECS_PER_DAY)
+		y--;
+	ctx->last_month = mon;
+	return local_to_utc(ctx, y, mon, d, h, mi, s);
+}
+
+/* parse_frac - ".d+" at *pp into usec (digits past six dropped); false if absent */
+static bool parse_frac(const char **pp, const char *e, int32_t *usec)
+{
+	const char *p = *pp;
+	if (p >= e || (*p != '.' && *p != ',') || p + 1 >= e || !is_digit(p[1]))
+		return false;
+	int32_t v = 0, scale = 100000;
+	for (p++; p < e && is_digit(*p); p++) {
+		v += (*p - '0') * scale;
+		scale /= 10;
+	}
+	*usec = v;
+	*pp = p;
+	return true;
+}
+
+/* parse_pid - digits of a pid at [p, e) up to stop; -1 if not all digits */
+static long parse_pid(const char *p, const char *e)
+{
+	if (p == e || e - p > LOGLINE_PID_DIGITS)
+		return -1;
+	long v = 0;
+	for (; p < e; p++) {
+		if (!is_digit(*p))
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+/* parse_tag - "prog[pid]: msg" or "prog: msg" at [p, e); false if not a tag */
+static bool parse_tag(const char *p, const char *e, struct logline *out)
+{
+	const char *name = p;
+	const char *lim = e - p > LOGLINE_TAG_MAX ? p + LOGLINE_TAG_MAX : e;
+	while (p < lim && *p != '[' && *p != ':' && *p != ' ' && (unsigned char)*p > 0x20)
+		p++;
+	if (p == name || p == lim)
+		return false;
+	const char *name_end = p;
+	long pid = -1;
+	if (*p == '[') {
+		const char *ds = ++p;
+		const char *close = memchr(p, ']', (size_t)(e - p) < 16 ? (size_t)(e - p) : 16);
+		if (!close || (pid = parse_pid(ds, close)) < 0)
+			return false;
+		p = close + 1;
+	}
+	if (p >= e || *p != ':')
+		return false;
+	p++;
+	if (p < e && *p != ' ')
+		return false;   /* "host:port" and the like are not tags */
+	if (p < e)
+		p++;
+	out->program = (struct sl_span){ name, (size_t)(name_end - name) };
+	out->pid = pid;
+	out->message = (struct sl_span){ p, (size_t)(e - p) };
+	return true;
+}
+
+/* parse_after_stamp - "[<prio>] [host] prog[pid]: msg" after a syslog stamp */
+static void parse_after_stamp(const char *p, const char *e, struct logline *out)
+{
+	while (p < e && *p == ' ')
+		p++;
+	/* syslog-ng's "<mail.notice>" or "<22>" priority token */
+	if (p < e && *p == '<') {
+		const char *q = p + 1;
+		while (q < e && q - p < 32 && *q != '>' && *q != ' ')
+			q++;
+		if (q < e && *q == '>' && q + 1 < e && q[1] == ' ')
+			p = q + 2;
+	}
+	/* Some senders leave out the host: the first word is already a tag. */
+	if (parse_tag(p, e, out))
+		return;
+	const char *host = p;
+	while (p < e && *p != ' ')
+		p++;
+	out->host = (struct sl_span){ host, (size_t)(p - host) };
+	if (p < e)
+		p++;
+	if (!parse_tag(p, e, out))
+		out->message = (struct sl_span){ p, (size_t)(e - p) };
+}
+
+/* parse_rfc3164 - "Nov 23 06:25:01[.ffffff] ..." (day "23", " 3", "03" or "3") */
+static bool parse_rfc3164(struct logline_ctx *ctx, const char *line, const char *e,
+                          struct logline *out)
+{
+	const char *p = line;
+	if (e - p < 14 || p[3] != ' ')
+		return false;
+	int mon = sl_month_from_abbr(p);
+	if (!mon)
+		return false;
+	p += 4;
+	if (*p == ' ')
+		p++;
+	int d;
+	if (is_digit(p[0]) && is_digit(p[1])) {
+		d = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+	} else if (is_digit(p[0])) {
+		d = p[0] - '0';
+		p += 1;
+	} else {
+		return false;
+	}
+	if (e - p < 9 || *p != ' ')
+		return false;
+	p++;
+	int h = two_digits(p), mi = two_digits(p + 3), s = two_digits(p + 6);
+	if (d < 1 || d > 31 || h < 0 || h > 23 || p[2] != ':' || mi < 0 || mi > 59 || p[5] != ':' ||
+	    s < 0 || s > 60)
+		return false;
+	p += 8;
+	int32_t usec = 0;
+	bool frac = parse_frac(&p, e, &usec);
+	if (p < e && *p != ' ')
+		return false;
+
+	out->format = LOGLINE_RFC3164;
+	out->has_ts = true;
+	out->ts.sec = rfc3164_time(ctx, mon, d, h, mi, s);
+	out->ts.usec = usec;
+	out->ts.has_frac = frac;
+	out->message = (struct sl_span){ p, 0 };
+	parse_after_stamp(p, e, out);
+	return true;
+}
+
+/* parse_offset - "Z", "+hh:mm", "+hhmm" or "+hh" at *pp into seconds east */
+static bool parse_offset(const char **pp, const char *e, bool allow_z, int32_t *off)
+{
+	const char *p = *pp;
+	if (p >= e)
+		return false;
+	if (allow_z && (*p == 'Z' || *p == 'z')) {
+		*off = 0;
+		*pp = p + 1;
+		return true;
+	}
+	if (*p != '+' && *p != '-')
+		return false;
+	int sign = *p == '-' ? -1 : 1;
+	p++;
+	if (e - p < 2)
+		return false;
+	int oh = two_digits(p), om = 0;
+	if (oh < 0 || oh > 23)
+		return false;
+	p += 2;
+	if (e - p >= 3 && *p == ':') {
+		om = two_digits(p + 1);
+		p += 3;
+	} else if (e - p >= 2 && is_digit(*p)) {
+		om = two_digits(p);
+		p += 2;
+	}
+	if (om < 0 || om > 59)
+		return false;
+	*off = sign * (oh * 3600 + om * 60);
+	*pp = p;
+	return true;
+}
+
+/* parse_exim_syslog - "host prog[pid]: msg" after an Exim stamp (pid required) */
+static bool parse_exim_syslog(const char *p, const char *e, struct logline *out)
+{
+	/* Exim messages often start with a word and a space too ("Completed",
+	 * "dovecot_login authenticator failed"), so ask for a real host name
+	 * and a tag with a pid before believing it. */
+	const char *host = p;
+	while (p < e && (is_digit(*p) || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	                 *p == '.' || *p == '-' || *p == '_'))
+		p++;
+	if (p == host || p >= e || *p != ' ')
+		return false;
+	struct logline tmp = *out;
+	if (!parse_tag(p + 1, e, &tmp) || tmp.pid < 0)
+		return false;
+	*out = tmp;
+	out->host = (struct sl_span){ host, (size_t)(p - host) };
+	return true;
+}
+
+/* parse_iso - RFC 3339 ("2024-08-26T01:33:38.572449+00:00 host ...") and Exim
+ * ("2026-11-23 06:25:01[.mmm] [+hhmm] [[pid]] msg") */
+static bool parse_iso(struct logline_ctx *ctx, const char *line, const char *e,
+                      struct logline *out)
+{
+	const char *p = line;
+	if (e - p < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') ||
+	    p[13] != ':' || p[16] != ':')
+		return false;
+	int y1 = two_digits(p), y2 = two_digits(p + 2), mon = two_digits(p + 5),
+	    d = two_digits(p + 8), h = two_digits(p + 11), mi = two_digits(p + 14),
+	    s = two_digits(p + 17);
+	if (y1 < 0 || y2 < 0 || mon < 1 || mon > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || s < 0 || s > 60)
+		return false;
+	int y = y1 * 100 + y2;
+	bool exim = p[10] == ' ';
+	p += 19;
+	int32_t usec = 0, off = 0;
+	bool frac = parse_frac(&p, e, &usec);
+	bool has_off;
+	if (exim) {
+		/* log_timezone adds " +0100" */
+		const char *q = p + 1;
+		has_off = p < e && *p == ' ' && e - q >= 5 && (q + 5 == e || q[5] == ' ') &&
+		          is_digit(q[1]) && is_digit(q[4]) && parse_offset(&q, q + 5, false, &off);
+		if (has_off)
+			p = q;
+	} else {
+		has_off = parse_offset(&p, e, true, &off);
+	}
+	if (p < e && *p != ' ')
+		return false;
+
+	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	out->has_ts = true;
+	out->ts.sec = has_off ? naive - off : local_to_utc(ctx, y, mon, d, h, mi, s);
+	out->ts.usec = usec;
+	out->ts.has_frac = frac;
+	out->message = (struct sl_span){ p, 0 };
+	if (!exim) {
+		out->format = LOGLINE_RFC3339;
+		parse_after_stamp(p, e, out);
+		return true;
+	}
+
+	out->format = LOGLINE_EXIM;
+	if (p < e)
+		p++;
+	/* log_selector +pid: "[1234]"; the test suite writes "[p1234]" */
+	if (p < e && *p == '[') {
+		const char *ds = p + 1;
+		if (ds < e && *ds == 'p')
+			ds++;
+		const char *close = memchr(ds, ']', (size_t)(e - ds) < 16 ? (size_t)(e - ds) : 16);
+		long pid = close ? parse_pid(ds, close) : -1;
+		if (pid >= 0 && (close + 1 == e || close[1] == ' ')) {
+			out->pid = pid;
+			p = close + 1 < e ? close + 2 : close + 1;
+		}
+	}
+	if (out->pid < 0 && parse_exim_syslog(p, e, out))
+		return true;
+	out->program = (struct sl_span){ exim_program, sizeof exim_program - 1 };
+	out->message = (struct sl_span){ p, (size_t)(e - p) };
+	return true;
+}
+
+/* ---- journalctl -o json */
+
+/* Where a decoded JSON value lives: in the line, or at an offset in
+ * ctx->scratch (which may move while later values are decoded). */
+struct jval {
+	const char *p;        /* in the line, or NULL when in scratch */
+	size_t off, len;
+	bool set;
+	bool is_string;
+};
+
+struct jscan {
+	const char *p, *e;
+	struct sl_buf *scratch;
+};
+
+static void j_ws(struct jscan *j)
+{
+	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* j_hex4 - the 4 hex digits at p, or -1 */
+static long j_hex4(const char *p, const char *e)
+{
+	if (e - p < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int x = hexval(p[i]);
+		if (x < 0)
+			return -1;
+		v = v * 16 + x;
+	}
+	return v;
+}
+
+static void put_utf8(struct sl_buf *b, unsigned long cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	sl_buf_add(b, u, n);
+}
+
+/* j_string - a string at j->p ('"'); decoded into out when out is not NULL */
+static bool j_string(struct jscan *j, struct jval *out)
+{
+	const char *s = ++j->p;
+	const char *p = s;
+	bool escaped = false;
+	while (p < j->e && *p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return false;   /* raw control characters are not JSON */
+		if (*p == '\\') {
+			escaped = true;
+			if (++p >= j->e)
+				return false;
+		}
+		p++;
+	}
+	if (p >= j->e)
+		return false;
+	j->p = p + 1;
+	if (!escaped) {
+		if (out)
+			*out = (struct jval){ s, 0, (size_t)(p - s), true, true };
+		return true;
+	}
+
+	/* Second pass: check (and, if kept, decode) the escapes. */
+	struct sl_buf *b = j->scratch;
+	size_t start = b->len;
+	for (const char *q = s; q < p;) {
+		if (*q != '\\') {
+			const char *run = q;
+			while (q < p && *q != '\\')
+				q++;
+			if (out)
+				sl_buf_add(b, run, (size_t)(q - run));
+			continue;
+		}
+		char c = q[1];
+		q += 2;
+		char lit;
+		switch (c) {
+		case '"': lit = '"'; break;
+		case '\\': lit = '\\'; break;
+		case '/': lit = '/'; break;
+		case 'b': lit = '\b'; break;
+		case 'f': lit = '\f'; break;
+		case 'n': lit = '\n'; break;
+		case 'r': lit = '\r'; break;
+		case 't': lit = '\t'; break;
+		case 'u': {
+			long cp = j_hex4(q, p);
+			if (cp < 0)
+				return false;
+			q += 4;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				long lo = (p - q >= 6 && q[0] == '\\' && q[1] == 'u') ? j_hex4(q + 2, p) : -1;
+				if (lo >= 0xdc00 && lo <= 0xdfff) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					q += 6;
+				} else {
+					cp = 0xfffd;   /* lone high surrogate */
+				}
+			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+				cp = 0xfffd;           /* lone low surrogate */
+			} else if (cp == 0) {
+				cp = ' ';              /* as the reader does with raw NULs */
+			}
+			if (out)
+				put_utf8(b, (unsigned long)cp);
+			continue;
+		}
+		default:
+			return false;
+		}
+		if (out)
+			sl_buf_addc(b, lit);
+	}
+	if (out)
+		*out = (struct jval){ NULL, start, b->len - start, true, true };
+	return true;
+}
+
+/* j_number - a JSON number at j->p; its text into out when out is not NULL */
+static bool j_number(struct jscan *j, struct jval *out)
+{
+	const char *s = j->p, *p = s;
+	if (p < j->e && *p == '-')
+		p++;
+	const char *ds = p;
+	while (p < j->e && is_digit(*p))
+		p++;
+	if (p == ds)
+		return false;
+	if (p < j->e && *p == '.') {
+		const char *fs = ++p;
+		while (p < j->e && is_digit(*p))
+			p++;
+		if (p == fs)
+			return false;
+	}
+	if (p < j->e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < j->e && (*p == '+' || *p == '-'))
+			p++;
+		const char *es = p;
+		while (p < j->e && is_digit(*p))
+			p++;
+		if (p == es)
+			return false;
+	}
+	j->p = p;
+	if (out)
+		*out = (struct jval){ s, 0, (size_t)(p - s), true, false };
+	return true;
+}
+
+static bool j_literal(struct jscan *j, const char *lit)
+{
+	size_t n = strlen(lit);
+	if ((size_t)(j->e - j->p) < n || memcmp(j->p, lit, n) != 0)
+		return false;
+	j->p += n;
+	return true;
+}
+
+/* j_skip - any value, nested at most LOGLINE_JSON_DEPTH deep */
+static bool j_skip(struct jscan *j, int depth)
+{
+	j_ws(j);
+	if (j->p >= j->e)
+		return false;
+	switch (*j->p) {
+	case '"':
+		return j_string(j, NULL);
+	case '{':
+	case '[': {
+		char close = *j->p == '{' ? '}' : ']';
+		bool obj = close == '}';
+		if (depth >= LOGLINE_JSON_DEPTH)
+			return false;
+		j->p++;
+		j_ws(j);
+		if (j->p < j->e && *j->p == close) {
+			j->p++;
+			return true;
+		}
+		for (;;) {
+			if (obj) {
+				j_ws(j);
+				if (j->p >= j->e || *j->p != '"' || !j_string(j, NULL))
+					return false;
+				j_ws(j);
+				if (j->p >= j->e || *j->p != ':')
+					return false;
+				j->p++;
+			}
+			if (!j_skip(j, depth + 1))
+				return false;
+			j_ws(j);
+			if (j->p >= j->e)
+				return false;
+			if (*j->p == close) {
+				j->p++;
+				return true;
+			}
+			if (*j->p != ',')
+				return false;
+			j->p++;
+		}
+	}
+	case 't':
+		return j_literal(j, "true");
+	case 'f':
+		return j_literal(j, "false");
+	case 'n':
+		return j_literal(j, "null");
+	default:
+		return j_number(j, NULL);
+	}
+}
+
+/* j_bytes - journald's array of byte values for a non-UTF-8 field; 1 decoded,
+ * 0 not such an array (j->p untouched), -1 malformed */
+static int j_bytes(struct jscan *j, struct jval *out)
+{
+	const char *save = j->p;
+	struct sl_buf *b = j->scratch;
+	size_t start = b->len;
+	j->p++;
+	j_ws(j);
+	if (j->p < j->e && *j->p == ']') {
+		j->p++;
+		*out = (struct jval){ NULL, start, 0, true, true };
+		return 1;
+	}
+	for (;;) {
+		j_ws(j);
+		int v = 0, n = 0;
+		while (j->p < j->e && is_digit(*j->p) && n < 4) {
+			v = v * 10 + (*j->p++ - '0');
+			n++;
+		}
+		if (n == 0 || v > 255 || (j->p < j->e && is_digit(*j->p))) {
+			b->len = start;
+			b->data[start] = '\0';
+			j->p = save;
+			return 0;
+		}
+		sl_buf_addc(b, v == 0 ? ' ' : (char)v);
+		j_ws(j);
+		if (j->p >= j->e)
+			return -1;
+		if (*j->p == ']') {
+			j->p++;
+			break;
+		}
+		if (*j->p != ',')
+			return -1;
+		j->p++;
+	}
+	*out = (struct jval){ NULL, start, b->len - start, true, true };
+	return 1;
+}
+
+enum jfield { JF_TIME, JF_HOST, JF_IDENT, JF_COMM, JF_PID, JF_SYSLOG_PID, JF_MESSAGE, JF_COUNT };
+
+static const struct {
+	const char *key;
+	enum jfield field;
+} jkeys[] = {
+	{ "__REALTIME_TIMESTAMP", JF_TIME },
+	{ "_HOSTNAME", JF_HOST },
+	{ "SYSLOG_IDENTIFIER", JF_IDENT },
+	{ "_COMM", JF_COMM },
+	{ "_PID", JF_PID },
+	{ "SYSLOG_PID", JF_SYSLOG_PID },
+	{ "MESSAGE", JF_MESSAGE },
+};
+
+/* jfield_of - which field a raw (unescaped) key names, or JF_COUNT */
+static enum jfield jfield_of(const struct jval *k)
+{
+	if (!k->p)
+		return JF_COUNT;   /* escaped keys are none of ours */
+	for (size_t i = 0; i < SL_ARRAY_LEN(jkeys); i++)
+		if (strlen(jkeys[i].key) == k->len && memcmp(jkeys[i].key, k->p, k->len) == 0)
+			return jkeys[i].field;
+	return JF_COUNT;
+}
+
+static struct sl_span jspan(const struct jval *v, const struct sl_buf *b)
+{
+	if (!v->set)
+		return SL_SPAN_NULL;
+	return (struct sl_span){ v->p ? v->p : b->data + v->off, v->len };
+}
+
+/* jdigits - the value of a span of 1..maxd digits, or -1 */
+static int64_t jdigits(struct sl_span s, size_t maxd)
+{
+	if (!s.p || s.len == 0 || s.len > maxd)
+		return -1;
+	int64_t v = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		if (!is_digit(s.p[i]))
+			return -1;
+		v = v * 10 + (s.p[i] - '0');
+	}
+	return v;
+}
+
+/* parse_json - one journalctl -o json object */
+static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
+                       struct logline *out)
+{
+	struct jscan j = { line + 1, e, &ctx->scratch };
+	struct jval f[JF_COUNT];
+	memset(f, 0, sizeof f);
+	sl_buf_reset(&ctx->scratch);
+
+	j_ws(&j);
+	if (j.p < j.e && *j.p == '}') {
+		j.p++;
+	} else {
+		for (;;) {
+			struct jval key;
+			j_ws(&j);
+			if (j.p >= j.e || *j.p != '"' || !j_string(&j, &key))
+				return false;
+			j_ws(&j);
+			if (j.p >= j.e || *j.p != ':')
+				return false;
+			j.p++;
+			j_ws(&j);
+			if (j.p >= j.e)
+				return false;
+			enum jfield which = jfield_of(&key);
+			if (which == JF_COUNT) {
+				if (!j_skip(&j, 1))
+					return false;
+			} else if (*j.p == '"') {
+				if (!j_string(&j, &f[which]))
+					return false;
+			} else if (*j.p == '[') {
+				int rc = j_bytes(&j, &f[which]);
+				if (rc < 0 || (rc == 0 && !j_skip(&j, 1)))
+					return false;
+			} else if (*j.p == '-' || is_digit(*j.p)) {
+				if (!j_number(&j, &f[which]))
+					return false;
+			} else {
+				if (!j_skip(&j, 1))   /* null and the like: field absent */
+					return false;
+			}
+			j_ws(&j);
+			if (j.p >= j.e)
+				return false;
+			if (*j.p == '}') {
+				j.p++;
+				break;
+			}
+			if (*j.p != ',')
+				return false;
+			j.p++;
+		}
+	}
+	j_ws(&j);
+	if (j.p != j.e)
+		return false;
+
+	const struct sl_buf *b = &ctx->scratch;
+	out->format = LOGLINE_JOURNAL_JSON;
+	int64_t us = jdigits(jspan(&f[JF_TIME], b), 18);   /* 18 digits: no overflow */
+	if (us >= 0) {
+		out->has_ts = true;
+		out->ts.sec = us / 1000000;
+		out->ts.usec = (int32_t)(us % 1000000);
+		out->ts.has_frac = 1;
+	}
+	out->host = jspan(&f[JF_HOST], b);
+	out->program = jspan(&f[f[JF_IDENT].set ? JF_IDENT : JF_COMM], b);
+	int64_t pid = jdigits(jspan(&f[JF_SYSLOG_PID], b), LOGLINE_PID_DIGITS);
+	if (pid < 0)
+		pid = jdigits(jspan(&f[JF_PID], b), LOGLINE_PID_DIGITS);
+	out->pid = (long)pid;
+	out->message = jspan(&f[JF_MESSAGE], b);
+	if (!out->message.p)
+		out->message = (struct sl_span){ e, 0 };
+	return true;
+}
+
+/* reset - a BARE result: the whole line is the message */
+static void reset(const char *line, size_t len, struct logline *out)
+{
+	out->format = LOGLINE_BARE;
+	out->ts = (struct sl_time){ 0, 0, 0 };
+	out->has_ts = false;
+	out->host = SL_SPAN_NULL;
+	out->program = SL_SPAN_NULL;
+	out->pid = -1;
+	out->message = (struct sl_span){ line, len };
+}
+
+/* logline_parse - decide the format from the first byte, then parse it */
+void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
+{
+	const char *e = line + len;
+	bool ok = false;
+	reset(line, len, out);
+	if (len == 0)
+		return;
+	unsigned char c = (unsigned char)line[0];
+	if (c >= 'A' && c <= 'Z')
+		ok = parse_rfc3164(ctx, line, e, out);
+	else if (is_digit((char)c))
+		ok = parse_iso(ctx, line, e, out);
+	else if (c == '{')
+		ok = parse_json(ctx, line, e, out);
+	if (!ok)
+		reset(line, len, out);
+}

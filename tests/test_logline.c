@@ -1,0 +1,564 @@
+/* test_logline: every format by example (table-driven), year inference and
+ * --year rollover, time zones across DST changes, journald JSON decoding and
+ * its malformed cases, and every line of the shared corpus. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "logline.h"
+#include "reader.h"
+#include "util.h"
+
+/* Europe/Berlin, or its POSIX rule where the zone database is missing. */
+static const char *berlin(void)
+{
+	return access("/usr/share/zoneinfo/Europe/Berlin", R_OK) == 0 ? "Europe/Berlin"
+	                                                                : "CET-1CEST,M3.5.0,M10.5.0/3";
+}
+
+static void set_tz(const char *tz)
+{
+	setenv("TZ", strcmp(tz, "Berlin") == 0 ? berlin() : tz, 1);
+	tzset();
+}
+
+static int64_t iso(const char *s)
+{
+	struct sl_time t;
+	if (sl_time_parse_iso(s, strlen(s), &t) != 0)
+		fail_msg("bad time in test: %s", s);
+	return t.sec;
+}
+
+static const char *fmt_name(enum logline_format f)
+{
+	switch (f) {
+	case LOGLINE_BARE: return "BARE";
+	case LOGLINE_RFC3164: return "RFC3164";
+	case LOGLINE_RFC3339: return "RFC3339";
+	case LOGLINE_JOURNAL_JSON: return "JOURNAL_JSON";
+	case LOGLINE_EXIM: return "EXIM";
+	}
+	return "?";
+}
+
+static void check_span(const char *what, const char *line, struct sl_span got, const char *want)
+{
+	size_t wl = strlen(want);
+	if (got.len != wl || (wl && memcmp(got.p, want, wl) != 0))
+		fail_msg("%s: %s: got \"%.*s\", want \"%s\"", line, what, (int)got.len,
+		         got.p ? got.p : "", want);
+}
+
+/* ---- table-driven spot checks */
+
+struct case_ {
+	const char *line;
+	enum logline_format format;
+	const char *ts;        /* ISO UTC as sl_time_format_iso writes it, "" for none */
+	const char *host, *program;
+	long pid;
+	const char *message;
+	const char *tz;        /* NULL: UTC */
+};
+
+#define REF_2026 "2026-11-24T00:00:00Z"
+
+static const struct case_ cases[] = {
+	/* RFC 3164 */
+	{ "Nov 23 06:25:01 mx1 postfix/smtp[123]: 4F0A1: to=<a@b.example>, status=sent",
+	  LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1", "postfix/smtp", 123,
+	  "4F0A1: to=<a@b.example>, status=sent", NULL },
+	{ "Nov  3 06:25:01 mx1 postfix-out/smtp[9]: x", LOGLINE_RFC3164, "2026-11-03T06:25:01Z",
+	  "mx1", "postfix-out/smtp", 9, "x", NULL },
+	/* Postfix maillog_file writes "%b %d": a zero-padded day */
+	{ "Nov 03 06:25:01 mx1 postfix/postlog[77]: warning: y", LOGLINE_RFC3164,
+	  "2026-11-03T06:25:01Z", "mx1", "postfix/postlog", 77, "warning: y", NULL },
+	{ "Mar 7 02:09:33 server postfix/smtpd[27246]: connect", LOGLINE_RFC3164,
+	  "2026-03-07T02:09:33Z", "server", "postfix/smtpd", 27246, "connect", NULL },
+	{ "Nov 23 06:25:01.123456 mx1 postfix/smtpd[1]: connect from x", LOGLINE_RFC3164,
+	  "2026-11-23T06:25:01.123456Z", "mx1", "postfix/smtpd", 1, "connect from x", NULL },
+	{ "Nov 23 06:25:01.5 mx1 postfix/smtpd[1]: m", LOGLINE_RFC3164,
+	  "2026-11-23T06:25:01.500000Z", "mx1", "postfix/smtpd", 1, "m", NULL },
+	{ "Jun 17 14:37:39 <mail.notice> robin sm-mta[2794]: 55HIbcGI002794: <u@y>... User unknown",
+	  LOGLINE_RFC3164, "2026-06-17T14:37:39Z", "robin", "sm-mta", 2794,
+	  "55HIbcGI002794: <u@y>... User unknown", NULL },
+	{ "Jun 17 14:37:39 <22> robin sm-mta[2794]: z", LOGLINE_RFC3164, "2026-06-17T14:37:39Z",
+	  "robin", "sm-mta", 2794, "z", NULL },
+	{ "Nov 23 06:25:01 mx1 sm-mta: no pid", LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1",
+	  "sm-mta", -1, "no pid", NULL },
+	{ "Nov 23 06:25:01 mx1 opendkim[5]: ", LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1",
+	  "opendkim", 5, "", NULL },
+	{ "Nov 23 06:25:01 mx1 opendkim[5]:", LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1",
+	  "opendkim", 5, "", NULL },
+	{ "Nov 23 06:25:01 mx1 postfix/submission/smtpd[8]: connect", LOGLINE_RFC3164,
+	  "2026-11-23T06:25:01Z", "mx1", "postfix/submission/smtpd", 8, "connect", NULL },
+	{ "Oct 10 01:02:03 u86 deliver(macaco@monos.org): saved mail", LOGLINE_RFC3164,
+	  "2026-10-10T01:02:03Z", "u86", "deliver(macaco@monos.org)", -1, "saved mail", NULL },
+	{ "Nov 23 06:25:01 postfix/smtp[123]: no host", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "", "postfix/smtp", 123, "no host", NULL },
+	{ "Nov 23 06:25:01 mx1 last message repeated 3 times", LOGLINE_RFC3164,
+	  "2026-11-23T06:25:01Z", "mx1", "", -1, "last message repeated 3 times", NULL },
+	{ "Nov 23 06:25:01 mx1", LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1", "", -1, "", NULL },
+	{ "Nov 23 06:25:01 mx1 smtpd[1]x: not a tag", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx1", "", -1, "smtpd[1]x: not a tag", NULL },
+	{ "Nov 23 06:25:01 mx1 host:25 is not a tag", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx1", "", -1, "host:25 is not a tag", NULL },
+	/* stamps more than a day after the reference are last year's */
+	{ "Nov 25 06:25:01 mx1 p[1]: m", LOGLINE_RFC3164, "2025-11-25T06:25:01Z", "mx1", "p", 1,
+	  "m", NULL },
+	{ "Dec 31 23:59:59 mx1 p[1]: m", LOGLINE_RFC3164, "2025-12-31T23:59:59Z", "mx1", "p", 1,
+	  "m", NULL },
+	/* local time: CET in winter, CEST in summer */
+	{ "Nov 23 06:25:01 mx1 p[1]: m", LOGLINE_RFC3164, "2026-11-23T05:25:01Z", "mx1", "p", 1,
+	  "m", "Berlin" },
+	{ "Jul  1 12:00:00 mx1 p[1]: m", LOGLINE_RFC3164, "2026-07-01T10:00:00Z", "mx1", "p", 1,
+	  "m", "Berlin" },
+	{ "Jul  1 12:00:00 mx1 p[1]: m", LOGLINE_RFC3164, "2026-07-01T16:00:00Z", "mx1", "p", 1,
+	  "m", "America/New_York" },
+
+	/* RFC 3339 / ISO 8601 */
+	{ "2024-08-26T01:33:38.572449+00:00 machine postfix/smtpd[60203]: NOQUEUE: reject: x",
+	  LOGLINE_RFC3339, "2024-08-26T01:33:38.572449Z", "machine", "postfix/smtpd", 60203,
+	  "NOQUEUE: reject: x", NULL },
+	{ "2022-04-14T00:36:03.150Z mailhub postfix/smtps/smtpd[30543]: warning: w",
+	  LOGLINE_RFC3339, "2022-04-14T00:36:03.150000Z", "mailhub", "postfix/smtps/smtpd", 30543,
+	  "warning: w", NULL },
+	{ "2026-11-23T06:25:01+0100 host prog[42]: msg", LOGLINE_RFC3339, "2026-11-23T05:25:01Z",
+	  "host", "prog", 42, "msg", NULL },
+	{ "2026-11-23T06:25:01-05:00 host prog[42]: msg", LOGLINE_RFC3339, "2026-11-23T11:25:01Z",
+	  "host", "prog", 42, "msg", NULL },
+	{ "2026-11-23T06:25:01.000123+0100 host prog[42]: msg", LOGLINE_RFC3339,
+	  "2026-11-23T05:25:01.000123Z", "host", "prog", 42, "msg", NULL },
+	{ "2026-11-23T06:25:01+05:30 host prog: msg", LOGLINE_RFC3339, "2026-11-23T00:55:01Z",
+	  "host", "prog", -1, "msg", NULL },
+	/* no offset: local time, whatever the offset of the reader's host */
+	{ "2026-07-01T12:00:00 host prog[1]: msg", LOGLINE_RFC3339, "2026-07-01T10:00:00Z", "host",
+	  "prog", 1, "msg", "Berlin" },
+	{ "2026-07-01T12:00:00+00:00 host prog[1]: msg", LOGLINE_RFC3339, "2026-07-01T12:00:00Z",
+	  "host", "prog", 1, "msg", "Berlin" },
+
+	/* Exim's own logs */
+	{ "2026-11-23 06:25:01 1vAbCd-0001Xy-Ab => u@example.com R=dnslookup T=remote_smtp",
+	  LOGLINE_EXIM, "2026-11-23T06:25:01Z", "", "exim", -1,
+	  "1vAbCd-0001Xy-Ab => u@example.com R=dnslookup T=remote_smtp", NULL },
+	{ "2023-05-30 06:10:13.345 login authenticator failed for x", LOGLINE_EXIM,
+	  "2023-05-30T06:10:13.345000Z", "", "exim", -1, "login authenticator failed for x", NULL },
+	{ "2026-11-23 06:25:01 +0100 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM,
+	  "2026-11-23T05:25:01Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed", NULL },
+	{ "2026-11-23 06:25:01 -0500 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM,
+	  "2026-11-23T11:25:01Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed", NULL },
+	{ "2013-06-15 11:19:33 [2249] H=([2.181.148.95]) [2.181.148.95]:52391 rejected",
+	  LOGLINE_EXIM, "2013-06-15T11:19:33Z", "", "exim", 2249,
+	  "H=([2.181.148.95]) [2.181.148.95]:52391 rejected", NULL },
+	{ "1999-03-02 09:44:33 [p1234] 10HmaX-000000005vi-0000 <= x@y", LOGLINE_EXIM,
+	  "1999-03-02T09:44:33Z", "", "exim", 1234, "10HmaX-000000005vi-0000 <= x@y", NULL },
+	{ "2026-11-23 06:25:01.123 +0100 [1234] 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM,
+	  "2026-11-23T05:25:01.123000Z", "", "exim", 1234, "1vAbCd-0001Xy-Ab Completed", NULL },
+	{ "2013-06-07 02:02:09 host exim[1234]: msg", LOGLINE_EXIM, "2013-06-07T02:02:09Z", "host",
+	  "exim", 1234, "msg", NULL },
+	{ "2019-10-22 03:39:17 mx1.fqdn.local exim[29786]: dovecot_login authenticator failed",
+	  LOGLINE_EXIM, "2019-10-22T03:39:17Z", "mx1.fqdn.local", "exim", 29786,
+	  "dovecot_login authenticator failed", NULL },
+	{ "2022-06-29 16:04:05 dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535",
+	  LOGLINE_EXIM, "2022-06-29T16:04:05Z", "", "exim", -1,
+	  "dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535", NULL },
+	{ "1999-03-02 09:44:33 Start queue run: pid=p1234", LOGLINE_EXIM, "1999-03-02T09:44:33Z",
+	  "", "exim", -1, "Start queue run: pid=p1234", NULL },
+	{ "2026-11-23 06:25:01", LOGLINE_EXIM, "2026-11-23T06:25:01Z", "", "exim", -1, "", NULL },
+	{ "2026-11-23 06:25:01 +0100", LOGLINE_EXIM, "2026-11-23T05:25:01Z", "", "exim", -1, "",
+	  NULL },
+	{ "2026-07-01 12:00:00 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM, "2026-07-01T10:00:00Z", "",
+	  "exim", -1, "1vAbCd-0001Xy-Ab Completed", "Berlin" },
+	{ "2026-07-01 12:00:00 +0000 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM,
+	  "2026-07-01T12:00:00Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed", "Berlin" },
+
+	/* no header */
+	{ "250 OK", LOGLINE_BARE, "", "", "", -1, "250 OK", NULL },
+	{ "7EE668039: to=<admin@example.com>, status=sent", LOGLINE_BARE, "", "", "", -1,
+	  "7EE668039: to=<admin@example.com>, status=sent", NULL },
+	{ "connect from unknown[1.2.3.4]", LOGLINE_BARE, "", "", "", -1,
+	  "connect from unknown[1.2.3.4]", NULL },
+	{ "", LOGLINE_BARE, "", "", "", -1, "", NULL },
+	{ "Nov", LOGLINE_BARE, "", "", "", -1, "Nov", NULL },
+	{ "Nov 32 06:25:01 mx1 p[1]: m", LOGLINE_BARE, "", "", "", -1, "Nov 32 06:25:01 mx1 p[1]: m", NULL },
+	{ "Nov 23 06:25 mx1 p[1]: m", LOGLINE_BARE, "", "", "", -1, "Nov 23 06:25 mx1 p[1]: m", NULL },
+	{ "Nov 23 06:25:01x mx1", LOGLINE_BARE, "", "", "", -1, "Nov 23 06:25:01x mx1", NULL },
+	{ "Now 23 06:25:01 mx1 p[1]: m", LOGLINE_BARE, "", "", "", -1, "Now 23 06:25:01 mx1 p[1]: m", NULL },
+	{ "2026-13-01 00:00:00 x", LOGLINE_BARE, "", "", "", -1, "2026-13-01 00:00:00 x", NULL },
+	{ "2026-11-23T06:25:01+01:00x host p: m", LOGLINE_BARE, "", "", "", -1,
+	  "2026-11-23T06:25:01+01:00x host p: m", NULL },
+	{ "2026-11-23X06:25:01 host p: m", LOGLINE_BARE, "", "", "", -1,
+	  "2026-11-23X06:25:01 host p: m", NULL },
+	{ "2026-11-23 06:25:01x", LOGLINE_BARE, "", "", "", -1, "2026-11-23 06:25:01x", NULL },
+	{ "{not json", LOGLINE_BARE, "", "", "", -1, "{not json", NULL },
+
+	/* journalctl -o json */
+	{ "{\"__REALTIME_TIMESTAMP\":\"1795415101123456\",\"_HOSTNAME\":\"mx1\","
+	  "\"SYSLOG_IDENTIFIER\":\"postfix/smtp\",\"_PID\":\"123\",\"MESSAGE\":\"4F0A1: removed\"}",
+	  LOGLINE_JOURNAL_JSON, "2026-11-23T06:25:01.123456Z", "mx1", "postfix/smtp", 123,
+	  "4F0A1: removed", NULL },
+	{ "{ \"MESSAGE\" : \"a\\\"b\\\\c\\/d\\u00e9\\ud83d\\udce7\\t\" , \"_PID\" : \"7\" ,"
+	  " \"SYSLOG_PID\" : \"8\", \"_COMM\":\"smtpd\", \"x\": {\"y\": [1, 2.5e3, -3, true, false, null]} }",
+	  LOGLINE_JOURNAL_JSON, "", "", "smtpd", 8, "a\"b\\c/d\xc3\xa9\xf0\x9f\x93\xa7\t", NULL },
+	{ "{\"MESSAGE\":\"lone \\ud800 and \\udc00 end\",\"SYSLOG_IDENTIFIER\":\"x\",\"_COMM\":\"y\"}",
+	  LOGLINE_JOURNAL_JSON, "", "", "x", -1, "lone \xef\xbf\xbd and \xef\xbf\xbd end", NULL },
+	{ "{\"MESSAGE\":[104,105,32,255,0],\"_HOSTNAME\":\"h\\u0041\"}", LOGLINE_JOURNAL_JSON, "",
+	  "hA", "", -1, "hi \xff ", NULL },
+	{ "{\"MESSAGE\":null,\"__REALTIME_TIMESTAMP\":1795415101000000}", LOGLINE_JOURNAL_JSON,
+	  "2026-11-23T06:25:01.000000Z", "", "", -1, "", NULL },
+	{ "{\"MESSAGE\":[\"not\",\"bytes\"],\"_PID\":12}", LOGLINE_JOURNAL_JSON, "", "", "", 12, "",
+	  NULL },
+	{ "{}", LOGLINE_JOURNAL_JSON, "", "", "", -1, "", NULL },
+	{ "{\"MESSAGE\":\"x\"", LOGLINE_BARE, "", "", "", -1, "{\"MESSAGE\":\"x\"", NULL },
+	{ "{\"MESSAGE\":\"x\"} trailing", LOGLINE_BARE, "", "", "", -1,
+	  "{\"MESSAGE\":\"x\"} trailing", NULL },
+	{ "{\"MESSAGE\":\"bad \\x escape\"}", LOGLINE_BARE, "", "", "", -1,
+	  "{\"MESSAGE\":\"bad \\x escape\"}", NULL },
+	{ "{\"MESSAGE\":\"\\u12\"}", LOGLINE_BARE, "", "", "", -1, "{\"MESSAGE\":\"\\u12\"}", NULL },
+	{ "{\"MESSAGE\":\"unterminated}", LOGLINE_BARE, "", "", "", -1,
+	  "{\"MESSAGE\":\"unterminated}", NULL },
+	{ "{\"MESSAGE\":[1,2,}", LOGLINE_BARE, "", "", "", -1, "{\"MESSAGE\":[1,2,}", NULL },
+	{ "{\"a\":1,}", LOGLINE_BARE, "", "", "", -1, "{\"a\":1,}", NULL },
+	{ "{\"a\" 1}", LOGLINE_BARE, "", "", "", -1, "{\"a\" 1}", NULL },
+	{ "{\"a\":tru}", LOGLINE_BARE, "", "", "", -1, "{\"a\":tru}", NULL },
+	{ "{\"a\":-}", LOGLINE_BARE, "", "", "", -1, "{\"a\":-}", NULL },
+	{ "{\"a\":\"raw\ttab\"}", LOGLINE_BARE, "", "", "", -1, "{\"a\":\"raw\ttab\"}", NULL },
+};
+
+static void run_case(const struct case_ *c)
+{
+	set_tz(c->tz ? c->tz : "UTC");
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, 0, iso(REF_2026));
+	struct logline ll;
+	memset(&ll, 0x5a, sizeof ll);   /* every field must be written */
+	logline_parse(&ctx, c->line, strlen(c->line), &ll);
+	if (ll.format != c->format)
+		fail_msg("%s: format: got %s, want %s", c->line, fmt_name(ll.format), fmt_name(c->format));
+	char ts[SL_TIME_ISO_MAX] = "";
+	if (ll.has_ts)
+		sl_time_format_iso(ll.ts, ts);
+	else
+		assert_int_equal(ll.ts.sec, 0);
+	if (strcmp(ts, c->ts) != 0)
+		fail_msg("%s: ts: got \"%s\", want \"%s\"", c->line, ts, c->ts);
+	check_span("host", c->line, ll.host, c->host);
+	check_span("program", c->line, ll.program, c->program);
+	check_span("message", c->line, ll.message, c->message);
+	if (ll.pid != c->pid)
+		fail_msg("%s: pid: got %ld, want %ld", c->line, ll.pid, c->pid);
+	logline_ctx_release(&ctx);
+}
+
+static void test_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++)
+		run_case(&cases[i]);
+	set_tz("UTC");
+}
+
+/* Nested past the limit: refused, not a stack overflow. */
+static void test_json_depth(void **state)
+{
+	(void)state;
+	struct sl_buf b;
+	sl_buf_init(&b);
+	sl_buf_adds(&b, "{\"x\":");
+	for (int i = 0; i < 10000; i++)
+		sl_buf_addc(&b, '[');
+	for (int i = 0; i < 10000; i++)
+		sl_buf_addc(&b, ']');
+	sl_buf_adds(&b, ",\"MESSAGE\":\"m\"}");
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, 0, iso(REF_2026));
+	struct logline ll;
+	logline_parse(&ctx, b.data, b.len, &ll);
+	assert_int_equal(ll.format, LOGLINE_BARE);
+
+	/* ten deep is fine */
+	sl_buf_reset(&b);
+	sl_buf_adds(&b, "{\"x\":[[[[[[[[[[{}]]]]]]]]]],\"MESSAGE\":\"m\"}");
+	logline_parse(&ctx, b.data, b.len, &ll);
+	assert_int_equal(ll.format, LOGLINE_JOURNAL_JSON);
+	check_span("message", b.data, ll.message, "m");
+	sl_buf_release(&b);
+	logline_ctx_release(&ctx);
+}
+
+/* Spans into scratch stay right when decoding grows (moves) the buffer. */
+static void test_json_scratch_growth(void **state)
+{
+	(void)state;
+	struct sl_buf b, want;
+	sl_buf_init(&b);
+	sl_buf_init(&want);
+	sl_buf_adds(&b, "{\"_HOSTNAME\":\"h\\u00e9\",\"MESSAGE\":\"");
+	for (int i = 0; i < 5000; i++) {
+		sl_buf_adds(&b, "\\u00e9x");
+		sl_buf_adds(&want, "\xc3\xa9x");
+	}
+	sl_buf_adds(&b, "\",\"SYSLOG_IDENTIFIER\":\"p\\/q\"}");
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, 0, iso(REF_2026));
+	struct logline ll;
+	for (int round = 0; round < 2; round++) {
+		logline_parse(&ctx, b.data, b.len, &ll);
+		assert_int_equal(ll.format, LOGLINE_JOURNAL_JSON);
+		check_span("host", "growth", ll.host, "h\xc3\xa9");
+		check_span("program", "growth", ll.program, "p/q");
+		check_span("message", "growth", ll.message, want.data);
+	}
+	sl_buf_release(&b);
+	sl_buf_release(&want);
+	logline_ctx_release(&ctx);
+}
+
+/* ---- year inference and time zones, over a stream of lines */
+
+struct seq {
+	const char *line;
+	const char *ts;
+};
+
+static void run_seq(const char *tz, int year, const char *ref, const struct seq *s, size_t n)
+{
+	set_tz(tz);
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, year, iso(ref));
+	for (size_t i = 0; i < n; i++) {
+		struct logline ll;
+		logline_parse(&ctx, s[i].line, strlen(s[i].line), &ll);
+		char ts[SL_TIME_ISO_MAX] = "";
+		if (ll.has_ts)
+			sl_time_format_iso(ll.ts, ts);
+		if (strcmp(ts, s[i].ts) != 0)
+			fail_msg("[%s, year %d, ref %s] %s: got \"%s\", want \"%s\"", tz, year, ref,
+			         s[i].line, ts, s[i].ts);
+	}
+	logline_ctx_release(&ctx);
+	set_tz("UTC");
+}
+
+/* Dec 31 -> Jan 1 inside one file, the year taken from the file's mtime. */
+static void test_year_from_mtime(void **state)
+{
+	(void)state;
+	static const struct seq s[] = {
+		{ "Dec 30 10:00:00 mx1 p[1]: m", "2024-12-30T10:00:00Z" },
+		{ "Dec 31 23:59:59 mx1 p[1]: m", "2024-12-31T23:59:59Z" },
+		{ "Jan  1 00:00:01 mx1 p[1]: m", "2025-01-01T00:00:01Z" },
+		{ "Dec 31 23:59:58 mx1 p[1]: late", "2024-12-31T23:59:58Z" },
+		{ "Jan  2 09:59:59 mx1 p[1]: m", "2025-01-02T09:59:59Z" },  /* within a day of mtime */
+		{ "Jan  2 10:00:01 mx1 p[1]: m", "2024-01-02T10:00:01Z" },  /* past it: last year's */
+		/* other formats carry their year and do not disturb inference */
+		{ "2025-01-01T00:00:05+00:00 mx1 p[1]: m", "2025-01-01T00:00:05Z" },
+		{ "Jan  1 00:00:06 mx1 p[1]: m", "2025-01-01T00:00:06Z" },
+	};
+	run_seq("UTC", 0, "2025-01-01T10:00:00Z", s, SL_ARRAY_LEN(s));
+
+	/* the same in Berlin: mtime 2025-01-01 10:00 local */
+	static const struct seq b[] = {
+		{ "Dec 31 23:59:59 mx1 p[1]: m", "2024-12-31T22:59:59Z" },
+		{ "Jan  1 00:00:01 mx1 p[1]: m", "2024-12-31T23:00:01Z" },
+		{ "Jan  2 09:00:00 mx1 p[1]: m", "2025-01-02T08:00:00Z" },
+	};
+	run_seq("Berlin", 0, "2025-01-01T09:00:00Z", b, SL_ARRAY_LEN(b));
+}
+
+/* The same rollover with --year: it starts at Y and follows the months. */
+static void test_year_fixed(void **state)
+{
+	(void)state;
+	static const struct seq s[] = {
+		{ "Dec 30 10:00:00 mx1 p[1]: m", "2024-12-30T10:00:00Z" },
+		{ "Dec 31 23:59:59 mx1 p[1]: m", "2024-12-31T23:59:59Z" },
+		{ "Jan  1 00:00:01 mx1 p[1]: m", "2025-01-01T00:00:01Z" },
+		{ "Dec 31 23:59:58 mx1 p[1]: late", "2024-12-31T23:59:58Z" },  /* late, not a new year */
+		{ "Jan  2 10:00:01 mx1 p[1]: m", "2025-01-02T10:00:01Z" },
+		{ "Feb  1 00:00:00 mx1 p[1]: m", "2025-02-01T00:00:00Z" },
+		{ "Jan 31 23:59:59 mx1 p[1]: late", "2025-01-31T23:59:59Z" },  /* small step back */
+		{ "Jul  1 00:00:00 mx1 p[1]: m", "2025-07-01T00:00:00Z" },
+		{ "Dec 31 00:00:00 mx1 p[1]: m", "2025-12-31T00:00:00Z" },
+		{ "Jan  1 00:00:00 mx1 p[1]: m", "2026-01-01T00:00:00Z" },
+	};
+	/* the reference time plays no part */
+	run_seq("UTC", 2024, "2030-06-01T00:00:00Z", s, SL_ARRAY_LEN(s));
+}
+
+/* Europe/Berlin across both DST changes of 2025, in one stream, so the
+ * per-hour offset cache is exercised across the switch. */
+static void test_dst_berlin(void **state)
+{
+	(void)state;
+	static const struct seq s[] = {
+		{ "Mar 30 01:59:59 mx1 p[1]: m", "2025-03-30T00:59:59Z" },  /* CET, +1 */
+		{ "Mar 30 03:00:00 mx1 p[1]: m", "2025-03-30T01:00:00Z" },  /* CEST, +2 */
+		{ "Mar 30 03:59:59 mx1 p[1]: m", "2025-03-30T01:59:59Z" },
+		{ "Mar 30 01:30:00 mx1 p[1]: late", "2025-03-30T00:30:00Z" },
+		{ "2025-03-30 01:30:00 exim line", "2025-03-30T00:30:00Z" },
+		{ "2025-03-30T04:00:00 host p[1]: m", "2025-03-30T02:00:00Z" },
+		{ "Oct 26 01:30:00 mx1 p[1]: m", "2025-10-25T23:30:00Z" },  /* CEST */
+		{ "Oct 26 03:30:00 mx1 p[1]: m", "2025-10-26T02:30:00Z" },  /* CET again */
+		{ "Oct 26 04:00:00 mx1 p[1]: m", "2025-10-26T03:00:00Z" },
+	};
+	run_seq("Berlin", 2025, "2025-01-01T00:00:00Z", s, SL_ARRAY_LEN(s));
+}
+
+/* ---- the corpus: every line of every file */
+
+static int corpus_lines, corpus_bare, corpus_stamped;
+
+static bool looks_stamped(const char *p, size_t n)
+{
+	if (n >= 4 && sl_month_from_abbr(p) && p[3] == ' ')
+		return true;
+	return n >= 11 && p[4] == '-' && p[7] == '-' && (p[10] == ' ' || p[10] == 'T') &&
+	       p[0] >= '0' && p[0] <= '9';
+}
+
+/* In UTC and with no offset in the stamp, the UTC fields must be the text's. */
+static void check_fields(const char *line, size_t n, const struct logline *ll)
+{
+	int y, mon, d, h, mi, s;
+	sl_time_to_utc(ll->ts.sec, &y, &mon, &d, &h, &mi, &s);
+	char want[32], got[32];
+	if (ll->format == LOGLINE_RFC3164) {
+		const char *p = line + 4;
+		int day = 0;
+		if (*p == ' ')
+			p++;
+		while (*p >= '0' && *p <= '9')
+			day = day * 10 + (*p++ - '0');
+		snprintf(want, sizeof want, "%d %d %.8s", sl_month_from_abbr(line), day, p + 1);
+		snprintf(got, sizeof got, "%d %d %02d:%02d:%02d", mon, d, h, mi, s);
+		if (y < 1999 || y > 2026)
+			fail_msg("%.*s: implausible year %d", (int)n, line, y);
+	} else if (ll->format == LOGLINE_EXIM || ll->format == LOGLINE_RFC3339) {
+		snprintf(want, sizeof want, "%.10s %.8s", line, line + 11);
+		snprintf(got, sizeof got, "%04d-%02d-%02d %02d:%02d:%02d", y, mon, d, h, mi, s);
+		if (ll->format == LOGLINE_RFC3339) {
+			/* the corpus's RFC 3339 lines are all UTC ("Z" or "+00:00") */
+			const char *z = memchr(line, ' ', n);
+			assert_non_null(z);
+			if (z[-1] != 'Z' && memcmp(z - 6, "+00:00", 6) != 0)
+				return;
+		}
+	} else {
+		return;
+	}
+	if (strcmp(want, got) != 0)
+		fail_msg("%.*s: got %s, want %s", (int)n, line, got, want);
+}
+
+static void corpus_file(const char *path)
+{
+	struct sl_error err;
+	struct reader *r = reader_open(path, 0, &err);
+	if (!r)
+		fail_msg("%s", err.msg);
+	/* a fixed reference, not the checkout's mtime: the years are stable */
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, 0, iso(REF_2026));
+	struct reader_line ln;
+	int rc;
+	while ((rc = reader_next(r, &ln, &err)) == 1) {
+		struct logline ll;
+		logline_parse(&ctx, ln.text, ln.len, &ll);
+		corpus_lines++;
+		const char *end = ln.text + ln.len;
+		if (looks_stamped(ln.text, ln.len)) {
+			corpus_stamped++;
+			if (ll.format == LOGLINE_BARE || !ll.has_ts)
+				fail_msg("%s:%llu: not parsed: %.*s", path, (unsigned long long)ln.lineno,
+				         (int)ln.len, ln.text);
+			check_fields(ln.text, ln.len, &ll);
+			/* the message is the line's tail */
+			assert_true(ll.message.p >= ln.text && ll.message.p + ll.message.len == end);
+			if (ll.format == LOGLINE_RFC3164)
+				assert_false(sl_span_empty(ll.host));
+			if (ll.format == LOGLINE_EXIM)
+				assert_false(sl_span_empty(ll.program));
+		} else if (ln.text[0] != '{') {
+			if (ll.format != LOGLINE_BARE)
+				fail_msg("%s:%llu: got %s for %.*s", path, (unsigned long long)ln.lineno,
+				         fmt_name(ll.format), (int)ln.len, ln.text);
+			assert_ptr_equal(ll.message.p, ln.text);
+			assert_int_equal(ll.message.len, ln.len);
+			corpus_bare++;
+		}
+	}
+	if (rc < 0)
+		fail_msg("%s", err.msg);
+	reader_free(r);
+	logline_ctx_release(&ctx);
+}
+
+static void test_corpus(void **state)
+{
+	(void)state;
+	static const char *const dirs[] = { "postfix", "exim", "sendmail" };
+	set_tz("UTC");
+	int files = 0;
+	for (size_t i = 0; i < SL_ARRAY_LEN(dirs); i++) {
+		char dir[512];
+		snprintf(dir, sizeof dir, SOURCE_DIR "/tests/corpus/%s", dirs[i]);
+		DIR *d = opendir(dir);
+		assert_non_null(d);
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			size_t n = strlen(de->d_name);
+			if (n < 5 || strcmp(de->d_name + n - 4, ".log") != 0)
+				continue;
+			char path[1024];
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			corpus_file(path);
+			files++;
+		}
+		closedir(d);
+	}
+	/* the corpus as SOURCES.md describes it */
+	assert_int_equal(files, 66);
+	assert_int_equal(corpus_lines, 2649);
+	assert_true(corpus_stamped > 2100);
+	assert_true(corpus_bare > 300);
+}
+
+/* A sample of RFC 3164 corpus lines, field by field. */
+static void test_corpus_samples(void **state)
+{
+	(void)state;
+	static const struct case_ samples[] = {
+		{ "Jun 18 08:05:17 <mail.notice> myhost sm-mta[17002]: 55IC59VD017002: ruleset=check_rcpt",
+		  LOGLINE_RFC3164, "2026-06-18T08:05:17Z", "myhost", "sm-mta", 17002,
+		  "55IC59VD017002: ruleset=check_rcpt", NULL },
+		{ "Nov  3 11:35:30 Microsoft sendmail[26254]: rA37ZTSC026250: <a@d>... No such user here",
+		  LOGLINE_RFC3164, "2026-11-03T11:35:30Z", "Microsoft", "sendmail", 26254,
+		  "rA37ZTSC026250: <a@d>... No such user here", NULL },
+		{ "Oct 14 19:45:05 [exim] LOGIN authenticator failed", LOGLINE_RFC3164,
+		  "2026-10-14T19:45:05Z", "[exim]", "", -1, "LOGIN authenticator failed", NULL },
+		{ "2016-04-01 11:08:00 info exim[8003]: [8003] SMTP protocol error", LOGLINE_EXIM,
+		  "2016-04-01T11:08:00Z", "info", "exim", 8003, "[8003] SMTP protocol error", NULL },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(samples); i++)
+		run_case(&samples[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_json_depth),
+		cmocka_unit_test(test_json_scratch_growth),
+		cmocka_unit_test(test_year_from_mtime),
+		cmocka_unit_test(test_year_fixed),
+		cmocka_unit_test(test_dst_berlin),
+		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_corpus_samples),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
