@@ -1,0 +1,124 @@
+#!/bin/bash
+# End-to-end tests: the real binary on real log files (sample-logs/ and the
+# corpus in tests/corpus/), checking exact rows in SQLite, exact numbers in
+# the report, exit statuses and messages. Run by `make e2e` (part of `make test`).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SMTPLOG=${SMTPLOG:-$PWD/build/smtplog}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
+unset SMTPLOG_DB
+pass=0 fail=0
+
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+eq()   { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
+has()  { if grep -qF -- "$3" <<<"$2"; then ok; else bad "$1: output lacks '$3'"; fi; }
+q()    { sqlite3 -batch -noheader "$1" "$2"; }
+run()  { "$SMTPLOG" "$@" >"$T/out" 2>"$T/err"; echo $?; }
+
+# ---- the bundled sample logs, given newest first as a shell glob does
+db=$T/sample.db
+eq "analyze sample-logs exit" "$(run analyze --db "$db" --year 2026 sample-logs/mail.log sample-logs/mail.log.1 sample-logs/mail.log.2.gz)" 0
+report=$(cat "$T/out")
+events=$(q "$db" "SELECT count(*) FROM events")
+eq "sources read oldest first" "$(q "$db" "SELECT group_concat(path, ' ') FROM (SELECT path FROM sources ORDER BY id)")" \
+	"sample-logs/mail.log.2.gz sample-logs/mail.log.1 sample-logs/mail.log"
+eq "every line accounted for" "$(q "$db" "SELECT sum(lines = recognized + unrecognized + foreign_lines) FROM sources")" 3
+eq "gz source flagged" "$(q "$db" "SELECT compressed FROM sources WHERE path LIKE '%.gz'")" 1
+
+# content filter: two queue files, one message
+eq "amavis copy linked" "$(q "$db" "SELECT c.origin || ' ' || (c.origin_id = o.id) FROM messages c JOIN messages o ON o.queue_id='3F2A11C0A12' WHERE c.queue_id='5B7C21C0A15'")" "content-filter 1"
+eq "hand-off is not a delivery" "$(q "$db" "SELECT kind, handoff, remote_ip FROM events WHERE queue_id='3F2A11C0A12'")" "delivered|1|127.0.0.1"
+
+# 551 with its forward address, exact source position
+eq "551 row" "$(q "$db" "SELECT kind, class, smtp_code, enhanced_code, recipient, forward_to, reason IS NOT NULL, file, line FROM events WHERE smtp_code=551")" \
+	"bounced|permanent|551|5.1.6|dave@old-company.example|dave@new-company.example|1|sample-logs/mail.log|21"
+eq "551 sender from the message" "$(q "$db" "SELECT sender FROM events WHERE smtp_code=551")" "carol@example.org"
+eq "bounce notification linked" "$(q "$db" "SELECT origin FROM messages WHERE queue_id='2C9F01C0B40'")" "notification"
+eq "251 probe" "$(q "$db" "SELECT kind, class, smtp_code, forward_to FROM events WHERE smtp_code=251 AND file='sample-logs/mail.log'")" \
+	"probe|success|251|frank@elsewhere.example"
+eq "expiry" "$(q "$db" "SELECT kind, class, queue_id, line FROM events WHERE kind='expired' AND file='sample-logs/mail.log'")" \
+	"expired|permanent|4E1D21C0C01|39"
+eq "connection refused: dsn only" "$(q "$db" "SELECT kind, class, smtp_code IS NULL, enhanced_code FROM events WHERE recipient='gina@slow.example'")" \
+	"deferred|transient|1|4.4.1"
+eq "NOQUEUE reject tied to its client" "$(q "$db" "SELECT kind, class, smtp_code, enhanced_code, queue_id IS NULL, message_id IS NULL, remote_host, remote_ip, helo, sender, recipient FROM events WHERE remote_ip='185.220.101.7'")" \
+	"rejected|permanent|554|5.7.1|1|1|unknown|185.220.101.7|deals.example|promo@deals.example|bob@example.org"
+eq "4xx reject is transient" "$(q "$db" "SELECT class FROM events WHERE recipient='carol@example.org' AND kind='rejected'")" "transient"
+eq "ts in UTC ISO 8601" "$(q "$db" "SELECT ts FROM events WHERE smtp_code=551")" "2026-11-23T10:02:13Z"
+eq "instance of submission" "$(q "$db" "SELECT DISTINCT instance FROM events WHERE queue_id IS NULL AND program LIKE '%smtpd' ORDER BY 1 LIMIT 1")" "postfix"
+eq "other programs counted" "$(q "$db" "SELECT group_concat(program || '=' || count, ' ') FROM (SELECT program, count FROM unrecognized WHERE reason='not mail-transfer' AND source_id=3 ORDER BY program)")" \
+	"amavis=1 dovecot=1 opendkim=1"
+
+# genlog's own expectations for the two generated days (seed 7 and 8, 3000 lines each)
+eq "generated: delivered" "$(q "$db" "SELECT count(*) FROM events WHERE kind='delivered' AND handoff=0 AND source_id IN (1,2)")" 840
+eq "generated: rejected" "$(q "$db" "SELECT count(*) FROM events WHERE kind='rejected' AND source_id IN (1,2)")" 57
+
+# idempotent: the same files again, even under another name, add nothing
+run analyze --db "$db" --year 2026 sample-logs/mail.log* >/dev/null
+eq "re-run adds no events" "$(q "$db" "SELECT count(*) FROM events")" "$events"
+gzip -c sample-logs/mail.log.1 > "$T/renamed.gz"
+eq "renamed copy exit" "$(run analyze --db "$db" --year 2026 "$T/renamed.gz")" 0
+has "renamed copy recognized" "$(cat "$T/err")" "already in the database"
+eq "renamed copy adds no events" "$(q "$db" "SELECT count(*) FROM events")" "$events"
+eq "no duplicate messages" "$(q "$db" "SELECT count(*) FROM (SELECT host, queue_id, first_ts FROM messages GROUP BY 1,2,3 HAVING count(*) > 1)")" 0
+
+# standard input
+eq "stdin exit" "$(cat sample-logs/mail.log | run analyze --db "$T/stdin.db" --year 2026 -q -)" 0
+eq "stdin file is -" "$(q "$T/stdin.db" "SELECT DISTINCT file FROM events")" "-"
+eq "stdin same events" "$(q "$T/stdin.db" "SELECT count(*) FROM events")" "$(q "$db" "SELECT count(*) FROM events WHERE source_id=3")"
+
+# ---- errors: exit statuses and messages
+eq "missing file among others" "$(run analyze --db "$T/m.db" sample-logs/mail.log "$T/nope.log")" 1
+has "missing file named" "$(cat "$T/err")" "cannot open '$T/nope.log'"
+eq "others still stored" "$(q "$T/m.db" "SELECT count(*) > 0 FROM events")" 1
+eq "no readable input" "$(run analyze --db "$T/m2.db" "$T/nope.log")" 66
+eq "bad option" "$(run analyze --bogus x)" 64
+has "bad option named" "$(cat "$T/err")" "'--bogus'"
+eq "bad --mta" "$(run analyze --mta qmail x)" 64
+eq "no files" "$(run analyze)" 64
+eq "unknown command" "$(run frobnicate)" 64
+head -c 4096 /dev/urandom > "$T/garbage.db"
+eq "corrupt database" "$(run analyze --db "$T/garbage.db" sample-logs/mail.log)" 65
+sqlite3 "$T/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
+eq "foreign database" "$(run analyze --db "$T/other.db" sample-logs/mail.log)" 65
+has "foreign database message" "$(cat "$T/err")" "not an smtplog database"
+eq "foreign database untouched" "$(q "$T/other.db" "SELECT count(*) FROM sqlite_master")" 1
+cp "$db" "$T/locked.db"
+( echo "BEGIN EXCLUSIVE; UPDATE sources SET lines = lines;"; sleep 9 ) | sqlite3 "$T/locked.db" &
+sleep 1
+eq "locked database" "$(run analyze --db "$T/locked.db" sample-logs/mail.log)" 75
+has "locked message" "$(cat "$T/err")" "locked"
+wait
+
+# ---- hostile input: long lines, NUL bytes, invalid UTF-8, binary junk, no final newline
+{
+	head -3 sample-logs/mail.log
+	printf 'Nov 23 12:00:00 mx1 postfix/smtpd[1]: connect from %s[192.0.2.1]\n' "$(head -c 200000 /dev/zero | tr '\0' a)"
+	printf 'Nov 23 12:00:01 mx1 postfix/smtpd[1]: bad \x00 byte \xff\xfe here\n'
+	head -c 3000 /dev/urandom
+	printf '\nNov 23 12:00:02 mx1 postfix/qmgr[2]: ABC123: removed'
+} > "$T/hostile.log"
+eq "hostile exit" "$(run analyze --db "$T/h.db" --year 2026 "$T/hostile.log")" 0
+eq "hostile lines all counted" "$(q "$T/h.db" "SELECT lines = recognized + unrecognized + foreign_lines, truncated FROM sources")" "1|1"
+
+# ---- --unrecognized writes exactly the lines it counts
+run analyze --db "$T/u.db" --unrecognized "$T/unrec.txt" tests/corpus/postfix/*.log >/dev/null
+eq "--unrecognized line count" "$(wc -l < "$T/unrec.txt" | tr -d ' ')" "$(q "$T/u.db" "SELECT sum(unrecognized) FROM sources")"
+
+# ---- every Postfix corpus file: exit 0, every line accounted for, every
+# delivery/deferral/bounce/expiry/reject line with a code stored at its (file, line)
+for f in tests/corpus/postfix/*.log; do
+	cdb="$T/corpus-$(basename "$f").db"
+	eq "corpus $f exit" "$(run analyze --db "$cdb" -q "$f")" 0
+	eq "corpus $f lines" "$(q "$cdb" "SELECT lines = recognized + unrecognized + foreign_lines AND lines = $(wc -l < "$f") FROM sources")" 1
+	want=$(grep -nE 'status=(sent|deferred|bounced|expired|deliverable|undeliverable)|(reject|milter-reject|proxy-reject): .*[245][0-9][0-9] [245]\.|: [45]\.[0-9]+\.[0-9]+ ' "$f" \
+		| grep -vE 'warning: |proxy-accept' | cut -d: -f1 | sort -n | uniq | tr '\n' ' ')
+	got=$(q "$cdb" "SELECT DISTINCT line FROM events ORDER BY line" | tr '\n' ' ')
+	missing=$(comm -23 <(tr ' ' '\n' <<<"$want" | grep . | sort) <(tr ' ' '\n' <<<"$got" | grep . | sort) | tr '\n' ' ')
+	eq "corpus $f: lines with codes all in events" "$missing" ""
+done
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
