@@ -15,7 +15,7 @@ mta: postfix
 programs: *
 kind: status
 prefilter: status=
-regex: ^(?<queue_id>[0-9A-Za-z]+): to=<(?<recipient>[^>]*)>,(?: orig_to=<(?<orig_recipient>[^>]*)>,)?
+regex: ^(?<queue_id>[0-9A-Za-z]+): to=<?(?<recipient>[^>,]*)>?,(?: orig_to=<?(?<orig_recipient>[^>,]*)>?,)?
   (?: relay=(?<relay>(?<remote_host>[^\[,\s]*)(?:\[(?<remote_ip>[^\]]*)\](?::\d+)?)?),)?
   (?: conn_use=\d+,)?(?: delay=(?<delay>[\d.]+),)?(?: delays=[\d./]+,)?(?: tls=[^,]*,)?
   (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]+)(?:\s*\((?<reply>.*?)\)?)?\s*$
@@ -72,7 +72,7 @@ id: postfix.smtpd.action
 mta: postfix
 programs: smtpd postscreen cleanup
 kind: action
-regex: ^(?:(?<queue_id>NOQUEUE|[0-9A-Za-z]+): )?(?<action>reject|defer|defer_if_permit|defer_if_reject|warn|hold|discard|filter|redirect|milter-reject|milter-discard|milter-hold|proxy-reject):
+regex: ^(?:(?<queue_id>NOQUEUE|[0-9A-Za-z]+): )?(?<action>reject|reject_warning|defer|defer_if_permit|defer_if_reject|warn|hold|discard|filter|redirect|milter-reject|milter-discard|milter-hold|proxy-reject):
   (?: (?<x_stage>[A-Z][A-Z-]*))?(?: from (?<remote_host>[^\[\s]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?)?:
   (?: (?<reply>.*?))?
   (?:;\s*from=<(?<sender>[^>]*)>,? to=<(?<recipient>[^>]*)>(?:,? proto=(?<protocol>[\w-]+))?(?:,? helo=<(?<helo>[^>]*)>?)?.*)?$
@@ -83,7 +83,7 @@ id: postfix.cleanup.content-check
 mta: postfix
 programs: cleanup
 kind: action
-regex: ^(?:(?<queue_id>[0-9A-Za-z]+): )?(?<action>reject|warning|hold|discard|filter|redirect|replace|prepend|info|bcc|dunno|ignore):
+regex: ^(?:(?<queue_id>[0-9A-Za-z]+): )?(?<action>(?:milter-(?:header-|body-)?)?(?:reject|warning|hold|discard|filter|redirect|replace|prepend|info|bcc|dunno|ignore)):
   (?<x_what> (?:header|body|end-of-header|end-of-message)) .*? from (?:local|(?<remote_host>[^\[\s]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?);
   \s*from=<(?<sender>[^>]*)>(?: to=<(?<recipient>[^>]*)>)?(?: proto=(?<protocol>[\w-]+))?(?: helo=<(?<helo>[^>]*)>)?
   (?::\s*(?<reply>.*))?$
@@ -102,7 +102,7 @@ mta: postfix
 programs: bounce defer trace
 kind: notify
 prefilter: notification:
-regex: ^(?<queue_id>[0-9A-Za-z]+): sender (?:non-delivery|delivery status|delay|success) notification: (?<new_queue_id>[0-9A-Za-z]+)
+regex: ^(?<queue_id>[0-9A-Za-z]+): (?:sender|postmaster) (?:non-delivery|delivery status|delay|success) notification: (?<new_queue_id>[0-9A-Za-z]+)
 
 # ---- lines about a queued message that carry no event of their own (the
 # status line that follows carries the code)
@@ -112,7 +112,7 @@ programs: *
 kind: none
 regex: ^[0-9A-Za-z]+: (?:host \S+ (?:said|refused to talk to me):|lost connection with|conversation with|enabling PIX|
   breaking line|skipped, still being delivered|requeued|placed on hold|released from hold|
-  (?:Trusted|Untrusted|Verified|Anonymous) TLS connection|sender (?:non-delivery|delivery status|delay|success) notification|
+  (?:Trusted|Untrusted|Verified|Anonymous) TLS connection|SASL authentication failed|
   replace: |prepend: |bcc: |info: |dropped)
 
 # ---- session, TLS, postscreen and daemon lines: recognized, no event
@@ -128,7 +128,8 @@ regex: ^(?:connect from |disconnect from |lost connection after |timeout after |
   WHITELIST VETO|ALLOWLIST VETO|COMMAND TIME LIMIT|COMMAND COUNT LIMIT|COMMAND LENGTH LIMIT|COMMAND PIPELINING|BARE NEWLINE|
   NON-SMTP COMMAND|NOQUEUE: reject: CONNECT) |
   addr \S+ listed by domain |daemon started|reload |terminating on signal|
-  Released from hold|cache \S+ (?:full|partial) cleanup|
+  Released from hold|(?:Deleted|Requeued|Placed on hold|Released from hold): \d+ messages?$|bare <LF> received|
+  discarding EHLO keywords|cache \S+ (?:full|partial) cleanup|
   table \S+ has changed|mapping DSN status|(?:re)?starting mail system|stopping the Postfix mail system|
   refreshing the Postfix mail system|Postfix is (?:running|using)|helo=\d|ehlo=\d|
   host \S+ said: |host \S+ refused to talk to me|proxy-accept: )
