@@ -210,7 +210,7 @@ static void parse_after_stamp(const char *p, const char *e, struct logline *out)
 	while (p < e && *p != ' ')
 		p++;
 	out->host = (struct sl_span){ host, (size_t)(p - host) };
-	if (p < e)
+	while (p < e && *p == ' ')
 		p++;
 	if (!parse_tag(p, e, out))
 		out->message = (struct sl_span){ p, (size_t)(e - p) };

@@ -18,6 +18,8 @@
 #define READER_CHUNK (256 * 1024)
 /* zlib's own input buffer (its default of 8 KiB costs many small reads). */
 #define READER_GZBUF (128 * 1024)
+/* Largest max_line honoured: the buffer holds one such line. */
+#define READER_MAX_LINE_LIMIT ((size_t)1 << 30)
 
 struct reader {
 	char *path;
@@ -127,6 +129,8 @@ struct reader *reader_open(const char *path, size_t max_line, struct sl_error *e
 	r->path = xstrdup(path);
 	r->gz = gz;
 	r->max_line = max_line ? max_line : READER_DEFAULT_MAX_LINE;
+	if (r->max_line > READER_MAX_LINE_LIMIT)
+		r->max_line = READER_MAX_LINE_LIMIT;   /* keeps cap below from overflowing */
 	/* One chunk, plus a pending partial line of up to max_line + "\r\n". */
 	r->cap = READER_CHUNK + r->max_line + 2;
 	r->buf = xmalloc(r->cap);
