@@ -75,6 +75,8 @@ void logline_ctx_init(struct logline_ctx *ctx, int year, int64_t ref_time)
 		ref_time = (int64_t)time(NULL);
 	ctx->ref_time = ref_time;
 	ctx->tz_bucket = INT64_MIN;
+	/* glibc's localtime_r reads TZ only once; cli may have just set it. */
+	tzset();
 
 	time_t rt = (time_t)ref_time;
 	struct tm tm;
@@ -145,7 +147,7 @@ static bool parse_frac(const char **pp, const char *e, int32_t *usec)
 	return true;
 }
 
-/* parse_pid - digits of a pid at [p, e) up to stop; -1 if not all digits */
+/* parse_pid - the pid spelled by [p, e); -1 unless 1..10 digits */
 static long parse_pid(const char *p, const char *e)
 {
 	if (p == e || e - p > LOGLINE_PID_DIGITS)
@@ -393,7 +395,6 @@ struct jval {
 	const char *p;        /* in the line, or NULL when in scratch */
 	size_t off, len;
 	bool set;
-	bool is_string;
 };
 
 struct jscan {
@@ -480,7 +481,7 @@ static bool j_string(struct jscan *j, struct jval *out)
 	j->p = p + 1;
 	if (!escaped) {
 		if (out)
-			*out = (struct jval){ s, 0, (size_t)(p - s), true, true };
+			*out = (struct jval){ s, 0, (size_t)(p - s), true };
 		return true;
 	}
 
@@ -537,7 +538,7 @@ static bool j_string(struct jscan *j, struct jval *out)
 			sl_buf_addc(b, lit);
 	}
 	if (out)
-		*out = (struct jval){ NULL, start, b->len - start, true, true };
+		*out = (struct jval){ NULL, start, b->len - start, true };
 	return true;
 }
 
@@ -571,7 +572,7 @@ static bool j_number(struct jscan *j, struct jval *out)
 	}
 	j->p = p;
 	if (out)
-		*out = (struct jval){ s, 0, (size_t)(p - s), true, false };
+		*out = (struct jval){ s, 0, (size_t)(p - s), true };
 	return true;
 }
 
@@ -651,7 +652,7 @@ static int j_bytes(struct jscan *j, struct jval *out)
 	j_ws(j);
 	if (j->p < j->e && *j->p == ']') {
 		j->p++;
-		*out = (struct jval){ NULL, start, 0, true, true };
+		*out = (struct jval){ NULL, start, 0, true };
 		return 1;
 	}
 	for (;;) {
@@ -679,7 +680,7 @@ static int j_bytes(struct jscan *j, struct jval *out)
 			return -1;
 		j->p++;
 	}
-	*out = (struct jval){ NULL, start, b->len - start, true, true };
+	*out = (struct jval){ NULL, start, b->len - start, true };
 	return 1;
 }
 

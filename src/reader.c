@@ -285,12 +285,12 @@ int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err)
 			size_t upto = nl ? (size_t)(nl - r->buf) + 1 : r->end;
 			r->stats.bytes += upto - r->start;
 			r->start = r->scan = upto;
-			if (nl)
+			if (nl) {
 				r->skipping = false;
-			else if (r->eof)
-				return 0;
-			if (nl)
 				continue;
+			}
+			if (r->eof)
+				return 0;
 		} else if (nl) {
 			size_t linelen = (size_t)(nl - (r->buf + r->start));
 			size_t consumed = linelen + 1;
