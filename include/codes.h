@@ -65,4 +65,21 @@ void codes_compare(struct sl_buf *out, const char *a, const char *b, enum codes_
 size_t codes_count(void);
 bool codes_at(size_t i, enum codes_lang lang, struct codes_info *out);
 
+/* ---- additions (codes module) */
+
+/* Room for an enhanced status code "5.123.123" and its NUL. */
+#define CODES_ENHANCED_MAX 12
+/* Finds the codes in a reply text pasted from a log or a bounce, such as
+ * "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown",
+ * "550-5.7.1 ...", "host mx.example.com[192.0.2.1] said: 451 4.7.1 ..." or
+ * a bare "451" / "4.7.1". Sets *reply (0 if none) and enhanced ("" if none);
+ * true if either was found. A reply code directly followed by an enhanced
+ * code wins over an earlier lone number. */
+bool codes_extract(const char *text, int *reply, char enhanced[CODES_ENHANCED_MAX]);
+
+/* Whether row i of the table has its own text in lang (false: English is
+ * shown instead). codes_untranslated counts such rows and missing headings. */
+bool codes_translated(size_t i, enum codes_lang lang);
+size_t codes_untranslated(enum codes_lang lang);
+
 #endif
