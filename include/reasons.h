@@ -33,4 +33,9 @@ bool reasons_text(const char *id, enum codes_lang lang, struct reason_info *out)
 size_t reasons_count(void);
 const char *reasons_id_at(size_t i);
 
+/* ---- additions (reasons module) */
+
+/* Whether reason i has its own texts in lang (false: English is shown). */
+bool reasons_translated(size_t i, enum codes_lang lang);
+
 #endif

@@ -1,0 +1,277 @@
+# Reasons: why a server refused, recognized in the text of its reply.
+# Format: see include/patterns.h. Every entry has mta "reason", kind
+# "reason", and a "reason:" attribute naming a record of data/reasons/
+# (the title, diagnosis and remedy shown to the user). Optional "codes:"
+# restricts an entry to replies with these codes: "4xx", "550 554",
+# "5.7.1"; an entry applies when the caller does not know the code.
+# Entries are tried in order and the first match wins, so specific causes
+# (DMARC, a named blocklist) come before general ones (policy, user unknown).
+# Servers vary in case, so most regexes use (?i); a prefilter is given only
+# where the literal is certain in that exact case.
+
+# ---- sender authentication: DMARC before SPF and DKIM, which it mentions
+id: reason.dmarc
+mta: reason
+programs: *
+kind: reason
+reason: dmarc-fail
+regex: (?i)\bdmarc\b|sender is unauthenticated|unauthenticated (?:e-?)?mail|\b[45]\.7\.26\b
+
+id: reason.spf
+mta: reason
+programs: *
+kind: reason
+reason: spf-fail
+regex: (?i)\bspf\b|sender policy framework|not designated as permitted sender|\b[45]\.7\.2[34]\b
+
+id: reason.dkim
+mta: reason
+programs: *
+kind: reason
+reason: dkim-fail
+regex: (?i)\bdkim\b|domainkeys|\b[45]\.7\.2[0-2]\b
+
+# ---- blocklists, by name first
+id: reason.dnsbl.spamhaus
+mta: reason
+programs: *
+kind: reason
+reason: dnsbl-spamhaus
+regex: (?i)spamhaus
+
+id: reason.dnsbl.spamcop
+mta: reason
+programs: *
+kind: reason
+reason: dnsbl-spamcop
+regex: (?i)spamcop(?:\.net|\s+(?:bl\b|blacklist|blocklist|rbl))|bl\.spamcop
+
+id: reason.dnsbl.barracuda
+mta: reason
+programs: *
+kind: reason
+reason: dnsbl-barracuda
+regex: (?i)barracudacentral|barracuda\s+(?:rbl|reputation|block)|\bbrbl\b
+
+id: reason.dnsbl.sorbs
+mta: reason
+programs: *
+kind: reason
+reason: dnsbl-sorbs
+regex: (?i)sorbs\.net|\bsorbs\b
+
+# Microsoft's own block list (S3140, S3150) says "block list" too
+id: reason.blocked-ip.microsoft
+mta: reason
+programs: *
+kind: reason
+reason: blocked-ip
+regex: \bS31[45]0\b
+
+id: reason.dnsbl
+mta: reason
+programs: *
+kind: reason
+reason: dnsbl
+regex: (?i)blocked using\b|\blisted (?:at|in|on|by)\b|is in an? (?:rbl|dnsbl|black ?list|block ?list)
+  |\b(?:dnsbl|rbl|dnsrbl)\b|black ?listed|block ?listed|\bblack ?list\b|\bblock ?list\b
+
+# ---- the receiver's own blocks, throttling and reputation
+id: reason.blocked-ip
+mta: reason
+programs: *
+kind: reason
+reason: blocked-ip
+regex: (?i)banned sending ip|banned sender|\b5\.7\.(?:511|606)\b
+  |\b(?:your|sending|client) ip\b[^;]{0,40}\b(?:is |has been )?(?:blocked|banned|blacklisted)\b
+
+id: reason.rate-limit.microsoft
+mta: reason
+programs: *
+kind: reason
+reason: rate-limit
+regex: \(AS\d{3,5}\)|\bAS\(\d{3,5}\)|\b4\.7\.650\b
+
+id: reason.rate-limit.yahoo
+mta: reason
+programs: *
+kind: reason
+reason: rate-limit
+prefilter: TSS0
+regex: \bTSS0[1-9]\b
+
+id: reason.rate-limit
+mta: reason
+programs: *
+kind: reason
+reason: rate-limit
+regex: (?i)unusual rate|rate.?limit|throttl|too many (?:messages|mails|e-?mails|recipients from)|sending rate
+  |mail flood|unexpected volume|\b[45]\.7\.28\b|temporarily deferred due to
+
+id: reason.too-many-connections
+mta: reason
+programs: *
+kind: reason
+reason: too-many-connections
+regex: (?i)too many (?:[\w-]+ ){0,2}(?:connections|sessions)|server (?:is )?(?:too )?busy
+  |connection (?:count )?limit (?:exceeded|reached)|max(?:imum)? (?:number of )?connections
+
+id: reason.greylisting
+mta: reason
+programs: *
+kind: reason
+reason: greylisting
+codes: 4xx
+regex: (?i)gr[ea]y-?list|postgrey
+
+id: reason.reputation
+mta: reason
+programs: *
+kind: reason
+reason: reputation
+regex: (?i)likely unsolicited|(?:low|poor|bad) (?:sender |ip |domain )?reputation|reputation of the sending
+  |sender reputation
+
+# ---- content
+id: reason.virus
+mta: reason
+programs: *
+kind: reason
+reason: virus
+regex: (?i)\bvirus|malware|\binfected\b|\bmalicious\b|clamav|banned attachment|attachment[^;]{0,20}(?:not allowed|blocked|rejected)
+
+id: reason.spam.163
+mta: reason
+programs: *
+kind: reason
+reason: policy-spam
+prefilter: DT:SPM
+regex: DT:SPM
+
+id: reason.spam
+mta: reason
+programs: *
+kind: reason
+reason: policy-spam
+regex: (?i)(?<![\w.@<-])spam(?![\w@-]|\.\w)|unsolicited|junk ?mail|content (?:rejected|filter)|message content rejected|spam score|\bUBE\b
+
+# ---- transport security and authentication
+id: reason.tls-required
+mta: reason
+programs: *
+kind: reason
+reason: tls-required
+regex: (?i)must issue a starttls|starttls (?:command )?(?:is )?required|(?:tls|encryption) (?:is )?required
+  |requires? (?:tls|encryption)|\b[45]\.7\.1[01]\b
+
+id: reason.relay-denied
+mta: reason
+programs: *
+kind: reason
+reason: relay-denied
+regex: (?i)relay(?:ing)? (?:access )?(?:is )?(?:denied|not permitted|prohibited|not allowed)|we do not relay
+  |(?:not permitted|unable) to relay|no relaying
+
+id: reason.auth-failed
+mta: reason
+programs: *
+kind: reason
+reason: auth-failed
+regex: (?i)authentication (?:failed|failure|unsuccessful)|incorrect authentication data|invalid credentials
+  |credentials invalid|username and password not accepted|\b[45]\.7\.8\b
+
+id: reason.auth-required
+mta: reason
+programs: *
+kind: reason
+reason: auth-required
+regex: (?i)authentication (?:is )?required|must (?:be )?authenticate|requires? (?:smtp )?auth|auth(?:entication)? needed
+  |not logged in|sender address rejected: not (?:logged|authenticated)
+
+# ---- addresses, names and DNS
+id: reason.sender-domain
+mta: reason
+programs: *
+kind: reason
+reason: sender-domain-unresolvable
+regex: (?i)sender address rejected: domain not found|domain of sender address \S+ (?:does not exist|does not resolve)
+  |sender domain (?:not found|does not exist|must (?:exist|resolve))|unresolvable sender|\b[45]\.1\.8\b
+
+id: reason.reverse-dns
+mta: reason
+programs: *
+kind: reason
+reason: reverse-dns-missing
+regex: (?i)cannot find your (?:reverse )?hostname|reverse (?:dns|hostname|lookup)|\bptr\b|\brdns\b
+  |ip name lookup failed|\b[45]\.7\.25\b
+
+id: reason.helo
+mta: reason
+programs: *
+kind: reason
+reason: helo-rejected
+regex: (?i)helo command rejected|(?:helo|ehlo)\b[^;]{0,40}\b(?:rejected|invalid|not allowed|forged)
+  |need fully-qualified hostname|(?:invalid|bad) (?:helo|ehlo)
+
+id: reason.user-not-local
+mta: reason
+programs: *
+kind: reason
+reason: user-not-local
+regex: (?i)user not local|user has moved|please try <|^\s*551\b|said: 551\b
+
+id: reason.mailbox-full
+mta: reason
+programs: *
+kind: reason
+reason: mailbox-full
+regex: (?i)mailbox (?:is )?full|full mailbox|over ?quota|quota (?:exceeded|exceed)|exceeded (?:the |their |its |his |her )?(?:storage|quota)
+  |mailbox size limit|disk quota|insufficient user storage|\b[45]\.2\.2\b
+
+id: reason.mailbox-disabled
+mta: reason
+programs: *
+kind: reason
+reason: mailbox-disabled
+regex: (?i)(?:mailbox|account|user)\b[^;.]{0,40}\b(?:is |has been )?(?:disabled|inactive|suspended|deactivated)\b
+  |\b[45]\.2\.1\b
+
+id: reason.message-too-large
+mta: reason
+programs: *
+kind: reason
+reason: message-too-large
+regex: (?i)(?:message|mail|file)(?: size)? (?:exceeds|is too (?:big|large)|too (?:big|large))|size (?:limit )?exceed
+  |exceeds (?:the )?(?:maximum|fixed|size)|message too big|too large|\b[45]\.3\.4\b|\b[45]\.2\.3\b
+
+id: reason.user-unknown
+mta: reason
+programs: *
+kind: reason
+reason: user-unknown
+regex: (?i)user unknown|unknown user|no such (?:user|mailbox|recipient|address|account)|unknown (?:recipient|mailbox|local.part)
+  |(?:user|mailbox|recipient|address|account)\b[^;]{0,60}\bdoes(?: not|n't) exist|user not found|recipient not found
+  |recipient address rejected: undeliverable|invalid (?:recipient|mailbox)|\b[45]\.1\.1\b
+
+id: reason.host-not-found
+mta: reason
+programs: *
+kind: reason
+reason: host-not-found
+regex: (?i)host or domain name not found|host not found|name service error|no such domain|nxdomain|domain not found
+  |unroutable|unrouteable|no mx (?:record|host)|\b[45]\.4\.4\b|\b[45]\.1\.2\b
+
+# ---- connections
+id: reason.connection-refused
+mta: reason
+programs: *
+kind: reason
+reason: connection-refused
+regex: (?i)connection refused
+
+id: reason.connection-timeout
+mta: reason
+programs: *
+kind: reason
+reason: connection-timeout
+regex: (?i)timed out|\btime-?out\b
