@@ -1,0 +1,282 @@
+/* ingest: drives one run over the inputs. See include/ingest.h. */
+#include "ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "logline.h"
+#include "patterns.h"
+#include "reader.h"
+#include "reasons.h"
+#include "recog.h"
+
+#define INGEST_MAX_PROGRAMS 256   /* distinct (program, reason) per file; more fold into "(other)" */
+#define INGEST_PROGRAM_MAX 64
+
+struct tally {
+	char program[INGEST_PROGRAM_MAX];
+	const char *reason;
+	uint64_t count;
+	char *samples[STORE_UNRECOGNIZED_SAMPLES];
+	size_t nsamples;
+};
+
+struct ingest {
+	struct ingest_options opt;
+	struct store *st;
+	struct pattern_set *patterns;
+	struct recog *recog;
+	struct reasons *reasons;
+	struct correlate *corr;
+	struct tally tallies[INGEST_MAX_PROGRAMS];
+	size_t ntallies;
+};
+
+static const char *classify_reason(void *ctx, const struct event *ev)
+{
+	struct ingest *in = ctx;
+	if (sl_span_empty(ev->reply))
+		return NULL;
+	return reasons_classify(in->reasons, ev->reply.p, ev->reply.len, ev->smtp_code,
+	                        ev->enhanced_code);
+}
+
+struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, struct sl_error *err)
+{
+	struct ingest *in = xcalloc(1, sizeof *in);
+	in->opt = *opt;
+	if (!in->opt.checkpoint_lines)
+		in->opt.checkpoint_lines = 100000;
+	in->st = st;
+	in->patterns = patterns_new();
+	if (patterns_add_builtin(in->patterns, err) ||
+	    (opt->patterns_dir && patterns_add_dir(in->patterns, opt->patterns_dir, err)) ||
+	    patterns_compile(in->patterns, err))
+		goto fail;
+	in->recog = recog_new(in->patterns, opt->force_mta, err);
+	if (!in->recog)
+		goto fail;
+	in->reasons = reasons_new(in->patterns, err);
+	if (!in->reasons)
+		goto fail;
+	store_set_reason_classifier(st, classify_reason, in);
+	in->corr = correlate_new(&opt->corr, store_sink(st));
+	return in;
+fail:
+	ingest_free(in);
+	return NULL;
+}
+
+static void tally_clear(struct ingest *in)
+{
+	for (size_t i = 0; i < in->ntallies; i++)
+		for (size_t k = 0; k < in->tallies[i].nsamples; k++)
+			free(in->tallies[i].samples[k]);
+	in->ntallies = 0;
+}
+
+static void tally_add(struct ingest *in, struct sl_span program, const char *reason,
+                      const char *line, size_t len)
+{
+	char name[INGEST_PROGRAM_MAX];
+	size_t n = program.len < sizeof name - 1 ? program.len : sizeof name - 1;
+	memcpy(name, program.p ? program.p : "", n);
+	name[n] = '\0';
+	/* a pid-like suffix such as "deliver(user@x)" stays: it is the program's own name */
+	struct tally *t = NULL;
+	for (size_t i = 0; i < in->ntallies; i++)
+		if (in->tallies[i].reason == reason && strcmp(in->tallies[i].program, name) == 0) {
+			t = &in->tallies[i];
+			break;
+		}
+	if (!t) {
+		if (in->ntallies == INGEST_MAX_PROGRAMS) {
+			t = &in->tallies[INGEST_MAX_PROGRAMS - 1];
+			snprintf(t->program, sizeof t->program, "(other)");
+		} else {
+			t = &in->tallies[in->ntallies++];
+			memset(t, 0, sizeof *t);
+			snprintf(t->program, sizeof t->program, "%s", name);
+			t->reason = reason;
+		}
+	}
+	t->count++;
+	if (t->nsamples < STORE_UNRECOGNIZED_SAMPLES)
+		t->samples[t->nsamples++] = xstrndup(line, len < 1000 ? len : 1000);
+}
+
+static int tally_store(struct ingest *in, int64_t source_id, struct sl_error *err)
+{
+	for (size_t i = 0; i < in->ntallies; i++) {
+		struct tally *t = &in->tallies[i];
+		if (store_set_unrecognized(in->st, source_id, t->program, t->reason, t->count,
+		                           (const char *const *)t->samples, t->nsamples, err))
+			return -1;
+	}
+	return 0;
+}
+
+static void progress_fill(struct store_progress *p, const struct reader_stats *rs,
+                          const struct ingest_file_result *res, const char *first, const char *last)
+{
+	p->offset = rs->bytes;
+	p->lines = res->lines;
+	p->recognized = res->recognized;
+	p->unrecognized = res->unrecognized;
+	p->foreign = res->foreign;
+	p->truncated = res->truncated;
+	p->first_ts = first[0] ? first : NULL;
+	p->last_ts = last[0] ? last : NULL;
+}
+
+/* Feeds the event, one per address when the line names several recipients
+ * ("to=<a>,<b>"): each gets its own seq so each is its own row. */
+static int feed_event(struct ingest *in, const struct logline *ll, struct event *ev,
+                      struct corr_pos *pos, struct sl_error *err)
+{
+	if (!ev->recipient_list)
+		return correlate_feed(in->corr, ll, ev, pos, err);
+	struct sl_span list = ev->recipient;
+	const char *p = list.p, *end = list.p + list.len;
+	struct event one = *ev;
+	one.recipient_list = false;
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *a = p, *b = comma ? comma : end;
+		while (a < b && (*a == ' ' || *a == '<'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '>'))
+			b--;
+		if (b > a) {
+			one.recipient = (struct sl_span){ a, (size_t)(b - a) };
+			if (correlate_feed(in->corr, ll, &one, pos, err))
+				return -1;
+			pos->seq++;
+		}
+		p = comma ? comma + 1 : end;
+	}
+	return 0;
+}
+
+int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
+                struct sl_error *err)
+{
+	memset(res, 0, sizeof *res);
+	struct reader *r = reader_open(path, in->opt.max_line, err);
+	if (!r)
+		return 1;
+	int rc = 0;
+	const struct reader_info *info = reader_info(r);
+	struct store_source src;
+	if (store_source_begin(in->st, path, r, &src, err)) {
+		reader_free(r);
+		return -1;
+	}
+	res->source_id = src.id;
+	res->seen_before = src.seen_before;
+	tally_clear(in);
+
+	struct logline_ctx lctx;
+	logline_ctx_init(&lctx, in->opt.year, info->mtime >= 0 ? info->mtime : (int64_t)time(NULL));
+	char first_ts[SL_TIME_ISO_MAX] = "", last_ts[SL_TIME_ISO_MAX] = "";
+	int64_t first_sec = 0, last_sec = 0;
+	struct reader_line line;
+	struct logline ll;
+	struct event ev;
+	struct store_progress prog;
+	struct corr_pos pos = { .source_id = src.id, .file = path };
+	int got;
+	while ((got = reader_next(r, &line, err)) == 1) {
+		res->lines++;
+		if (line.truncated)
+			res->truncated++;
+		logline_parse(&lctx, line.text, line.len, &ll);
+		if (ll.has_ts) {
+			if (!first_ts[0] || ll.ts.sec < first_sec) {
+				first_sec = ll.ts.sec;
+				sl_time_format_iso(ll.ts, first_ts);
+			}
+			if (!last_ts[0] || ll.ts.sec >= last_sec) {
+				last_sec = ll.ts.sec;
+				sl_time_format_iso(ll.ts, last_ts);
+			}
+		}
+		struct sl_span program;
+		switch (recog_line(in->recog, &ll, &ev, &program)) {
+		case RECOG_MATCHED:
+			res->recognized++;
+			pos.line = line.lineno;
+			pos.offset = line.offset;
+			pos.seq = 0;
+			if (ev.kind != EV_NONE && ev.kind < EV_MSG_ARRIVAL)
+				res->events++;   /* lines with events; a recipient list counts once */
+			if (feed_event(in, &ll, &ev, &pos, err)) {
+				rc = -1;
+				goto out;
+			}
+			break;
+		case RECOG_UNRECOGNIZED:
+			res->unrecognized++;
+			tally_add(in, program, "no pattern", line.text, line.len);
+			if (in->opt.unrecognized_out) {
+				fwrite(line.text, 1, line.len, in->opt.unrecognized_out);
+				fputc('\n', in->opt.unrecognized_out);
+			}
+			break;
+		case RECOG_FOREIGN:
+			res->foreign++;
+			tally_add(in, program, "not mail-transfer", line.text, line.len);
+			break;
+		}
+		if (res->lines % in->opt.checkpoint_lines == 0) {
+			progress_fill(&prog, reader_stats(r), res, first_ts, last_ts);
+			if (store_checkpoint(in->st, src.id, &prog, err)) {
+				rc = -1;
+				goto out;
+			}
+		}
+	}
+	if (got < 0)
+		rc = 1;   /* a read error mid-file: keep what was read, report the file */
+	{
+		struct sl_error err2;
+		sl_error_clear(&err2);
+		progress_fill(&prog, reader_stats(r), res, first_ts, last_ts);
+		if (tally_store(in, src.id, &err2) || store_checkpoint(in->st, src.id, &prog, &err2)) {
+			*err = err2;
+			rc = -1;
+		}
+	}
+out:
+	logline_ctx_release(&lctx);
+	reader_free(r);
+	return rc;
+}
+
+int ingest_finish(struct ingest *in, struct sl_error *err)
+{
+	return correlate_finish(in->corr, err);
+}
+
+const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)
+{
+	return correlate_stats(in->corr);
+}
+
+const struct pattern_stats *ingest_pattern_stats(const struct ingest *in)
+{
+	return patterns_stats(in->patterns);
+}
+
+void ingest_free(struct ingest *in)
+{
+	if (!in)
+		return;
+	tally_clear(in);
+	correlate_free(in->corr);
+	reasons_free(in->reasons);
+	recog_free(in->recog);
+	patterns_free(in->patterns);
+	free(in);
+}
