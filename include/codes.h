@@ -50,6 +50,8 @@ enum codes_heading {
 	/* report */
 	CODES_H_REPORT_TITLE, CODES_H_TOTALS, CODES_H_TRANSIENT, CODES_H_PERMANENT,
 	CODES_H_FORWARDING, CODES_H_REJECTED, CODES_H_UNRECOGNIZED,
+	/* additions: table columns and reason sections */
+	CODES_H_CODE, CODES_H_TITLE, CODES_H_DIAGNOSIS, CODES_H_REMEDY,
 	CODES_H_COUNT
 };
 const char *codes_heading(enum codes_heading h, enum codes_lang lang);
@@ -81,5 +83,9 @@ bool codes_extract(const char *text, int *reply, char enhanced[CODES_ENHANCED_MA
  * shown instead). codes_untranslated counts such rows and missing headings. */
 bool codes_translated(size_t i, enum codes_lang lang);
 size_t codes_untranslated(enum codes_lang lang);
+
+/* Appends s as a JSON string literal (quotes, escapes; invalid UTF-8
+ * becomes U+FFFD), as the JSON pages do. */
+void codes_json_string(struct sl_buf *b, const char *s);
 
 #endif

@@ -46,6 +46,10 @@ static const char *const heading_keys[CODES_H_COUNT] = {
 	[CODES_H_FORWARDING] = "forwarding",
 	[CODES_H_REJECTED] = "rejected",
 	[CODES_H_UNRECOGNIZED] = "unrecognized",
+	[CODES_H_CODE] = "code",
+	[CODES_H_TITLE] = "title",
+	[CODES_H_DIAGNOSIS] = "diagnosis",
+	[CODES_H_REMEDY] = "remedy",
 };
 
 /* ---- languages */
@@ -316,8 +320,8 @@ bool codes_extract(const char *text, int *reply, char enhanced[CODES_ENHANCED_MA
 
 /* ---- output helpers */
 
-/* add_json_string - s as a JSON string; invalid UTF-8 becomes U+FFFD */
-static void add_json_string(struct sl_buf *b, const char *s)
+/* codes_json_string - s as a JSON string; invalid UTF-8 becomes U+FFFD */
+void codes_json_string(struct sl_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	sl_buf_addc(b, '"');
@@ -472,7 +476,7 @@ static void add_expanded(struct sl_buf *b, const char *key, enum codes_lang lang
 	sl_buf_init(&t);
 	expand(&t, heading_text(key, lang), a, bb);
 	if (fmt == CODES_FMT_JSON)
-		add_json_string(b, t.data);
+		codes_json_string(b, t.data);
 	else
 		add_text(b, t.data, fmt);
 	sl_buf_release(&t);
@@ -503,9 +507,9 @@ static struct item resolve(const char *arg, enum codes_lang lang, bool want_enha
 
 static void json_field(struct sl_buf *b, const char *name, const char *value, bool comma)
 {
-	add_json_string(b, name);
+	codes_json_string(b, name);
 	sl_buf_addc(b, ':');
-	add_json_string(b, value);
+	codes_json_string(b, value);
 	if (comma)
 		sl_buf_addc(b, ',');
 }
@@ -619,7 +623,7 @@ void codes_explain(struct sl_buf *out, const char *const *codes, size_t ncodes,
 
 	if (fmt == CODES_FMT_JSON) {
 		sl_buf_adds(out, "{\"lang\":");
-		add_json_string(out, codes_lang_name(lang));
+		codes_json_string(out, codes_lang_name(lang));
 		sl_buf_adds(out, ",\"codes\":[");
 		bool first = true;
 		for (size_t i = 0; i < n; i++) {
@@ -638,7 +642,7 @@ void codes_explain(struct sl_buf *out, const char *const *codes, size_t ncodes,
 			if (!first)
 				sl_buf_addc(out, ',');
 			first = false;
-			add_json_string(out, items[i].label);
+			codes_json_string(out, items[i].label);
 		}
 		sl_buf_adds(out, "]}\n");
 		free(items);
@@ -672,7 +676,7 @@ void codes_compare(struct sl_buf *out, const char *a, const char *b, enum codes_
 		snprintf(bad->label, sizeof bad->label, "%s", !ia.ok ? a : b);
 		if (fmt == CODES_FMT_JSON) {
 			sl_buf_adds(out, "{\"lang\":");
-			add_json_string(out, codes_lang_name(lang));
+			codes_json_string(out, codes_lang_name(lang));
 			sl_buf_adds(out, ",\"error\":");
 			add_expanded(out, "not_a_code", lang, bad, NULL, fmt);
 			sl_buf_adds(out, "}\n");
@@ -688,7 +692,7 @@ void codes_compare(struct sl_buf *out, const char *a, const char *b, enum codes_
 
 	if (fmt == CODES_FMT_JSON) {
 		sl_buf_adds(out, "{\"lang\":");
-		add_json_string(out, codes_lang_name(lang));
+		codes_json_string(out, codes_lang_name(lang));
 		sl_buf_adds(out, ",\"title\":");
 		add_expanded(out, "compare_title", lang, &ia, &ib, fmt);
 		sl_buf_adds(out, ",\"summary\":");

@@ -37,7 +37,7 @@ static const char *const heading_keys[] = {
 	"report_title", "totals", "transient", "permanent", "forwarding", "rejected", "unrecognized",
 	"class_1", "class_2", "class_3", "class_4", "class_5", "eclass_2", "eclass_4", "eclass_5",
 	"code_title", "compare_title", "summary_same", "summary_diff", "diff_class", "diff_desc",
-	"diff_when", "when_each_item", "diagnosis", "remedy", "not_a_code",
+	"diff_when", "when_each_item", "diagnosis", "remedy", "not_a_code", "code", "title",
 };
 #define NHEADINGS (sizeof heading_keys / sizeof heading_keys[0])
 
