@@ -20,7 +20,9 @@
 #define STORE_DEFAULT_ADOPT_WINDOW (7 * 24 * 3600)
 #define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-/* ---- schema: keep in step with docs/schema.md */
+/* ---- schema: keep in step with docs/schema.md. The CHECKs spell out OR
+ * chains because `x IN (...)` builds an ephemeral table on every INSERT,
+ * which cost a fifth of the insert time. */
 
 static const char schema_sql[] =
 	"CREATE TABLE sources (\n"
@@ -63,7 +65,8 @@ static const char schema_sql[] =
 	"  arrived INTEGER NOT NULL DEFAULT 0,\n"
 	"  complete INTEGER NOT NULL DEFAULT 0,\n"
 	"  origin_id INTEGER REFERENCES messages(id),\n"
-	"  origin TEXT CHECK(origin IN ('content-filter','forward','notification')),\n"
+	"  origin TEXT CHECK(origin = 'content-filter' OR origin = 'forward'\n"
+	"                    OR origin = 'notification'),\n"
 	"  source_id INTEGER,\n"
 	"  first_offset INTEGER,\n"
 	"  UNIQUE(source_id, first_offset)\n"
@@ -84,8 +87,9 @@ static const char schema_sql[] =
 	"  instance TEXT,\n"
 	"  queue_id TEXT,\n"
 	"  message_id INTEGER REFERENCES messages(id),\n"
-	"  kind TEXT CHECK(kind IN ('delivered','deferred','bounced','expired','rejected',\n"
-	"                           'forwarded','probe','policy')),\n"
+	"  kind TEXT CHECK(kind = 'delivered' OR kind = 'deferred' OR kind = 'bounced'\n"
+	"                  OR kind = 'expired' OR kind = 'rejected' OR kind = 'forwarded'\n"
+	"                  OR kind = 'probe' OR kind = 'policy'),\n"
 	"  sender TEXT,\n"
 	"  recipient TEXT,\n"
 	"  recipient_domain TEXT,\n"
@@ -96,7 +100,7 @@ static const char schema_sql[] =
 	"  relay TEXT,\n"
 	"  smtp_code INTEGER,\n"
 	"  enhanced_code TEXT,\n"
-	"  class TEXT CHECK(class IN ('success','transient','permanent')),\n"
+	"  class TEXT CHECK(class = 'success' OR class = 'transient' OR class = 'permanent'),\n"
 	"  reply TEXT,\n"
 	"  reason TEXT,\n"
 	"  forward_to TEXT,\n"
@@ -425,8 +429,12 @@ static int begin_write(struct store *st, struct sl_error *err)
 		return 0;
 	if (!st->wal) {
 		/* WAL + NORMAL while writing: consistent after a crash, and a
-		 * reader does not block the ingest. Undone in store_close. */
-		if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err, "write") < 0)
+		 * reader does not block the ingest. Undone in store_close.
+		 * Changing the journal mode fails at once if another writer holds
+		 * the lock, so first wait for it as BEGIN IMMEDIATE does. */
+		if (step_done(st, st->stmt[S_BEGIN], err) < 0 ||
+		    step_done(st, st->stmt[S_COMMIT], err) < 0 ||
+		    exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err, "write") < 0)
 			return -1;
 		st->wal = true;
 	}
@@ -930,7 +938,8 @@ struct store *store_open(const char *path, struct sl_error *err)
 		.event = sink_event,
 	};
 
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                                       SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "open");
 		goto fail;
