@@ -67,6 +67,11 @@ struct event {
 	int nrcpt;                  /* -1 when unknown */
 	double delay;               /* seconds, -1 when unknown */
 	bool recipient_list;        /* recipient holds "<a>,<b>,...": one event per address */
+	struct sl_span origin_queue_id; /* on an arrival: the message this one notifies about
+	                               (Exim "<= <> R=ID"), linked as its notification */
+	bool failure_notice;        /* a bounce/expiry announced by a notice (Sendmail "DSN:"):
+	                               it counts only if no permanent failure of the message
+	                               was logged, and only once */
 };
 
 void event_clear(struct event *ev);  /* in recog.c: zero spans, codes; size/nrcpt/delay = -1 */

@@ -19,6 +19,7 @@ struct node {
 	uint64_t hash;
 	struct node *chain;          /* hash bucket chain */
 	struct node *older, *newer;  /* activity list */
+	bool failure_seen;           /* a bounce or expiry of the message was logged */
 };
 
 struct recent {
@@ -298,6 +299,22 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 	return 0;
 }
 
+/* message_id_of - the id of the message (host, qid), open or recently
+ * closed; 0 when the log never named it */
+static int64_t message_id_of(struct correlate *c, struct sl_span host, struct sl_span qid)
+{
+	uint64_t h = key_hash(host, qid);
+	struct node *n = lookup(c, h, host, qid);
+	if (n)
+		return n->m.id;
+	for (size_t i = 0; i < CORR_RECENT; i++) {
+		struct recent *r = &c->recent[i];
+		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
+			return r->id;
+	}
+	return 0;
+}
+
 static bool is_loopback_relay(const struct event *ev)
 {
 	struct sl_span ip = ev->remote_ip;
@@ -353,8 +370,20 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		set_str(&m->helo, ev->helo);
 		set_str(&m->protocol, ev->protocol);
 		set_str(&m->sender, ev->sender);
+		set_str(&m->header_msgid, ev->header_msgid);
 		if (ev->size >= 0)
 			m->size = ev->size;
+		if (ev->nrcpt >= 0)
+			m->nrcpt = ev->nrcpt;
+		/* Exim "<= <> R=ID": this message is the bounce of ID */
+		if (!sl_span_empty(ev->origin_queue_id) && !m->origin_id) {
+			int64_t from = message_id_of(c, ll->host, ev->origin_queue_id);
+			if (from && from != m->id) {
+				m->origin_id = from;
+				m->origin = CORR_ORIGIN_NOTIFY;
+				c->stats.linked++;
+			}
+		}
 		return 0;
 	case EV_MSG_HEADER_ID:
 		set_str(&m->header_msgid, ev->header_msgid);
@@ -379,6 +408,20 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		SL_BUG("event kind %d cannot reach here", (int)ev->kind);
 	default:
 		break;
+	}
+
+	/* A notice that announces the message's failure (Sendmail "DSN:") is
+	 * that failure only when none was logged for the message: the log is an
+	 * excerpt, or starts mid-stream. It never counts twice. */
+	if (n && (ev->kind == EV_BOUNCED || ev->kind == EV_EXPIRED)) {
+		if (ev->failure_notice) {
+			if (!sl_span_empty(ev->new_queue_id) &&
+			    link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_NOTIFY, now, err))
+				return -1;
+			if (n->failure_seen)
+				return 0;
+		}
+		n->failure_seen = true;
 	}
 
 	/* a delivery-level event: a row of `events` */

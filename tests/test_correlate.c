@@ -15,6 +15,7 @@ struct rec_msg {
 	char qid[32], sender[64];
 	bool arrived, removed;
 	int64_t size;
+	int nrcpt;
 	int updates;
 };
 struct rec_ev {
@@ -64,6 +65,8 @@ static int fake_update(void *ctx, const struct corr_message *m, struct sl_error 
 	r->removed |= m->removed;
 	if (m->size >= 0)
 		r->size = m->size;
+	if (m->nrcpt >= 0)
+		r->nrcpt = m->nrcpt;
 	return 0;
 }
 
@@ -213,6 +216,82 @@ static void test_link_before_copy_appears(void **state)
 	correlate_free(c);
 }
 
+/* Sendmail "<qid>: <dsnqid>: DSN: User unknown" announces the bounce of qid */
+static void fill_dsn_notice(struct event *ev)
+{
+	ev->new_queue_id = (struct sl_span){ "DSN", 3 };
+	ev->failure_notice = true;
+}
+
+static void test_failure_notice_after_failure(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", fill_queued);
+	feed(c, 101, EV_BOUNCED, "AAA", NULL);           /* to=<x>, dsn=5.1.1, stat=User unknown */
+	feed(c, 102, EV_BOUNCED, "AAA", fill_dsn_notice);/* the DSN: the same failure */
+	assert_int_equal(nevs, 1);
+	/* the notification itself is linked to the message it reports on */
+	feed(c, 103, EV_DELIVERED, "DSN", NULL);
+	assert_int_equal(nmsgs, 2);
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_NOTIFY);
+	correlate_free(c);
+}
+
+static void test_failure_notice_alone_counts_once(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	/* a log that starts after the failure: the notice is all there is */
+	feed(c, 100, EV_BOUNCED, "AAA", fill_dsn_notice);
+	assert_int_equal(nevs, 1);
+	assert_int_equal(evs[0].message_id, 1);
+	/* a second notice about the same message adds nothing */
+	feed(c, 101, EV_EXPIRED, "AAA", fill_dsn_notice);
+	assert_int_equal(nevs, 1);
+	/* a failure logged after a notice still counts: it is a line of its own */
+	feed(c, 102, EV_BOUNCED, "AAA", NULL);
+	assert_int_equal(nevs, 2);
+	correlate_free(c);
+}
+
+/* Exim "<= <> R=AAA": a bounce of AAA arrives */
+static void fill_bounce_arrival(struct event *ev)
+{
+	ev->sender = (struct sl_span){ "", 0 };
+	ev->origin_queue_id = (struct sl_span){ "AAA", 3 };
+	ev->header_msgid = (struct sl_span){ "E1x@h", 5 };
+	ev->nrcpt = 1;
+}
+
+static void fill_bounce_of_unknown(struct event *ev)
+{
+	fill_bounce_arrival(ev);
+	ev->origin_queue_id = (struct sl_span){ "ZZZ", 3 };
+}
+
+static void test_arrival_names_origin(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", fill_queued);
+	feed(c, 101, EV_BOUNCED, "AAA", NULL);
+	feed(c, 102, EV_MSG_ARRIVAL, "BBB", fill_bounce_arrival);
+	feed(c, 103, EV_MSG_REMOVED, "AAA", NULL);
+	feed(c, 104, EV_MSG_REMOVED, "BBB", NULL);
+	assert_int_equal(nmsgs, 2);
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_NOTIFY);
+	assert_int_equal(msgs[1].nrcpt, 1);
+	assert_int_equal(correlate_stats(c)->linked, 1);
+	/* an origin the log never named links nothing */
+	feed(c, 105, EV_MSG_ARRIVAL, "CCC", fill_bounce_of_unknown);
+	feed(c, 106, EV_MSG_REMOVED, "CCC", NULL);
+	assert_int_equal(msgs[2].origin_id, 0);
+	correlate_free(c);
+}
+
 static void test_noqueue_event(void **state)
 {
 	(void)state;
@@ -270,6 +349,9 @@ int main(void)
 		cmocka_unit_test_setup(test_content_filter_linked, reset),
 		cmocka_unit_test_setup(test_link_after_copy_finished, reset),
 		cmocka_unit_test_setup(test_link_before_copy_appears, reset),
+		cmocka_unit_test_setup(test_failure_notice_after_failure, reset),
+		cmocka_unit_test_setup(test_failure_notice_alone_counts_once, reset),
+		cmocka_unit_test_setup(test_arrival_names_origin, reset),
 		cmocka_unit_test_setup(test_noqueue_event, reset),
 		cmocka_unit_test_setup(test_idle_and_cap_eviction, reset),
 		cmocka_unit_test_setup(test_many_messages_grow_table, reset),
