@@ -946,9 +946,11 @@ struct store *store_open(const char *path, struct sl_error *err)
 	}
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-	/* foreign_keys stays OFF: an event may name a message that a later
-	 * statement of the same batch adopts or merges, and the ingest is the
-	 * only writer; the REFERENCES clauses document the joins. */
+	/* foreign_keys stays OFF: the sink writes a message row before the
+	 * events and copies that name it (correlate opens a message before
+	 * anything refers to it), the ingest is the only writer, and enforcing
+	 * would add a lookup in messages to every event insert. The
+	 * REFERENCES clauses document the joins. */
 	if (check_schema(st, err) < 0)
 		goto fail;
 	/* A larger page cache keeps the index leaves being appended to in memory. */
