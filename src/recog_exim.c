@@ -1,8 +1,12 @@
-/* recog_exim: which lines are Exim's. Line shapes: patterns/exim.pat. */
+/* recog_exim: which lines are Exim's, and what its fields mean beyond what
+ * the patterns capture (patterns/exim.pat holds the line shapes). Exim
+ * writes its own mainlog, rejectlog and paniclog ("2026-11-23 06:25:01
+ * 1vAbCd-0001Xy-Ab => ..."), or goes through syslog as "exim[123]:". */
 #include <string.h>
 
 #include "recog.h"
 
+/* exim_claims - native Exim stamps, and syslog tags exim / exim4 */
 static bool exim_claims(const struct logline *ll)
 {
 	if (ll->format == LOGLINE_EXIM)
@@ -10,9 +14,92 @@ static bool exim_claims(const struct logline *ll)
 	return sl_span_eq(ll->program, "exim") || sl_span_eq(ll->program, "exim4");
 }
 
+static bool span_has(struct sl_span s, char c)
+{
+	return s.len && memchr(s.p, c, s.len) != NULL;
+}
+
+static bool span_starts(struct sl_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.len >= n && memcmp(s.p, lit, n) == 0;
+}
+
+/* id_after - the token after `lit` in s: "queued as ABC", " id=1vAb-..." */
+static struct sl_span id_after(struct sl_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	const char *p = s.len ? sl_memmem(s.p, s.len, lit, n) : NULL;
+	if (!p)
+		return SL_SPAN_NULL;
+	p += n;
+	const char *end = s.p + s.len, *q = p;
+	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' && *q <= 'Z') ||
+	                   (*q >= 'a' && *q <= 'z') || *q == '-'))
+		q++;
+	return q > p ? (struct sl_span){ p, (size_t)(q - p) } : SL_SPAN_NULL;
+}
+
+/* reply_starts_with_code - "550 ...", "452 4.5.3 ...", "5.7.1 ...": the
+ * ACL's own message carries a code */
+static bool reply_starts_with_code(struct sl_span r)
+{
+	if (r.len < 3 || (r.p[0] != '2' && r.p[0] != '4' && r.p[0] != '5'))
+		return false;
+	if (r.p[1] == '.')
+		return r.p[2] >= '0' && r.p[2] <= '9';
+	return r.p[1] >= '0' && r.p[1] <= '9' && r.p[2] >= '0' && r.p[2] <= '9' &&
+	       (r.len == 3 || r.p[3] == ' ' || r.p[3] == '-');
+}
+
+/* exim_refine - addresses, the bounce link, reject codes and class */
+static void exim_refine(const struct logline *ll, const struct pattern_match *m, struct event *ev)
+{
+	(void)ll;
+	(void)m;
+	/* "=> userx <userx@test.ex>", "=> |/usr/bin/procmail <a@b>", "=> :blackhole:
+	 * <a@b>": the first item is a local part, pipe or file; the address is
+	 * the one in <>. When both are addresses, the first is where it went. */
+	if (!sl_span_empty(ev->orig_recipient) && !span_has(ev->recipient, '@')) {
+		ev->recipient = ev->orig_recipient;
+		ev->orig_recipient = SL_SPAN_NULL;
+	}
+	switch (ev->kind) {
+	case EV_MSG_ARRIVAL:
+		/* "<= <> R=ID": a bounce, reporting on message ID */
+		if (!sl_span_empty(ev->new_queue_id) && ev->sender.p && ev->sender.len == 0)
+			ev->origin_queue_id = ev->new_queue_id;
+		ev->new_queue_id = SL_SPAN_NULL;
+		break;
+	case EV_DELIVERED:
+		/* C="250 ... queued as X" / C="250 OK id=X": the next hop's id, which
+		 * correlate links when the hop is a local content filter */
+		ev->new_queue_id = id_after(ev->reply, "queued as ");
+		if (sl_span_empty(ev->new_queue_id))
+			ev->new_queue_id = id_after(ev->reply, " id=");
+		if (ev->smtp_code == 251)
+			ev->kind = EV_FORWARDED;
+		break;
+	case EV_REJECTED:
+		/* Exim logs no response code of its own: a code that is not the
+		 * start of the ACL's message came from elsewhere (a callout's
+		 * answer quoted in the text) and is not this server's. */
+		if (!reply_starts_with_code(ev->reply)) {
+			ev->smtp_code = 0;
+			ev->enhanced_code[0] = '\0';
+		}
+		/* acl.c: "temporarily rejected" for defer, "rejected" for deny */
+		ev->class = span_starts(ev->action, "temporarily") ? EV_CLASS_TRANSIENT
+		                                                   : EV_CLASS_PERMANENT;
+		break;
+	default:
+		break;
+	}
+}
+
 const struct recog_mta recog_exim = {
 	.name = "exim",
 	.mta = EV_MTA_EXIM,
 	.claims = exim_claims,
-	.refine = NULL,
+	.refine = exim_refine,
 };

@@ -1,0 +1,206 @@
+# Exim log lines -> events. Format: see include/patterns.h.
+# The message is what follows Exim's own stamp ("2026-11-23 06:25:01[.mmm]
+# [+hhmm] [[pid]] ") or the syslog tag ("exim[123]: "); through syslog a
+# +pid selector leaves "[123] " in front, hence the optional "(?:\[\d+\] )?".
+# Message IDs: the classic 6-6-2 base-62 form (1vAbCd-0001Xy-Ab) and the
+# 6-11-4 form of Exim 4.97 and later (10HmaX-000000005vi-0000), no other
+# lengths:
+#   [0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})
+# Entries are tried in this order, the most frequent shapes first; the first
+# match wins. A prefilter literal is given only where it lies deep in the
+# line: an anchored regex whose literal sits at a fixed early place fails
+# sooner than memmem() scans a line that lacks it. Line shapes follow Exim's
+# deliver.c (delivery_log, deferral_log, failure_log), receive.c (the "<="
+# line) and acl.c (rejections).
+#
+# The fields after the address of a delivery line come in a fixed order,
+# but most are optional and log_selector adds more (F=, Q=, P=, R=, T=, S=,
+# H=, I=, X=, CV=, DN=, K, L, PRDR, C=, QT=, DT=), so the patterns walk them
+# as a list of "NAME=value" items, picking out H= (which holds a space:
+# "H=name [ip]:port") and C="reply".
+#
+# A regex continued on the next line is joined without the indentation, so
+# a space needed at a join is written "[ ]".
+
+# ---- deliveries: "=>" first address, "->" further addresses of the same
+# delivery, ">>" cutthrough. "=> userx <userx@test.ex>": a local delivery
+# logs the local part, then the original address in <>. "=> blackhole
+# (DATA ACL discarded recipients)" is no delivery (exim.message.info).
+id: exim.delivery
+mta: exim
+programs: *
+kind: delivered
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?<recipient>\S+)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
+  C="(?<reply>(?:[^"\\]|\\.)*)"|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}\*?))*
+
+# ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
+# S=size id=msgid". A bounce has sender <> and R= names the message it
+# reports on (refine() moves it to origin_queue_id).
+id: exim.arrival
+mta: exim
+programs: *
+kind: arrival
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]<= (?:<(?<sender>)>|(?<sender>\S+))
+  (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
+  (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
+  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}))*
+
+id: exim.completed
+mta: exim
+programs: *
+kind: removed
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) Completed(?: |$)
+
+# ---- our server refusing. receive.c: a message refused while it was
+# read ("rejected from <a> H=...: message too big", "...: Non-CRLF-terminated
+# header, under CHUNKING: message abandoned")
+id: exim.reject.receive
+mta: exim
+programs: *
+kind: rejected
+prefilter: rejected from <
+regex: ^(?:\[\d+\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
+  (?<action>rejected) from <(?<sender>[^>]*)>
+  (?: H=(?:(?<remote_host>[^\s(\[]+) )?(?:\((?<helo>[^)]*)\) )?\[(?<remote_ip>[^\]]+)\](?::\d+)?)?[^:]*: (?<reply>.*)$
+
+# acl.c writes "<host and ident> [F=<sender> ][temporarily ]rejected
+# <what>[: <log message>]", where <what> is
+# "RCPT <addr>", "MAIL <addr>", "after DATA", "connection in "connect" ACL",
+# "EHLO or HELO x", "by non-SMTP ACL", ... Exim logs no code of its own:
+# refine() keeps a code only where the ACL's message starts with one, and
+# the class follows "temporarily" (a defer verb), not a guess.
+id: exim.reject
+mta: exim
+programs: *
+kind: rejected
+prefilter: rejected
+regex: ^(?:\[\d+\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
+  (?:(?:H=(?:(?<remote_host>[^\s(\[]+) )?(?:\((?<helo>[^)]*)\) )?\[(?<remote_ip>[^\]]+)\](?::\d+)?|
+  F=(?:<(?<sender>[^>]*)>|(?<sender>\S+))|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)) )*
+  (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^>]*)>|(?<recipient>[^\s:<>]+))|(?<x_what>[^:]*?))
+  (?:: (?<reply>.*))?$
+
+# ---- deferrals: deliver.c deferral_log writes "== addr [<top>] R=r T=t
+# defer (errno)[: strerror][ H=host [ip]][: message]" ("routing defer" when
+# routing itself was deferred). "retry time not reached" means no attempt
+# was made: no event.
+id: exim.defer.retry-time
+mta: exim
+programs: *
+kind: none
+prefilter: etry time not
+regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})
+  [ ]== .* defer \([^)]*\): (?i:retry time not (?:yet )?reached)
+
+id: exim.defer
+mta: exim
+programs: *
+kind: deferred
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]== (?<recipient>\S+?)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  (?: (?:F=<(?<sender>[^>]*)>|[A-Za-z]+=(?:<[^>]*>|\S+)))*(?: routing)? defer \((?:-?\d+|\w+)\)
+  (?:: [^:]*? H=(?<remote_host>[^\s\[]+)(?: DS)? \[(?<remote_ip>[^\]]+)\](?::\w+)?(?:: (?<reply>.*))?|
+  (?: H=(?<remote_host>[^\s\[]+)(?: DS)? \[(?<remote_ip>[^\]]+)\](?::\w+)?
+  (?: [A-Za-z]+=(?:\[[^\]]*\](?::\w+)?|[^\s:\[]+))*)?(?:: (?<reply>.*))?)$
+
+# ---- permanent failures: failure_log writes "** addr [<top>] [F=<>] R=r
+# T=t [H=host [ip]...]: message" (older Exims put a space before the
+# colon). "retry timeout exceeded" is an expiry: Exim gave up retrying.
+id: exim.expired
+mta: exim
+programs: *
+kind: expired
+prefilter: retry timeout exceeded
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]\*\* (?<recipient>\S+?)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
+  [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
+  [ ]?: (?<reply>(?:.*: )?retry timeout exceeded)$
+
+id: exim.bounce
+mta: exim
+programs: *
+kind: bounced
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]\*\* (?<recipient>\S+?)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
+  [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
+  (?: ?: (?<reply>.*))?$
+
+# "(=": a fakereject (the client was told 550, the message was kept)
+id: exim.arrival.fakereject
+mta: exim
+programs: *
+kind: arrival
+regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]\(= (?:<(?<sender>)>|(?<sender>\S+))
+  (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
+  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}))*
+
+# ---- lines about a message that carry no event of their own: "*>" (a
+# delivery suppressed by -N), "=> blackhole" (recipients discarded by an
+# ACL), freezing, the host-level error that the "=="/"**" lines after it
+# repeat per address, TLS, DKIM and SpamAssassin notes
+id: exim.message.info
+mta: exim
+programs: *
+kind: none
+regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})
+  [ ](?:\*> |=> blackhole(?: |$)|Frozen|Message is frozen|frozen by |Unfrozen by |cancelled by |
+  removed by |\S+: error ignored|recipient <[^>]*> added by |no immediate delivery:|Spool file is locked|
+  (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
+  SMTP timeout after|LMTP timeout after|Remote host closed connection|Connection refused|Connection timed out|
+  TLS session|TLS error|PRDR error)|
+  (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
+  SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
+  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: )
+
+# ---- connections, sessions, the daemon and queue runners: no event
+id: exim.session
+mta: exim
+programs: *
+kind: none
+regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|daemon started|
+  SMTP connection from |SMTP connection lost|SMTP call from |SMTP protocol error|SMTP protocol synchronization error|
+  SMTP syntax error|SMTP command timeout|SMTP data timeout|SMTP incomplete transaction|no MAIL in SMTP connection|
+  unexpected disconnection while reading|TLS error on |TLS client disconnected|no host name found for|
+  no IP address found for host|host name alias list truncated|\S* ?authenticator failed for |
+  (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\d+)? (?:[A-Za-z]+=\S+ )*)?(?:sender|recipient) verify (?:fail|defer|succeeded)|
+  recipient verify defer|Connection from \S+ refused|Connection from .* too many|pid \d+: SIGHUP|SIGHUP received|
+  cwd=\S+ \d+ args?:|\d+ args?:|spam acl condition|malware acl condition|DKIM: |SA: |
+  configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
+  ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? (?:Warning|dropped|incomplete transaction|rejected connection)|
+  rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
+  Connection refused by |tick check: |TLS session|Warning: )
+
+# ---- paniclog: recognized as Exim's, with no event
+id: exim.panic
+mta: exim
+programs: *
+kind: none
+regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}) )?
+  (?:Failed to |failed to |Cannot |cannot |Couldn't |couldn't |Unable to |unable to |
+  Exim configuration error|error in .*(?:ACL|router|transport|condition)|Temporary internal error|
+  socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
+  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host)
+
+# ---- rejectlog: the header dump after a rejection. These come as bare
+# lines with no stamp; only shapes that can be nothing else are taken:
+# "Envelope-from: <a>", "Envelope-to: <b>", further recipients indented by
+# four spaces, each header as "<type letter or space> Name: value" (log.c
+# writes "%c %s"), and folded header or multi-line message continuations,
+# which start with white space.
+id: exim.rejectlog.envelope
+mta: exim
+programs: *
+kind: none
+regex: ^(?:Envelope-(?:from|to): <[^>]*>|[ ]{4}(?:<[^>]*>|\.\.\.))$
+
+id: exim.rejectlog.header
+mta: exim
+programs: *
+kind: none
+regex: ^(?:[ A-Z*] [A-Za-z][A-Za-z0-9-]*:(?: |$)|[ \t]+\S)
