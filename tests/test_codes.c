@@ -227,7 +227,7 @@ static void test_coverage(void **state)
 	for (int s = 0; s < 8; s++) {
 		for (int d = 0; d <= max_detail[s]; d++) {
 			for (int c = 4; c <= 5; c++) {
-				char code[16];
+				char code[40];
 				struct codes_info ci;
 				snprintf(code, sizeof code, "%d.%d.%d", c, s, d);
 				assert_true(codes_enhanced(code, CODES_EN, &ci));
