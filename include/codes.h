@@ -54,6 +54,8 @@ enum codes_heading {
 	CODES_H_CODE, CODES_H_TITLE, CODES_H_DIAGNOSIS, CODES_H_REMEDY,
 	CODES_H_COUNT
 };
+/* Never NULL; English where lang lacks the heading. CODES_H_NOT_IN_TABLE is a
+ * template: "{code} is not in smtplog's table; ... {key}." (see data/codes/en.txt). */
 const char *codes_heading(enum codes_heading h, enum codes_lang lang);
 
 /* Writes a full explanation page / comparison page. */

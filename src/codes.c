@@ -112,6 +112,7 @@ const char *codes_heading(enum codes_heading h, enum codes_lang lang)
 	return heading_text(heading_keys[h], lang);
 }
 
+/* row_text - one field of a row; English when lang lacks it */
 static const char *row_text(size_t row, enum codes_lang lang, int field)
 {
 	const char *t = codes_gen_text[((size_t)lang * codes_gen_count + row) * codes_gen_nfields +
@@ -119,11 +120,13 @@ static const char *row_text(size_t row, enum codes_lang lang, int field)
 	return t ? t : codes_gen_text[row * codes_gen_nfields + (size_t)field];
 }
 
+/* row_is_enhanced - "4.7.1", "4.7.X", "4.X.X" rows */
 static bool row_is_enhanced(size_t row)
 {
 	return strchr(codes_gen_key[row], '.') != NULL;
 }
 
+/* fill - a codes_info from a row */
 static void fill(size_t row, enum codes_lang lang, bool known, struct codes_info *out)
 {
 	char key[16];
@@ -149,11 +152,13 @@ static long find_row(const char *key)
 	return -1;
 }
 
+/* codes_count - rows in the table */
 size_t codes_count(void)
 {
 	return codes_gen_count;
 }
 
+/* codes_at - row i, in lang */
 bool codes_at(size_t i, enum codes_lang lang, struct codes_info *out)
 {
 	if (i >= codes_gen_count || (unsigned)lang >= CODES_LANG_COUNT)
@@ -162,6 +167,7 @@ bool codes_at(size_t i, enum codes_lang lang, struct codes_info *out)
 	return true;
 }
 
+/* codes_translated - row i has its own text in lang */
 bool codes_translated(size_t i, enum codes_lang lang)
 {
 	if (i >= codes_gen_count || (unsigned)lang >= CODES_LANG_COUNT)
@@ -172,6 +178,7 @@ bool codes_translated(size_t i, enum codes_lang lang)
 	return true;
 }
 
+/* codes_untranslated - rows and headings lang lacks */
 size_t codes_untranslated(enum codes_lang lang)
 {
 	size_t n = 0;
@@ -259,6 +266,7 @@ bool codes_enhanced(const char *code, enum codes_lang lang, struct codes_info *o
 
 /* ---- extracting codes from a pasted reply */
 
+/* is_code_char - part of a code token */
 static bool is_code_char(char ch)
 {
 	return isdigit((unsigned char)ch) || ch == '.';
@@ -375,6 +383,7 @@ static void add_md(struct sl_buf *b, const char *s)
 	}
 }
 
+/* add_text - text as the format needs it */
 static void add_text(struct sl_buf *b, const char *s, enum codes_format fmt)
 {
 	if (fmt == CODES_FMT_MARKDOWN)
@@ -505,6 +514,7 @@ static struct item resolve(const char *arg, enum codes_lang lang, bool want_enha
 
 /* ---- explain */
 
+/* json_field - "name":"value" */
 static void json_field(struct sl_buf *b, const char *name, const char *value, bool comma)
 {
 	codes_json_string(b, name);
@@ -514,6 +524,7 @@ static void json_field(struct sl_buf *b, const char *name, const char *value, bo
 		sl_buf_addc(b, ',');
 }
 
+/* json_item - one code as a JSON object */
 static void json_item(struct sl_buf *b, const struct item *it)
 {
 	const struct codes_info *ci = &it->info;
@@ -542,6 +553,7 @@ static void add_heading(struct sl_buf *b, int level, const char *h, enum codes_f
 	sl_buf_adds(b, fmt == CODES_FMT_MARKDOWN ? "\n\n" : "\n");
 }
 
+/* add_para - a paragraph and a blank line */
 static void add_para(struct sl_buf *b, const char *s, enum codes_format fmt)
 {
 	add_text(b, s, fmt);

@@ -122,6 +122,7 @@ fail:
 	return NULL;
 }
 
+/* reasons_free - frees r (not the pattern set) */
 void reasons_free(struct reasons *r)
 {
 	if (!r)
@@ -217,16 +218,19 @@ bool reasons_text(const char *id, enum codes_lang lang, struct reason_info *out)
 	return true;
 }
 
+/* reasons_count - reasons in data/reasons/en.txt */
 size_t reasons_count(void)
 {
 	return codes_gen_nreasons;
 }
 
+/* reasons_id_at - the i-th reason id, or NULL */
 const char *reasons_id_at(size_t i)
 {
 	return i < codes_gen_nreasons ? codes_gen_reason_id[i] : NULL;
 }
 
+/* reasons_translated - reason i has its own texts in lang */
 bool reasons_translated(size_t i, enum codes_lang lang)
 {
 	if (i >= codes_gen_nreasons || (unsigned)lang >= CODES_LANG_COUNT)
