@@ -36,6 +36,12 @@ static bool postfix_claims(const struct logline *ll)
 	return prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0;
 }
 
+static bool span_has_prefix(struct sl_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.len >= n && memcmp(s.p, lit, n) == 0;
+}
+
 static const char *span_find(struct sl_span s, const char *lit)
 {
 	return sl_memmem(s.p, s.len, lit, strlen(lit));
@@ -76,9 +82,10 @@ static void postfix_refine(const struct logline *ll, const struct pattern_match 
 			ev->kind = EV_BOUNCED;
 		} else if (sl_span_eq(st, "expired") || sl_span_eq(st, "force-expired")) {
 			ev->kind = EV_EXPIRED;
-		} else if (sl_span_eq(st, "deliverable") || sl_span_eq(st, "undeliverable")) {
+		} else if (span_has_prefix(st, "deliverable") || span_has_prefix(st, "undeliverable")) {
+			/* address verification, also "undeliverable-but-not-cached" */
 			ev->kind = EV_PROBE;
-			ev->class = sl_span_eq(st, "deliverable") ? EV_CLASS_SUCCESS : EV_CLASS_PERMANENT;
+			ev->class = st.p[0] == 'd' ? EV_CLASS_SUCCESS : EV_CLASS_PERMANENT;
 		} else {
 			ev->kind = EV_NONE;   /* an unknown status word: keep the line recognized, no event */
 		}

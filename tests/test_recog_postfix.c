@@ -172,6 +172,17 @@ static void test_probe_251(void **state)
 	assert_span(ev.forward_to, "y@example.net");
 }
 
+static void test_probe_not_cached(void **state)
+{
+	(void)state;
+	run("postfix/smtp", "3E29030F8637E: to=<user@yahoo.com>, relay=none, delay=0.01, "
+	    "delays=0.01/0/0/0, dsn=5.1.1, status=undeliverable-but-not-cached (User unknown in "
+	    "virtual alias table)");
+	assert_int_equal(ev.kind, EV_PROBE);
+	assert_int_equal(ev.class, EV_CLASS_PERMANENT);
+	assert_string_equal(ev.enhanced_code, "5.1.1");
+}
+
 static void test_bounce_551_forward_to(void **state)
 {
 	(void)state;
@@ -363,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_local_forwarded),
 		cmocka_unit_test(test_content_filter_queued_as),
 		cmocka_unit_test(test_probe_251),
+		cmocka_unit_test(test_probe_not_cached),
 		cmocka_unit_test(test_bounce_551_forward_to),
 		cmocka_unit_test(test_long_queue_id),
 		cmocka_unit_test(test_lifecycle),
