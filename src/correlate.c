@@ -13,6 +13,10 @@
 #define CORR_RECENT 4096
 /* Links announced before the copy's first line. */
 #define CORR_PENDING 4096
+/* Counting filters over the two rings: a zero slot proves a key absent, so
+ * the common case (no copy announced) costs one load, not a ring scan. */
+#define CORR_FILTER 16384
+#define FILTER_SLOT(h) ((size_t)((h) >> 32) & (CORR_FILTER - 1))
 
 struct node {
 	struct corr_message m;
@@ -47,6 +51,7 @@ struct correlate {
 	size_t recent_next;
 	struct pending pending[CORR_PENDING];
 	size_t pending_next;
+	uint16_t recent_filter[CORR_FILTER], pending_filter[CORR_FILTER];
 	struct correlate_stats stats;
 };
 
@@ -149,15 +154,20 @@ static void grow_table(struct correlate *c)
 	c->nbuckets = nb;
 }
 
-static void remember_closed(struct correlate *c, const struct node *n)
+static void remember_closed(struct correlate *c, struct node *n)
 {
 	struct recent *r = &c->recent[c->recent_next];
 	c->recent_next = (c->recent_next + 1) % CORR_RECENT;
+	if (r->host)
+		c->recent_filter[FILTER_SLOT(r->hash)]--;
 	free(r->host);
 	free(r->queue_id);
 	r->hash = n->hash;
-	r->host = xstrdup(n->m.host);
-	r->queue_id = xstrdup(n->m.queue_id);
+	c->recent_filter[FILTER_SLOT(r->hash)]++;
+	/* the ring takes over the strings: no copy */
+	r->host = n->m.host;
+	r->queue_id = n->m.queue_id;
+	n->m.host = n->m.queue_id = NULL;
 	r->id = n->m.id;
 	r->first_ts = n->m.first_ts;
 	r->last_ts = n->m.last_ts;
@@ -199,6 +209,8 @@ static int evict(struct correlate *c, int64_t now, struct sl_error *err)
 static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_span host,
                                     struct sl_span qid)
 {
+	if (!c->pending_filter[FILTER_SLOT(h)])
+		return NULL;
 	for (size_t i = 0; i < CORR_PENDING; i++) {
 		struct pending *p = &c->pending[i];
 		if (p->host && p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host))
@@ -207,8 +219,10 @@ static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_s
 	return NULL;
 }
 
-static void drop_pending(struct pending *p)
+static void drop_pending(struct correlate *c, struct pending *p)
 {
+	if (p->host)
+		c->pending_filter[FILTER_SLOT(p->hash)]--;
 	free(p->host);
 	free(p->queue_id);
 	memset(p, 0, sizeof *p);
@@ -234,7 +248,7 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 		n->m.origin_id = p->origin_id;
 		n->m.origin = p->origin;
 		c->stats.linked++;
-		drop_pending(p);
+		drop_pending(c, p);
 	}
 	if (c->sink.message_open(c->sink.ctx, &n->m, err)) {
 		free_message_fields(&n->m);
@@ -276,7 +290,7 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 		}
 		return 0;
 	}
-	for (size_t i = 0; i < CORR_RECENT; i++) {
+	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
 		struct recent *r = &c->recent[i];
 		if (r->host && r->hash == h && key_eq(r->queue_id, new_qid) && key_eq(r->host, host)) {
 			/* already finished: a minimal update carries the link */
@@ -289,8 +303,9 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 	}
 	struct pending *p = &c->pending[c->pending_next];
 	c->pending_next = (c->pending_next + 1) % CORR_PENDING;
-	drop_pending(p);
+	drop_pending(c, p);
 	p->hash = h;
+	c->pending_filter[FILTER_SLOT(h)]++;
 	p->host = sl_span_dup(host);
 	p->queue_id = sl_span_dup(new_qid);
 	p->origin_id = from->id;
@@ -307,7 +322,7 @@ static int64_t message_id_of(struct correlate *c, struct sl_span host, struct sl
 	struct node *n = lookup(c, h, host, qid);
 	if (n)
 		return n->m.id;
-	for (size_t i = 0; i < CORR_RECENT; i++) {
+	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
 		struct recent *r = &c->recent[i];
 		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
 			return r->id;
@@ -478,7 +493,7 @@ void correlate_free(struct correlate *c)
 		free(c->recent[i].queue_id);
 	}
 	for (size_t i = 0; i < CORR_PENDING; i++)
-		drop_pending(&c->pending[i]);
+		drop_pending(c, &c->pending[i]);
 	free(c->buckets);
 	free(c);
 }
