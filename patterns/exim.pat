@@ -24,14 +24,15 @@
 
 # ---- deliveries: "=>" first address, "->" further addresses of the same
 # delivery, ">>" cutthrough. "=> userx <userx@test.ex>": a local delivery
-# logs the local part, then the original address in <>. "=> blackhole
+# logs the local part, then the original address in <>; a pipe logs its
+# command, spaces and all ("=> |/usr/bin/procmail -d bob <bob@example.org>"). "=> blackhole
 # (DATA ACL discarded recipients)" is no delivery (exim.message.info).
 id: exim.delivery
 mta: exim
 programs: *
 kind: delivered
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?<recipient>\S+)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
   C="(?<reply>(?:[^"\\]|\\.)*)"|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}\*?))*
 
@@ -100,7 +101,7 @@ mta: exim
 programs: *
 kind: deferred
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]== (?<recipient>\S+?)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  [ ]== (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|[A-Za-z]+=(?:<[^>]*>|\S+)))*(?: routing)? defer \((?:-?\d+|\w+)\)
   (?:: [^:]*? H=(?<remote_host>[^\s\[]+)(?: DS)? \[(?<remote_ip>[^\]]+)\](?::\w+)?(?:: (?<reply>.*))?|
   (?: H=(?<remote_host>[^\s\[]+)(?: DS)? \[(?<remote_ip>[^\]]+)\](?::\w+)?
@@ -115,7 +116,7 @@ programs: *
 kind: expired
 prefilter: retry timeout exceeded
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?<recipient>\S+?)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
   [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
   [ ]?: (?<reply>(?:.*: )?retry timeout exceeded)$
@@ -125,7 +126,7 @@ mta: exim
 programs: *
 kind: bounced
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?<recipient>\S+?)(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
+  [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
   [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
   (?: ?: (?<reply>.*))?$

@@ -57,10 +57,13 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 {
 	(void)ll;
 	(void)m;
-	/* "=> userx <userx@test.ex>", "=> |/usr/bin/procmail <a@b>", "=> :blackhole:
-	 * <a@b>": the first item is a local part, pipe or file; the address is
-	 * the one in <>. When both are addresses, the first is where it went. */
-	if (!sl_span_empty(ev->orig_recipient) && !span_has(ev->recipient, '@')) {
+	/* "=> userx <userx@test.ex>", "=> |/usr/bin/procmail -d bob <bob@b>",
+	 * "=> :blackhole: <a@b>": the first item is a local part, pipe, file or
+	 * blackhole; the address is the one in <>. When both are addresses,
+	 * the first is where it went and the second the original. */
+	struct sl_span r = ev->recipient;
+	if (!sl_span_empty(ev->orig_recipient) &&
+	    (!span_has(r, '@') || r.p[0] == '|' || r.p[0] == '/' || r.p[0] == ':')) {
 		ev->recipient = ev->orig_recipient;
 		ev->orig_recipient = SL_SPAN_NULL;
 	}

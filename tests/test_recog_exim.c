@@ -198,7 +198,12 @@ static const struct ecase deliveries[] = {
 	{ .msg = IDX " *> userx@t2 R=r2 T=t2 H=127.0.0.1 [127.0.0.1] C=\"delivery bypassed by -N option\"" },
 	/* 11: receive.c: recipients discarded by an ACL */
 	{ .msg = IDX " => blackhole (DATA ACL discarded recipients)" },
-	/* 12: 5100, LMTP confirmation without H= */
+	/* 12: synthetic (string_log_address): a pipe logs its command, spaces and all */
+	{ .msg = "1vAbCd-0001Xy-Ab => |/usr/bin/procmail -d bob@example.org <bob@example.org> "
+	         "R=procmail T=procmail_pipe",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .qid = "1vAbCd-0001Xy-Ab",
+	  .rcpt = "bob@example.org" },
+	/* 13: 5100, LMTP confirmation without H= */
 	{ .msg = "10HmbD-000000005vi-0000 => userx <userx@myhost.test.ex> R=smartuser T=lmtp "
 	         "C=\"250 Number 1 is OK\"",
 	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .code = 250, .qid = "10HmbD-000000005vi-0000",
@@ -330,6 +335,12 @@ static const struct ecase failures_cases[] = {
 	/* 17: 0203 and 18: 0206: freezing */
 	{ .msg = "10HmaZ-000000005vi-0000 Frozen (delivery error message)" },
 	{ .msg = IDX " Message is frozen" },
+	/* 19: synthetic (failure_log): a pipe that failed */
+	{ .msg = "1vAbCd-0001Xy-Ab ** |/usr/local/bin/filter --strict <bob@example.org> R=filter "
+	         "T=address_pipe: Child process of address_pipe transport returned 69 (could mean "
+	         "service or program unavailable) from command: /usr/local/bin/filter",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1vAbCd-0001Xy-Ab",
+	  .rcpt = "bob@example.org", .reply = "Child process of address_pipe" },
 };
 
 static const struct ecase rejects[] = {
