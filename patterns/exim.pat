@@ -153,11 +153,12 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   [ ](?:\*> |=> blackhole(?: |$)|Frozen|Message is frozen|frozen by |Unfrozen by |cancelled by |
   removed by |\S+: error ignored|recipient <[^>]*> added by |no immediate delivery:|Spool file is locked|
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
-  SMTP timeout after|LMTP timeout after|Remote host closed connection|Connection refused|Connection timed out|
-  TLS session|TLS error|PRDR error)|
+  SMTP timeout after|LMTP timeout after|Remote host (?:\S+ \[[^\]]*\] )?closed connection|
+  Connection refused|Connection timed out|TLS session|TLS error|PRDR error)|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
-  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: )
+  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: |
+  spam acl condition|malware acl condition|Sender identification )
 
 # ---- connections, sessions, the daemon and queue runners: no event
 id: exim.session
