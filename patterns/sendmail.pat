@@ -164,7 +164,7 @@ mta: sendmail
 programs: *
 kind: none
 regex: ^(?:[0-9A-Za-z]+(?:\[\d+\])?: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH failure|lost input channel from |
-  timeout waiting for input from |.* did not issue (?:MAIL/EXPN/VRFY/ETRN|MAIL/EXPN/VRFY|MAIL) during connection|
+  timeout waiting for input from |.* did not issue [A-Z/]+ during connection|
   .*possible SMTP attack: |rejecting commands from |collect: |Milter|SMTP outgoing connect |ruleset=|
   .*: (?:EXPN|VRFY|expn|vrfy) .*\[rejected\]|.*: ETRN |.*: SMTP (?:DATA-\d )?protocol error|Fixed MIME |
   Syntax error in mailbox address|[0-9A-Za-z]+: clone: |connect from |Null connection from |
