@@ -678,13 +678,21 @@ static void wrap(struct sl_buf *b, const char *s, size_t *col, size_t indent)
 			i++;
 			continue;
 		}
-		size_t end = i, w = 0;
+		size_t end = i, w = 0, first_w = 0;
+		bool wide = false;
 		while (end < n && p[end] != ' ' && p[end] != '\n' && p[end] != '\t') {
 			uint32_t cp;
 			end += u8_next(p, n, end, &cp);
 			w += (size_t)cp_width(cp);
+			/* Hangul words are separated by spaces: keep them whole */
+			wide = wide || (cp_width(cp) == 2 && !(cp >= 0xac00 && cp <= 0xd7a3) &&
+			                !(cp >= 0x1100 && cp <= 0x115f));
+			if (!first_w)
+				first_w = w;
 		}
-		if (!line_empty && *col + 1 + w > REPORT_WIDTH) {
+		/* A word holding Chinese or Japanese characters may break
+		 * anywhere, so it fills the line instead of moving down whole. */
+		if (!line_empty && *col + 1 + (wide ? first_w : w) > REPORT_WIDTH) {
 			sl_buf_addc(b, '\n');
 			pad(b, indent);
 			*col = indent;
@@ -830,9 +838,8 @@ static void text_groups(struct report *r, struct sl_buf *b, enum section sec, st
 		meaning(t, g, &a);
 		text_field(b, phrase(P_MEANING, lang), t->data);
 		if (a.has_reason) {
-			sl_buf_reset(t);
-			sl_buf_addf(t, "%s. %s", a.reason.title, a.reason.diagnosis);
-			text_field(b, codes_heading(CODES_H_REASON, lang), t->data);
+			text_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title);
+			text_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis);
 			text_field(b, codes_heading(CODES_H_REMEDY, lang), a.reason.remedy);
 		}
 		text_para(b, codes_heading(CODES_H_FIX_SENDER, lang), a.fix_sender);
@@ -1096,9 +1103,8 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 			meaning(&t, g, &a);
 			md_field(b, phrase(P_MEANING, lang), t.data);
 			if (a.has_reason) {
-				sl_buf_reset(&t);
-				sl_buf_addf(&t, "%s. %s", a.reason.title, a.reason.diagnosis);
-				md_field(b, codes_heading(CODES_H_REASON, lang), t.data);
+				md_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title);
+				md_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis);
 				md_field(b, codes_heading(CODES_H_REMEDY, lang), a.reason.remedy);
 			}
 			md_field(b, codes_heading(CODES_H_FIX_SENDER, lang), a.fix_sender);

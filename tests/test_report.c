@@ -454,7 +454,8 @@ static void test_text_groups(void **state)
 	has_line(out, "    Reply:      451 4.7.1 Greylisted?[31m red");
 	lacks(out, "\x1b");
 	/* advice: the reason's texts and the codes' fixes */
-	assert_non_null(strstr(g451, "    Reason:     Greylisting. "));
+	assert_non_null(strstr(g451, "    Reason:     Greylisting\n    Diagnosis:  "));
+	assert_non_null(strstr(g451, "    Remedy:     "));
 	assert_non_null(strstr(g451, "    Meaning:    451 "));
 	assert_non_null(strstr(g451, "    For the sender:\n      "));
 	assert_non_null(strstr(g451, "    For the administrator of the answering server:\n      "));
@@ -587,11 +588,38 @@ static void test_top(void **state)
 	free(out);
 }
 
+/* display_width - columns of s[0..n): CJK and Hangul take two */
+static size_t display_width(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		unsigned cp = 0;
+		if (len == 3 && i + 2 < n)
+			cp = ((c & 0x0fu) << 12) | (((unsigned char)s[i + 1] & 0x3fu) << 6) |
+			     ((unsigned char)s[i + 2] & 0x3fu);
+		w += (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+		     (cp >= 0xff00 && cp <= 0xff60) ? 2 : 1;
+		i += len;
+	}
+	return w;
+}
+
 static void test_lang(void **state)
 {
 	struct fixture *fx = *state;
 	struct report_options opt = { .lang = CODES_JA, .format = REPORT_TEXT };
 	char *out = run(fx, &opt);
+	for (const char *l = out; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l) : strlen(l);
+		if (display_width(l, n) > 100)
+			fail_msg("line of %zu columns: %.*s", display_width(l, n), (int)n, l);
+		if (n > 0 && l[n - 1] == ' ')
+			fail_msg("trailing space: %.*s", (int)n, l);
+		l += n + (e ? 1 : 0);
+	}
 	const char *totals = codes_heading(CODES_H_TOTALS, CODES_JA);
 	const char *title = codes_heading(CODES_H_REPORT_TITLE, CODES_JA);
 	has_line(out, title);
