@@ -193,8 +193,9 @@ regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za
 # lines with no stamp; only shapes that can be nothing else are taken:
 # "Envelope-from: <a>", "Envelope-to: <b>", further recipients indented by
 # four spaces, each header as "<type letter or space> Name: value" (log.c
-# writes "%c %s"), and folded header or multi-line message continuations,
-# which start with white space.
+# writes "%c %s"), and a folded header line, which starts with a tab. A line
+# that merely starts with spaces (the rest of a multi-line message) could be
+# anyone's and stays unrecognized.
 id: exim.rejectlog.envelope
 mta: exim
 programs: *
@@ -205,4 +206,4 @@ id: exim.rejectlog.header
 mta: exim
 programs: *
 kind: none
-regex: ^(?:[ A-Z*] [A-Za-z][A-Za-z0-9-]*:(?: |$)|[ \t]+\S)
+regex: ^(?:[ A-Z*] [A-Za-z][A-Za-z0-9-]*:(?: |$)|\t[ \t]*\S)
