@@ -105,7 +105,10 @@ struct group {                 /* failures sharing a code, enhanced code and rea
 	char *sample;
 };
 
-/* Sections of failure groups, and what selects their events. */
+/* Sections of failure groups, and what selects their events. Failures are
+ * the kinds that delay or end a delivery (deliveries succeed by definition,
+ * rejections have their own section, probes deliver nothing); naming the
+ * kinds lets the events(kind, ts) index serve. */
 enum section { SEC_TRANSIENT, SEC_PERMANENT, SEC_REJECTED, SEC_COUNT };
 
 static const struct section_def {
@@ -118,14 +121,16 @@ static const struct section_def {
 } sections[SEC_COUNT] = {
 	[SEC_TRANSIENT] = {
 		.json_key = "transient", .heading = CODES_H_TRANSIENT,
-		.where = "e.class = 'transient' AND e.kind <> 'rejected' AND e.kind <> 'probe'",
+		.where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
+		         " AND e.class = 'transient'",
 		.distinct = "e.message_id",
 		.host_key = "coalesce(e.remote_host, e.remote_ip)",
 		.host_label = P_HOSTS, .distinct_label = P_MESSAGES,
 	},
 	[SEC_PERMANENT] = {
 		.json_key = "permanent", .heading = CODES_H_PERMANENT,
-		.where = "e.class = 'permanent' AND e.kind <> 'rejected' AND e.kind <> 'probe'",
+		.where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
+		         " AND e.class = 'permanent'",
 		.distinct = "e.message_id",
 		.host_key = "coalesce(e.remote_host, e.remote_ip)",
 		.host_label = P_HOSTS, .distinct_label = P_MESSAGES,
@@ -351,32 +356,60 @@ static int read_totals(struct report *r)
 	return s ? finish(r, s, rc) : -1;
 }
 
-/* read_group_tops - the top domains and hosts of one group */
-static int read_group_tops(struct report *r, enum section sec, struct group *g, const char *f)
+/* same_key - NULL-aware equality of a group's key and a result row's */
+static bool same_key(const struct group *g, sqlite3_stmt *s)
+{
+	const char *enh = (const char *)sqlite3_column_text(s, 1);
+	const char *reason = (const char *)sqlite3_column_text(s, 2);
+	return g->code == sqlite3_column_int(s, 0) &&
+	       (g->enhanced ? enh && strcmp(g->enhanced, enh) == 0 : !enh) &&
+	       (g->reason ? reason && strcmp(g->reason, reason) == 0 : !reason);
+}
+
+/* list_add - append (key, key2, n) to l; key2 may be NULL */
+static void list_add(struct list *l, const char *key, const char *key2, int64_t n)
+{
+	/* grows one by one: lists hold at most `top` rows */
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n].key = xstrdup(key ? key : "");
+	l->v[l->n].key2 = key2 ? xstrdup(key2) : NULL;
+	l->v[l->n].n = n;
+	l->n++;
+}
+
+/* read_group_tops - the top domains (which = 0) or hosts (1) of every group
+ * of a section in one scan: a window ranks the keys within each group */
+static int read_group_tops(struct report *r, enum section sec, int which, const char *f)
 {
 	const struct section_def *d = &sections[sec];
-	static const char top_sql[] =
-		"SELECT %s AS k, count(*) AS n FROM events e WHERE %s AND " EV_TIME " AND %s"
-		" AND e.smtp_code IS @code AND e.enhanced_code IS @enh AND e.reason IS @reason"
-		" AND (%s) IS NOT NULL GROUP BY k ORDER BY n DESC, k LIMIT @top";
-	const char *keys[2] = { "e.recipient_domain", d->host_key };
-	struct list *lists[2] = { &g->domains, &g->hosts };
-	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *s = prep(r, top_sql, keys[i], f, d->where, keys[i]);
-		if (!s)
-			return -1;
-		if (g->code)
-			sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, "@code"), g->code);
-		if (g->enhanced)
-			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, "@enh"), g->enhanced, -1,
-			                  SQLITE_STATIC);
-		if (g->reason)
-			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, "@reason"), g->reason, -1,
-			                  SQLITE_STATIC);
-		if (read_list(r, s, lists[i], false) < 0)
-			return -1;
+	const char *key = which ? d->host_key : "e.recipient_domain";
+	sqlite3_stmt *s = prep(r,
+		"SELECT smtp_code, enhanced_code, reason, k, n FROM ("
+		" SELECT e.smtp_code, e.enhanced_code, e.reason, %s AS k, count(*) AS n,"
+		"  row_number() OVER (PARTITION BY e.smtp_code, e.enhanced_code, e.reason"
+		"   ORDER BY count(*) DESC, %s) AS rank"
+		" FROM events e WHERE %s AND " EV_TIME " AND %s AND (%s) IS NOT NULL"
+		" GROUP BY e.smtp_code, e.enhanced_code, e.reason, k)"
+		" WHERE rank <= @top ORDER BY smtp_code, enhanced_code, reason, rank",
+		key, key, f, d->where, key);
+	if (!s)
+		return -1;
+	struct group *g = NULL;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		/* rows come grouped by key: search only when the key changes */
+		if (!g || !same_key(g, s)) {
+			g = NULL;
+			for (size_t i = 0; i < r->ngroups[sec] && !g; i++)
+				if (same_key(&r->groups[sec][i], s))
+					g = &r->groups[sec][i];
+			if (!g)
+				continue;   /* cannot happen: same filter as the groups */
+		}
+		list_add(which ? &g->hosts : &g->domains, (const char *)sqlite3_column_text(s, 3),
+		         NULL, sqlite3_column_int64(s, 4));
 	}
-	return 0;
+	return finish(r, s, rc);
 }
 
 /* read_groups - one section's groups: count desc, then code, enhanced code, reason */
@@ -414,9 +447,9 @@ static int read_groups(struct report *r, enum section sec)
 	}
 	if (finish(r, s, rc) < 0)
 		goto out;
-	for (size_t i = 0; i < r->ngroups[sec]; i++)
-		if (read_group_tops(r, sec, &r->groups[sec][i], f) < 0)
-			goto out;
+	if (r->ngroups[sec] > 0 &&
+	    (read_group_tops(r, sec, 0, f) < 0 || read_group_tops(r, sec, 1, f) < 0))
+		goto out;
 	ret = 0;
 out:
 	sqlite3_free(f);
@@ -433,17 +466,34 @@ static int count_of(struct report *r, sqlite3_stmt *s, int64_t *out)
 	return finish(r, s, rc);
 }
 
+/* read_replies_25x - 251 (will forward) and 551 (please try) replies in one
+ * scan: totals, and the top (recipient, address named) pairs of each */
+static int read_replies_25x(struct report *r, const char *f)
+{
+	sqlite3_stmt *s = prep(r,
+		"SELECT e.smtp_code, e.recipient, e.forward_to, count(*) AS n FROM events e"
+		" WHERE %s AND " EV_TIME " AND e.smtp_code IN (251, 551)"
+		" GROUP BY 1, 2, 3 ORDER BY 1, n DESC, 2, 3", f);
+	if (!s)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		bool is251 = sqlite3_column_int(s, 0) == 251;
+		struct list *l = is251 ? &r->fwd251 : &r->fwd551;
+		int64_t n = sqlite3_column_int64(s, 3);
+		*(is251 ? &r->n251 : &r->n551) += n;
+		if (l->n < (size_t)r->top)
+			list_add(l, (const char *)sqlite3_column_text(s, 1),
+			         (const char *)sqlite3_column_text(s, 2), n);
+	}
+	return finish(r, s, rc);
+}
+
 /* read_forwarding - 251s, 551s, local .forward and what became of the copies */
 static int read_forwarding(struct report *r)
 {
 	char *f = src_filter(r, "e.source_id");
 	char *fm = src_filter(r, "m.source_id");
-	static const char pairs[] =
-		"SELECT e.recipient, e.forward_to, count(*) AS n FROM events e"
-		" WHERE %s AND " EV_TIME " AND e.smtp_code = %d"
-		" GROUP BY e.recipient, e.forward_to ORDER BY n DESC, 1, 2 LIMIT @top";
-	static const char total[] =
-		"SELECT count(*) FROM events e WHERE %s AND " EV_TIME " AND e.smtp_code = %d";
 	static const char local_cond[] =
 		"e.kind = 'forwarded' AND e.handoff = 0 AND coalesce(e.smtp_code, 0) <> 251";
 	/* Copies made by local delivery of messages in scope. */
@@ -455,10 +505,7 @@ static int read_forwarding(struct report *r)
 	if (!copy_cond)
 		SL_BUG("out of memory in sqlite3_mprintf");
 
-	if (read_list(r, prep(r, pairs, f, 251), &r->fwd251, true) < 0 ||
-	    count_of(r, prep(r, total, f, 251), &r->n251) < 0 ||
-	    read_list(r, prep(r, pairs, f, 551), &r->fwd551, true) < 0 ||
-	    count_of(r, prep(r, total, f, 551), &r->n551) < 0 ||
+	if (read_replies_25x(r, f) < 0 ||
 	    read_list(r, prep(r,
 	                      "SELECT e.recipient, count(*) AS n FROM events e WHERE %s AND " EV_TIME
 	                      " AND %s GROUP BY 1 ORDER BY n DESC, 1 LIMIT @top",
