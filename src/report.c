@@ -1100,7 +1100,9 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 	const struct totals *x = &r->t;
 	sl_buf_adds(b, "\n\n## ");
 	md(b, codes_heading(CODES_H_TOTALS, lang));
-	sl_buf_adds(b, "\n\n| | | |\n|---|---:|---|\n");
+	sl_buf_adds(b, "\n\n| | ");
+	md(b, phrase(P_COUNT, lang));
+	sl_buf_adds(b, " | |\n|---|---:|---|\n");
 	md_row(b, phrase(P_RECEIVED, lang), x->received, NULL);
 	md_row(b, phrase(P_DELIVERED, lang), x->delivered, NULL);
 	md_row(b, phrase(P_OF_THEM_FORWARDED, lang), x->forwarded, NULL);

@@ -635,6 +635,7 @@ static void test_markdown(void **state)
 	char *out = run(fx, &opt);
 	has_line(out, "# Mail delivery report");
 	has_line(out, "## Totals");
+	has_line(out, "| | Count | |");
 	has_line(out, "| Messages received | 7 |  |");
 	has_line(out, "| Rejected by this server | 5 | 4xx 2, 5xx 3 |");
 	has_line(out, "### 451 4.7.1 greylisting: 3 events, 1 messages");
