@@ -73,7 +73,7 @@ unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
 e2e: $(BIN)
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e.sh
+	SMTPLOG=$(CURDIR)/$(BIN) E2E_INSTALL=1 bash tests/e2e.sh
 
 test: unit e2e
 

@@ -120,5 +120,71 @@ for f in tests/corpus/postfix/*.log; do
 	eq "corpus $f: lines with codes all in events" "$missing" ""
 done
 
+# ---- report numbers (text), and the same run in JSON
+has "report received" "$report" "Messages received                          631"
+has "report delivered" "$report" "Delivered (recipients)                     857"
+has "report rejected" "$report" "Rejected by this server                     59 (4xx 7, 5xx 52)"
+has "report 551 forward" "$report" "dave@old-company.example -> dave@new-company.example (1)"
+has "report other programs" "$report" "amavis (1), dovecot (1), opendkim (1)"
+eq "report json exit" "$(run report --db "$db" --format json)" 0
+eq "report json parses" "$(python3 -c 'import json,sys; json.load(open(sys.argv[1])); print("ok")' "$T/out" 2>&1)" ok
+eq "report ja exit" "$(run report --db "$db" --lang ja)" 0
+has "report ja heading" "$(cat "$T/out")" "メール配送レポート"
+
+# ---- journald: -o json and -o short-iso, from standard input
+python3 - sample-logs/mail.log > "$T/journal.json" <<'PY'
+import json, sys, re, calendar, time
+for line in open(sys.argv[1]):
+    m = re.match(r'(\w+ +\d+ [\d:]+) (\S+) ([^\[:]+)(?:\[(\d+)\])?: (.*)', line.rstrip('\n'))
+    ts = calendar.timegm(time.strptime('2026 ' + m.group(1), '%Y %b %d %H:%M:%S'))
+    print(json.dumps({"__REALTIME_TIMESTAMP": str(ts * 1000000 + 250000), "_HOSTNAME": m.group(2),
+                      "SYSLOG_IDENTIFIER": m.group(3), "_PID": m.group(4) or "1", "MESSAGE": m.group(5)}))
+PY
+eq "journal json exit" "$(run analyze --db "$T/j.db" -q - < "$T/journal.json")" 0
+eq "journal json events" "$(q "$T/j.db" "SELECT count(*) FROM events")" "$(q "$db" "SELECT count(*) FROM events WHERE source_id=3")"
+eq "journal json ts" "$(q "$T/j.db" "SELECT ts FROM events WHERE smtp_code=551")" "2026-11-23T10:02:13.250000Z"
+sed -E 's/^Nov 23 ([0-9:]+) /2026-11-23T\1+0100 /' sample-logs/mail.log > "$T/short-iso.log"
+eq "short-iso exit" "$(run analyze --db "$T/si.db" -q "$T/short-iso.log")" 0
+eq "short-iso ts to UTC" "$(q "$T/si.db" "SELECT ts FROM events WHERE smtp_code=551")" "2026-11-23T09:02:13Z"
+
+# ---- --tz and --year, and a Dec 31 -> Jan 1 rollover inside one file
+printf '%s\n' 'Dec 31 23:59:58 mx1 postfix/smtp[9]: AA1: to=<a@b.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (connect to b.example[192.0.2.9]:25: Connection refused)' \
+	'Jan  1 00:00:03 mx1 postfix/smtp[9]: AA1: to=<a@b.example>, relay=none, delay=6, dsn=4.4.1, status=deferred (connect to b.example[192.0.2.9]:25: Connection refused)' > "$T/newyear.log"
+eq "rollover exit" "$(run analyze --db "$T/ny.db" -q --year 2025 --tz Europe/Berlin "$T/newyear.log")" 0
+eq "rollover years, Berlin to UTC" "$(q "$T/ny.db" "SELECT group_concat(ts, ' ') FROM (SELECT ts FROM events ORDER BY line)")" \
+	"2025-12-31T22:59:58Z 2025-12-31T23:00:03Z"
+
+# ---- --patterns DIR teaches a new line without recompiling
+mkdir -p "$T/pat"
+cat > "$T/pat/local.pat" <<'PAT'
+id: local.policyd
+mta: postfix
+programs: smtpd
+kind: action
+prefilter: policyd says
+regex: ^(?<queue_id>NOQUEUE): (?<action>reject): policyd says (?<reply>5\d\d .*) to=<(?<recipient>[^>]*)>$
+PAT
+echo 'Nov 23 12:00:00 mx1 postfix/smtpd[7]: NOQUEUE: reject: policyd says 550 5.7.1 quota exceeded to=<x@example.org>' > "$T/custom.log"
+eq "without --patterns: not understood" "$(run analyze --db "$T/c1.db" -q "$T/custom.log"; q "$T/c1.db" "SELECT unrecognized FROM sources")" "0
+1"
+eq "with --patterns: an event" "$(run analyze --db "$T/c2.db" -q --patterns "$T/pat" "$T/custom.log"; q "$T/c2.db" "SELECT kind, smtp_code, enhanced_code, recipient FROM events")" "0
+rejected|550|5.7.1|x@example.org"
+echo 'id: bad' > "$T/pat/bad.pat"
+eq "bad pattern file" "$(run analyze --db "$T/c3.db" --patterns "$T/pat" "$T/custom.log")" 65
+has "bad pattern named" "$(cat "$T/err")" "bad.pat"
+
+# ---- the other MTAs through the same pipeline
+eq "exim corpus exit" "$(run analyze --db "$T/ex.db" -q tests/corpus/exim/crowdsec-exim-logs.log)" 0
+eq "sendmail corpus exit" "$(run analyze --db "$T/sm.db" -q tests/corpus/sendmail/parse-syslog-mail-sendmail-plain.log)" 0
+eq "sendmail mta" "$(q "$T/sm.db" "SELECT DISTINCT mta FROM events")" "sendmail"
+
+# ---- install and uninstall honour DESTDIR and PREFIX
+if [ -n "${E2E_INSTALL:-}" ]; then
+	make -s install DESTDIR="$T/dest" PREFIX=/opt/sl >/dev/null
+	eq "installed binary runs" "$("$T/dest/opt/sl/bin/smtplog" --version | cut -d' ' -f1)" smtplog
+	make -s uninstall DESTDIR="$T/dest" PREFIX=/opt/sl >/dev/null
+	eq "uninstalled" "$(ls "$T/dest/opt/sl/bin" 2>/dev/null | wc -l | tr -d ' ')" 0
+fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
