@@ -89,7 +89,8 @@ static uint64_t key_hash(struct sl_span host, struct sl_span qid)
 
 static bool key_eq(const char *s, struct sl_span sp)
 {
-	return strlen(s) == sp.len && memcmp(s, sp.p, sp.len) == 0;
+	/* an empty span may have a NULL pointer (bare lines name no host) */
+	return strlen(s) == sp.len && (sp.len == 0 || memcmp(s, sp.p, sp.len) == 0);
 }
 
 static void free_message_fields(struct corr_message *m)
