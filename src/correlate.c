@@ -281,10 +281,14 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
                      const struct corr_message *from, enum corr_origin origin, int64_t now,
                      struct sl_error *err)
 {
+	/* "queued as X" naming the message's own id (a remote host that happens
+	 * to use the same id, or a test log) is no copy */
+	if (from->queue_id && key_eq(from->queue_id, new_qid))
+		return 0;
 	uint64_t h = key_hash(host, new_qid);
 	struct node *n = lookup(c, h, host, new_qid);
 	if (n) {
-		if (!n->m.origin_id) {
+		if (!n->m.origin_id && n->m.id != from->id) {
 			n->m.origin_id = from->id;
 			n->m.origin = origin;
 			c->stats.linked++;

@@ -61,6 +61,26 @@ static struct sl_span id_after(struct sl_span s, const char *lit)
 	return q > p ? (struct sl_span){ p, (size_t)(q - p) } : SL_SPAN_NULL;
 }
 
+/* Fills remote_host/remote_ip from "<lit>host[ip]" in the text. */
+static void host_from_text(struct sl_span text, const char *lit, struct event *ev)
+{
+	const char *p = span_find(text, lit);
+	if (!p)
+		return;
+	p += strlen(lit);
+	const char *end = text.p + text.len;
+	const char *open = p;
+	while (open < end && *open != '[' && *open != ' ' && *open != ':')
+		open++;
+	if (open >= end || *open != '[' || open == p)
+		return;
+	const char *close = memchr(open, ']', (size_t)(end - open));
+	if (!close)
+		return;
+	ev->remote_host = (struct sl_span){ p, (size_t)(open - p) };
+	ev->remote_ip = (struct sl_span){ open + 1, (size_t)(close - open - 1) };
+}
+
 static void postfix_refine(const struct logline *ll, const struct pattern_match *m, struct event *ev)
 {
 	(void)ll;
@@ -89,9 +109,12 @@ static void postfix_refine(const struct logline *ll, const struct pattern_match 
 		} else {
 			ev->kind = EV_NONE;   /* an unknown status word: keep the line recognized, no event */
 		}
-		/* relay=none and relay=local name no remote host */
-		if (sl_span_eq(ev->remote_host, "none"))
+		/* relay=none names no host; the text often does: "connect to
+		 * mx.example.net[192.0.2.1]:25: Connection timed out" */
+		if (sl_span_eq(ev->remote_host, "none")) {
 			ev->remote_host = SL_SPAN_NULL;
+			host_from_text(ev->reply, "connect to ", ev);
+		}
 	} else if (strcmp(kind, "action") == 0) {
 		struct sl_span a = ev->action;
 		if (sl_span_eq(a, "reject") || sl_span_eq(a, "defer") || sl_span_eq(a, "milter-reject") ||

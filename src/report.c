@@ -600,7 +600,9 @@ static void advice_for(const struct group *g, enum codes_lang lang, struct advic
 		pick = &a->enhanced;
 	else if (a->has_reply)
 		pick = &a->reply;
-	if (pick) {
+	/* A recognized reason's remedy is specific to what the server said; the
+	 * code's general fix texts would only repeat or blur it. */
+	if (pick && !a->has_reason) {
 		a->fix_sender = pick->fix_sender;
 		a->fix_admin = pick->fix_admin;
 	}

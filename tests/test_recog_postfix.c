@@ -124,7 +124,9 @@ static void test_connection_refused_only_dsn(void **state)
 	assert_int_equal(ev.kind, EV_DEFERRED);
 	assert_int_equal(ev.smtp_code, 0);
 	assert_string_equal(ev.enhanced_code, "4.4.1");
-	assert_true(sl_span_empty(ev.remote_host));
+	/* relay=none: the host comes from the text */
+	assert_span(ev.remote_host, "mx.example.com");
+	assert_span(ev.remote_ip, "192.0.2.80");
 }
 
 static void test_bounced_no_dsn(void **state)
