@@ -85,7 +85,7 @@ check:
 # The main job on the bundled logs, into a throw-away database.
 demo: $(BIN)
 	rm -f $(BUILD)/demo.db
-	$(BIN) analyze --db $(BUILD)/demo.db sample-logs/mail.log*
+	$(BIN) analyze --db $(BUILD)/demo.db sample-logs/mail.log* sample-logs/exim/mainlog sample-logs/sendmail/maillog
 
 bench: $(BIN)
 	bash tools/bench.sh $(CURDIR)/$(BIN)
