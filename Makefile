@@ -64,7 +64,7 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 # ---- tests
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h tests/recog_testutil.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DSOURCE_DIR='"$(CURDIR)"' -o $@ $< $(LIB) \
 		$(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)

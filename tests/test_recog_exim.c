@@ -11,30 +11,7 @@
 #include "testutil.h"
 #include "logline.h"
 #include "recog.h"
-
-static struct pattern_set *set;
-static struct recog *rec;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct sl_error err;
-	set = patterns_new();
-	if (patterns_add_builtin(set, &err) || patterns_compile(set, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		return -1;
-	}
-	rec = recog_new(set, NULL, &err);
-	return rec ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	recog_free(rec);
-	patterns_free(set);
-	return 0;
-}
+#include "recog_testutil.h"
 
 /* One line and what recog must make of it. Text fields: NULL means the
  * field must be empty; sender "<>" means the null sender (present, empty).
@@ -74,34 +51,6 @@ static enum recog_result run(const char *prog, const char *msg)
 	}
 	struct sl_span program;
 	return recog_line(rec, &ll, &ev, &program);
-}
-
-static int failures;
-
-static void span_check(int i, const char *what, struct sl_span got, const char *want, bool prefix)
-{
-	bool ok;
-	if (!want)
-		ok = sl_span_empty(got);
-	else if (strcmp(want, "<>") == 0)
-		ok = got.p != NULL && got.len == 0;
-	else if (prefix)
-		ok = got.len >= strlen(want) && memcmp(got.p, want, strlen(want)) == 0;
-	else
-		ok = sl_span_eq(got, want);
-	if (!ok) {
-		printf("case %d: %s: got \"%.*s\", want %s%s%s\n", i, what, (int)got.len,
-		       got.p ? got.p : "", want ? "\"" : "", want ? want : "(empty)", want ? "\"" : "");
-		failures++;
-	}
-}
-
-static void int_check(int i, const char *what, long got, long want)
-{
-	if (got != want) {
-		printf("case %d: %s: got %ld, want %ld\n", i, what, got, want);
-		failures++;
-	}
 }
 
 static void check_case(int i, const struct ecase *c)
@@ -526,11 +475,6 @@ struct corpus_count {
 	long lines, unrec_exim, unrec_bare, unrec_other, foreign;
 	long kinds[EV_KIND_COUNT];
 };
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* count_file - what the pipeline's logline + recog make of every line; CR
  * is stripped as the reader does */

@@ -5,30 +5,7 @@
 
 #include "testutil.h"
 #include "recog.h"
-
-static struct pattern_set *set;
-static struct recog *rec;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct sl_error err;
-	set = patterns_new();
-	if (patterns_add_builtin(set, &err) || patterns_compile(set, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		return -1;
-	}
-	rec = recog_new(set, NULL, &err);
-	return rec ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	recog_free(rec);
-	patterns_free(set);
-	return 0;
-}
+#include "recog_testutil.h"
 
 static struct logline ll;
 static struct event ev;
