@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "codes.h"
@@ -501,6 +502,15 @@ int cmd_report(int argc, char **argv)
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s' (to read logs, use 'smtplog analyze')",
 		                   argv[optind]);
+	/* a report of nothing would look like a quiet day: refuse a missing database */
+	char buf[PATH_MAX];
+	const char *path = s.db ? s.db : default_db(buf, sizeof buf);
+	if (strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0) {
+		fprintf(stderr, "smtplog %s: no database at '%s' (run 'smtplog analyze' first, or give --db)\n",
+		        cmd, path);
+		return CLI_EXIT_NOINPUT;
+	}
+	s.db = path;
 	status = CLI_EXIT_OK;
 	struct store *st = open_store(cmd, &s, &status);
 	if (!st)

@@ -79,6 +79,8 @@ has "bad option named" "$(cat "$T/err")" "'--bogus'"
 eq "bad --mta" "$(run analyze --mta qmail x)" 64
 eq "no files" "$(run analyze)" 64
 eq "unknown command" "$(run frobnicate)" 64
+eq "report without a database" "$(run report --db "$T/none.db")" 66
+has "report without a database says so" "$(cat "$T/err")" "no database at"
 head -c 4096 /dev/urandom > "$T/garbage.db"
 eq "corrupt database" "$(run analyze --db "$T/garbage.db" sample-logs/mail.log)" 65
 sqlite3 "$T/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
