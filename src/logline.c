@@ -812,6 +812,29 @@ static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
 }
 
 /* reset - a BARE result: the whole line is the message */
+static void reset(const char *line, size_t len, struct logline *out);
+
+/* parse_host_then_exim - Exim lines gathered from several hosts carry the
+ * host name first: "mx1 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab => ..." */
+static bool parse_host_then_exim(struct logline_ctx *ctx, const char *line, const char *e,
+                                 struct logline *out)
+{
+	const char *p = line;
+	while (p < e && p - line < 256 &&
+	       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || is_digit(*p) || *p == '.' ||
+	        *p == '-' || *p == '_'))
+		p++;
+	if (p == line || p + 1 >= e || *p != ' ' || !is_digit(p[1]))
+		return false;
+	struct sl_span host = { line, (size_t)(p - line) };
+	reset(p + 1, (size_t)(e - p - 1), out);
+	if (!parse_iso(ctx, p + 1, e, out) || out->format != LOGLINE_EXIM)
+		return false;
+	if (sl_span_empty(out->host))
+		out->host = host;
+	return true;
+}
+
 static void reset(const char *line, size_t len, struct logline *out)
 {
 	out->format = LOGLINE_BARE;
@@ -838,6 +861,8 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		ok = parse_iso(ctx, line, e, out);
 	else if (c == '{')
 		ok = parse_json(ctx, line, e, out);
+	if (!ok)
+		ok = parse_host_then_exim(ctx, line, e, out);
 	if (!ok)
 		reset(line, len, out);
 }

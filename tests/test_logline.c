@@ -173,6 +173,12 @@ static const struct case_ cases[] = {
 	  "2026-11-23T05:25:01.123000Z", "", "exim", 1234, "1vAbCd-0001Xy-Ab Completed", NULL },
 	{ "2013-06-07 02:02:09 host exim[1234]: msg", LOGLINE_EXIM, "2013-06-07T02:02:09Z", "host",
 	  "exim", 1234, "msg", NULL },
+	/* a host name before Exim's stamp (logs gathered from several hosts) */
+	{ "mx1 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM, "2026-11-23T06:25:01Z",
+	  "mx1", "exim", -1, "1vAbCd-0001Xy-Ab Completed", NULL },
+	{ "relay-2.example.org 2026-11-23 06:25:01.500 +0100 [77] 1vAbCd-0001Xy-Ab Completed",
+	  LOGLINE_EXIM, "2026-11-23T05:25:01.500000Z", "relay-2.example.org", "exim", 77,
+	  "1vAbCd-0001Xy-Ab Completed", NULL },
 	{ "2019-10-22 03:39:17 mx1.fqdn.local exim[29786]: dovecot_login authenticator failed",
 	  LOGLINE_EXIM, "2019-10-22T03:39:17Z", "mx1.fqdn.local", "exim", 29786,
 	  "dovecot_login authenticator failed", NULL },
