@@ -188,5 +188,25 @@ if [ -n "${E2E_INSTALL:-}" ]; then
 	eq "uninstalled" "$(ls "$T/dest/opt/sl/bin" 2>/dev/null | wc -l | tr -d ' ')" 0
 fi
 
+# ---- every Exim and Sendmail corpus file likewise: exit 0, every line
+# accounted for, every delivery/deferral/bounce/reject line an event
+corpus_check() {   # corpus_check FILE REGEX EXCLUDE
+	local f=$1 cdb="$T/corpus-$(basename "$1").db"
+	eq "corpus $f exit" "$(run analyze --db "$cdb" -q --no-report "$f")" 0
+	eq "corpus $f lines" "$(q "$cdb" "SELECT lines = recognized + unrecognized + foreign_lines AND lines = $(wc -l < "$f") FROM sources")" 1
+	local want got missing
+	want=$(grep -nE "$2" "$f" | grep -vE "$3" | cut -d: -f1 | sort | uniq)
+	got=$(q "$cdb" "SELECT DISTINCT line FROM events" | sort)
+	missing=$(comm -23 <(grep . <<<"$want") <(grep . <<<"$got") | tr '\n' ' ')
+	eq "corpus $f: event lines all in events" "$missing" ""
+}
+for f in tests/corpus/exim/*.log; do
+	corpus_check "$f" ' (=>|->|>>|\*\*|==) |rejected (RCPT|after|from|EHLO|HELO|MAIL)| rejected [A-Z]' \
+		'retry time not reached|=> blackhole|:blackhole:|synchronization error'
+done
+for f in tests/corpus/sendmail/*.log; do
+	corpus_check "$f" 'stat=|reject=|\.\.\. User unknown|DSN:' 'DSN: Return receipt|stat=queued'
+done
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
