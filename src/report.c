@@ -18,68 +18,69 @@
 #define REPORT_WIDTH 100          /* text lines never get wider */
 #define REPORT_MAX_FILES 10       /* files named in the scope; the rest are counted */
 
-/* ---- phrases that codes has no heading for: English now, one table so
- * that translations only add columns */
+/* ---- labels: every human-readable word of the text and Markdown reports
+ * comes from data/codes ([headings], keys report_*) through codes_heading(),
+ * so translators edit data, not C; JSON keys stay English */
 
-enum phrase {
-	P_FILES, P_PERIOD, P_TO, P_MORE_FILES, P_WHOLE_FILES, P_LINES,
-	P_RECEIVED, P_DELIVERED, P_OF_THEM_FORWARDED, P_DEFERRED, P_BOUNCED, P_EXPIRED,
-	P_REJECTED, P_PROBES, P_POLICY, P_NOTIFICATIONS, P_LINES_READ, P_NOT_UNDERSTOOD,
-	P_OTHER_PROGRAMS, P_TRUNCATED_LINES, P_EVENTS, P_MESSAGES, P_CLIENTS,
-	P_DOMAINS, P_HOSTS, P_CLIENT_HOSTS, P_REPLY, P_MEANING, P_NONE, P_NO_CODE,
-	P_FWD_251, P_FWD_551, P_FWD_LOCAL, P_FWD_COPIES, P_FWD_COPY_OUTCOMES, P_FWD_TARGETS,
-	P_NOTHING_DROPPED, P_SAMPLE, P_PROGRAM, P_REASON_COL, P_COUNT,
-	P_PHRASE_COUNT
-};
-
-static const char *const phrases[P_PHRASE_COUNT][CODES_LANG_COUNT] = {
-	[P_FILES] = { [CODES_EN] = "Files" },
-	[P_PERIOD] = { [CODES_EN] = "Period" },
-	[P_TO] = { [CODES_EN] = "to" },
-	[P_MORE_FILES] = { [CODES_EN] = "more files" },
-	[P_WHOLE_FILES] = { [CODES_EN] = "line counts cover whole files" },
-	[P_LINES] = { [CODES_EN] = "lines" },
-	[P_RECEIVED] = { [CODES_EN] = "Messages received" },
-	[P_DELIVERED] = { [CODES_EN] = "Delivered (recipients)" },
-	[P_OF_THEM_FORWARDED] = { [CODES_EN] = "of them forwarded" },
-	[P_DEFERRED] = { [CODES_EN] = "Deferred" },
-	[P_BOUNCED] = { [CODES_EN] = "Bounced" },
-	[P_EXPIRED] = { [CODES_EN] = "Expired" },
-	[P_REJECTED] = { [CODES_EN] = "Rejected by this server" },
-	[P_PROBES] = { [CODES_EN] = "Address-verification probes" },
-	[P_POLICY] = { [CODES_EN] = "Policy actions" },
-	[P_NOTIFICATIONS] = { [CODES_EN] = "Bounce notifications sent" },
-	[P_LINES_READ] = { [CODES_EN] = "Lines read" },
-	[P_NOT_UNDERSTOOD] = { [CODES_EN] = "Lines not understood" },
-	[P_OTHER_PROGRAMS] = { [CODES_EN] = "Lines of other programs" },
-	[P_TRUNCATED_LINES] = { [CODES_EN] = "Over-long lines (truncated)" },
-	[P_EVENTS] = { [CODES_EN] = "events" },
-	[P_MESSAGES] = { [CODES_EN] = "messages" },
-	[P_CLIENTS] = { [CODES_EN] = "clients" },
-	[P_DOMAINS] = { [CODES_EN] = "Domains" },
-	[P_HOSTS] = { [CODES_EN] = "Hosts" },
-	[P_CLIENT_HOSTS] = { [CODES_EN] = "Clients" },
-	[P_REPLY] = { [CODES_EN] = "Reply" },
-	[P_MEANING] = { [CODES_EN] = "Meaning" },
-	[P_NONE] = { [CODES_EN] = "None." },
-	[P_NO_CODE] = { [CODES_EN] = "no code" },
-	[P_FWD_251] = { [CODES_EN] = "Accepted for forwarding (251): recipient -> forwarded to" },
-	[P_FWD_551] = { [CODES_EN] = "User not local (551): recipient -> address named" },
-	[P_FWD_LOCAL] = { [CODES_EN] = "Forwarded by local delivery (.forward)" },
-	[P_FWD_COPIES] = { [CODES_EN] = "Copies sent" },
-	[P_FWD_COPY_OUTCOMES] = { [CODES_EN] = "Outcome of the copies" },
-	[P_FWD_TARGETS] = { [CODES_EN] = "Copies sent to" },
-	[P_NOTHING_DROPPED] = { [CODES_EN] = "Every line was understood or belongs to another program." },
-	[P_SAMPLE] = { [CODES_EN] = "Sample" },
-	[P_PROGRAM] = { [CODES_EN] = "Program" },
-	[P_REASON_COL] = { [CODES_EN] = "Reason" },
-	[P_COUNT] = { [CODES_EN] = "Count" },
-};
-
-static const char *phrase(enum phrase p, enum codes_lang lang)
+/* expand - append tmpl with {n} and {m} replaced by the counts and {from}
+ * and {to} by the times (gencodes checks which placeholders each label uses) */
+static void expand(struct sl_buf *b, const char *tmpl, int64_t n, int64_t m, const char *from,
+                   const char *to)
 {
-	const char *s = (unsigned)lang < CODES_LANG_COUNT ? phrases[p][lang] : NULL;
-	return s ? s : phrases[p][CODES_EN];
+	for (const char *p = tmpl; *p;) {
+		if (strncmp(p, "{n}", 3) == 0) {
+			sl_buf_addf(b, "%lld", (long long)n);
+			p += 3;
+		} else if (strncmp(p, "{m}", 3) == 0) {
+			sl_buf_addf(b, "%lld", (long long)m);
+			p += 3;
+		} else if (strncmp(p, "{from}", 6) == 0) {
+			sl_buf_adds(b, from ? from : "-");
+			p += 6;
+		} else if (strncmp(p, "{to}", 4) == 0) {
+			sl_buf_adds(b, to ? to : "-");
+			p += 4;
+		} else {
+			sl_buf_addc(b, *p++);
+		}
+	}
+}
+
+/* kind_label - an event kind as the copies' outcomes name it, localized */
+static const char *kind_label(const char *kind, enum codes_lang lang)
+{
+	static const struct {
+		const char *kind;
+		enum codes_heading label;
+	} kinds[] = {
+		{ "delivered", CODES_H_REPORT_KIND_DELIVERED },
+		{ "deferred", CODES_H_REPORT_KIND_DEFERRED },
+		{ "bounced", CODES_H_REPORT_KIND_BOUNCED },
+		{ "expired", CODES_H_REPORT_KIND_EXPIRED },
+		{ "rejected", CODES_H_REPORT_KIND_REJECTED },
+		{ "forwarded", CODES_H_REPORT_KIND_FORWARDED },
+		{ "probe", CODES_H_REPORT_KIND_PROBE },
+		{ "policy", CODES_H_REPORT_KIND_POLICY },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(kinds); i++)
+		if (strcmp(kind, kinds[i].kind) == 0)
+			return codes_heading(kinds[i].label, lang);
+	return kind;
+}
+
+/* program_label - a program name; ingest's bucket "(other)" localized */
+static const char *program_label(const char *program, enum codes_lang lang)
+{
+	return strcmp(program, "(other)") == 0 ? codes_heading(CODES_H_REPORT_PROGRAM_OTHER, lang)
+	                                       : program;
+}
+
+/* unrec_reason_label - why a line was not understood; ingest's "no pattern"
+ * localized (the JSON keeps the stored text) */
+static const char *unrec_reason_label(const char *reason, enum codes_lang lang)
+{
+	return strcmp(reason, "no pattern") == 0 ? codes_heading(CODES_H_REPORT_NO_PATTERN, lang)
+	                                         : reason;
 }
 
 /* ---- the model */
@@ -117,7 +118,8 @@ static const struct section_def {
 	const char *where;         /* SQL condition on events e */
 	const char *distinct;      /* what "distinct" counts */
 	const char *host_key;      /* the host column of the top list */
-	enum phrase host_label, distinct_label;
+	enum codes_heading host_label;
+	enum codes_heading counts;  /* "{n} events, {m} messages" or "... clients" */
 } sections[SEC_COUNT] = {
 	[SEC_TRANSIENT] = {
 		.json_key = "transient", .heading = CODES_H_TRANSIENT,
@@ -125,7 +127,7 @@ static const struct section_def {
 		         " AND e.class = 'transient'",
 		.distinct = "e.message_id",
 		.host_key = "coalesce(e.remote_host, e.remote_ip)",
-		.host_label = P_HOSTS, .distinct_label = P_MESSAGES,
+		.host_label = CODES_H_REPORT_HOSTS, .counts = CODES_H_REPORT_EVENTS_MESSAGES,
 	},
 	[SEC_PERMANENT] = {
 		.json_key = "permanent", .heading = CODES_H_PERMANENT,
@@ -133,7 +135,7 @@ static const struct section_def {
 		         " AND e.class = 'permanent'",
 		.distinct = "e.message_id",
 		.host_key = "coalesce(e.remote_host, e.remote_ip)",
-		.host_label = P_HOSTS, .distinct_label = P_MESSAGES,
+		.host_label = CODES_H_REPORT_HOSTS, .counts = CODES_H_REPORT_EVENTS_MESSAGES,
 	},
 	[SEC_REJECTED] = {
 		.json_key = "rejected", .heading = CODES_H_REJECTED,
@@ -142,7 +144,7 @@ static const struct section_def {
 		.host_key = "CASE WHEN e.remote_ip IS NULL THEN e.remote_host"
 		            " WHEN e.remote_host IS NULL THEN '[' || e.remote_ip || ']'"
 		            " ELSE e.remote_host || '[' || e.remote_ip || ']' END",
-		.host_label = P_CLIENT_HOSTS, .distinct_label = P_CLIENTS,
+		.host_label = CODES_H_REPORT_CLIENTS, .counts = CODES_H_REPORT_EVENTS_CLIENTS,
 	},
 };
 
@@ -782,28 +784,36 @@ static void text_heading(struct sl_buf *b, const char *h, char under)
 /* text_total - "  label ......... 123  extra" with aligned numbers */
 static void text_total(struct sl_buf *b, const char *label, int64_t n, const char *extra)
 {
-	size_t w = text_width(label);
+	/* columns by display width, so that CJK labels align with the rest */
+	size_t w = text_width(label), gap = w < 36 ? 36 - w : 1;
 	sl_buf_adds(b, "  ");
 	put_clean(b, label);
-	pad(b, w < 36 ? 36 - w : 1);
+	pad(b, gap);
 	sl_buf_addf(b, "%10lld", (long long)n);
 	if (extra && *extra) {
-		size_t col = 48;
+		size_t col = 2 + w + gap + 10 + 1;
 		sl_buf_addc(b, ' ');
 		wrap(b, extra, &col, 49);
 	}
 	sl_buf_addc(b, '\n');
 }
 
+/* How a list's keys are shown: as stored (NULL), or through a label function
+ * for keys that are words of smtplog's own (event kinds, "(other)"). */
+typedef const char *key_label_fn(const char *key, enum codes_lang lang);
+
 /* list_text - "a (3), b (2)" into t (reset first) */
-static void list_text(struct sl_buf *t, const struct list *l)
+static void list_text(struct sl_buf *t, const struct list *l, key_label_fn *show,
+                      enum codes_lang lang)
 {
 	sl_buf_reset(t);
 	for (size_t i = 0; i < l->n; i++)
-		sl_buf_addf(t, "%s%s (%lld)", i ? ", " : "", l->v[i].key, (long long)l->v[i].n);
+		sl_buf_addf(t, "%s%s (%lld)", i ? ", " : "",
+		            show ? show(l->v[i].key, lang) : l->v[i].key, (long long)l->v[i].n);
 }
 
-/* text_field - "    Label:  text" wrapped under the text */
+/* text_field - "    Label:  text" wrapped under the text; columns count
+ * display width, so Japanese, Korean and Chinese labels line up too */
 static void text_field(struct sl_buf *b, const char *label, const char *text)
 {
 	if (!text || !*text)
@@ -820,7 +830,9 @@ static void text_field(struct sl_buf *b, const char *label, const char *text)
 		sl_buf_addc(b, ' ');
 		col++;
 	}
-	wrap(b, text, &col, 16);
+	/* a label wider than the column moves the text right; keep the
+	 * continuation lines under it unless that leaves too little room */
+	wrap(b, text, &col, col <= 40 ? col : 16);
 	sl_buf_addc(b, '\n');
 }
 
@@ -846,7 +858,7 @@ static void group_title(struct sl_buf *t, const struct group *g, enum codes_lang
 	if (g->enhanced)
 		sl_buf_addf(t, "%s%s", t->len ? " " : "", g->enhanced);
 	if (!g->code && !g->enhanced)
-		sl_buf_addf(t, "(%s)", phrase(P_NO_CODE, lang));
+		sl_buf_addf(t, "(%s)", codes_heading(CODES_H_REPORT_NO_CODE, lang));
 	if (g->reason)
 		sl_buf_addf(t, " %s", g->reason);
 }
@@ -867,7 +879,7 @@ static void text_groups(struct report *r, struct sl_buf *b, enum section sec, st
 	enum codes_lang lang = r->lang;
 	text_heading(b, codes_heading(d->heading, lang), '-');
 	if (r->ngroups[sec] == 0) {
-		sl_buf_addf(b, "  %s\n", phrase(P_NONE, lang));
+		sl_buf_addf(b, "  %s\n", codes_heading(CODES_H_REPORT_NONE, lang));
 		return;
 	}
 	for (size_t i = 0; i < r->ngroups[sec]; i++) {
@@ -877,15 +889,18 @@ static void text_groups(struct report *r, struct sl_buf *b, enum section sec, st
 		group_title(t, g, lang);
 		sl_buf_adds(b, i ? "\n  " : "  ");
 		put_clean(b, t->data);
-		sl_buf_addf(b, ": %lld %s, %lld %s\n", (long long)g->count, phrase(P_EVENTS, lang),
-		            (long long)g->distinct, phrase(d->distinct_label, lang));
-		list_text(t, &g->domains);
-		text_field(b, phrase(P_DOMAINS, lang), t->data);
-		list_text(t, &g->hosts);
-		text_field(b, phrase(d->host_label, lang), t->data);
-		text_field(b, phrase(P_REPLY, lang), g->sample);
+		sl_buf_reset(t);
+		expand(t, codes_heading(d->counts, lang), g->count, g->distinct, NULL, NULL);
+		sl_buf_adds(b, ": ");
+		put_clean(b, t->data);
+		sl_buf_addc(b, '\n');
+		list_text(t, &g->domains, NULL, lang);
+		text_field(b, codes_heading(CODES_H_REPORT_DOMAINS, lang), t->data);
+		list_text(t, &g->hosts, NULL, lang);
+		text_field(b, codes_heading(d->host_label, lang), t->data);
+		text_field(b, codes_heading(CODES_H_REPORT_REPLY, lang), g->sample);
 		meaning(t, g, &a);
-		text_field(b, phrase(P_MEANING, lang), t->data);
+		text_field(b, codes_heading(CODES_H_REPORT_MEANING, lang), t->data);
 		if (a.has_reason) {
 			text_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title);
 			text_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis);
@@ -915,6 +930,36 @@ static void text_pairs(struct sl_buf *b, const char *label, int64_t total, const
 	}
 }
 
+/* scope_files - "a.log (100 lines), b.log (20 lines), +3 more files" into t (reset first) */
+static void scope_files(const struct report *r, struct sl_buf *t)
+{
+	enum codes_lang lang = r->lang;
+	sl_buf_reset(t);
+	for (size_t i = 0; i < r->files.n; i++) {
+		sl_buf_addf(t, "%s%s (", i ? ", " : "", r->files.v[i].key);
+		expand(t, codes_heading(CODES_H_REPORT_FILE_LINES, lang), r->files.v[i].n, 0, NULL,
+		       NULL);
+		sl_buf_addc(t, ')');
+	}
+	if (r->nfiles > (int64_t)r->files.n) {
+		sl_buf_adds(t, ", ");
+		expand(t, codes_heading(CODES_H_REPORT_MORE_FILES, lang),
+		       r->nfiles - (int64_t)r->files.n, 0, NULL, NULL);
+	}
+}
+
+/* scope_period - "FROM to TO (line counts cover whole files)" into t (reset first) */
+static void scope_period(const struct report *r, struct sl_buf *t)
+{
+	enum codes_lang lang = r->lang;
+	const char *from = r->since[0] ? r->opt->since : r->first_ts;
+	const char *to = r->until[0] ? r->opt->until : r->last_ts;
+	sl_buf_reset(t);
+	expand(t, codes_heading(CODES_H_REPORT_PERIOD_RANGE, lang), 0, 0, from, to);
+	if (r->since[0] || r->until[0])
+		sl_buf_addf(t, " (%s)", codes_heading(CODES_H_REPORT_WHOLE_FILES, lang));
+}
+
 static void render_text(struct report *r, struct sl_buf *b)
 {
 	enum codes_lang lang = r->lang;
@@ -928,85 +973,83 @@ static void render_text(struct report *r, struct sl_buf *b)
 	sl_buf_addc(b, '\n');
 
 	/* scope */
-	for (size_t i = 0; i < r->files.n; i++)
-		sl_buf_addf(&t, "%s%s (%lld %s)", i ? ", " : "", r->files.v[i].key,
-		            (long long)r->files.v[i].n, phrase(P_LINES, lang));
-	if (r->nfiles > (int64_t)r->files.n)
-		sl_buf_addf(&t, ", +%lld %s", (long long)(r->nfiles - (int64_t)r->files.n),
-		            phrase(P_MORE_FILES, lang));
-	sl_buf_adds(b, phrase(P_FILES, lang));
+	scope_files(r, &t);
+	const char *label = codes_heading(CODES_H_REPORT_FILES, lang);
+	put_clean(b, label);
 	sl_buf_adds(b, ": ");
-	size_t col = text_width(phrase(P_FILES, lang)) + 2;
+	size_t col = text_width(label) + 2;
 	wrap(b, r->files.n ? t.data : "-", &col, 4);
 	sl_buf_addc(b, '\n');
-	const char *from = r->since[0] ? r->opt->since : r->first_ts;
-	const char *to = r->until[0] ? r->opt->until : r->last_ts;
-	sl_buf_reset(&t);
-	sl_buf_addf(&t, "%s %s %s", from ? from : "-", phrase(P_TO, lang), to ? to : "-");
-	if (r->since[0] || r->until[0])
-		sl_buf_addf(&t, " (%s)", phrase(P_WHOLE_FILES, lang));
-	sl_buf_adds(b, phrase(P_PERIOD, lang));
+	scope_period(r, &t);
+	label = codes_heading(CODES_H_REPORT_PERIOD, lang);
+	put_clean(b, label);
 	sl_buf_adds(b, ": ");
-	col = text_width(phrase(P_PERIOD, lang)) + 2;
+	col = text_width(label) + 2;
 	wrap(b, t.data, &col, 4);
 	sl_buf_addc(b, '\n');
 
 	/* totals */
 	const struct totals *x = &r->t;
-	char extra[128];
 	text_heading(b, codes_heading(CODES_H_TOTALS, lang), '-');
-	text_total(b, phrase(P_RECEIVED, lang), x->received, NULL);
-	text_total(b, phrase(P_DELIVERED, lang), x->delivered, NULL);
-	snprintf(extra, sizeof extra, "  %s", phrase(P_OF_THEM_FORWARDED, lang));
-	text_total(b, extra, x->forwarded, NULL);
-	snprintf(extra, sizeof extra, "%s, %lld %s", phrase(P_EVENTS, lang),
-	         (long long)x->deferred_msgs, phrase(P_MESSAGES, lang));
-	text_total(b, phrase(P_DEFERRED, lang), x->deferred, extra);
-	snprintf(extra, sizeof extra, "%s, %lld %s", phrase(P_EVENTS, lang),
-	         (long long)x->bounced_msgs, phrase(P_MESSAGES, lang));
-	text_total(b, phrase(P_BOUNCED, lang), x->bounced, extra);
-	text_total(b, phrase(P_EXPIRED, lang), x->expired, NULL);
-	snprintf(extra, sizeof extra, "(4xx %lld, 5xx %lld)", (long long)x->rejected_4xx,
-	         (long long)x->rejected_5xx);
-	text_total(b, phrase(P_REJECTED, lang), x->rejected_4xx + x->rejected_5xx, extra);
-	text_total(b, phrase(P_PROBES, lang), x->probes, NULL);
-	text_total(b, phrase(P_POLICY, lang), x->policy, NULL);
-	text_total(b, phrase(P_NOTIFICATIONS, lang), x->notifications, NULL);
-	text_total(b, phrase(P_LINES_READ, lang), x->lines, NULL);
-	list_text(&t, &r->unrec_top);
-	text_total(b, phrase(P_NOT_UNDERSTOOD, lang), x->unrecognized, t.data);
-	list_text(&t, &r->foreign_top);
-	text_total(b, phrase(P_OTHER_PROGRAMS, lang), x->foreign, t.data);
-	text_total(b, phrase(P_TRUNCATED_LINES, lang), x->truncated, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_RECEIVED, lang), x->received, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_DELIVERED, lang), x->delivered, NULL);
+	sl_buf_reset(&t);
+	sl_buf_addf(&t, "  %s", codes_heading(CODES_H_REPORT_OF_THEM_FORWARDED, lang));
+	text_total(b, t.data, x->forwarded, NULL);
+	sl_buf_reset(&t);
+	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->deferred_msgs, 0,
+	       NULL, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_DEFERRED, lang), x->deferred, t.data);
+	sl_buf_reset(&t);
+	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->bounced_msgs, 0,
+	       NULL, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_BOUNCED, lang), x->bounced, t.data);
+	text_total(b, codes_heading(CODES_H_REPORT_EXPIRED, lang), x->expired, NULL);
+	sl_buf_reset(&t);
+	sl_buf_addf(&t, "(4xx %lld, 5xx %lld)", (long long)x->rejected_4xx,
+	            (long long)x->rejected_5xx);
+	text_total(b, codes_heading(CODES_H_REPORT_REJECTED, lang),
+	           x->rejected_4xx + x->rejected_5xx, t.data);
+	text_total(b, codes_heading(CODES_H_REPORT_PROBES, lang), x->probes, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_POLICY, lang), x->policy, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_NOTIFICATIONS, lang), x->notifications, NULL);
+	text_total(b, codes_heading(CODES_H_REPORT_LINES_READ, lang), x->lines, NULL);
+	list_text(&t, &r->unrec_top, program_label, lang);
+	text_total(b, codes_heading(CODES_H_REPORT_NOT_UNDERSTOOD, lang), x->unrecognized, t.data);
+	list_text(&t, &r->foreign_top, program_label, lang);
+	text_total(b, codes_heading(CODES_H_REPORT_OTHER_PROGRAMS, lang), x->foreign, t.data);
+	text_total(b, codes_heading(CODES_H_REPORT_TRUNCATED, lang), x->truncated, NULL);
 
 	for (int s = 0; s < SEC_COUNT; s++)
 		text_groups(r, b, (enum section)s, &t);
 
 	/* forwarding */
 	text_heading(b, codes_heading(CODES_H_FORWARDING, lang), '-');
-	text_pairs(b, phrase(P_FWD_251, lang), r->n251, &r->fwd251);
-	text_pairs(b, phrase(P_FWD_551, lang), r->n551, &r->fwd551);
-	text_pairs(b, phrase(P_FWD_LOCAL, lang), r->nlocal, &r->fwd_local);
+	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_251, lang), r->n251, &r->fwd251);
+	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_551, lang), r->n551, &r->fwd551);
+	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_LOCAL, lang), r->nlocal, &r->fwd_local);
 	if (r->copies) {
 		sl_buf_adds(b, "  ");
-		put_clean(b, phrase(P_FWD_COPIES, lang));
+		put_clean(b, codes_heading(CODES_H_REPORT_FWD_COPIES, lang));
 		sl_buf_addf(b, ": %lld\n", (long long)r->copies);
-		list_text(&t, &r->copy_outcomes);
-		text_field(b, phrase(P_FWD_COPY_OUTCOMES, lang), t.data);
-		list_text(&t, &r->copy_targets);
-		text_field(b, phrase(P_FWD_TARGETS, lang), t.data);
+		list_text(&t, &r->copy_outcomes, kind_label, lang);
+		text_field(b, codes_heading(CODES_H_REPORT_FWD_COPY_OUTCOMES, lang), t.data);
+		list_text(&t, &r->copy_targets, NULL, lang);
+		text_field(b, codes_heading(CODES_H_REPORT_FWD_TARGETS, lang), t.data);
 	}
 
 	/* not understood */
 	text_heading(b, codes_heading(CODES_H_UNRECOGNIZED, lang), '-');
 	if (r->nunrec == 0)
-		sl_buf_addf(b, "  %s\n", phrase(P_NOTHING_DROPPED, lang));
+		sl_buf_addf(b, "  %s\n", codes_heading(CODES_H_REPORT_NOTHING_DROPPED, lang));
 	for (size_t i = 0; i < r->nunrec; i++) {
 		const struct unrec *u = &r->unrec[i];
 		sl_buf_adds(b, "  ");
-		put_clean(b, u->program ? u->program : "");
-		sl_buf_addf(b, " (%s): %lld\n", u->reason ? u->reason : "", (long long)u->n);
-		text_field(b, phrase(P_SAMPLE, lang), u->sample);
+		put_clean(b, u->program ? program_label(u->program, lang) : "");
+		sl_buf_adds(b, " (");
+		put_clean(b, u->reason ? unrec_reason_label(u->reason, lang) : "");
+		sl_buf_addf(b, "): %lld\n", (long long)u->n);
+		text_field(b, codes_heading(CODES_H_REPORT_SAMPLE, lang), u->sample);
 	}
 	sl_buf_release(&t);
 }
@@ -1028,7 +1071,8 @@ static void md(struct sl_buf *b, const char *s)
 	sl_buf_release(&c);
 }
 
-static void md_list(struct sl_buf *b, const char *label, const struct list *l)
+static void md_list(struct sl_buf *b, const char *label, const struct list *l,
+                    key_label_fn *show, enum codes_lang lang)
 {
 	if (l->n == 0)
 		return;
@@ -1038,7 +1082,7 @@ static void md_list(struct sl_buf *b, const char *label, const struct list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
 			sl_buf_adds(b, ", ");
-		md(b, l->v[i].key);
+		md(b, show ? show(l->v[i].key, lang) : l->v[i].key);
 		if (l->v[i].key2) {
 			sl_buf_adds(b, " → ");
 			md(b, l->v[i].key2);
@@ -1073,60 +1117,52 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 	enum codes_lang lang = r->lang;
 	struct sl_buf t;
 	sl_buf_init(&t);
-	char extra[128];
 
 	sl_buf_adds(b, "# ");
 	md(b, codes_heading(CODES_H_REPORT_TITLE, lang));
 	sl_buf_adds(b, "\n\n- ");
-	md(b, phrase(P_FILES, lang));
+	md(b, codes_heading(CODES_H_REPORT_FILES, lang));
 	sl_buf_adds(b, ": ");
-	for (size_t i = 0; i < r->files.n; i++) {
-		sl_buf_adds(b, i ? ", " : "");
-		md(b, r->files.v[i].key);
-		sl_buf_addf(b, " (%lld %s)", (long long)r->files.v[i].n, phrase(P_LINES, lang));
-	}
-	if (r->nfiles > (int64_t)r->files.n)
-		sl_buf_addf(b, ", +%lld %s", (long long)(r->nfiles - (int64_t)r->files.n),
-		            phrase(P_MORE_FILES, lang));
-	const char *from = r->since[0] ? r->opt->since : r->first_ts;
-	const char *to = r->until[0] ? r->opt->until : r->last_ts;
+	scope_files(r, &t);
+	md(b, t.data);
 	sl_buf_adds(b, "\n- ");
-	md(b, phrase(P_PERIOD, lang));
+	md(b, codes_heading(CODES_H_REPORT_PERIOD, lang));
 	sl_buf_adds(b, ": ");
-	md(b, from ? from : "-");
-	sl_buf_addf(b, " %s ", phrase(P_TO, lang));
-	md(b, to ? to : "-");
-	if (r->since[0] || r->until[0])
-		sl_buf_addf(b, " (%s)", phrase(P_WHOLE_FILES, lang));
+	scope_period(r, &t);
+	md(b, t.data);
 
 	const struct totals *x = &r->t;
 	sl_buf_adds(b, "\n\n## ");
 	md(b, codes_heading(CODES_H_TOTALS, lang));
 	sl_buf_adds(b, "\n\n| | ");
-	md(b, phrase(P_COUNT, lang));
+	md(b, codes_heading(CODES_H_REPORT_COUNT, lang));
 	sl_buf_adds(b, " | |\n|---|---:|---|\n");
-	md_row(b, phrase(P_RECEIVED, lang), x->received, NULL);
-	md_row(b, phrase(P_DELIVERED, lang), x->delivered, NULL);
-	md_row(b, phrase(P_OF_THEM_FORWARDED, lang), x->forwarded, NULL);
-	snprintf(extra, sizeof extra, "%s, %lld %s", phrase(P_EVENTS, lang),
-	         (long long)x->deferred_msgs, phrase(P_MESSAGES, lang));
-	md_row(b, phrase(P_DEFERRED, lang), x->deferred, extra);
-	snprintf(extra, sizeof extra, "%s, %lld %s", phrase(P_EVENTS, lang),
-	         (long long)x->bounced_msgs, phrase(P_MESSAGES, lang));
-	md_row(b, phrase(P_BOUNCED, lang), x->bounced, extra);
-	md_row(b, phrase(P_EXPIRED, lang), x->expired, NULL);
-	snprintf(extra, sizeof extra, "4xx %lld, 5xx %lld", (long long)x->rejected_4xx,
-	         (long long)x->rejected_5xx);
-	md_row(b, phrase(P_REJECTED, lang), x->rejected_4xx + x->rejected_5xx, extra);
-	md_row(b, phrase(P_PROBES, lang), x->probes, NULL);
-	md_row(b, phrase(P_POLICY, lang), x->policy, NULL);
-	md_row(b, phrase(P_NOTIFICATIONS, lang), x->notifications, NULL);
-	md_row(b, phrase(P_LINES_READ, lang), x->lines, NULL);
-	list_text(&t, &r->unrec_top);
-	md_row(b, phrase(P_NOT_UNDERSTOOD, lang), x->unrecognized, t.data);
-	list_text(&t, &r->foreign_top);
-	md_row(b, phrase(P_OTHER_PROGRAMS, lang), x->foreign, t.data);
-	md_row(b, phrase(P_TRUNCATED_LINES, lang), x->truncated, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_RECEIVED, lang), x->received, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_DELIVERED, lang), x->delivered, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_OF_THEM_FORWARDED, lang), x->forwarded, NULL);
+	sl_buf_reset(&t);
+	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->deferred_msgs, 0,
+	       NULL, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_DEFERRED, lang), x->deferred, t.data);
+	sl_buf_reset(&t);
+	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->bounced_msgs, 0,
+	       NULL, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_BOUNCED, lang), x->bounced, t.data);
+	md_row(b, codes_heading(CODES_H_REPORT_EXPIRED, lang), x->expired, NULL);
+	sl_buf_reset(&t);
+	sl_buf_addf(&t, "4xx %lld, 5xx %lld", (long long)x->rejected_4xx,
+	            (long long)x->rejected_5xx);
+	md_row(b, codes_heading(CODES_H_REPORT_REJECTED, lang), x->rejected_4xx + x->rejected_5xx,
+	       t.data);
+	md_row(b, codes_heading(CODES_H_REPORT_PROBES, lang), x->probes, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_POLICY, lang), x->policy, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_NOTIFICATIONS, lang), x->notifications, NULL);
+	md_row(b, codes_heading(CODES_H_REPORT_LINES_READ, lang), x->lines, NULL);
+	list_text(&t, &r->unrec_top, program_label, lang);
+	md_row(b, codes_heading(CODES_H_REPORT_NOT_UNDERSTOOD, lang), x->unrecognized, t.data);
+	list_text(&t, &r->foreign_top, program_label, lang);
+	md_row(b, codes_heading(CODES_H_REPORT_OTHER_PROGRAMS, lang), x->foreign, t.data);
+	md_row(b, codes_heading(CODES_H_REPORT_TRUNCATED, lang), x->truncated, NULL);
 
 	for (int s = 0; s < SEC_COUNT; s++) {
 		const struct section_def *d = &sections[s];
@@ -1135,7 +1171,7 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 		sl_buf_adds(b, "\n");
 		if (r->ngroups[s] == 0) {
 			sl_buf_adds(b, "\n");
-			md(b, phrase(P_NONE, lang));
+			md(b, codes_heading(CODES_H_REPORT_NONE, lang));
 			sl_buf_adds(b, "\n");
 		}
 		for (size_t i = 0; i < r->ngroups[s]; i++) {
@@ -1145,14 +1181,16 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 			group_title(&t, g, lang);
 			sl_buf_adds(b, "\n### ");
 			md(b, t.data);
-			sl_buf_addf(b, ": %lld %s, %lld %s\n\n", (long long)g->count,
-			            phrase(P_EVENTS, lang), (long long)g->distinct,
-			            phrase(d->distinct_label, lang));
-			md_list(b, phrase(P_DOMAINS, lang), &g->domains);
-			md_list(b, phrase(d->host_label, lang), &g->hosts);
-			md_field(b, phrase(P_REPLY, lang), g->sample);
+			sl_buf_reset(&t);
+			expand(&t, codes_heading(d->counts, lang), g->count, g->distinct, NULL, NULL);
+			sl_buf_adds(b, ": ");
+			md(b, t.data);
+			sl_buf_adds(b, "\n\n");
+			md_list(b, codes_heading(CODES_H_REPORT_DOMAINS, lang), &g->domains, NULL, lang);
+			md_list(b, codes_heading(d->host_label, lang), &g->hosts, NULL, lang);
+			md_field(b, codes_heading(CODES_H_REPORT_REPLY, lang), g->sample);
 			meaning(&t, g, &a);
-			md_field(b, phrase(P_MEANING, lang), t.data);
+			md_field(b, codes_heading(CODES_H_REPORT_MEANING, lang), t.data);
 			if (a.has_reason) {
 				md_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title);
 				md_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis);
@@ -1167,17 +1205,17 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 	md(b, codes_heading(CODES_H_FORWARDING, lang));
 	sl_buf_adds(b, "\n\n");
 	const struct {
-		enum phrase label;
+		enum codes_heading label;
 		int64_t n;
 		const struct list *l;
 	} fw[] = {
-		{ P_FWD_251, r->n251, &r->fwd251 },
-		{ P_FWD_551, r->n551, &r->fwd551 },
-		{ P_FWD_LOCAL, r->nlocal, &r->fwd_local },
+		{ CODES_H_REPORT_FWD_251, r->n251, &r->fwd251 },
+		{ CODES_H_REPORT_FWD_551, r->n551, &r->fwd551 },
+		{ CODES_H_REPORT_FWD_LOCAL, r->nlocal, &r->fwd_local },
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(fw); i++) {
 		sl_buf_adds(b, "- ");
-		md(b, phrase(fw[i].label, lang));
+		md(b, codes_heading(fw[i].label, lang));
 		sl_buf_addf(b, ": %lld\n", (long long)fw[i].n);
 		for (size_t k = 0; k < fw[i].l->n; k++) {
 			const struct item *it = &fw[i].l->v[k];
@@ -1192,35 +1230,38 @@ static void render_markdown(struct report *r, struct sl_buf *b)
 	}
 	if (r->copies) {
 		sl_buf_adds(b, "- ");
-		md(b, phrase(P_FWD_COPIES, lang));
+		md(b, codes_heading(CODES_H_REPORT_FWD_COPIES, lang));
 		sl_buf_addf(b, ": %lld\n", (long long)r->copies);
-		md_list(b, phrase(P_FWD_COPY_OUTCOMES, lang), &r->copy_outcomes);
-		md_list(b, phrase(P_FWD_TARGETS, lang), &r->copy_targets);
+		md_list(b, codes_heading(CODES_H_REPORT_FWD_COPY_OUTCOMES, lang), &r->copy_outcomes,
+		        kind_label, lang);
+		md_list(b, codes_heading(CODES_H_REPORT_FWD_TARGETS, lang), &r->copy_targets, NULL,
+		        lang);
 	}
 
 	sl_buf_adds(b, "\n## ");
 	md(b, codes_heading(CODES_H_UNRECOGNIZED, lang));
 	sl_buf_adds(b, "\n\n");
 	if (r->nunrec == 0) {
-		md(b, phrase(P_NOTHING_DROPPED, lang));
+		md(b, codes_heading(CODES_H_REPORT_NOTHING_DROPPED, lang));
 		sl_buf_addc(b, '\n');
 	} else {
 		sl_buf_adds(b, "| ");
-		md(b, phrase(P_PROGRAM, lang));
+		md(b, codes_heading(CODES_H_REPORT_PROGRAM, lang));
 		sl_buf_adds(b, " | ");
-		md(b, phrase(P_REASON_COL, lang));
+		md(b, codes_heading(CODES_H_REASON, lang));
 		sl_buf_adds(b, " | ");
-		md(b, phrase(P_COUNT, lang));
+		md(b, codes_heading(CODES_H_REPORT_COUNT, lang));
 		sl_buf_adds(b, " | ");
-		md(b, phrase(P_SAMPLE, lang));
+		md(b, codes_heading(CODES_H_REPORT_SAMPLE, lang));
 		sl_buf_adds(b, " |\n|---|---|---:|---|\n");
 		for (size_t i = 0; i < r->nunrec; i++) {
 			sl_buf_adds(b, "| ");
-			md(b, r->unrec[i].program);
+			const struct unrec *u = &r->unrec[i];
+			md(b, u->program ? program_label(u->program, lang) : NULL);
 			sl_buf_adds(b, " | ");
-			md(b, r->unrec[i].reason);
-			sl_buf_addf(b, " | %lld | ", (long long)r->unrec[i].n);
-			md(b, r->unrec[i].sample);
+			md(b, u->reason ? unrec_reason_label(u->reason, lang) : NULL);
+			sl_buf_addf(b, " | %lld | ", (long long)u->n);
+			md(b, u->sample);
 			sl_buf_adds(b, " |\n");
 		}
 	}
@@ -1488,9 +1529,6 @@ int report_write(struct sqlite3 *db, const struct report_options *opt, struct sl
 	r.err = err;
 	r.lang = (unsigned)opt->lang < CODES_LANG_COUNT ? opt->lang : CODES_EN;
 	r.top = opt->top > 0 ? opt->top : REPORT_DEFAULT_TOP;
-	for (int p = 0; p < P_PHRASE_COUNT; p++)
-		if (!phrases[p][CODES_EN])
-			SL_BUG("report phrase %d has no English text", p);
 
 	if (bound(&r, opt->since, r.since, "--since") < 0 ||
 	    bound(&r, opt->until, r.until, "--until") < 0)

@@ -38,6 +38,19 @@ static const char *const heading_keys[] = {
 	"class_1", "class_2", "class_3", "class_4", "class_5", "eclass_2", "eclass_4", "eclass_5",
 	"code_title", "compare_title", "summary_same", "summary_diff", "diff_class", "diff_desc",
 	"diff_when", "when_each_item", "diagnosis", "remedy", "not_a_code", "code", "title",
+	/* labels of the text and Markdown reports */
+	"report_files", "report_file_lines", "report_more_files", "report_period",
+	"report_period_range", "report_whole_files", "report_count", "report_received",
+	"report_delivered", "report_of_them_forwarded", "report_deferred", "report_bounced",
+	"report_expired", "report_rejected", "report_probes", "report_policy", "report_notifications",
+	"report_lines_read", "report_not_understood", "report_other_programs", "report_truncated",
+	"report_total_events_messages", "report_events_messages", "report_events_clients",
+	"report_domains", "report_hosts", "report_clients", "report_reply", "report_meaning",
+	"report_none", "report_no_code", "report_fwd_251", "report_fwd_551", "report_fwd_local",
+	"report_fwd_copies", "report_fwd_copy_outcomes", "report_fwd_targets", "report_kind_delivered",
+	"report_kind_deferred", "report_kind_bounced", "report_kind_expired", "report_kind_rejected",
+	"report_kind_forwarded", "report_kind_probe", "report_kind_policy", "report_nothing_dropped",
+	"report_sample", "report_program", "report_no_pattern", "report_program_other",
 };
 #define NHEADINGS (sizeof heading_keys / sizeof heading_keys[0])
 
@@ -46,6 +59,21 @@ static const char *const heading_keys[] = {
  * comparison ({a}, {a_title}, ..., {b_fix}). */
 static const char *const placeholder_names[] = { "code", "key", "title", "class", "desc",
 	                                          "desc_lc", "when", "when_lc", "fix" };
+
+/* The report's labels (keys report_*) take other placeholders: the templates
+ * below, in every language, use each of theirs exactly once, so that no
+ * translation drops a number; the other report_* keys use none. */
+static const struct {
+	const char *key;
+	const char *const names[3];   /* NULL-terminated */
+} report_templates[] = {
+	{ "report_file_lines", { "n", NULL } },
+	{ "report_more_files", { "n", NULL } },
+	{ "report_period_range", { "from", "to", NULL } },
+	{ "report_total_events_messages", { "n", NULL } },
+	{ "report_events_messages", { "n", "m", NULL } },
+	{ "report_events_clients", { "n", "m", NULL } },
+};
 
 /* Codes English must cover: RFC 5321 and its extensions... */
 static const char *const required_reply[] = {
@@ -221,8 +249,45 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
-static void check_placeholders(const char *path, int line, const char *v)
+/* check_report_placeholders - a report label uses exactly its template's
+ * placeholders, each once */
+static void check_report_placeholders(const char *path, int line, const char *key, const char *v)
 {
+	static const char *const none[] = { NULL };
+	const char *const *want = none;
+	for (size_t i = 0; i < sizeof report_templates / sizeof report_templates[0]; i++)
+		if (strcmp(report_templates[i].key, key) == 0)
+			want = report_templates[i].names;
+	for (const char *p = strchr(v, '{'); p; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+		if (!e) {
+			fail(path, line, "unclosed '{' in template");
+			return;
+		}
+		size_t n = (size_t)(e - p - 1);
+		bool known = false;
+		for (const char *const *w = want; *w; w++)
+			known = known || (strlen(*w) == n && strncmp(*w, p + 1, n) == 0);
+		if (!known)
+			fail(path, line, "%s: unknown placeholder '{%.*s}'", key, (int)n, p + 1);
+	}
+	for (const char *const *w = want; *w; w++) {
+		char ph[16];
+		snprintf(ph, sizeof ph, "{%s}", *w);
+		const char *at = strstr(v, ph);
+		if (!at)
+			fail(path, line, "%s: lacks the placeholder '%s'", key, ph);
+		else if (strstr(at + 1, ph))
+			fail(path, line, "%s: uses '%s' twice", key, ph);
+	}
+}
+
+static void check_placeholders(const char *path, int line, const char *key, const char *v)
+{
+	if (strncmp(key, "report_", 7) == 0) {
+		check_report_placeholders(path, line, key, v);
+		return;
+	}
 	for (const char *p = strchr(v, '{'); p; p = strchr(p + 1, '{')) {
 		const char *e = strchr(p, '}');
 		if (!e) {
@@ -412,7 +477,7 @@ static void read_file(const char *path)
 			continue;
 		}
 		if (t == KEY_HEADINGS)
-			check_placeholders(path, lineno, v);
+			check_placeholders(path, lineno, name, v);
 		else if (strchr(v, '{') || strchr(v, '}'))
 			fail(path, lineno, "[%s]: braces are for heading templates only", cur->key);
 		cur->fields = xrealloc(cur->fields, (cur->nfields + 1) * sizeof *cur->fields);
@@ -674,6 +739,10 @@ int main(int argc, char **argv)
 		read_file(argv[i]);
 		nfiles++;
 	}
+	for (size_t i = 0; i < sizeof report_templates / sizeof report_templates[0]; i++)
+		if (!in_list(report_templates[i].key, heading_keys, NHEADINGS))
+			fail("tools/gencodes.c", 0, "report_templates[] names '%s', not a heading key",
+			     report_templates[i].key);
 	if (nfiles == 0) {
 		fprintf(stderr, "usage: gencodes [--strict] data/codes/LANG.txt data/reasons/LANG.txt ...\n");
 		return 2;
