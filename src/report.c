@@ -812,27 +812,46 @@ static void list_text(struct sl_buf *t, const struct list *l, key_label_fn *show
 		            show ? show(l->v[i].key, lang) : l->v[i].key, (long long)l->v[i].n);
 }
 
-/* text_field - "    Label:  text" wrapped under the text; columns count
- * display width, so Japanese, Korean and Chinese labels line up too */
-static void text_field(struct sl_buf *b, const char *label, const char *text)
+/* field_column - the column where the texts of "Label: text" fields start:
+ * after the widest label of the language, and at least at column 16 */
+static size_t field_column(enum codes_lang lang)
+{
+	static const enum codes_heading labels[] = {
+		CODES_H_REPORT_DOMAINS, CODES_H_REPORT_HOSTS, CODES_H_REPORT_CLIENTS,
+		CODES_H_REPORT_REPLY, CODES_H_REPORT_MEANING, CODES_H_REASON, CODES_H_DIAGNOSIS,
+		CODES_H_REMEDY, CODES_H_REPORT_SAMPLE,
+	};
+	size_t at = 16;
+	for (size_t i = 0; i < SL_ARRAY_LEN(labels); i++) {
+		size_t c = 4 + text_width(codes_heading(labels[i], lang)) + 2;   /* ": " */
+		if (c > at)
+			at = c;
+	}
+	return at;
+}
+
+/* text_field - "    Label:  text", the text from column at (see
+ * field_column) and wrapped under itself; columns count display width, so
+ * Japanese, Korean and Chinese labels line up too */
+static void text_field(struct sl_buf *b, const char *label, const char *text, size_t at)
 {
 	if (!text || !*text)
 		return;
-	size_t w = text_width(label) + 1;
 	sl_buf_adds(b, "    ");
 	put_clean(b, label);
 	sl_buf_addc(b, ':');
-	size_t col = 4 + w;
-	if (w < 12) {
-		pad(b, 12 - w);
-		col = 16;
+	size_t col = 4 + text_width(label) + 1;
+	if (col < at) {
+		pad(b, at - col);
+		col = at;
 	} else {
 		sl_buf_addc(b, ' ');
 		col++;
 	}
-	/* a label wider than the column moves the text right; keep the
-	 * continuation lines under it unless that leaves too little room */
-	wrap(b, text, &col, col <= 40 ? col : 16);
+	/* a label wider than the column (the forwarding's longer ones) moves
+	 * the text right; keep the wrapped lines under it unless that leaves
+	 * too little room */
+	wrap(b, text, &col, col <= 40 ? col : at);
 	sl_buf_addc(b, '\n');
 }
 
@@ -877,6 +896,7 @@ static void text_groups(struct report *r, struct sl_buf *b, enum section sec, st
 {
 	const struct section_def *d = &sections[sec];
 	enum codes_lang lang = r->lang;
+	size_t at = field_column(lang);
 	text_heading(b, codes_heading(d->heading, lang), '-');
 	if (r->ngroups[sec] == 0) {
 		sl_buf_addf(b, "  %s\n", codes_heading(CODES_H_REPORT_NONE, lang));
@@ -895,16 +915,16 @@ static void text_groups(struct report *r, struct sl_buf *b, enum section sec, st
 		put_clean(b, t->data);
 		sl_buf_addc(b, '\n');
 		list_text(t, &g->domains, NULL, lang);
-		text_field(b, codes_heading(CODES_H_REPORT_DOMAINS, lang), t->data);
+		text_field(b, codes_heading(CODES_H_REPORT_DOMAINS, lang), t->data, at);
 		list_text(t, &g->hosts, NULL, lang);
-		text_field(b, codes_heading(d->host_label, lang), t->data);
-		text_field(b, codes_heading(CODES_H_REPORT_REPLY, lang), g->sample);
+		text_field(b, codes_heading(d->host_label, lang), t->data, at);
+		text_field(b, codes_heading(CODES_H_REPORT_REPLY, lang), g->sample, at);
 		meaning(t, g, &a);
-		text_field(b, codes_heading(CODES_H_REPORT_MEANING, lang), t->data);
+		text_field(b, codes_heading(CODES_H_REPORT_MEANING, lang), t->data, at);
 		if (a.has_reason) {
-			text_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title);
-			text_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis);
-			text_field(b, codes_heading(CODES_H_REMEDY, lang), a.reason.remedy);
+			text_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title, at);
+			text_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis, at);
+			text_field(b, codes_heading(CODES_H_REMEDY, lang), a.reason.remedy, at);
 		}
 		text_para(b, codes_heading(CODES_H_FIX_SENDER, lang), a.fix_sender);
 		text_para(b, codes_heading(CODES_H_FIX_ADMIN, lang), a.fix_admin);
@@ -1024,6 +1044,7 @@ static void render_text(struct report *r, struct sl_buf *b)
 		text_groups(r, b, (enum section)s, &t);
 
 	/* forwarding */
+	size_t at = field_column(lang);
 	text_heading(b, codes_heading(CODES_H_FORWARDING, lang), '-');
 	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_251, lang), r->n251, &r->fwd251);
 	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_551, lang), r->n551, &r->fwd551);
@@ -1033,9 +1054,9 @@ static void render_text(struct report *r, struct sl_buf *b)
 		put_clean(b, codes_heading(CODES_H_REPORT_FWD_COPIES, lang));
 		sl_buf_addf(b, ": %lld\n", (long long)r->copies);
 		list_text(&t, &r->copy_outcomes, kind_label, lang);
-		text_field(b, codes_heading(CODES_H_REPORT_FWD_COPY_OUTCOMES, lang), t.data);
+		text_field(b, codes_heading(CODES_H_REPORT_FWD_COPY_OUTCOMES, lang), t.data, at);
 		list_text(&t, &r->copy_targets, NULL, lang);
-		text_field(b, codes_heading(CODES_H_REPORT_FWD_TARGETS, lang), t.data);
+		text_field(b, codes_heading(CODES_H_REPORT_FWD_TARGETS, lang), t.data, at);
 	}
 
 	/* not understood */
@@ -1049,7 +1070,7 @@ static void render_text(struct report *r, struct sl_buf *b)
 		sl_buf_adds(b, " (");
 		put_clean(b, u->reason ? unrec_reason_label(u->reason, lang) : "");
 		sl_buf_addf(b, "): %lld\n", (long long)u->n);
-		text_field(b, codes_heading(CODES_H_REPORT_SAMPLE, lang), u->sample);
+		text_field(b, codes_heading(CODES_H_REPORT_SAMPLE, lang), u->sample, at);
 	}
 	sl_buf_release(&t);
 }

@@ -1,8 +1,10 @@
 /* test_report: a small known mail history written through the store's sink
  * into a :memory: database, then the report of it: exact totals, the
  * failure groups and their order, forwarding, lines not understood, the
- * source and time filters, top-N, localized headings, line width, control
- * characters, Markdown, and JSON that parses. */
+ * source and time filters, top-N, line width, control characters, Markdown,
+ * and JSON that parses; in en, ja, ko and zh every label of the text and
+ * Markdown reports, none left in English, columns aligned by display width,
+ * and JSON that differs from the English only in its human-readable strings. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -606,26 +608,210 @@ static size_t display_width(const char *s, size_t n)
 	return w;
 }
 
+static const enum codes_lang cjk[] = { CODES_JA, CODES_KO, CODES_ZH };
+
 static void test_lang(void **state)
 {
 	struct fixture *fx = *state;
-	struct report_options opt = { .lang = CODES_JA, .format = REPORT_TEXT };
-	char *out = run(fx, &opt);
-	for (const char *l = out; *l;) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
-		if (display_width(l, n) > 100)
-			fail_msg("line of %zu columns: %.*s", display_width(l, n), (int)n, l);
-		if (n > 0 && l[n - 1] == ' ')
-			fail_msg("trailing space: %.*s", (int)n, l);
-		l += n + (e ? 1 : 0);
+	for (size_t k = 0; k < SL_ARRAY_LEN(cjk); k++) {
+		struct report_options opt = { .lang = cjk[k], .format = REPORT_TEXT };
+		char *out = run(fx, &opt);
+		for (const char *l = out; *l;) {
+			const char *e = strchr(l, '\n');
+			size_t n = e ? (size_t)(e - l) : strlen(l);
+			if (display_width(l, n) > 100)
+				fail_msg("line of %zu columns: %.*s", display_width(l, n), (int)n, l);
+			if (n > 0 && l[n - 1] == ' ')
+				fail_msg("trailing space: %.*s", (int)n, l);
+			l += n + (e ? 1 : 0);
+		}
+		const char *totals = codes_heading(CODES_H_TOTALS, cjk[k]);
+		const char *title = codes_heading(CODES_H_REPORT_TITLE, cjk[k]);
+		has_line(out, title);
+		has_line(out, totals);
+		assert_string_not_equal(totals, codes_heading(CODES_H_TOTALS, CODES_EN));
+		free(out);
 	}
-	const char *totals = codes_heading(CODES_H_TOTALS, CODES_JA);
-	const char *title = codes_heading(CODES_H_REPORT_TITLE, CODES_JA);
-	has_line(out, title);
-	has_line(out, totals);
-	assert_string_not_equal(totals, codes_heading(CODES_H_TOTALS, CODES_EN));
-	free(out);
+}
+
+/* ---- every label in every language */
+
+/* Headings and labels the report shows: the section headings, the advice
+ * fields, and every report_* label. */
+static bool report_label(enum codes_heading h)
+{
+	switch (h) {
+	case CODES_H_REPORT_TITLE: case CODES_H_TOTALS: case CODES_H_TRANSIENT:
+	case CODES_H_PERMANENT: case CODES_H_REJECTED: case CODES_H_FORWARDING:
+	case CODES_H_UNRECOGNIZED: case CODES_H_REASON: case CODES_H_DIAGNOSIS:
+	case CODES_H_REMEDY: case CODES_H_FIX_SENDER: case CODES_H_FIX_ADMIN:
+		return true;
+	default:
+		return h >= CODES_H_REPORT_FIRST && h <= CODES_H_REPORT_LAST;
+	}
+}
+
+/* Labels the fixture cannot bring out: more than REPORT_MAX_FILES files,
+ * ingest's "(other)" bucket of programs, and copies that end other than
+ * delivered. */
+static bool not_in_fixture(enum codes_heading h)
+{
+	return h == CODES_H_REPORT_MORE_FILES || h == CODES_H_REPORT_PROGRAM_OTHER ||
+	       (h >= CODES_H_REPORT_KIND_DEFERRED && h <= CODES_H_REPORT_KIND_POLICY);
+}
+
+/* all_reports - text and Markdown of the whole history, of the file without
+ * failures (None., nothing dropped) and of a time range (whole files) */
+static char *all_reports(struct fixture *fx, enum codes_lang lang)
+{
+	int64_t only_b[] = { fx->src_b };
+	struct report_options opts[] = {
+		{ .lang = lang, .format = REPORT_TEXT },
+		{ .lang = lang, .format = REPORT_MARKDOWN },
+		{ .lang = lang, .format = REPORT_TEXT, .source_ids = only_b, .nsources = 1 },
+		{ .lang = lang, .format = REPORT_MARKDOWN, .source_ids = only_b, .nsources = 1 },
+		{ .lang = lang, .format = REPORT_TEXT, .since = "2026-11-23T00:00:00Z" },
+	};
+	struct sl_buf all;
+	sl_buf_init(&all);
+	for (size_t i = 0; i < SL_ARRAY_LEN(opts); i++) {
+		char *out = run(fx, &opts[i]);
+		sl_buf_adds(&all, out);
+		sl_buf_addc(&all, '\n');
+		free(out);
+	}
+	return sl_buf_detach(&all);
+}
+
+/* check_fragments - each piece of template t between its placeholders is
+ * (want) or is not (!want) in out; pieces shorter than min characters
+ * after trimming spaces are not checked */
+static void check_fragments(const char *out, const char *t, bool want, size_t min,
+                            const char *what)
+{
+	while (*t) {
+		size_t n = strcspn(t, "{");
+		while (n > 0 && *t == ' ')
+			t++, n--;
+		size_t m = n;
+		while (m > 0 && t[m - 1] == ' ')
+			m--;
+		if (m >= min && m > 0) {
+			char frag[256];
+			snprintf(frag, sizeof frag, "%.*s", (int)m, t);
+			if ((strstr(out, frag) != NULL) != want)
+				fail_msg("%s: \"%s\" %s in:\n%s", what, frag,
+				         want ? "missing" : "left in English", out);
+		}
+		t += n;
+		if (*t == '{') {
+			const char *e = strchr(t, '}');
+			t = e ? e + 1 : t + strlen(t);
+		}
+	}
+}
+
+static void test_lang_complete(void **state)
+{
+	struct fixture *fx = *state;
+	for (int l = 0; l < CODES_LANG_COUNT; l++) {
+		char *out = all_reports(fx, (enum codes_lang)l);
+		for (int h = 0; h < CODES_H_COUNT; h++) {
+			if (!report_label((enum codes_heading)h) || not_in_fixture((enum codes_heading)h))
+				continue;
+			check_fragments(out, codes_heading((enum codes_heading)h, (enum codes_lang)l),
+			                true, 1, codes_lang_name((enum codes_lang)l));
+		}
+		free(out);
+	}
+	/* and no English label left: every English piece of four characters
+	 * or more ("to" of "{from} to {to}" would match mail addresses; the
+	 * replies quoted are English, so the labels the fixture cannot bring
+	 * out, such as "rejected", are not looked for) */
+	for (size_t l = 0; l < SL_ARRAY_LEN(cjk); l++) {
+		char *out = all_reports(fx, cjk[l]);
+		for (int h = 0; h < CODES_H_COUNT; h++) {
+			if (!report_label((enum codes_heading)h) || not_in_fixture((enum codes_heading)h))
+				continue;
+			check_fragments(out, codes_heading((enum codes_heading)h, CODES_EN), false, 4,
+			                codes_lang_name(cjk[l]));
+		}
+		free(out);
+	}
+}
+
+/* line_at - the line of out that starts with prefix, or NULL */
+static const char *line_at(const char *out, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (const char *p = out; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, prefix, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* Japanese, Korean and Chinese labels take two columns a character: the
+ * totals' numbers and the fields' texts line up by display width (the texts
+ * after the widest field label, at column 16 at least, as in English). */
+static void test_lang_alignment(void **state)
+{
+	struct fixture *fx = *state;
+	for (size_t l = 0; l < SL_ARRAY_LEN(cjk); l++) {
+		enum codes_lang lang = cjk[l];
+		struct report_options opt = { .lang = lang, .format = REPORT_TEXT };
+		char *out = run(fx, &opt);
+		static const enum codes_heading totals[] = {
+			CODES_H_REPORT_RECEIVED, CODES_H_REPORT_DELIVERED, CODES_H_REPORT_DEFERRED,
+			CODES_H_REPORT_BOUNCED, CODES_H_REPORT_EXPIRED, CODES_H_REPORT_REJECTED,
+			CODES_H_REPORT_PROBES, CODES_H_REPORT_POLICY, CODES_H_REPORT_NOTIFICATIONS,
+			CODES_H_REPORT_LINES_READ, CODES_H_REPORT_NOT_UNDERSTOOD,
+			CODES_H_REPORT_OTHER_PROGRAMS, CODES_H_REPORT_TRUNCATED,
+		};
+		for (size_t i = 0; i < SL_ARRAY_LEN(totals); i++) {
+			char prefix[256];
+			snprintf(prefix, sizeof prefix, "  %s ", codes_heading(totals[i], lang));
+			const char *line = line_at(out, prefix);
+			if (!line)
+				fail_msg("%s: no totals line \"%s\" in:\n%s", codes_lang_name(lang),
+				         prefix, out);
+			/* the number ends at column 48, as in English */
+			const char *d = line + strlen(prefix);
+			while (*d == ' ')
+				d++;
+			while (*d >= '0' && *d <= '9')
+				d++;
+			if (display_width(line, (size_t)(d - line)) != 48)
+				fail_msg("%s: number ends at column %zu: %.*s", codes_lang_name(lang),
+				         display_width(line, (size_t)(d - line)), (int)strcspn(line, "\n"),
+				         line);
+		}
+		static const enum codes_heading fields[] = {
+			CODES_H_REPORT_DOMAINS, CODES_H_REPORT_HOSTS, CODES_H_REPORT_CLIENTS,
+			CODES_H_REPORT_REPLY, CODES_H_REPORT_MEANING, CODES_H_REASON,
+			CODES_H_DIAGNOSIS, CODES_H_REMEDY, CODES_H_REPORT_SAMPLE,
+		};
+		size_t at = 16;
+		for (size_t i = 0; i < SL_ARRAY_LEN(fields); i++) {
+			const char *f = codes_heading(fields[i], lang);
+			if (4 + display_width(f, strlen(f)) + 2 > at)
+				at = 4 + display_width(f, strlen(f)) + 2;
+		}
+		for (size_t i = 0; i < SL_ARRAY_LEN(fields); i++) {
+			char prefix[256];
+			snprintf(prefix, sizeof prefix, "    %s:", codes_heading(fields[i], lang));
+			const char *line = line_at(out, prefix);
+			if (!line)
+				fail_msg("%s: no field \"%s\" in:\n%s", codes_lang_name(lang), prefix, out);
+			const char *v = line + strlen(prefix);
+			while (*v == ' ')
+				v++;
+			if (display_width(line, (size_t)(v - line)) != at)
+				fail_msg("%s: text starts at column %zu: %.*s", codes_lang_name(lang),
+				         display_width(line, (size_t)(v - line)), (int)strcspn(line, "\n"),
+				         line);
+		}
+		free(out);
+	}
 }
 
 static void test_markdown(void **state)
@@ -671,6 +857,71 @@ static void test_json(void **state)
 	free(out);
 }
 
+/* json_token - the next token of a valid JSON text at *p: a string with its
+ * quotes, a number, a literal or one punctuation character; its length,
+ * 0 at the end */
+static size_t json_token(const char **p, const char **start)
+{
+	const char *s = *p;
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	const char *e = s;
+	if (*e == '"') {
+		for (e++; *e != '"'; e++)
+			if (*e == '\\')
+				e++;
+		e++;
+	} else if (*e && strchr("{}[]:,", *e)) {
+		e++;
+	} else {
+		while (*e && !strchr("{}[]:, \n\r\t", *e))
+			e++;
+	}
+	*start = s;
+	*p = e;
+	return (size_t)(e - s);
+}
+
+/* The JSON of every language is the English one but for its human-readable
+ * strings: same keys, same numbers, same codes, ids and log texts. */
+static void test_json_languages(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const human[] = { "\"title\"", "\"lang\"", "\"diagnosis\"",
+		                             "\"remedy\"", "\"fix_sender\"", "\"fix_admin\"" };
+	struct report_options opt = { .lang = CODES_EN, .format = REPORT_JSON };
+	char *en = run(fx, &opt);
+	for (size_t l = 0; l < SL_ARRAY_LEN(cjk); l++) {
+		opt.lang = cjk[l];
+		char *out = run(fx, &opt);
+		if (!json_valid(out))
+			fail_msg("invalid JSON:\n%s", out);
+		const char *p = en, *q = out, *key = NULL, *a, *b;
+		size_t keylen = 0, ntranslated = 0, na, nb;
+		bool after_colon = false;
+		while ((na = json_token(&p, &a)) | (nb = json_token(&q, &b))) {
+			bool same = na == nb && memcmp(a, b, na) == 0;
+			bool is_human = false;   /* a value of one of the keys above */
+			for (size_t h = 0; h < SL_ARRAY_LEN(human) && key && after_colon; h++)
+				is_human = is_human || (keylen == strlen(human[h]) &&
+				                        memcmp(key, human[h], keylen) == 0);
+			if (!same && !(is_human && *a == '"' && *b == '"'))
+				fail_msg("%s: JSON differs from English at %.*s: got %.*s, want %.*s",
+				         codes_lang_name(cjk[l]), (int)keylen, key ? key : "", (int)nb, b,
+				         (int)na, a);
+			ntranslated += !same;
+			if (*a == '"' && !after_colon) {   /* a key (or an array's string) */
+				key = a;
+				keylen = na;
+			}
+			after_colon = na == 1 && *a == ':';
+		}
+		assert_true(ntranslated > 0);
+		free(out);
+	}
+	free(en);
+}
+
 static void test_not_a_database(void **state)
 {
 	(void)state;
@@ -698,8 +949,11 @@ int main(void)
 		cmocka_unit_test(test_time_filter),
 		cmocka_unit_test(test_top),
 		cmocka_unit_test(test_lang),
+		cmocka_unit_test(test_lang_complete),
+		cmocka_unit_test(test_lang_alignment),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_languages),
 		cmocka_unit_test(test_not_a_database),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
