@@ -312,7 +312,7 @@ static void test_idle_and_cap_eviction(void **state)
 	feed(c, 100, EV_MSG_ARRIVAL, "A1", NULL);
 	feed(c, 5000, EV_MSG_ARRIVAL, "A2", NULL);     /* A1 idle for 4900 s: evicted */
 	assert_int_equal(correlate_stats(c)->evicted_idle, 1);
-	char q[8];
+	char q[16];   /* "B" and any int: no -Wformat-truncation at -O1 */
 	for (int i = 0; i < 10; i++) {
 		snprintf(q, sizeof q, "B%d", i);
 		feed(c, 5001 + i, EV_MSG_ARRIVAL, q, NULL);
