@@ -716,6 +716,19 @@ static void pad(struct sl_buf *b, size_t n)
 		sl_buf_addc(b, ' ');
 }
 
+/* is_closing_punct - CJK punctuation that must not start a line */
+static bool is_closing_punct(uint32_t cp)
+{
+	switch (cp) {
+	case 0x3001: case 0x3002: case 0xff0c: case 0xff0e: case 0xff1a: case 0xff1b:
+	case 0xff01: case 0xff1f: case 0xff09: case 0x300d: case 0x300f: case 0x3011:
+	case 0x3009: case 0x300b: case 0x30fc: case 0xff5e: case 0x2019: case 0x201d:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* wrap - append s, cleaned, at column *col, breaking lines at spaces (or
  * between characters for text without spaces, such as Japanese) before
  * REPORT_WIDTH; continuation lines start at column indent */
@@ -730,16 +743,26 @@ static void wrap(struct sl_buf *b, const char *s, size_t *col, size_t indent)
 			continue;
 		}
 		size_t end = i, w = 0, first_w = 0;
-		bool wide = false;
+		bool wide = false, first_done = false;
+		int first_class = -1;
 		while (end < n && p[end] != ' ' && p[end] != '\n' && p[end] != '\t') {
 			uint32_t cp;
 			end += u8_next(p, n, end, &cp);
-			w += (size_t)cp_width(cp);
+			int cw = cp_width(cp);
+			w += (size_t)cw;
 			/* Hangul words are separated by spaces: keep them whole */
-			wide = wide || (cp_width(cp) == 2 && !(cp >= 0xac00 && cp <= 0xd7a3) &&
+			wide = wide || (cw == 2 && !(cp >= 0xac00 && cp <= 0xd7a3) &&
 			                !(cp >= 0x1100 && cp <= 0x115f));
-			if (!first_w)
-				first_w = w;
+			/* the first unit (as in the loop below) must fit after the space */
+			if (!first_done) {
+				if (first_class < 0 || is_closing_punct(cp) || (first_class == 1 && cw == 1)) {
+					first_w += (size_t)cw;
+					if (first_class < 0)
+						first_class = cw;
+				} else {
+					first_done = true;
+				}
+			}
 		}
 		/* A word holding Chinese or Japanese characters may break
 		 * anywhere, so it fills the line instead of moving down whole. */
@@ -753,17 +776,39 @@ static void wrap(struct sl_buf *b, const char *s, size_t *col, size_t indent)
 			(*col)++;
 		}
 		while (i < end) {
+			/* Break between units: one wide character, or a run of narrow
+			 * ones (an identifier, a number, a code), each with the closing
+			 * punctuation that follows it, so no line starts with "、" and
+			 * default_destination_concurrency_limit stays whole. */
+			size_t uend = i, uw = 0;
 			uint32_t cp;
-			size_t len = u8_next(p, n, i, &cp);
-			size_t cw = (size_t)cp_width(cp);
-			if (*col + cw > REPORT_WIDTH && *col > indent) {
+			size_t len = u8_next(p, n, uend, &cp);
+			bool narrow = cp_width(cp) == 1;
+			do {
+				uend += len;
+				uw += (size_t)cp_width(cp);
+				if (uend >= end)
+					break;
+				len = u8_next(p, n, uend, &cp);
+			} while ((narrow && cp_width(cp) == 1) || is_closing_punct(cp));
+			if (*col + uw > REPORT_WIDTH && *col > indent && indent + uw <= REPORT_WIDTH) {
 				sl_buf_addc(b, '\n');
 				pad(b, indent);
 				*col = indent;
 			}
-			put_cp(b, cp);
-			*col += cw;
-			i += len;
+			while (i < uend) {
+				len = u8_next(p, n, i, &cp);
+				size_t cw = (size_t)cp_width(cp);
+				if (*col + cw > REPORT_WIDTH && *col > indent) {
+					/* only a unit longer than a whole line breaks inside */
+					sl_buf_addc(b, '\n');
+					pad(b, indent);
+					*col = indent;
+				}
+				put_cp(b, cp);
+				*col += cw;
+				i += len;
+			}
 		}
 		line_empty = false;
 	}
