@@ -47,8 +47,9 @@ static const struct cli_option {
 	  "forget an open message after this long without a line (default 604800)" },
 	{ "max-open", OPT_MAX_OPEN, "N", FOR_ANALYZE, "at most N open messages in memory (default 200000)" },
 	{ "no-report", OPT_NO_REPORT, NULL, FOR_ANALYZE, "store only, print no report" },
-	{ "since", OPT_SINCE, "TIME", FOR_REPORT, "report events at or after TIME (ISO 8601, UTC)" },
-	{ "until", OPT_UNTIL, "TIME", FOR_REPORT, "report events before TIME (ISO 8601, UTC)" },
+	{ "since", OPT_SINCE, "TIME", FOR_REPORT,
+	  "report events at or after TIME: ISO 8601, 'today', 'yesterday', or an age such as 24h, 7d" },
+	{ "until", OPT_UNTIL, "TIME", FOR_REPORT, "report events before TIME (same forms as --since)" },
 	{ "lang", OPT_LANG, "LANG", FOR_ANALYZE | FOR_REPORT, "report language: en, ja, ko or zh (default: locale)" },
 	{ "format", OPT_FORMAT, "FMT", FOR_ANALYZE | FOR_REPORT, "report format: text, markdown or json" },
 	{ "top", OPT_TOP, "N", FOR_ANALYZE | FOR_REPORT, "rows in each top list (default 5)" },
@@ -63,6 +64,7 @@ struct settings {
 	struct report_options report;
 	const char *unrecognized_path;
 	bool no_report, quiet, verbose;
+	char since_buf[40], until_buf[40];
 };
 
 static void print_help(const char *cmd, unsigned which, const char *synopsis)
@@ -103,11 +105,37 @@ static bool parse_long(const char *s, long min, long max, long *out)
 	return true;
 }
 
-static bool iso_ok(const char *s)
+/* A report bound: ISO 8601 as given, or 'today'/'yesterday' (local
+ * midnight, for cron jobs) or an age 'Nh'/'Nd' before now, written into out
+ * as ISO 8601 UTC. false if s is none of these. */
+static bool parse_when(const char *s, char *out, size_t size)
 {
 	struct sl_time t;
-	return sl_time_parse_iso(s, strlen(s), &t) == 0 ||
-	       (strlen(s) == 10 && s[4] == '-' && s[7] == '-');
+	if (sl_time_parse_iso(s, strlen(s), &t) == 0 || (strlen(s) == 10 && s[4] == '-' && s[7] == '-')) {
+		snprintf(out, size, "%s", s);
+		return true;
+	}
+	time_t now = time(NULL), when;
+	if (strcmp(s, "today") == 0 || strcmp(s, "yesterday") == 0) {
+		struct tm tm;
+		localtime_r(&now, &tm);
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		if (s[0] == 'y')
+			tm.tm_mday -= 1;
+		when = mktime(&tm);
+	} else {
+		char *end;
+		errno = 0;
+		long n = strtol(s, &end, 10);
+		if (errno || end == s || n < 0 || n > 100000 || (strcmp(end, "h") && strcmp(end, "d")))
+			return false;
+		when = now - (time_t)n * (*end == 'h' ? 3600 : 86400);
+	}
+	char iso[SL_TIME_ISO_MAX];
+	sl_time_format_iso((struct sl_time){ .sec = when }, iso);
+	snprintf(out, size, "%s", iso);
+	return true;
 }
 
 /* Parses argv with the table; returns -1 on success (go on) or an exit status. */
@@ -173,14 +201,14 @@ static int parse_options(const char *cmd, unsigned which, const char *synopsis, 
 			break;
 		case OPT_NO_REPORT: s->no_report = true; break;
 		case OPT_SINCE:
-			if (!iso_ok(optarg))
-				return usage_error(cmd, "bad --since '%s' (expected ISO 8601, e.g. 2026-11-23T00:00:00Z)", optarg);
-			s->report.since = optarg;
+			if (!parse_when(optarg, s->since_buf, sizeof s->since_buf))
+				return usage_error(cmd, "bad --since '%s' (expected ISO 8601, today, yesterday, Nh or Nd)", optarg);
+			s->report.since = s->since_buf;
 			break;
 		case OPT_UNTIL:
-			if (!iso_ok(optarg))
-				return usage_error(cmd, "bad --until '%s' (expected ISO 8601, e.g. 2026-11-24T00:00:00Z)", optarg);
-			s->report.until = optarg;
+			if (!parse_when(optarg, s->until_buf, sizeof s->until_buf))
+				return usage_error(cmd, "bad --until '%s' (expected ISO 8601, today, yesterday, Nh or Nd)", optarg);
+			s->report.until = s->until_buf;
 			break;
 		case OPT_LANG: {
 			int l = codes_lang_parse(optarg);

@@ -130,6 +130,8 @@ has "report 551 forward" "$report" "dave@old-company.example -> dave@new-company
 has "report other programs" "$report" "amavis (1), dovecot (1), opendkim (1)"
 eq "report json exit" "$(run report --db "$db" --format json)" 0
 eq "report json parses" "$(python3 -c 'import json,sys; json.load(open(sys.argv[1])); print("ok")' "$T/out" 2>&1)" ok
+eq "report relative bounds" "$(run report --db "$db" --since 100000d --until today)" 0
+eq "report bad bound" "$(run report --db "$db" --since 7x)" 64
 eq "report ja exit" "$(run report --db "$db" --lang ja)" 0
 has "report ja heading" "$(cat "$T/out")" "メール配送レポート"
 
