@@ -13,8 +13,20 @@
 struct sqlite3;
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x534d5450   /* "SMTP" */
+
+/* Row ids of events and messages are derived from where their line is, so
+ * that a second reading of the same content finds the same rows by primary
+ * key (no separate UNIQUE index) and a producer can know an id before the
+ * row is written: (source_id << STORE_KEY_BITS) + offset, where offset is
+ * the line's byte offset (a message's first line; for an event, plus its
+ * seq, which is below the line's length, so keys of one source never
+ * collide). Offsets reach 8 TiB, source ids STORE_MAX_SOURCE. */
+#define STORE_KEY_BITS 43
+#define STORE_MAX_SOURCE ((INT64_C(1) << (63 - STORE_KEY_BITS)) - 1)
+/* The key of (source_id, offset), or -1 when either is out of range. */
+int64_t store_key(int64_t source_id, uint64_t offset);
 
 /* path: a file name, or ":memory:". Creates the schema if the file is new.
  * Fails with SL_EDB for a file that is not an smtplog database or is corrupt
@@ -63,8 +75,48 @@ int store_set_unrecognized(struct store *st, int64_t source_id, const char *prog
                            const char *reason, uint64_t count, const char *const *samples,
                            size_t nsamples, struct sl_error *err);
 
-/* The sink correlate writes into. Valid while st is open. */
+/* The sink correlate writes into. Valid while st is open. Its message_open
+ * gives a message the id store_key(source_id, first_offset), unless the
+ * message continues an earlier row (adoption, below): then that row's id. */
 const struct sink *store_sink(struct store *st);
+
+/* One row of events, flat: everything store_event_fill() derives from a
+ * correlated event. Spans point into the caller's memory (the line, the
+ * correlator's strings, the scratch buffer given to store_event_fill). */
+struct store_event {
+	int64_t id;                    /* store_key(source_id, offset + seq); 0: none */
+	int64_t message_id;            /* 0 for events outside a message */
+	char ts[SL_TIME_ISO_MAX];      /* ISO 8601 UTC; "" when the line has no stamp */
+	enum ev_mta mta;
+	enum ev_kind kind;             /* a row kind (EV_DELIVERED .. EV_POLICY) */
+	enum ev_class class;
+	struct sl_span host, program, instance, queue_id;
+	struct sl_span sender;         /* p != NULL with len 0: the null sender '' */
+	struct sl_span recipient, recipient_domain, orig_recipient, remote_host, remote_ip, helo,
+	               relay, reply, forward_to, status, action;
+	int smtp_code;                 /* 0: none */
+	char enhanced_code[EV_DSN_SIZE];
+	double delay;                  /* seconds, < 0 unknown */
+	bool handoff;
+	const char *reason;            /* a reason id (static storage), or NULL */
+	const char *pattern;           /* the pattern id, or NULL */
+	bool has_pos;                  /* the fields below are known */
+	int64_t source_id;
+	const char *file;              /* the path as given */
+	uint64_t line, offset;
+	int seq;
+};
+
+/* Fills row from e: formats the time, derives the instance and the
+ * lower-cased recipient domain (into scratch, which row then points into)
+ * and asks the reason classifier. Touches no SQLite and no state of st but
+ * the classifier, so a producer thread may call it while another thread
+ * writes. Returns false for kinds that are not rows of events (lifecycle). */
+bool store_event_fill(const struct store *st, const struct corr_event *e,
+                      struct store_event *row, struct sl_buf *scratch);
+/* Writes row (INSERT OR IGNORE: a second reading adds nothing), committing
+ * every STORE_BATCH_ROWS rows. 0 or -1. */
+int store_event_write(struct store *st, const struct store_event *row, struct sl_error *err);
 
 /* The reasons module's classifier: called for each event of class transient
  * or permanent; returns a reason id (static storage) for events.reason, or

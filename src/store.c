@@ -22,154 +22,206 @@
 
 /* ---- schema: keep in step with docs/schema.md. The CHECKs spell out OR
  * chains because `x IN (...)` builds an ephemeral table on every INSERT,
- * which cost a fifth of the insert time. */
+ * which cost a fifth of the insert time. Ids of events and messages are
+ * store_key()s: no UNIQUE index is needed for idempotency. */
+
+#define SCHEMA_SOURCES \
+	"CREATE TABLE sources (\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  path TEXT,\n" \
+	"  fingerprint TEXT,\n" \
+	"  fingerprint_len INTEGER,\n" \
+	"  dev INTEGER,\n" \
+	"  inode INTEGER,\n" \
+	"  size INTEGER,\n" \
+	"  compressed INTEGER,\n" \
+	"  bytes INTEGER,\n" \
+	"  lines INTEGER,\n" \
+	"  recognized INTEGER,\n" \
+	"  unrecognized INTEGER,\n" \
+	"  foreign_lines INTEGER,\n" \
+	"  truncated INTEGER,\n" \
+	"  first_ts TEXT,\n" \
+	"  last_ts TEXT,\n" \
+	"  added_at TEXT,\n" \
+	"  updated_at TEXT\n" \
+	");\n" \
+	"CREATE INDEX sources_fingerprint ON sources(fingerprint);\n"
+
+#define SCHEMA_MESSAGES \
+	"CREATE TABLE messages (\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  host TEXT,\n" \
+	"  mta TEXT,\n" \
+	"  queue_id TEXT,\n" \
+	"  sender TEXT,\n" \
+	"  sender_domain TEXT,\n" \
+	"  size INTEGER,\n" \
+	"  nrcpt INTEGER,\n" \
+	"  header_message_id TEXT,\n" \
+	"  client_host TEXT,\n" \
+	"  client_ip TEXT,\n" \
+	"  helo TEXT,\n" \
+	"  protocol TEXT,\n" \
+	"  first_ts TEXT,\n" \
+	"  last_ts TEXT,\n" \
+	"  arrived INTEGER NOT NULL DEFAULT 0,\n" \
+	"  complete INTEGER NOT NULL DEFAULT 0,\n" \
+	"  origin_id INTEGER REFERENCES messages(id),\n" \
+	"  origin TEXT CHECK(origin = 'content-filter' OR origin = 'forward'\n" \
+	"                    OR origin = 'notification'),\n" \
+	"  source_id INTEGER,\n" \
+	"  first_offset INTEGER\n" \
+	");\n"
+
+#define SCHEMA_CONTINUATIONS \
+	"CREATE TABLE message_continuations (\n" \
+	"  source_id INTEGER,\n" \
+	"  first_offset INTEGER,\n" \
+	"  message_id INTEGER REFERENCES messages(id),\n" \
+	"  PRIMARY KEY(source_id, first_offset)\n" \
+	") WITHOUT ROWID;\n"
+
+#define SCHEMA_EVENTS \
+	"CREATE TABLE events (\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  ts TEXT,\n" \
+	"  host TEXT,\n" \
+	"  mta TEXT,\n" \
+	"  program TEXT,\n" \
+	"  instance TEXT,\n" \
+	"  queue_id TEXT,\n" \
+	"  message_id INTEGER REFERENCES messages(id),\n" \
+	"  kind TEXT CHECK(kind = 'delivered' OR kind = 'deferred' OR kind = 'bounced'\n" \
+	"                  OR kind = 'expired' OR kind = 'rejected' OR kind = 'forwarded'\n" \
+	"                  OR kind = 'probe' OR kind = 'policy'),\n" \
+	"  sender TEXT,\n" \
+	"  recipient TEXT,\n" \
+	"  recipient_domain TEXT,\n" \
+	"  orig_recipient TEXT,\n" \
+	"  remote_host TEXT,\n" \
+	"  remote_ip TEXT,\n" \
+	"  helo TEXT,\n" \
+	"  relay TEXT,\n" \
+	"  smtp_code INTEGER,\n" \
+	"  enhanced_code TEXT,\n" \
+	"  class TEXT CHECK(class = 'success' OR class = 'transient' OR class = 'permanent'),\n" \
+	"  reply TEXT,\n" \
+	"  reason TEXT,\n" \
+	"  forward_to TEXT,\n" \
+	"  status TEXT,\n" \
+	"  action TEXT,\n" \
+	"  delay REAL,\n" \
+	"  handoff INTEGER NOT NULL DEFAULT 0,\n" \
+	"  pattern TEXT,\n" \
+	"  source_id INTEGER,\n" \
+	"  file TEXT,\n" \
+	"  line INTEGER,\n" \
+	"  offset INTEGER,\n" \
+	"  seq INTEGER\n" \
+	");\n"
+
+#define SCHEMA_UNRECOGNIZED \
+	"CREATE TABLE unrecognized (\n" \
+	"  source_id INTEGER,\n" \
+	"  program TEXT,\n" \
+	"  reason TEXT,\n" \
+	"  count INTEGER,\n" \
+	"  sample1 TEXT,\n" \
+	"  sample2 TEXT,\n" \
+	"  sample3 TEXT,\n" \
+	"  PRIMARY KEY(source_id, program, reason)\n" \
+	");\n"
+
+/* Indexes on events and messages, for queries. */
+#define SCHEMA_INDEXES \
+	"CREATE INDEX IF NOT EXISTS events_ts ON events(ts);\n" \
+	"CREATE INDEX IF NOT EXISTS events_kind_ts ON events(kind, ts);\n" \
+	"CREATE INDEX IF NOT EXISTS events_message ON events(message_id);\n" \
+	"CREATE INDEX IF NOT EXISTS events_recipient_domain ON events(recipient_domain);\n" \
+	"CREATE INDEX IF NOT EXISTS messages_host_queue ON messages(host, queue_id);\n"
+
+#define SCHEMA_VIEWS \
+	"CREATE VIEW v_deliveries AS\n" \
+	"  SELECT * FROM events WHERE kind IN ('delivered','forwarded') AND handoff = 0;\n" \
+	"CREATE VIEW v_failures_transient AS\n" \
+	"  SELECT * FROM events WHERE class = 'transient';\n" \
+	"CREATE VIEW v_failures_permanent AS\n" \
+	"  SELECT * FROM events WHERE class = 'permanent';\n" \
+	"CREATE VIEW v_rejections AS\n" \
+	"  SELECT * FROM events WHERE kind = 'rejected';\n" \
+	"CREATE VIEW v_forwarding AS\n" \
+	"  SELECT * FROM events WHERE kind = 'forwarded' OR smtp_code IN (251, 551);\n" \
+	"CREATE VIEW v_daily_summary AS\n" \
+	"  SELECT date, sum(received) AS received, sum(delivered) AS delivered,\n" \
+	"         sum(deferred) AS deferred, sum(bounced) AS bounced, sum(expired) AS expired,\n" \
+	"         sum(rejected) AS rejected, sum(forwarded) AS forwarded\n" \
+	"  FROM (SELECT substr(first_ts, 1, 10) AS date, 1 AS received, 0 AS delivered,\n" \
+	"               0 AS deferred, 0 AS bounced, 0 AS expired, 0 AS rejected, 0 AS forwarded\n" \
+	"        FROM messages WHERE arrived = 1 AND origin_id IS NULL\n" \
+	"        UNION ALL\n" \
+	"        SELECT substr(ts, 1, 10), 0,\n" \
+	"               kind IN ('delivered','forwarded') AND handoff = 0,\n" \
+	"               kind = 'deferred', kind = 'bounced', kind = 'expired',\n" \
+	"               kind = 'rejected', kind = 'forwarded' AND handoff = 0\n" \
+	"        FROM events)\n" \
+	"  GROUP BY date ORDER BY date;\n" \
+	"CREATE VIEW v_top_deferring_domains AS\n" \
+	"  SELECT recipient_domain, count(*) AS deferrals,\n" \
+	"         count(DISTINCT message_id) AS messages\n" \
+	"  FROM events WHERE kind = 'deferred'\n" \
+	"  GROUP BY recipient_domain ORDER BY deferrals DESC, recipient_domain;\n"
 
 static const char schema_sql[] =
-	"CREATE TABLE sources (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  path TEXT,\n"
-	"  fingerprint TEXT,\n"
-	"  fingerprint_len INTEGER,\n"
-	"  dev INTEGER,\n"
-	"  inode INTEGER,\n"
-	"  size INTEGER,\n"
-	"  compressed INTEGER,\n"
-	"  bytes INTEGER,\n"
-	"  lines INTEGER,\n"
-	"  recognized INTEGER,\n"
-	"  unrecognized INTEGER,\n"
-	"  foreign_lines INTEGER,\n"
-	"  truncated INTEGER,\n"
-	"  first_ts TEXT,\n"
-	"  last_ts TEXT,\n"
-	"  added_at TEXT,\n"
-	"  updated_at TEXT\n"
-	");\n"
-	"CREATE INDEX sources_fingerprint ON sources(fingerprint);\n"
-	"CREATE TABLE messages (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  host TEXT,\n"
-	"  mta TEXT,\n"
-	"  queue_id TEXT,\n"
-	"  sender TEXT,\n"
-	"  sender_domain TEXT,\n"
-	"  size INTEGER,\n"
-	"  nrcpt INTEGER,\n"
-	"  header_message_id TEXT,\n"
-	"  client_host TEXT,\n"
-	"  client_ip TEXT,\n"
-	"  helo TEXT,\n"
-	"  protocol TEXT,\n"
-	"  first_ts TEXT,\n"
-	"  last_ts TEXT,\n"
-	"  arrived INTEGER NOT NULL DEFAULT 0,\n"
-	"  complete INTEGER NOT NULL DEFAULT 0,\n"
-	"  origin_id INTEGER REFERENCES messages(id),\n"
-	"  origin TEXT CHECK(origin = 'content-filter' OR origin = 'forward'\n"
-	"                    OR origin = 'notification'),\n"
-	"  source_id INTEGER,\n"
-	"  first_offset INTEGER,\n"
-	"  UNIQUE(source_id, first_offset)\n"
-	");\n"
-	"CREATE INDEX messages_host_queue ON messages(host, queue_id);\n"
-	"CREATE TABLE message_continuations (\n"
-	"  source_id INTEGER,\n"
-	"  first_offset INTEGER,\n"
-	"  message_id INTEGER REFERENCES messages(id),\n"
-	"  PRIMARY KEY(source_id, first_offset)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE events (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  ts TEXT,\n"
-	"  host TEXT,\n"
-	"  mta TEXT,\n"
-	"  program TEXT,\n"
-	"  instance TEXT,\n"
-	"  queue_id TEXT,\n"
-	"  message_id INTEGER REFERENCES messages(id),\n"
-	"  kind TEXT CHECK(kind = 'delivered' OR kind = 'deferred' OR kind = 'bounced'\n"
-	"                  OR kind = 'expired' OR kind = 'rejected' OR kind = 'forwarded'\n"
-	"                  OR kind = 'probe' OR kind = 'policy'),\n"
-	"  sender TEXT,\n"
-	"  recipient TEXT,\n"
-	"  recipient_domain TEXT,\n"
-	"  orig_recipient TEXT,\n"
-	"  remote_host TEXT,\n"
-	"  remote_ip TEXT,\n"
-	"  helo TEXT,\n"
-	"  relay TEXT,\n"
-	"  smtp_code INTEGER,\n"
-	"  enhanced_code TEXT,\n"
-	"  class TEXT CHECK(class = 'success' OR class = 'transient' OR class = 'permanent'),\n"
-	"  reply TEXT,\n"
-	"  reason TEXT,\n"
-	"  forward_to TEXT,\n"
-	"  status TEXT,\n"
-	"  action TEXT,\n"
-	"  delay REAL,\n"
-	"  handoff INTEGER NOT NULL DEFAULT 0,\n"
-	"  pattern TEXT,\n"
-	"  source_id INTEGER,\n"
-	"  file TEXT,\n"
-	"  line INTEGER,\n"
-	"  offset INTEGER,\n"
-	"  seq INTEGER,\n"
-	"  UNIQUE(source_id, offset, seq)\n"
-	");\n"
-	"CREATE INDEX events_ts ON events(ts);\n"
-	"CREATE INDEX events_kind_ts ON events(kind, ts);\n"
-	"CREATE INDEX events_message ON events(message_id);\n"
-	"CREATE INDEX events_recipient_domain ON events(recipient_domain);\n"
-	"CREATE TABLE unrecognized (\n"
-	"  source_id INTEGER,\n"
-	"  program TEXT,\n"
-	"  reason TEXT,\n"
-	"  count INTEGER,\n"
-	"  sample1 TEXT,\n"
-	"  sample2 TEXT,\n"
-	"  sample3 TEXT,\n"
-	"  PRIMARY KEY(source_id, program, reason)\n"
-	");\n"
-	"CREATE VIEW v_deliveries AS\n"
-	"  SELECT * FROM events WHERE kind IN ('delivered','forwarded') AND handoff = 0;\n"
-	"CREATE VIEW v_failures_transient AS\n"
-	"  SELECT * FROM events WHERE class = 'transient';\n"
-	"CREATE VIEW v_failures_permanent AS\n"
-	"  SELECT * FROM events WHERE class = 'permanent';\n"
-	"CREATE VIEW v_rejections AS\n"
-	"  SELECT * FROM events WHERE kind = 'rejected';\n"
-	"CREATE VIEW v_forwarding AS\n"
-	"  SELECT * FROM events WHERE kind = 'forwarded' OR smtp_code IN (251, 551);\n"
-	"CREATE VIEW v_daily_summary AS\n"
-	"  SELECT date, sum(received) AS received, sum(delivered) AS delivered,\n"
-	"         sum(deferred) AS deferred, sum(bounced) AS bounced, sum(expired) AS expired,\n"
-	"         sum(rejected) AS rejected, sum(forwarded) AS forwarded\n"
-	"  FROM (SELECT substr(first_ts, 1, 10) AS date, 1 AS received, 0 AS delivered,\n"
-	"               0 AS deferred, 0 AS bounced, 0 AS expired, 0 AS rejected, 0 AS forwarded\n"
-	"        FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
-	"        UNION ALL\n"
-	"        SELECT substr(ts, 1, 10), 0,\n"
-	"               kind IN ('delivered','forwarded') AND handoff = 0,\n"
-	"               kind = 'deferred', kind = 'bounced', kind = 'expired',\n"
-	"               kind = 'rejected', kind = 'forwarded' AND handoff = 0\n"
-	"        FROM events)\n"
-	"  GROUP BY date ORDER BY date;\n"
-	"CREATE VIEW v_top_deferring_domains AS\n"
-	"  SELECT recipient_domain, count(*) AS deferrals,\n"
-	"         count(DISTINCT message_id) AS messages\n"
-	"  FROM events WHERE kind = 'deferred'\n"
-	"  GROUP BY recipient_domain ORDER BY deferrals DESC, recipient_domain;\n";
+	SCHEMA_SOURCES SCHEMA_MESSAGES SCHEMA_CONTINUATIONS SCHEMA_EVENTS SCHEMA_UNRECOGNIZED
+	SCHEMA_INDEXES SCHEMA_VIEWS;
+
+/* 1 -> 2: ids of events and messages become store_key()s, the UNIQUE
+ * indexes they replace go. Old tables are renamed aside (legacy_alter_table
+ * is on: nothing else is rewritten), copied with the new ids, and dropped;
+ * the references to messages follow through msg_map. A row without a
+ * position keeps its id, which is below any key. */
+#define MIGRATE_2_KEY(src, off) \
+	"CASE WHEN " src " > 0 AND " src " <= 1048575 AND " off " >= 0" \
+	" AND " off " < 8796093022208 THEN (" src " << 43) + " off " END"
+static const char migrate_2[] =
+	"DROP VIEW v_deliveries; DROP VIEW v_failures_transient; DROP VIEW v_failures_permanent;\n"
+	"DROP VIEW v_rejections; DROP VIEW v_forwarding; DROP VIEW v_daily_summary;\n"
+	"DROP VIEW v_top_deferring_domains;\n"
+	"DROP INDEX events_ts; DROP INDEX events_kind_ts; DROP INDEX events_message;\n"
+	"DROP INDEX events_recipient_domain; DROP INDEX messages_host_queue;\n"
+	"ALTER TABLE events RENAME TO events_v1;\n"
+	"ALTER TABLE messages RENAME TO messages_v1;\n"
+	SCHEMA_MESSAGES SCHEMA_EVENTS
+	"CREATE TEMP TABLE msg_map(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);\n"
+	"INSERT INTO msg_map SELECT id, coalesce(" MIGRATE_2_KEY("source_id", "first_offset")
+	", id) FROM messages_v1;\n"
+	"INSERT INTO messages SELECT m.new, host, mta, queue_id, sender, sender_domain, size,"
+	" nrcpt, header_message_id, client_host, client_ip, helo, protocol, first_ts, last_ts,"
+	" arrived, complete, coalesce((SELECT new FROM msg_map WHERE old = v.origin_id),"
+	" v.origin_id), origin, source_id, first_offset"
+	" FROM messages_v1 v JOIN msg_map m ON m.old = v.id;\n"
+	"INSERT INTO events SELECT coalesce(" MIGRATE_2_KEY("source_id", "offset + seq") ", id),"
+	" ts, host, mta, program, instance, queue_id,"
+	" coalesce((SELECT new FROM msg_map WHERE old = message_id), message_id), kind, sender,"
+	" recipient, recipient_domain, orig_recipient, remote_host, remote_ip, helo, relay,"
+	" smtp_code, enhanced_code, class, reply, reason, forward_to, status, action, delay,"
+	" handoff, pattern, source_id, file, line, offset, seq FROM events_v1;\n"
+	"UPDATE message_continuations SET message_id ="
+	" coalesce((SELECT new FROM msg_map WHERE old = message_id), message_id);\n"
+	"DROP TABLE events_v1; DROP TABLE messages_v1; DROP TABLE temp.msg_map;\n"
+	SCHEMA_INDEXES SCHEMA_VIEWS;
 
 /* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
  * runs with the others in one transaction. Version 1 is the first. */
-static const char *const migrations[STORE_SCHEMA_VERSION + 1] = { NULL };
+static const char *const migrations[STORE_SCHEMA_VERSION + 1] = { [2] = migrate_2 };
 
 /* ---- prepared statements, made once at open */
 
 enum stmt_id {
 	S_BEGIN, S_COMMIT,
 	S_EVENT,
-	S_MSG_INSERT, S_MSG_BY_POS, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
+	S_MSG_INSERT, S_MSG_BY_KEY, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
 	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_INSERT, S_SRC_IDENTITY, S_SRC_PROGRESS,
 	S_UNREC_SET, S_UNREC_DEL,
 	S_COUNT
@@ -183,16 +235,16 @@ static const char *const stmt_sql[S_COUNT] = {
 		" message_id, kind, sender, recipient, recipient_domain, orig_recipient,"
 		" remote_host, remote_ip, helo, relay, smtp_code, enhanced_code, class, reply,"
 		" reason, forward_to, status, action, delay, handoff, pattern, source_id, file,"
-		" line, offset, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" line, offset, seq, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-		" ?29, ?30, ?31, ?32)",
+		" ?29, ?30, ?31, ?32, ?33)",
 	[S_MSG_INSERT] =
 		"INSERT OR IGNORE INTO messages(host, mta, queue_id, sender, sender_domain, size,"
 		" nrcpt, header_message_id, client_host, client_ip, helo, protocol, first_ts,"
-		" last_ts, arrived, complete, origin_id, origin, source_id, first_offset)"
+		" last_ts, arrived, complete, origin_id, origin, source_id, first_offset, id)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20)",
-	[S_MSG_BY_POS] = "SELECT id FROM messages WHERE source_id = ?1 AND first_offset = ?2",
+		" ?17, ?18, ?19, ?20, ?21)",
+	[S_MSG_BY_KEY] = "SELECT id FROM messages WHERE id = ?1",
 	/* Parameters are numbered as in S_MSG_INSERT so one binder serves both. */
 	[S_MSG_UPDATE] =
 		"UPDATE messages SET sender = coalesce(?4, sender),"
@@ -401,8 +453,8 @@ static const char *time_iso(struct sl_time t, char buf[SL_TIME_ISO_MAX])
 }
 
 /* domain_of - lower-cased text after the last '@' of addr[0..len) into
- * st->scratch, stopping at '>'; false when there is none */
-static bool domain_of(struct store *st, const char *addr, size_t len)
+ * buf, stopping at '>'; false when there is none */
+static bool domain_of(struct sl_buf *buf, const char *addr, size_t len)
 {
 	const char *at = NULL;
 	for (size_t i = len; i > 0; i--)
@@ -412,12 +464,12 @@ static bool domain_of(struct store *st, const char *addr, size_t len)
 		}
 	if (!at)
 		return false;
-	sl_buf_reset(&st->scratch);
+	sl_buf_reset(buf);
 	for (const char *p = at + 1; p < addr + len && *p != '>'; p++) {
 		char c = *p;
-		sl_buf_addc(&st->scratch, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+		sl_buf_addc(buf, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
 	}
-	return st->scratch.len > 0;
+	return buf->len > 0;
 }
 
 /* ---- transactions */
@@ -472,80 +524,135 @@ static int row_written(struct store *st, struct sl_error *err)
 	return 0;
 }
 
-/* ---- sink: events */
+/* ---- events */
 
-/* sink_event - one row of events; INSERT OR IGNORE makes re-runs add nothing */
-static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *err)
+/* store_key - (source_id << STORE_KEY_BITS) + offset, or -1 out of range */
+int64_t store_key(int64_t source_id, uint64_t offset)
 {
-	struct store *st = ctx;
+	if (source_id < 1 || source_id > STORE_MAX_SOURCE || offset >= (UINT64_C(1) << STORE_KEY_BITS))
+		return -1;
+	return (source_id << STORE_KEY_BITS) + (int64_t)offset;
+}
+
+/* store_event_fill - the flat row of a correlated event */
+bool store_event_fill(const struct store *st, const struct corr_event *e,
+                      struct store_event *row, struct sl_buf *scratch)
+{
 	const struct event *ev = e->ev;
 	const struct logline *ll = e->ll;
-	const char *kind = kind_name(ev->kind);
-	char ts[SL_TIME_ISO_MAX];
+	if (!kind_name(ev->kind))   /* lifecycle kinds update messages, not events */
+		return false;
+	memset(row, 0, sizeof *row);
+	row->message_id = e->message_id > 0 ? e->message_id : 0;
+	if (ll && ll->has_ts && !(ll->ts.sec == 0 && ll->ts.usec == 0))
+		sl_time_format_iso(ll->ts, row->ts);
+	row->mta = ev->mta;
+	row->kind = ev->kind;
+	row->class = ev->class;
+	if (ll) {
+		row->host = ll->host;
+		row->program = ll->program;
+		for (size_t i = ll->program.len; ll->program.p && i > 0; i--)
+			if (ll->program.p[i - 1] == '/') {
+				row->instance = (struct sl_span){ ll->program.p, i - 1 };
+				break;
+			}
+	}
+	row->queue_id = ev->queue_id;
+	row->sender = ev->sender;
+	row->recipient = ev->recipient;
+	if (!sl_span_empty(ev->recipient) &&
+	    domain_of(scratch, ev->recipient.p, ev->recipient.len))
+		row->recipient_domain = (struct sl_span){ scratch->data, scratch->len };
+	row->orig_recipient = ev->orig_recipient;
+	row->remote_host = ev->remote_host;
+	row->remote_ip = ev->remote_ip;
+	row->helo = ev->helo;
+	row->relay = ev->relay;
+	row->reply = ev->reply;
+	row->forward_to = ev->forward_to;
+	row->status = ev->status;
+	row->action = ev->action;
+	row->smtp_code = ev->smtp_code > 0 ? ev->smtp_code : 0;
+	memcpy(row->enhanced_code, ev->enhanced_code, sizeof row->enhanced_code);
+	row->enhanced_code[sizeof row->enhanced_code - 1] = '\0';
+	row->delay = ev->delay;
+	row->handoff = e->handoff;
+	if (st->classify && (ev->class == EV_CLASS_TRANSIENT || ev->class == EV_CLASS_PERMANENT))
+		row->reason = st->classify(st->classify_ctx, ev);
+	row->pattern = ev->pattern_id;
+	row->seq = e->seq;
+	if (e->pos) {
+		row->has_pos = true;
+		row->source_id = e->pos->source_id;
+		row->file = e->pos->file;
+		row->line = e->pos->line;
+		row->offset = e->pos->offset;
+		int64_t key = store_key(row->source_id, row->offset + (uint64_t)(e->seq > 0 ? e->seq : 0));
+		row->id = key > 0 ? key : 0;
+	}
+	return true;
+}
 
-	if (!kind)   /* lifecycle kinds update messages, not events */
-		return 0;
+/* store_event_write - one row of events; INSERT OR IGNORE makes re-runs add nothing */
+int store_event_write(struct store *st, const struct store_event *row, struct sl_error *err)
+{
 	if (begin_write(st, err) < 0)
 		return -1;
-
 	sqlite3_stmt *s = st->stmt[S_EVENT];
-	struct sl_span program = ll ? ll->program : SL_SPAN_NULL;
-	struct sl_span instance = SL_SPAN_NULL;
-	for (size_t i = program.len; program.p && i > 0; i--)
-		if (program.p[i - 1] == '/') {
-			instance = (struct sl_span){ program.p, i - 1 };
-			break;
-		}
-
-	bind_str(s, 1, ll && ll->has_ts ? time_iso(ll->ts, ts) : NULL);
-	bind_span(s, 2, ll ? ll->host : SL_SPAN_NULL);
-	bind_str(s, 3, mta_name(ev->mta));
-	bind_span(s, 4, program);
-	bind_span(s, 5, instance);
-	bind_span(s, 6, ev->queue_id);
-	bind_int_or_null(s, 7, e->message_id, e->message_id > 0);
-	bind_str(s, 8, kind);
+	bind_nonempty(s, 1, row->ts);
+	bind_span(s, 2, row->host);
+	bind_str(s, 3, mta_name(row->mta));
+	bind_span(s, 4, row->program);
+	bind_span(s, 5, row->instance);
+	bind_span(s, 6, row->queue_id);
+	bind_int_or_null(s, 7, row->message_id, row->message_id > 0);
+	bind_str(s, 8, kind_name(row->kind));
 	/* An empty but present sender is the null sender <>: keep it as ''. */
-	if (ev->sender.p)
-		sqlite3_bind_text(s, 9, ev->sender.p, (int)ev->sender.len, SQLITE_STATIC);
+	if (row->sender.p)
+		sqlite3_bind_text(s, 9, row->sender.p, (int)row->sender.len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 9);
-	bind_span(s, 10, ev->recipient);
-	if (!sl_span_empty(ev->recipient) && domain_of(st, ev->recipient.p, ev->recipient.len))
-		sqlite3_bind_text(s, 11, st->scratch.data, (int)st->scratch.len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 11);
-	bind_span(s, 12, ev->orig_recipient);
-	bind_span(s, 13, ev->remote_host);
-	bind_span(s, 14, ev->remote_ip);
-	bind_span(s, 15, ev->helo);
-	bind_span(s, 16, ev->relay);
-	bind_int_or_null(s, 17, ev->smtp_code, ev->smtp_code > 0);
-	bind_nonempty(s, 18, ev->enhanced_code);
-	bind_str(s, 19, class_name(ev->class));
-	bind_span(s, 20, ev->reply);
-	const char *reason = NULL;
-	if (st->classify && (ev->class == EV_CLASS_TRANSIENT || ev->class == EV_CLASS_PERMANENT))
-		reason = st->classify(st->classify_ctx, ev);
-	bind_str(s, 21, reason);
-	bind_span(s, 22, ev->forward_to);
-	bind_span(s, 23, ev->status);
-	bind_span(s, 24, ev->action);
-	if (ev->delay >= 0)
-		sqlite3_bind_double(s, 25, ev->delay);
+	bind_span(s, 10, row->recipient);
+	bind_span(s, 11, row->recipient_domain);
+	bind_span(s, 12, row->orig_recipient);
+	bind_span(s, 13, row->remote_host);
+	bind_span(s, 14, row->remote_ip);
+	bind_span(s, 15, row->helo);
+	bind_span(s, 16, row->relay);
+	bind_int_or_null(s, 17, row->smtp_code, row->smtp_code > 0);
+	bind_nonempty(s, 18, row->enhanced_code);
+	bind_str(s, 19, class_name(row->class));
+	bind_span(s, 20, row->reply);
+	bind_str(s, 21, row->reason);
+	bind_span(s, 22, row->forward_to);
+	bind_span(s, 23, row->status);
+	bind_span(s, 24, row->action);
+	if (row->delay >= 0)
+		sqlite3_bind_double(s, 25, row->delay);
 	else
 		sqlite3_bind_null(s, 25);
-	sqlite3_bind_int(s, 26, e->handoff ? 1 : 0);
-	bind_str(s, 27, ev->pattern_id);
-	const struct corr_pos *pos = e->pos;
-	bind_int_or_null(s, 28, pos ? pos->source_id : 0, pos && pos->source_id > 0);
-	bind_str(s, 29, pos ? pos->file : NULL);
-	bind_int_or_null(s, 30, pos ? (int64_t)pos->line : 0, pos != NULL);
-	bind_int_or_null(s, 31, pos ? (int64_t)pos->offset : 0, pos != NULL);
-	sqlite3_bind_int(s, 32, e->seq);
+	sqlite3_bind_int(s, 26, row->handoff ? 1 : 0);
+	bind_str(s, 27, row->pattern);
+	bind_int_or_null(s, 28, row->source_id, row->has_pos && row->source_id > 0);
+	bind_str(s, 29, row->has_pos ? row->file : NULL);
+	bind_int_or_null(s, 30, (int64_t)row->line, row->has_pos);
+	bind_int_or_null(s, 31, (int64_t)row->offset, row->has_pos);
+	sqlite3_bind_int(s, 32, row->seq);
+	bind_int_or_null(s, 33, row->id, row->id > 0);
 	if (step_done(st, s, err) < 0)
 		return -1;
 	return row_written(st, err);
+}
+
+/* sink_event - the synchronous sink: fill and write at once */
+static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *err)
+{
+	struct store *st = ctx;
+	struct store_event row;
+	if (!store_event_fill(st, e, &row, &st->scratch))
+		return 0;
+	return store_event_write(st, &row, err);
 }
 
 /* ---- sink: messages */
@@ -559,7 +666,7 @@ static void bind_message(struct store *st, sqlite3_stmt *s, const struct corr_me
 	bind_str(s, 2, mta_name(m->mta));
 	bind_nonempty(s, 3, m->queue_id);
 	bind_str(s, 4, m->sender);   /* "" is the null sender */
-	if (m->sender && domain_of(st, m->sender, strlen(m->sender)))
+	if (m->sender && domain_of(&st->scratch, m->sender, strlen(m->sender)))
 		sqlite3_bind_text(s, 5, st->scratch.data, (int)st->scratch.len, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(s, 5);
@@ -578,12 +685,14 @@ static void bind_message(struct store *st, sqlite3_stmt *s, const struct corr_me
 	bind_str(s, 18, origin_name(m->origin));
 }
 
-/* select_id - run a one-column id query with (a, b) bound; 0 if no row */
+/* select_id - run a one-column id query with a (and b, if it takes two)
+ * bound; 0 if no row */
 static int select_id(struct store *st, sqlite3_stmt *s, int64_t a, int64_t b, int64_t *id,
                      struct sl_error *err)
 {
 	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
+	if (sqlite3_bind_parameter_count(s) > 1)
+		sqlite3_bind_int64(s, 2, b);
 	int rc = sqlite3_step(s);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
@@ -631,21 +740,26 @@ static int adopt(struct store *st, const struct corr_message *m, int64_t *id,
 	return 0;
 }
 
-/* sink_message_open - give m an id: the row of an earlier run of the same
- * content, the unfinished row it continues, or a new row */
+/* sink_message_open - give m an id: its key (a new row, or the row of an
+ * earlier run of the same content), or the unfinished row it continues */
 static int sink_message_open(void *ctx, struct corr_message *m, struct sl_error *err)
 {
 	struct store *st = ctx;
 	int64_t id = 0;
 	char ts1[SL_TIME_ISO_MAX], ts2[SL_TIME_ISO_MAX];
+	int64_t key = store_key(m->source_id, m->first_offset);
 
+	if (key < 0)
+		return sl_error_set(err, SL_EDB, "cannot write '%s': source %lld, offset %llu is"
+		                    " beyond what a row id holds", st->path, (long long)m->source_id,
+		                    (unsigned long long)m->first_offset);
 	if (begin_write(st, err) < 0)
 		return -1;
 	if (!m->arrived) {
-		/* Began before this file: a re-run finds its earlier answer in
-		 * message_continuations, a first run looks for the row to adopt. */
-		if (select_id(st, st->stmt[S_MSG_BY_POS], m->source_id, (int64_t)m->first_offset,
-		              &id, err) < 0)
+		/* Began before this file: a re-run finds its row, or its earlier
+		 * answer in message_continuations; a first run looks for the row
+		 * to adopt. */
+		if (select_id(st, st->stmt[S_MSG_BY_KEY], key, 0, &id, err) < 0)
 			return -1;
 		if (!id && select_id(st, st->stmt[S_CONT_GET], m->source_id,
 		                     (int64_t)m->first_offset, &id, err) < 0)
@@ -670,22 +784,16 @@ static int sink_message_open(void *ctx, struct corr_message *m, struct sl_error 
 
 	sqlite3_stmt *s = st->stmt[S_MSG_INSERT];
 	bind_message(st, s, m, ts1, ts2);
-	bind_int_or_null(s, 19, m->source_id, m->source_id > 0);
+	sqlite3_bind_int64(s, 19, m->source_id);
 	sqlite3_bind_int64(s, 20, (int64_t)m->first_offset);
+	sqlite3_bind_int64(s, 21, key);
 	if (step_done(st, s, err) < 0)
 		return -1;
-	if (sqlite3_changes(st->db) > 0) {
-		m->id = sqlite3_last_insert_rowid(st->db);
+	m->id = key;
+	if (sqlite3_changes(st->db) > 0)
 		return row_written(st, err);
-	}
-	/* Ignored: a row of an earlier run of the same content. */
-	if (select_id(st, st->stmt[S_MSG_BY_POS], m->source_id, (int64_t)m->first_offset, &id,
-	              err) < 0)
-		return -1;
-	if (!id)
-		return sl_error_set(err, SL_EDB, "cannot write '%s': message row vanished", st->path);
-	m->id = id;
-	return update_message(st, m, id, err);
+	/* Ignored: the row of an earlier run of the same content. */
+	return update_message(st, m, key, err);
 }
 
 /* sink_message_update - merge what is now known of m into its row */
@@ -784,6 +892,12 @@ int store_source_begin(struct store *st, const char *path, const struct reader *
 	if (step_done(st, s, err) < 0)
 		return -1;
 	out->id = sqlite3_last_insert_rowid(st->db);
+	if (out->id > STORE_MAX_SOURCE) {
+		sqlite3_exec(st->db, "DELETE FROM sources WHERE id > 1048575", NULL, NULL, NULL);
+		return sl_error_set(err, SL_EDB, "cannot add '%s' to '%s': it holds %lld sources,"
+		                    " the most row ids allow", path, st->path,
+		                    (long long)STORE_MAX_SOURCE);
+	}
 	return 0;
 }
 
@@ -883,17 +997,21 @@ static int migrate(struct store *st, int64_t from, struct sl_error *err)
 		                    st->path, (long long)from);
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-	if (exec(st, "BEGIN IMMEDIATE", err, "upgrade") < 0)
+	/* Tables renamed aside keep every other table's text as it is. */
+	if (exec(st, "PRAGMA legacy_alter_table = ON", err, "upgrade") < 0 ||
+	    exec(st, "BEGIN IMMEDIATE", err, "upgrade") < 0)
 		return -1;
 	for (int64_t v = from + 1; v <= STORE_SCHEMA_VERSION; v++)
 		if (migrations[v] && exec(st, migrations[v], err, "upgrade") < 0)
 			goto fail;
 	if (exec(st, sql, err, "upgrade") < 0 || exec(st, "COMMIT", err, "upgrade") < 0)
 		goto fail;
+	sqlite3_exec(st->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
 	return 0;
 fail:
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
 	return -1;
 }
 

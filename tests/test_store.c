@@ -552,8 +552,10 @@ static void test_adoption_across_runs(void **state)
 	         " FROM messages WHERE id = %lld", (long long)id);
 	assert_row(db, sql,
 	           "alice@example.org|2026-11-23T23:50:00Z|2026-11-24T00:10:05Z|1|1|1|500");
-	assert_row(db, "SELECT source_id, first_offset, message_id FROM message_continuations",
-	           "2|0|1");
+	snprintf(sql, sizeof sql,
+	         "SELECT source_id, first_offset, message_id = %lld FROM message_continuations",
+	         (long long)id);
+	assert_row(db, sql, "2|0|1");
 
 	/* a re-run of file A adopts nothing and adds nothing */
 	msg_init(&m, "mx1", "ABC", a, 500, "2026-11-23T23:50:00Z", "2026-11-23T23:59:00Z");
@@ -920,6 +922,217 @@ static void test_views(void **state)
 	must_close(st);
 }
 
+/* ---- upgrade */
+
+/* The schema of version 1, as smtplog 0.1 wrote it. */
+static const char v1_schema[] =
+	"CREATE TABLE sources (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT,\n"
+	"  fingerprint TEXT,\n"
+	"  fingerprint_len INTEGER,\n"
+	"  dev INTEGER,\n"
+	"  inode INTEGER,\n"
+	"  size INTEGER,\n"
+	"  compressed INTEGER,\n"
+	"  bytes INTEGER,\n"
+	"  lines INTEGER,\n"
+	"  recognized INTEGER,\n"
+	"  unrecognized INTEGER,\n"
+	"  foreign_lines INTEGER,\n"
+	"  truncated INTEGER,\n"
+	"  first_ts TEXT,\n"
+	"  last_ts TEXT,\n"
+	"  added_at TEXT,\n"
+	"  updated_at TEXT\n"
+	");\n"
+	"CREATE INDEX sources_fingerprint ON sources(fingerprint);\n"
+	"CREATE TABLE messages (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  host TEXT,\n"
+	"  mta TEXT,\n"
+	"  queue_id TEXT,\n"
+	"  sender TEXT,\n"
+	"  sender_domain TEXT,\n"
+	"  size INTEGER,\n"
+	"  nrcpt INTEGER,\n"
+	"  header_message_id TEXT,\n"
+	"  client_host TEXT,\n"
+	"  client_ip TEXT,\n"
+	"  helo TEXT,\n"
+	"  protocol TEXT,\n"
+	"  first_ts TEXT,\n"
+	"  last_ts TEXT,\n"
+	"  arrived INTEGER NOT NULL DEFAULT 0,\n"
+	"  complete INTEGER NOT NULL DEFAULT 0,\n"
+	"  origin_id INTEGER REFERENCES messages(id),\n"
+	"  origin TEXT CHECK(origin = 'content-filter' OR origin = 'forward'\n"
+	"                    OR origin = 'notification'),\n"
+	"  source_id INTEGER,\n"
+	"  first_offset INTEGER,\n"
+	"  UNIQUE(source_id, first_offset)\n"
+	");\n"
+	"CREATE INDEX messages_host_queue ON messages(host, queue_id);\n"
+	"CREATE TABLE message_continuations (\n"
+	"  source_id INTEGER,\n"
+	"  first_offset INTEGER,\n"
+	"  message_id INTEGER REFERENCES messages(id),\n"
+	"  PRIMARY KEY(source_id, first_offset)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  ts TEXT,\n"
+	"  host TEXT,\n"
+	"  mta TEXT,\n"
+	"  program TEXT,\n"
+	"  instance TEXT,\n"
+	"  queue_id TEXT,\n"
+	"  message_id INTEGER REFERENCES messages(id),\n"
+	"  kind TEXT CHECK(kind = 'delivered' OR kind = 'deferred' OR kind = 'bounced'\n"
+	"                  OR kind = 'expired' OR kind = 'rejected' OR kind = 'forwarded'\n"
+	"                  OR kind = 'probe' OR kind = 'policy'),\n"
+	"  sender TEXT,\n"
+	"  recipient TEXT,\n"
+	"  recipient_domain TEXT,\n"
+	"  orig_recipient TEXT,\n"
+	"  remote_host TEXT,\n"
+	"  remote_ip TEXT,\n"
+	"  helo TEXT,\n"
+	"  relay TEXT,\n"
+	"  smtp_code INTEGER,\n"
+	"  enhanced_code TEXT,\n"
+	"  class TEXT CHECK(class = 'success' OR class = 'transient' OR class = 'permanent'),\n"
+	"  reply TEXT,\n"
+	"  reason TEXT,\n"
+	"  forward_to TEXT,\n"
+	"  status TEXT,\n"
+	"  action TEXT,\n"
+	"  delay REAL,\n"
+	"  handoff INTEGER NOT NULL DEFAULT 0,\n"
+	"  pattern TEXT,\n"
+	"  source_id INTEGER,\n"
+	"  file TEXT,\n"
+	"  line INTEGER,\n"
+	"  offset INTEGER,\n"
+	"  seq INTEGER,\n"
+	"  UNIQUE(source_id, offset, seq)\n"
+	");\n"
+	"CREATE INDEX events_ts ON events(ts);\n"
+	"CREATE INDEX events_kind_ts ON events(kind, ts);\n"
+	"CREATE INDEX events_message ON events(message_id);\n"
+	"CREATE INDEX events_recipient_domain ON events(recipient_domain);\n"
+	"CREATE TABLE unrecognized (\n"
+	"  source_id INTEGER,\n"
+	"  program TEXT,\n"
+	"  reason TEXT,\n"
+	"  count INTEGER,\n"
+	"  sample1 TEXT,\n"
+	"  sample2 TEXT,\n"
+	"  sample3 TEXT,\n"
+	"  PRIMARY KEY(source_id, program, reason)\n"
+	");\n"
+	"CREATE VIEW v_deliveries AS\n"
+	"  SELECT * FROM events WHERE kind IN ('delivered','forwarded') AND handoff = 0;\n"
+	"CREATE VIEW v_failures_transient AS\n"
+	"  SELECT * FROM events WHERE class = 'transient';\n"
+	"CREATE VIEW v_failures_permanent AS\n"
+	"  SELECT * FROM events WHERE class = 'permanent';\n"
+	"CREATE VIEW v_rejections AS\n"
+	"  SELECT * FROM events WHERE kind = 'rejected';\n"
+	"CREATE VIEW v_forwarding AS\n"
+	"  SELECT * FROM events WHERE kind = 'forwarded' OR smtp_code IN (251, 551);\n"
+	"CREATE VIEW v_daily_summary AS\n"
+	"  SELECT date, sum(received) AS received, sum(delivered) AS delivered,\n"
+	"         sum(deferred) AS deferred, sum(bounced) AS bounced, sum(expired) AS expired,\n"
+	"         sum(rejected) AS rejected, sum(forwarded) AS forwarded\n"
+	"  FROM (SELECT substr(first_ts, 1, 10) AS date, 1 AS received, 0 AS delivered,\n"
+	"               0 AS deferred, 0 AS bounced, 0 AS expired, 0 AS rejected, 0 AS forwarded\n"
+	"        FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
+	"        UNION ALL\n"
+	"        SELECT substr(ts, 1, 10), 0,\n"
+	"               kind IN ('delivered','forwarded') AND handoff = 0,\n"
+	"               kind = 'deferred', kind = 'bounced', kind = 'expired',\n"
+	"               kind = 'rejected', kind = 'forwarded' AND handoff = 0\n"
+	"        FROM events)\n"
+	"  GROUP BY date ORDER BY date;\n"
+	"CREATE VIEW v_top_deferring_domains AS\n"
+	"  SELECT recipient_domain, count(*) AS deferrals,\n"
+	"         count(DISTINCT message_id) AS messages\n"
+	"  FROM events WHERE kind = 'deferred'\n"
+	"  GROUP BY recipient_domain ORDER BY deferrals DESC, recipient_domain;\n";
+
+
+static void test_migrate_v1(void **state)
+{
+	(void)state;
+	const char *path = tpath("v1.db");
+	char *sql = sqlite3_mprintf(
+		"%s PRAGMA application_id = %d; PRAGMA user_version = 1;"
+		"INSERT INTO sources(id, path, fingerprint, fingerprint_len) VALUES (1, 'a', 'x', 1),"
+		" (2, 'b', 'y', 1);"
+		"INSERT INTO messages(id, host, mta, queue_id, first_ts, last_ts, arrived, complete,"
+		" origin_id, origin, source_id, first_offset) VALUES"
+		" (1, 'mx1', 'postfix', 'Q1', '2026-11-23T06:00:00Z', '2026-11-23T06:00:09Z', 1, 1,"
+		"  NULL, NULL, 1, 100),"
+		" (2, 'mx1', 'postfix', 'Q2', '2026-11-23T06:00:01Z', '2026-11-23T06:00:02Z', 1, 0,"
+		"  1, 'content-filter', 1, 250),"
+		" (3, 'mx1', 'postfix', 'Q3', '2026-11-24T06:00:00Z', '2026-11-24T06:00:00Z', 0, 1,"
+		"  NULL, NULL, 2, 0);"
+		"INSERT INTO message_continuations VALUES (2, 40, 2);"
+		"INSERT INTO events(id, ts, kind, class, message_id, recipient, recipient_domain,"
+		" handoff, source_id, file, line, offset, seq) VALUES"
+		" (1, '2026-11-23T06:00:05Z', 'delivered', 'success', 1, 'a@x.org', 'x.org', 1, 1,"
+		"  'a', 3, 300, 0),"
+		" (2, '2026-11-23T06:00:06Z', 'deferred', 'transient', 2, 'b@y.org', 'y.org', 0, 1,"
+		"  'a', 4, 400, 0),"
+		" (3, '2026-11-23T06:00:06Z', 'deferred', 'transient', 2, 'c@y.org', 'y.org', 0, 1,"
+		"  'a', 4, 400, 1),"
+		" (4, '2026-11-23T06:00:07Z', 'rejected', 'permanent', NULL, 'd@z.org', 'z.org', 0,"
+		"  1, 'a', 5, 500, 0);",
+		v1_schema, STORE_APPLICATION_ID);
+	raw_exec(path, sql);
+	sqlite3_free(sql);
+
+	struct store *st = must_open(path);
+	sqlite3 *db = store_db(st);
+	assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	int64_t k = INT64_C(1) << STORE_KEY_BITS;
+	char want[256];
+	snprintf(want, sizeof want, "%lld,%lld,%lld", (long long)(k + 100), (long long)(k + 250),
+	         (long long)(2 * k));
+	assert_row(db, "SELECT group_concat(id) FROM (SELECT id FROM messages ORDER BY id)", want);
+	assert_row(db, "SELECT o.queue_id FROM messages c JOIN messages o ON o.id = c.origin_id",
+	           "Q1");
+	snprintf(want, sizeof want, "%lld,%lld,%lld,%lld", (long long)(k + 300),
+	         (long long)(k + 400), (long long)(k + 401), (long long)(k + 500));
+	assert_row(db, "SELECT group_concat(id) FROM (SELECT id FROM events ORDER BY id)", want);
+	assert_row(db,
+	           "SELECT group_concat(e.recipient || '>' || coalesce(m.queue_id, '-'), ' ') FROM"
+	           " (SELECT * FROM events ORDER BY id) e LEFT JOIN messages m ON m.id = e.message_id",
+	           "a@x.org>Q1 b@y.org>Q2 c@y.org>Q2 d@z.org>-");
+	assert_row(db,
+	           "SELECT m.queue_id FROM message_continuations c JOIN messages m"
+	           " ON m.id = c.message_id", "Q2");
+	assert_row(db, "SELECT group_concat(offset || ':' || seq) FROM v_failures_transient",
+	           "400:0,400:1");
+	assert_row(db, "SELECT deferred FROM v_daily_summary", "2");
+	/* the same layout as a new database */
+	assert_row(db,
+	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
+	           " WHERE sql IS NOT NULL ORDER BY name)",
+	           "events events_kind_ts events_message events_recipient_domain events_ts"
+	           " message_continuations messages messages_host_queue sources sources_fingerprint"
+	           " unrecognized v_daily_summary v_deliveries v_failures_permanent"
+	           " v_failures_transient v_forwarding v_rejections v_top_deferring_domains");
+	assert_row(db, "PRAGMA integrity_check", "ok");
+	/* and writing goes on with keys */
+	struct corr_message m;
+	msg_init(&m, "mx1", "Q4", 2, 700, "2026-11-24T07:00:00Z", NULL);
+	m.arrived = true;
+	assert_int_equal(put_open(st, &m), 2 * k + 700);
+	must_close(st);
+}
+
 /* ---- speed: printed, never asserted */
 
 static void test_insert_rate(void **state)
@@ -994,6 +1207,7 @@ int main(void)
 		cmocka_unit_test(test_locked),
 		cmocka_unit_test(test_unrecognized),
 		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_insert_rate),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
