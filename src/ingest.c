@@ -10,6 +10,7 @@
 #include "reader.h"
 #include "reasons.h"
 #include "recog.h"
+#include "writer.h"
 
 #define INGEST_MAX_PROGRAMS 256   /* distinct (program, reason) per file; more fold into "(other)" */
 #define INGEST_PROGRAM_MAX 64
@@ -29,6 +30,7 @@ struct ingest {
 	struct recog *recog;
 	struct reasons *reasons;
 	struct correlate *corr;
+	struct writer *writer;         /* the store, written on its own thread */
 	struct tally tallies[INGEST_MAX_PROGRAMS];
 	size_t ntallies;
 };
@@ -61,7 +63,10 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
 	if (!in->reasons)
 		goto fail;
 	store_set_reason_classifier(st, classify_reason, in);
-	in->corr = correlate_new(&opt->corr, store_sink(st));
+	in->writer = writer_new(st, err);
+	if (!in->writer)
+		goto fail;
+	in->corr = correlate_new(&opt->corr, writer_sink(in->writer));
 	return in;
 fail:
 	ingest_free(in);
@@ -110,8 +115,8 @@ static int tally_store(struct ingest *in, int64_t source_id, struct sl_error *er
 {
 	for (size_t i = 0; i < in->ntallies; i++) {
 		struct tally *t = &in->tallies[i];
-		if (store_set_unrecognized(in->st, source_id, t->program, t->reason, t->count,
-		                           (const char *const *)t->samples, t->nsamples, err))
+		if (writer_set_unrecognized(in->writer, source_id, t->program, t->reason, t->count,
+		                            (const char *const *)t->samples, t->nsamples, err))
 			return -1;
 	}
 	return 0;
@@ -169,7 +174,8 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 	int rc = 0;
 	const struct reader_info *info = reader_info(r);
 	struct store_source src;
-	if (store_source_begin(in->st, path, r, &src, err)) {
+	/* the store is used directly here: first let the writer thread finish */
+	if (writer_sync(in->writer, err) || store_source_begin(in->st, path, r, &src, err)) {
 		reader_free(r);
 		return -1;
 	}
@@ -231,7 +237,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 		}
 		if (res->lines % in->opt.checkpoint_lines == 0) {
 			progress_fill(&prog, reader_stats(r), res, first_ts, last_ts);
-			if (store_checkpoint(in->st, src.id, &prog, err)) {
+			if (writer_checkpoint(in->writer, src.id, &prog, err)) {
 				rc = -1;
 				goto out;
 			}
@@ -243,7 +249,11 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 		struct sl_error err2;
 		sl_error_clear(&err2);
 		progress_fill(&prog, reader_stats(r), res, first_ts, last_ts);
-		if (tally_store(in, src.id, &err2) || store_checkpoint(in->st, src.id, &prog, &err2)) {
+		/* synced: when ingest_file returns, the file's rows and counts are
+		 * in the database (messages still open stay with the correlator) */
+		if (tally_store(in, src.id, &err2) ||
+		    writer_checkpoint(in->writer, src.id, &prog, &err2) ||
+		    writer_sync(in->writer, &err2)) {
 			*err = err2;
 			rc = -1;
 		}
@@ -256,7 +266,9 @@ out:
 
 int ingest_finish(struct ingest *in, struct sl_error *err)
 {
-	return correlate_finish(in->corr, err);
+	if (correlate_finish(in->corr, err))
+		return -1;
+	return writer_sync(in->writer, err);
 }
 
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)
@@ -275,6 +287,8 @@ void ingest_free(struct ingest *in)
 		return;
 	tally_clear(in);
 	correlate_free(in->corr);
+	/* before the patterns: queued rows point at pattern and reason ids */
+	writer_free(in->writer);
 	reasons_free(in->reasons);
 	recog_free(in->recog);
 	patterns_free(in->patterns);
