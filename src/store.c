@@ -133,13 +133,23 @@
 	"  PRIMARY KEY(source_id, program, reason)\n" \
 	");\n"
 
-/* Indexes on events and messages, for queries. */
+/* Indexes for queries. A load into empty tables drops them and builds them
+ * at the end (store_close), which is cheaper than keeping them up to date
+ * row by row; any other write makes sure they exist. */
 #define SCHEMA_INDEXES \
 	"CREATE INDEX IF NOT EXISTS events_ts ON events(ts);\n" \
 	"CREATE INDEX IF NOT EXISTS events_kind_ts ON events(kind, ts);\n" \
 	"CREATE INDEX IF NOT EXISTS events_message ON events(message_id);\n" \
 	"CREATE INDEX IF NOT EXISTS events_recipient_domain ON events(recipient_domain);\n" \
 	"CREATE INDEX IF NOT EXISTS messages_host_queue ON messages(host, queue_id);\n"
+#define SCHEMA_DROP_INDEXES \
+	"DROP INDEX IF EXISTS events_ts; DROP INDEX IF EXISTS events_kind_ts;\n" \
+	"DROP INDEX IF EXISTS events_message; DROP INDEX IF EXISTS events_recipient_domain;\n" \
+	"DROP INDEX IF EXISTS messages_host_queue;\n"
+/* Kept during a load: adoption looks up unfinished messages, a few rows. */
+#define SCHEMA_UNFINISHED \
+	"CREATE INDEX IF NOT EXISTS messages_unfinished ON messages(host, queue_id)" \
+	" WHERE complete = 0;\n"
 
 #define SCHEMA_VIEWS \
 	"CREATE VIEW v_deliveries AS\n" \
@@ -174,7 +184,7 @@
 
 static const char schema_sql[] =
 	SCHEMA_SOURCES SCHEMA_MESSAGES SCHEMA_CONTINUATIONS SCHEMA_EVENTS SCHEMA_UNRECOGNIZED
-	SCHEMA_INDEXES SCHEMA_VIEWS;
+	SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
 
 /* 1 -> 2: ids of events and messages become store_key()s, the UNIQUE
  * indexes they replace go. Old tables are renamed aside (legacy_alter_table
@@ -210,7 +220,7 @@ static const char migrate_2[] =
 	"UPDATE message_continuations SET message_id ="
 	" coalesce((SELECT new FROM msg_map WHERE old = message_id), message_id);\n"
 	"DROP TABLE events_v1; DROP TABLE messages_v1; DROP TABLE temp.msg_map;\n"
-	SCHEMA_INDEXES SCHEMA_VIEWS;
+	SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
 
 /* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
  * runs with the others in one transaction. Version 1 is the first. */
@@ -301,6 +311,8 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	bool in_tx;                    /* a BEGIN is open */
 	bool wal;                      /* switched to WAL for writing: undo at close */
+	bool load_checked;             /* the first write transaction looked at the tables */
+	bool bulk;                     /* they were empty: indexes are built at close */
 	uint64_t batch_rows;           /* rows written since the last COMMIT */
 	int64_t adopt_window;          /* seconds */
 	const char *(*classify)(void *ctx, const struct event *ev);
@@ -474,6 +486,19 @@ static bool domain_of(struct sl_buf *buf, const char *addr, size_t len)
 
 /* ---- transactions */
 
+/* prepare_load - in the first write transaction: a load into empty events
+ * and messages drops the query indexes (built again at close); otherwise
+ * make sure they exist (a load that was killed left them out) */
+static int prepare_load(struct store *st, struct sl_error *err)
+{
+	int64_t used = 0;
+	if (query_int(st, "SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM messages)",
+	              &used, err) < 0)
+		return -1;
+	st->bulk = !used;
+	return exec(st, st->bulk ? SCHEMA_DROP_INDEXES : SCHEMA_INDEXES, err, "write");
+}
+
 /* begin_write - open a batch if none is open; the first one also switches to WAL */
 static int begin_write(struct store *st, struct sl_error *err)
 {
@@ -494,6 +519,11 @@ static int begin_write(struct store *st, struct sl_error *err)
 		return -1;
 	st->in_tx = true;
 	st->batch_rows = 0;
+	if (!st->load_checked) {
+		st->load_checked = true;
+		if (prepare_load(st, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -1101,6 +1131,15 @@ int store_close(struct store *st, struct sl_error *err)
 		return 0;
 	if (st->db && commit(st, err) < 0)
 		ret = -1;
+	if (st->db && st->bulk && ret == 0) {
+		/* the indexes a load into empty tables left out, in one sort each */
+		if (exec(st, "BEGIN IMMEDIATE; " SCHEMA_INDEXES "COMMIT;", err, "index") < 0) {
+			if (!sqlite3_get_autocommit(st->db))
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			ret = -1;
+		}
+		st->bulk = false;
+	}
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db && st->wal) {

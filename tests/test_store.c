@@ -239,7 +239,7 @@ static void test_new_schema(void **state)
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
 	           "events_kind_ts events_message events_recipient_domain events_ts"
-	           " messages_host_queue sources_fingerprint");
+	           " messages_host_queue messages_unfinished sources_fingerprint");
 	/* every view compiles */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_daily_summary"), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_top_deferring_domains"), 0);
@@ -274,6 +274,35 @@ static void test_file_mode_and_journal(void **state)
 }
 
 /* ---- events */
+
+static const char index_list[] =
+	"SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
+	" WHERE type = 'index' AND sql IS NOT NULL AND name LIKE 'events%' ORDER BY name)";
+
+static void test_load_builds_indexes_at_close(void **state)
+{
+	(void)state;
+	const char *path = tpath("bulk.db");
+	const char *all = "events_kind_ts events_message events_recipient_domain events_ts";
+	/* a load into empty tables writes no index entries until the end */
+	struct store *st = must_open(path);
+	struct line l;
+	line_init(&l, 1, 0, "2026-11-23T06:25:01Z", EV_DELIVERED, EV_CLASS_SUCCESS);
+	put_event(st, &l);
+	assert_row(store_db(st), index_list, "~");
+	must_close(st);
+	st = must_open(path);
+	assert_row(store_db(st), index_list, all);
+	/* a later load keeps them up to date; one that was killed before its
+	 * close left them out: the next write makes them again */
+	assert_int_equal(sqlite3_exec(store_db(st), "DROP INDEX events_ts", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	line_init(&l, 1, 100, "2026-11-23T06:25:02Z", EV_DELIVERED, EV_CLASS_SUCCESS);
+	put_event(st, &l);
+	assert_row(store_db(st), index_list, all);
+	assert_row(store_db(st), "SELECT count(*) FROM events INDEXED BY events_ts WHERE ts > ''", "2");
+	must_close(st);
+}
 
 static void test_event_row(void **state)
 {
@@ -1121,7 +1150,8 @@ static void test_migrate_v1(void **state)
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE sql IS NOT NULL ORDER BY name)",
 	           "events events_kind_ts events_message events_recipient_domain events_ts"
-	           " message_continuations messages messages_host_queue sources sources_fingerprint"
+	           " message_continuations messages messages_host_queue messages_unfinished sources"
+	           " sources_fingerprint"
 	           " unrecognized v_daily_summary v_deliveries v_failures_permanent"
 	           " v_failures_transient v_forwarding v_rejections v_top_deferring_domains");
 	assert_row(db, "PRAGMA integrity_check", "ok");
@@ -1193,6 +1223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_schema),
 		cmocka_unit_test(test_file_mode_and_journal),
+		cmocka_unit_test(test_load_builds_indexes_at_close),
 		cmocka_unit_test(test_event_row),
 		cmocka_unit_test(test_event_nulls_and_null_sender),
 		cmocka_unit_test(test_instance_names),
