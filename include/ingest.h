@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "correlate.h"
 #include "store.h"
+#include "writer.h"
 
 struct ingest_options {
 	const char *patterns_dir;        /* extra/overriding patterns (--patterns), or NULL */
@@ -39,6 +40,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 int ingest_finish(struct ingest *in, struct sl_error *err);
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in);
 const struct pattern_stats *ingest_pattern_stats(const struct ingest *in);
+const struct writer_stats *ingest_writer_stats(const struct ingest *in);   /* after ingest_finish */
 void ingest_free(struct ingest *in);
 
 #endif

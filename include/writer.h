@@ -46,6 +46,8 @@ struct writer_stats {
 	uint64_t coalesced;         /* message updates merged into a record not yet written */
 	uint64_t remapped;          /* messages that continue an unfinished row (other id) */
 	uint64_t producer_waits;    /* times the producer found no free batch */
+	uint64_t writer_waits;      /* times the writer thread found no batch */
+	double writer_cpu;          /* CPU seconds of the writer thread */
 };
 const struct writer_stats *writer_stats(const struct writer *w);   /* after writer_sync */
 

@@ -86,6 +86,15 @@ static void print_help(const char *cmd, unsigned which, const char *synopsis)
 	       "66 no input readable, 70 internal error, 74 cannot write, 75 database locked\n");
 }
 
+/* clock_now - seconds on a clock (monotonic, or this thread's CPU time) */
+static double clock_now(clockid_t clock)
+{
+	struct timespec t;
+	if (clock_gettime(clock, &t) != 0)
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "smtplog %s: ", cmd);
@@ -449,6 +458,7 @@ int cmd_analyze(int argc, char **argv)
 			fclose(unrec);
 		return finish_store(cmd, st, cli_exit_for(&err));
 	}
+	double t_start = clock_now(CLOCK_MONOTONIC);
 	int64_t *ids = xcalloc((size_t)nfiles, sizeof *ids);
 	size_t nids = 0;
 	int failed = 0;
@@ -481,6 +491,8 @@ int cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
 		status = cli_exit_for(&err);
 	}
+	double t_ingest = clock_now(CLOCK_MONOTONIC), cpu_parse = clock_now(CLOCK_THREAD_CPUTIME_ID);
+	struct writer_stats ws = *ingest_writer_stats(in);
 	if (s.verbose) {
 		const struct correlate_stats *cs = ingest_correlate_stats(in);
 		const struct pattern_stats *ps = ingest_pattern_stats(in);
@@ -516,7 +528,18 @@ int cmd_analyze(int argc, char **argv)
 		sl_buf_release(&out);
 	}
 	free(ids);
-	return finish_store(cmd, st, status);
+	double t_report = clock_now(CLOCK_MONOTONIC);
+	status = finish_store(cmd, st, status);
+	if (s.verbose)
+		fprintf(stderr,
+		        "smtplog: %.2f s reading and storing (CPU: %.2f s this thread, %.2f s the "
+		        "writer thread; %llu batches, %llu message updates merged, the reader waited "
+		        "%llu times, the writer %llu), %.2f s report, %.2f s indexes and close\n",
+		        t_ingest - t_start, cpu_parse, ws.writer_cpu, (unsigned long long)ws.batches,
+		        (unsigned long long)ws.coalesced, (unsigned long long)ws.producer_waits,
+		        (unsigned long long)ws.writer_waits, t_report - t_ingest,
+		        clock_now(CLOCK_MONOTONIC) - t_report);
+	return status;
 }
 
 int cmd_report(int argc, char **argv)

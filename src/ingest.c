@@ -122,9 +122,24 @@ static int tally_store(struct ingest *in, int64_t source_id, struct sl_error *er
 	return 0;
 }
 
+/* The earliest and latest stamps of a file, formatted only when progress
+ * is recorded (not once per line). */
+struct span_ts {
+	struct sl_time first, last;
+	bool any;
+	char first_iso[SL_TIME_ISO_MAX], last_iso[SL_TIME_ISO_MAX];
+};
+
 static void progress_fill(struct store_progress *p, const struct reader_stats *rs,
-                          const struct ingest_file_result *res, const char *first, const char *last)
+                          const struct ingest_file_result *res, struct span_ts *ts)
 {
+	const char *first = "", *last = "";
+	if (ts->any) {
+		sl_time_format_iso(ts->first, ts->first_iso);
+		sl_time_format_iso(ts->last, ts->last_iso);
+		first = ts->first_iso;
+		last = ts->last_iso;
+	}
 	p->offset = rs->bytes;
 	p->lines = res->lines;
 	p->recognized = res->recognized;
@@ -185,8 +200,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 
 	struct logline_ctx lctx;
 	logline_ctx_init(&lctx, in->opt.year, info->mtime >= 0 ? info->mtime : (int64_t)time(NULL));
-	char first_ts[SL_TIME_ISO_MAX] = "", last_ts[SL_TIME_ISO_MAX] = "";
-	int64_t first_sec = 0, last_sec = 0;
+	struct span_ts span = { .any = false };
 	struct reader_line line;
 	struct logline ll;
 	struct event ev;
@@ -199,14 +213,12 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 			res->truncated++;
 		logline_parse(&lctx, line.text, line.len, &ll);
 		if (ll.has_ts) {
-			if (!first_ts[0] || ll.ts.sec < first_sec) {
-				first_sec = ll.ts.sec;
-				sl_time_format_iso(ll.ts, first_ts);
-			}
-			if (!last_ts[0] || ll.ts.sec >= last_sec) {
-				last_sec = ll.ts.sec;
-				sl_time_format_iso(ll.ts, last_ts);
-			}
+			/* the earliest second's first stamp, the latest second's last */
+			if (!span.any || ll.ts.sec < span.first.sec)
+				span.first = ll.ts;
+			if (!span.any || ll.ts.sec >= span.last.sec)
+				span.last = ll.ts;
+			span.any = true;
 		}
 		struct sl_span program;
 		switch (recog_line(in->recog, &ll, &ev, &program)) {
@@ -236,7 +248,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 			break;
 		}
 		if (res->lines % in->opt.checkpoint_lines == 0) {
-			progress_fill(&prog, reader_stats(r), res, first_ts, last_ts);
+			progress_fill(&prog, reader_stats(r), res, &span);
 			if (writer_checkpoint(in->writer, src.id, &prog, err)) {
 				rc = -1;
 				goto out;
@@ -248,7 +260,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 	{
 		struct sl_error err2;
 		sl_error_clear(&err2);
-		progress_fill(&prog, reader_stats(r), res, first_ts, last_ts);
+		progress_fill(&prog, reader_stats(r), res, &span);
 		/* synced: when ingest_file returns, the file's rows and counts are
 		 * in the database (messages still open stay with the correlator) */
 		if (tally_store(in, src.id, &err2) ||
@@ -274,6 +286,11 @@ int ingest_finish(struct ingest *in, struct sl_error *err)
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)
 {
 	return correlate_stats(in->corr);
+}
+
+const struct writer_stats *ingest_writer_stats(const struct ingest *in)
+{
+	return writer_stats(in->writer);
 }
 
 const struct pattern_stats *ingest_pattern_stats(const struct ingest *in)

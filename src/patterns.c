@@ -37,10 +37,12 @@ struct pattern_attr {
 struct pattern {
 	char *id, *mta, *kind, *prefilter, *regex, *origin;
 	char *programs[PATTERNS_MAX_PROGRAMS];
+	size_t program_len[PATTERNS_MAX_PROGRAMS];
 	size_t nprograms;        /* 0 means any program */
 	struct pattern_attr attrs[PATTERNS_MAX_ATTRS];
 	size_t nattrs;
 	size_t prefilter_len;
+	size_t prefilter_rare;   /* index of the byte of the prefilter memchr looks for */
 	pcre2_code *re;
 	pcre2_match_data *md;
 	/* capture group number -> field, -1 for groups that fill nothing */
@@ -60,6 +62,7 @@ struct pattern_set {
 	size_t n, cap;
 	struct mta_list *lists;
 	size_t nlists;
+	const struct mta_list *last_list;   /* found by the last lookup, or NULL */
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
 	bool compiled;
@@ -69,6 +72,24 @@ struct pattern_set {
 const char *const *patterns_field_names(void)
 {
 	return field_names;
+}
+
+/* rarest_byte - the index of the byte of needle least likely in a log
+ * message, by a rough order of byte frequency in mail logs (most common
+ * first; bytes not listed count as rare) */
+static size_t rarest_byte(const char *needle, size_t n)
+{
+	static const char common[] = " e:t.a=o0i1n2s3r4h5l6d7c8u9m-f<p>g@w[y]b,v(k)x/j_q+z";
+	size_t best = 0, best_rank = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const char *hit = needle[i] ? strchr(common, needle[i]) : NULL;
+		size_t rank = hit ? sizeof common - (size_t)(hit - common) : 0;
+		if (rank < best_rank) {
+			best = i;
+			best_rank = rank;
+		}
+	}
+	return best;
 }
 
 struct pattern_set *patterns_new(void)
@@ -204,8 +225,10 @@ static int entry_set(struct pattern *p, const char *key, char *value, struct sl_
 			return sl_error_set(err, SL_EFORMAT, "%s: '%s:' given twice", p->origin, key);
 		}
 		*slot = value;
-		if (slot == &p->prefilter)
+		if (slot == &p->prefilter) {
 			p->prefilter_len = strlen(value);
+			p->prefilter_rare = rarest_byte(value, p->prefilter_len);
+		}
 		return 0;
 	}
 	if (strcmp(key, "programs") == 0) {
@@ -218,6 +241,7 @@ static int entry_set(struct pattern *p, const char *key, char *value, struct sl_
 				return sl_error_set(err, SL_EFORMAT, "%s: more than %d programs", p->origin,
 				                    PATTERNS_MAX_PROGRAMS);
 			}
+			p->program_len[p->nprograms] = strlen(tok);
 			p->programs[p->nprograms++] = xstrdup(tok);
 		}
 		free(value);
@@ -445,6 +469,7 @@ int patterns_compile(struct pattern_set *set, struct sl_error *err)
 		if (!set->items[i]->re && compile_one(set->items[i], err))
 			return -1;
 	free_lists(set);
+	set->last_list = NULL;   /* the lists are rebuilt: forget the cached lookup */
 	for (size_t i = 0; i < set->n; i++) {
 		struct mta_list *l = list_for(set, set->items[i]->mta);
 		if (!l) {
@@ -468,15 +493,33 @@ static bool program_allowed(const struct pattern *p, struct sl_span prog)
 	if (p->nprograms == 0 || sl_span_empty(prog))
 		return true;
 	for (size_t i = 0; i < p->nprograms; i++)
-		if (sl_span_eq(prog, p->programs[i]))
+		if (prog.len == p->program_len[i] && memcmp(prog.p, p->programs[i], prog.len) == 0)
 			return true;
+	return false;
+}
+
+/* prefilter_found - does msg contain p's prefilter? memchr finds the
+ * candidates for its rarest byte, a compare around each decides: several
+ * times faster than memmem on lines of a hundred bytes */
+static bool prefilter_found(const struct pattern *p, const char *msg, size_t len)
+{
+	size_t n = p->prefilter_len, k = p->prefilter_rare;
+	if (len < n)
+		return false;
+	const char *s = msg + k, *end = msg + len - (n - 1 - k);
+	const char c = p->prefilter[k];
+	while (s < end && (s = memchr(s, c, (size_t)(end - s))) != NULL) {
+		if (memcmp(s - k, p->prefilter, n) == 0)
+			return true;
+		s++;
+	}
 	return false;
 }
 
 static bool try_one(struct pattern_set *set, const struct pattern *p, const char *msg, size_t len,
                     struct pattern_match *m)
 {
-	if (p->prefilter_len && !sl_memmem(msg, len, p->prefilter, p->prefilter_len)) {
+	if (p->prefilter_len && !prefilter_found(p, msg, len)) {
 		set->stats.prefiltered_out++;
 		return false;
 	}
@@ -509,7 +552,13 @@ bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span pro
 {
 	if (!set->compiled)
 		SL_BUG("patterns_match before patterns_compile");
-	const struct mta_list *l = list_for(set, mta);
+	/* callers pass the same name line after line: check it against the
+	 * cached list's own copy, the cheapest of the lookups */
+	const struct mta_list *l = set->last_list;
+	if (!l || strcmp(l->mta, mta) != 0) {
+		l = list_for(set, mta);
+		set->last_list = l;
+	}
 	if (!l)
 		return false;
 	for (size_t i = 0; i < l->n; i++) {

@@ -22,9 +22,17 @@ const struct recog_mta *recog_mta_by_name(const char *name)
 	return NULL;
 }
 
+/* The kind named by a pattern's `kind:`, cached by pattern: looking the name
+ * up on every match cost a string compare per kind. Direct-mapped. */
+#define RECOG_KIND_CACHE 64
+
 struct recog {
 	struct pattern_set *set;
 	const struct recog_mta *forced;
+	struct {
+		const struct pattern *p;
+		enum ev_kind kind;
+	} kinds[RECOG_KIND_CACHE];
 };
 
 static const char *const kind_names[EV_KIND_COUNT] = {
@@ -273,12 +281,23 @@ static double span_to_double(struct sl_span s, double dflt)
 
 /* Copies the captured groups into the event; kinds named in the pattern
  * are set here, "status"/"action" kinds are left to the MTA's refine(). */
-static void fill_event(const struct recog_mta *mta, const struct pattern_match *m, struct event *ev)
+static enum ev_kind pattern_ev_kind(struct recog *r, const struct pattern *p)
+{
+	size_t slot = ((uintptr_t)p >> 4) % RECOG_KIND_CACHE;
+	if (r->kinds[slot].p != p) {
+		r->kinds[slot].p = p;
+		r->kinds[slot].kind = ev_kind_from_name(pattern_kind(p));
+	}
+	return r->kinds[slot].kind;
+}
+
+static void fill_event(struct recog *r, const struct recog_mta *mta, const struct pattern_match *m,
+                       struct event *ev)
 {
 	event_clear(ev);
 	ev->mta = mta->mta;
 	ev->pattern_id = pattern_id(m->pattern);
-	ev->kind = ev_kind_from_name(pattern_kind(m->pattern));
+	ev->kind = pattern_ev_kind(r, m->pattern);
 	const struct sl_span *f = m->field;
 	ev->queue_id = f[PF_QUEUE_ID];
 	ev->sender = f[PF_SENDER];
@@ -318,7 +337,7 @@ static bool try_mta(struct recog *r, const struct recog_mta *mta, const struct l
 	if (!patterns_match(r->set, mta->name, program_base(ll->program), ll->message.p,
 	                    ll->message.len, &m))
 		return false;
-	fill_event(mta, &m, ev);
+	fill_event(r, mta, &m, ev);
 	recog_reply_codes(ev);
 	if (mta->refine)
 		mta->refine(ll, &m, ev);

@@ -3,11 +3,13 @@
  * only copies; the writer thread only applies batches to the store. See
  * include/writer.h.
  * SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE   /* pthread_setname_np: the thread shows as smtplog-writer in top, perf */
 #include "writer.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A batch holds up to WRITER_BATCH_RECS records and their strings in an
  * arena of WRITER_ARENA bytes (larger only for a record that alone needs
@@ -207,8 +209,11 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 static void *writer_main(void *arg)
 {
 	struct writer *w = arg;
+	(void)pthread_setname_np(pthread_self(), "smtplog-writer");
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
+		if (!w->head && !w->quit)
+			w->stats.writer_waits++;
 		while (!w->head && !w->quit)
 			pthread_cond_wait(&w->work, &w->mu);
 		struct batch *b = w->head;
@@ -230,6 +235,9 @@ static void *writer_main(void *arg)
 			w->failed = true;
 			w->err = err;
 		}
+		struct timespec cpu;
+		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+			w->stats.writer_cpu = (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
 		b->n = 0;
 		b->used = 0;
 		b->next = w->free_list;
