@@ -36,6 +36,10 @@ struct store *store_open(const char *path, struct sl_error *err);
  * read-only group members can open it. Frees st even on error. */
 int store_close(struct store *st, struct sl_error *err);
 
+/* The end of a load: commits, and if the load filled empty tables, builds
+ * the query indexes it left out (store_close does it too). 0 or -1. */
+int store_end_load(struct store *st, struct sl_error *err);
+
 /* A source file being ingested. Every run reads each file whole (so that
  * messages spanning a point reached by an earlier run are correlated with
  * full context) and every insert is idempotent: events are UNIQUE on

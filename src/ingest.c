@@ -278,9 +278,9 @@ out:
 
 int ingest_finish(struct ingest *in, struct sl_error *err)
 {
-	if (correlate_finish(in->corr, err))
+	if (correlate_finish(in->corr, err) || writer_sync(in->writer, err))
 		return -1;
-	return writer_sync(in->writer, err);
+	return store_end_load(in->st, err);
 }
 
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)

@@ -1123,6 +1123,23 @@ fail:
 	return NULL;
 }
 
+/* store_end_load - commit, and build the indexes a load into empty tables
+ * left out, in one sort each */
+int store_end_load(struct store *st, struct sl_error *err)
+{
+	if (commit(st, err) < 0)
+		return -1;
+	if (!st->bulk)
+		return 0;
+	st->bulk = false;
+	if (exec(st, "BEGIN IMMEDIATE; " SCHEMA_INDEXES "COMMIT;", err, "index") < 0) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* store_close - commit, tidy the file for readers, free st */
 int store_close(struct store *st, struct sl_error *err)
 {
@@ -1131,15 +1148,8 @@ int store_close(struct store *st, struct sl_error *err)
 		return 0;
 	if (st->db && commit(st, err) < 0)
 		ret = -1;
-	if (st->db && st->bulk && ret == 0) {
-		/* the indexes a load into empty tables left out, in one sort each */
-		if (exec(st, "BEGIN IMMEDIATE; " SCHEMA_INDEXES "COMMIT;", err, "index") < 0) {
-			if (!sqlite3_get_autocommit(st->db))
-				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-			ret = -1;
-		}
-		st->bulk = false;
-	}
+	if (st->db && ret == 0 && store_end_load(st, err) < 0)
+		ret = -1;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db && st->wal) {
