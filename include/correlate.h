@@ -68,7 +68,12 @@ struct correlate_config {
 	size_t max_open;            /* cap of open messages; 0 = CORRELATE_DEFAULT_MAX_OPEN */
 	int64_t idle_seconds;       /* evict after this long without a line; 0 = default */
 };
-#define CORRELATE_DEFAULT_MAX_OPEN 200000
+/* About 450 bytes each: 50,000 open messages are about 22 MiB. Postfix and
+ * Exim free a message at its removal line, so few are open at once;
+ * Sendmail logs none, so its messages wait for the cap. One evicted and
+ * seen again continues its row (adoption), so the cap costs time, not
+ * correctness. */
+#define CORRELATE_DEFAULT_MAX_OPEN 50000
 #define CORRELATE_DEFAULT_IDLE (7 * 24 * 3600)
 
 struct correlate_stats {

@@ -45,7 +45,7 @@ static const struct cli_option {
 	{ "max-line", OPT_MAX_LINE, "BYTES", FOR_ANALYZE, "truncate (and count) longer lines (default 65536)" },
 	{ "idle-window", OPT_IDLE, "SECONDS", FOR_ANALYZE,
 	  "forget an open message after this long without a line (default 604800)" },
-	{ "max-open", OPT_MAX_OPEN, "N", FOR_ANALYZE, "at most N open messages in memory (default 200000)" },
+	{ "max-open", OPT_MAX_OPEN, "N", FOR_ANALYZE, "at most N open messages in memory (default 50000)" },
 	{ "no-report", OPT_NO_REPORT, NULL, FOR_ANALYZE, "store only, print no report" },
 	{ "since", OPT_SINCE, "TIME", FOR_REPORT,
 	  "report events at or after TIME: ISO 8601, 'today', 'yesterday', or an age such as 24h, 7d" },
