@@ -4,7 +4,7 @@
 set -eu
 need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libcmocka-dev sqlite3 python3 gzip"
 if [ "${1:-}" = "--bench" ]; then
-	need="$need pflogsumm exim4-base time bc"
+	need="$need pflogsumm exim4-base time lnav"
 fi
 missing=""
 for p in $need; do
