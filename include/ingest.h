@@ -38,6 +38,12 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 
 /* Writes the messages still open and commits. */
 int ingest_finish(struct ingest *in, struct sl_error *err);
+/* After ingest_finish: builds the indexes a first load left out on the
+ * writer thread, while the caller goes on (with a store_open_reader()
+ * connection: the store's own is the writer thread's until ingest_wait). */
+int ingest_end_load_async(struct ingest *in, struct sl_error *err);
+/* Waits for what the writer thread is doing; its error, if any. */
+int ingest_wait(struct ingest *in, struct sl_error *err);
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in);
 const struct pattern_stats *ingest_pattern_stats(const struct ingest *in);
 const struct writer_stats *ingest_writer_stats(const struct ingest *in);   /* after ingest_finish */

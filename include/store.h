@@ -37,8 +37,19 @@ struct store *store_open(const char *path, struct sl_error *err);
 int store_close(struct store *st, struct sl_error *err);
 
 /* The end of a load: commits, and if the load filled empty tables, builds
- * the query indexes it left out (store_close does it too). 0 or -1. */
+ * the query indexes it left out (store_close does it too). 0 or -1.
+ * store_build_indexes() can build the report's first, so that the report
+ * runs (on a reader connection) while another thread builds the rest. */
+enum store_index_set { STORE_INDEXES_REPORT, STORE_INDEXES_ALL };
+int store_build_indexes(struct store *st, enum store_index_set which, struct sl_error *err);
 int store_end_load(struct store *st, struct sl_error *err);
+
+/* A second connection to the database file, read-only, for a report while
+ * st is busy on another thread (WAL lets it read what was committed). NULL
+ * when st has no file to share (":memory:") or never wrote (then use
+ * store_db), or with err filled if it cannot be opened. */
+struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err);
+void store_close_reader(struct sqlite3 *db);
 
 /* A source file being ingested. Every run reads each file whole (so that
  * messages spanning a point reached by an earlier run are correlated with

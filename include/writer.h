@@ -34,6 +34,10 @@ int writer_set_unrecognized(struct writer *w, int64_t source_id, const char *pro
                             const char *reason, uint64_t count, const char *const *samples,
                             size_t nsamples, struct sl_error *err);
 
+/* Queues store_end_load() (the indexes a first load left out) and starts
+ * it now; writer_sync() waits for it. */
+int writer_end_load(struct writer *w, struct sl_error *err);
+
 /* Hands over what is queued and waits until the writer thread has written
  * it. 0, or -1 with the writer thread's first error. Until the next call
  * on w, the caller may use the store directly. */

@@ -278,14 +278,24 @@ out:
 
 int ingest_finish(struct ingest *in, struct sl_error *err)
 {
-	if (correlate_finish(in->corr, err) || writer_sync(in->writer, err))
+	if (correlate_finish(in->corr, err))
 		return -1;
-	return store_end_load(in->st, err);
+	return writer_sync(in->writer, err);
 }
 
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)
 {
 	return correlate_stats(in->corr);
+}
+
+int ingest_end_load_async(struct ingest *in, struct sl_error *err)
+{
+	return writer_end_load(in->writer, err);
+}
+
+int ingest_wait(struct ingest *in, struct sl_error *err)
+{
+	return writer_sync(in->writer, err);
 }
 
 const struct writer_stats *ingest_writer_stats(const struct ingest *in)

@@ -134,14 +134,17 @@
 	");\n"
 
 /* Indexes for queries. A load into empty tables drops them and builds them
- * at the end (store_close), which is cheaper than keeping them up to date
- * row by row; any other write makes sure they exist. */
-#define SCHEMA_INDEXES \
-	"CREATE INDEX IF NOT EXISTS events_ts ON events(ts);\n" \
+ * at the end (store_end_load), which is cheaper than keeping them up to
+ * date row by row; any other write makes sure they exist. The report's come
+ * first, so the others can be built while the report runs. */
+#define SCHEMA_INDEXES_REPORT \
 	"CREATE INDEX IF NOT EXISTS events_kind_ts ON events(kind, ts);\n" \
-	"CREATE INDEX IF NOT EXISTS events_message ON events(message_id);\n" \
+	"CREATE INDEX IF NOT EXISTS events_message ON events(message_id);\n"
+#define SCHEMA_INDEXES_OTHER \
+	"CREATE INDEX IF NOT EXISTS events_ts ON events(ts);\n" \
 	"CREATE INDEX IF NOT EXISTS events_recipient_domain ON events(recipient_domain);\n" \
 	"CREATE INDEX IF NOT EXISTS messages_host_queue ON messages(host, queue_id);\n"
+#define SCHEMA_INDEXES SCHEMA_INDEXES_REPORT SCHEMA_INDEXES_OTHER
 #define SCHEMA_DROP_INDEXES \
 	"DROP INDEX IF EXISTS events_ts; DROP INDEX IF EXISTS events_kind_ts;\n" \
 	"DROP INDEX IF EXISTS events_message; DROP INDEX IF EXISTS events_recipient_domain;\n" \
@@ -1124,21 +1127,55 @@ fail:
 	return NULL;
 }
 
-/* store_end_load - commit, and build the indexes a load into empty tables
- * left out, in one sort each */
-int store_end_load(struct store *st, struct sl_error *err)
+/* store_build_indexes - commit, and build the indexes (those of the
+ * report, or all) a load into empty tables left out, in one sort each */
+int store_build_indexes(struct store *st, enum store_index_set which, struct sl_error *err)
 {
 	if (commit(st, err) < 0)
 		return -1;
 	if (!st->bulk)
 		return 0;
-	st->bulk = false;
-	if (exec(st, "BEGIN IMMEDIATE; " SCHEMA_INDEXES "COMMIT;", err, "index") < 0) {
+	const char *sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES "COMMIT;";
+	if (which == STORE_INDEXES_REPORT)
+		sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES_REPORT "COMMIT;";
+	else
+		st->bulk = false;
+	if (exec(st, sql, err, "index") < 0) {
 		if (!sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	return 0;
+}
+
+/* store_end_load - every index a load left out */
+int store_end_load(struct store *st, struct sl_error *err)
+{
+	return store_build_indexes(st, STORE_INDEXES_ALL, err);
+}
+
+/* store_open_reader - a second, read-only connection to the file, for a
+ * report while this one writes; NULL when there is no file to share */
+struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err)
+{
+	if (!*st->path || strcmp(st->path, ":memory:") == 0 || !st->wal)
+		return NULL;
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		sl_error_set(err, SL_EDB, "cannot open '%s' for reading: %s", st->path,
+		             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_exec(db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+	return db;
+}
+
+void store_close_reader(struct sqlite3 *db)
+{
+	sqlite3_close(db);
 }
 
 /* store_close - commit, tidy the file for readers, free st */

@@ -22,7 +22,7 @@
  * (a power of two, at least twice WRITER_BATCH_RECS). */
 #define WRITER_MAP (2 * WRITER_BATCH_RECS)
 
-enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_UNREC };
+enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_UNREC, R_END_LOAD };
 
 struct rec {
 	enum rec_op op;
@@ -198,6 +198,10 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 			if (store_set_unrecognized(w->st, r->u.unrec.source_id, r->u.unrec.program,
 			                           r->u.unrec.reason, r->u.unrec.count,
 			                           r->u.unrec.samples, r->u.unrec.nsamples, err))
+				return -1;
+			break;
+		case R_END_LOAD:
+			if (store_end_load(w->st, err))
 				return -1;
 			break;
 		}
@@ -556,6 +560,15 @@ int writer_set_unrecognized(struct writer *w, int64_t source_id, const char *pro
 	for (size_t i = 0; i < r->u.unrec.nsamples; i++)
 		r->u.unrec.samples[i] = put_str(b, samples[i]);
 	return 0;
+}
+
+/* writer_end_load - queue store_end_load() and hand it over at once */
+int writer_end_load(struct writer *w, struct sl_error *err)
+{
+	if (reserve(w, 0, err))
+		return -1;
+	w->cur->recs[w->cur->n++].op = R_END_LOAD;
+	return hand_off(w, err);
 }
 
 /* writer_sync - hand over cur and wait until the thread is idle */
