@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #define STORE_BUSY_TIMEOUT_MS 5000
+#define STORE_CACHE_KIB "-4096"   /* page cache of each connection (negative: KiB) */
 /* Commit on our own after this many rows when the caller checkpoints less
  * often: bounds the WAL and the work lost to a crash. */
 #define STORE_BATCH_ROWS 50000
@@ -1104,9 +1105,10 @@ struct store *store_open(const char *path, struct sl_error *err)
 	 * REFERENCES clauses document the joins. */
 	if (check_schema(st, err) < 0)
 		goto fail;
-	/* 8 MiB of page cache: rows are appended, so a larger cache bought no
-	 * time on the 1M-line benchmarks (32 MiB cost 24 MiB more memory). */
-	if (exec(st, "PRAGMA cache_size = -8192", err, "open") < 0)
+	/* 4 MiB of page cache: rows are appended, so a larger cache bought no
+	 * time on the benchmarks (32 MiB cost 24 MiB more memory). SQLite's
+	 * sorter (CREATE INDEX, GROUP BY) takes up to as much again. */
+	if (exec(st, "PRAGMA cache_size = " STORE_CACHE_KIB, err, "open") < 0)
 		goto fail;
 	for (int i = 0; i < S_COUNT; i++) {
 		rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -1169,7 +1171,7 @@ struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
-	sqlite3_exec(db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA cache_size = " STORE_CACHE_KIB, NULL, NULL, NULL);
 	return db;
 }
 

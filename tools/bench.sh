@@ -8,7 +8,8 @@
 # many times faster smtplog is. It then checks smtplog's stored totals
 # against genlog's expectations (what pflogsumm and eximstats print for the
 # same file), peak memory (at most 64 MiB), and with BENCH_LINES=5000000 that
-# 5M lines take at most 5.5 times 1M and the same peak memory.
+# 5M lines take at most 5.5 times 1M and about the same peak memory (caches
+# and sorters bounded: at most 8 MiB more than at 1M).
 # Fails (exit 1) with a clear message when a peer is missing or a check fails;
 # the 10x targets are reported, not enforced.
 #
@@ -221,14 +222,16 @@ for mta in $MTAS; do
 			"$mta" "$NLINES" "${wall_of[$sl]}" "$ratio" "$WALL" "$(awk -v s="$scale" 'BEGIN { print 1.1 * s }')" "$verdict")
 		echo "$line"
 		summary+=("$line")
+		# bounded, not proportional: SQLite's caches and sorters (4 MiB each,
+		# two connections) are not full after 1M lines, so allow 8 MiB more
 		big=${rss_of[$sl]}
-		if awk -v a="$big" -v b="$RSS" 'BEGIN { exit !(a <= b * 1.1 + 4096) }'; then
+		if awk -v a="$big" -v b="$RSS" 'BEGIN { exit !(a <= b + 8192) }'; then
 			verdict=ok
 		else
 			verdict=FAILED
 			fail=1
 		fi
-		line=$(printf '%s: flat memory: peak %.1f MiB at %s lines, %.1f MiB at 1M: %s' "$mta" \
+		line=$(printf '%s: flat memory: peak %.1f MiB at %s lines, %.1f MiB at 1M (at most 8 MiB more allowed): %s' "$mta" \
 			"$(awk -v r="$big" 'BEGIN { print r / 1024 }')" "$NLINES" "$(awk -v r="$RSS" 'BEGIN { print r / 1024 }')" "$verdict")
 		echo "$line"
 		summary+=("$line")
