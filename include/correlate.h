@@ -67,6 +67,13 @@ struct sink {
 struct correlate_config {
 	size_t max_open;            /* cap of open messages; 0 = CORRELATE_DEFAULT_MAX_OPEN */
 	int64_t idle_seconds;       /* evict after this long without a line; 0 = default */
+	/* MTAs (bit 1 << enum ev_mta) that log no removal line: a message of
+	 * theirs is written and freed once its final statuses (delivered,
+	 * forwarded, bounced, expired) reach the recipients it announced
+	 * (nrcpt). It stays unfinished (complete = 0): a later line continues
+	 * its row, and a failure notice that follows is counted only if no
+	 * failure was logged. */
+	unsigned close_when_delivered;
 };
 /* About 450 bytes each: 50,000 open messages are about 22 MiB. Postfix and
  * Exim free a message at its removal line, so few are open at once;
@@ -80,6 +87,7 @@ struct correlate_stats {
 	uint64_t messages;          /* opened */
 	uint64_t events;
 	uint64_t completed;         /* freed at their removal line */
+	uint64_t delivered_all;     /* freed when all their recipients had a final status */
 	uint64_t evicted_idle, evicted_cap;
 	uint64_t linked;            /* copies linked to their origin */
 	size_t open, peak_open;

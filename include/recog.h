@@ -23,6 +23,10 @@ struct recog_mta {
 	/* Post-processing after a pattern matched: derive kind/class from status
 	 * words, codes from the reply text. Optional. */
 	void (*refine)(const struct logline *ll, const struct pattern_match *m, struct event *ev);
+	/* The MTA logs no line when a message leaves the queue (Sendmail): the
+	 * correlator then takes it as finished when every recipient it
+	 * announced has a final status. */
+	bool no_removal_line;
 };
 
 struct recog;

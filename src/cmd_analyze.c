@@ -516,10 +516,11 @@ int cmd_analyze(int argc, char **argv)
 		const struct correlate_stats *cs = ingest_correlate_stats(in);
 		const struct pattern_stats *ps = ingest_pattern_stats(in);
 		fprintf(stderr,
-		        "smtplog: messages %llu (completed %llu, evicted idle %llu, evicted over cap %llu, "
-		        "linked copies %llu, peak open %zu); pattern tries %lu, prefiltered %lu, "
-		        "match-limit hits %lu\n",
+		        "smtplog: messages %llu (completed %llu, all recipients final %llu, evicted idle "
+		        "%llu, evicted over cap %llu, linked copies %llu, peak open %zu); pattern tries "
+		        "%lu, prefiltered %lu, match-limit hits %lu\n",
 		        (unsigned long long)cs->messages, (unsigned long long)cs->completed,
+		        (unsigned long long)cs->delivered_all,
 		        (unsigned long long)cs->evicted_idle, (unsigned long long)cs->evicted_cap,
 		        (unsigned long long)cs->linked, cs->peak_open, ps->attempts, ps->prefiltered_out,
 		        ps->limit_hits);

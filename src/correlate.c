@@ -24,6 +24,7 @@ struct node {
 	struct node *chain;          /* hash bucket chain */
 	struct node *older, *newer;  /* activity list */
 	bool failure_seen;           /* a bounce or expiry of the message was logged */
+	int finals;                  /* final statuses logged (close_when_delivered MTAs) */
 };
 
 struct recent {
@@ -31,6 +32,7 @@ struct recent {
 	char *host, *queue_id;
 	int64_t id;
 	struct sl_time first_ts, last_ts;
+	bool failure_seen;
 };
 
 struct pending {
@@ -172,6 +174,7 @@ static void remember_closed(struct correlate *c, struct node *n)
 	r->id = n->m.id;
 	r->first_ts = n->m.first_ts;
 	r->last_ts = n->m.last_ts;
+	r->failure_seen = n->failure_seen;
 }
 
 /* The one place a message is written for the last time and freed. */
@@ -319,6 +322,18 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 	return 0;
 }
 
+/* find_recent - the recently closed message (host, qid), or NULL */
+static struct recent *find_recent(struct correlate *c, uint64_t h, struct sl_span host,
+                                  struct sl_span qid)
+{
+	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
+		struct recent *r = &c->recent[i];
+		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
+			return r;
+	}
+	return NULL;
+}
+
 /* message_id_of - the id of the message (host, qid), open or recently
  * closed; 0 when the log never named it */
 static int64_t message_id_of(struct correlate *c, struct sl_span host, struct sl_span qid)
@@ -327,12 +342,8 @@ static int64_t message_id_of(struct correlate *c, struct sl_span host, struct sl
 	struct node *n = lookup(c, h, host, qid);
 	if (n)
 		return n->m.id;
-	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
-		struct recent *r = &c->recent[i];
-		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
-			return r->id;
-	}
-	return 0;
+	struct recent *r = find_recent(c, h, host, qid);
+	return r ? r->id : 0;
 }
 
 static bool is_loopback_relay(const struct event *ev)
@@ -340,6 +351,34 @@ static bool is_loopback_relay(const struct event *ev)
 	struct sl_span ip = ev->remote_ip;
 	return (ip.len >= 4 && memcmp(ip.p, "127.", 4) == 0) || sl_span_eq(ip, "::1") ||
 	       sl_span_eq(ip, "ipv6:::1") || sl_span_eq(ev->remote_host, "localhost");
+}
+
+/* notice_after_close - a failure notice (Sendmail "DSN:") for a message
+ * already closed because all its recipients had a final status: it links
+ * the notification, and is the message's failure only if none was logged */
+static int notice_after_close(struct correlate *c, const struct logline *ll, const struct event *ev,
+                              const struct corr_pos *pos, struct recent *r, int64_t now,
+                              struct sl_error *err)
+{
+	struct corr_message from = { .id = r->id, .host = r->host, .queue_id = r->queue_id,
+	                             .size = -1, .nrcpt = -1 };
+	if (!sl_span_empty(ev->new_queue_id) &&
+	    link_copy(c, ll->host, ev->new_queue_id, &from, CORR_ORIGIN_NOTIFY, now, err))
+		return -1;
+	if (ll->has_ts && ll->ts.sec > r->last_ts.sec) {
+		/* the notice is the message's last line: a minimal update says so */
+		r->last_ts = ll->ts;
+		struct corr_message m = { .id = r->id, .size = -1, .nrcpt = -1,
+		                          .first_ts = r->first_ts, .last_ts = r->last_ts };
+		if (c->sink.message_update(c->sink.ctx, &m, err))
+			return -1;
+	}
+	if (r->failure_seen)
+		return 0;
+	r->failure_seen = true;
+	struct corr_event ce = { .ev = ev, .ll = ll, .pos = pos, .seq = pos->seq, .message_id = r->id };
+	c->stats.events++;
+	return c->sink.event(c->sink.ctx, &ce, err);
 }
 
 int correlate_feed(struct correlate *c, const struct logline *ll, const struct event *ev,
@@ -365,6 +404,9 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		if (!n) {
 			if (ev->kind == EV_MSG_REMOVED)
 				return 0;   /* the end of a message whose other lines we never saw */
+			struct recent *r;
+			if (ev->failure_notice && (r = find_recent(c, h, ll->host, ev->queue_id)) != NULL)
+				return notice_after_close(c, ll, ev, pos, r, now, err);
 			n = open_message(c, ll, ev, pos, h, err);
 			if (!n)
 				return -1;
@@ -467,7 +509,18 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		}
 	}
 	c->stats.events++;
-	return c->sink.event(c->sink.ctx, &ce, err);
+	if (c->sink.event(c->sink.ctx, &ce, err))
+		return -1;
+	/* An MTA that logs no removal line: the message is finished when each
+	 * recipient it announced has a final status. */
+	if (n && !ce.handoff && (c->cfg.close_when_delivered & (1u << m->mta)) &&
+	    (ev->kind == EV_DELIVERED || ev->kind == EV_FORWARDED || ev->kind == EV_BOUNCED ||
+	     ev->kind == EV_EXPIRED) &&
+	    ++n->finals >= m->nrcpt && m->nrcpt > 0) {
+		c->stats.delivered_all++;
+		return message_close(c, n, err);
+	}
+	return 0;
 }
 
 int correlate_finish(struct correlate *c, struct sl_error *err)

@@ -66,7 +66,11 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
 	in->writer = writer_new(st, err);
 	if (!in->writer)
 		goto fail;
-	in->corr = correlate_new(&opt->corr, writer_sink(in->writer));
+	struct correlate_config cc = opt->corr;
+	for (size_t i = 0; recog_mtas[i]; i++)
+		if (recog_mtas[i]->no_removal_line)
+			cc.close_when_delivered |= 1u << recog_mtas[i]->mta;
+	in->corr = correlate_new(&cc, writer_sink(in->writer));
 	return in;
 fail:
 	ingest_free(in);

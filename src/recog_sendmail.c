@@ -177,4 +177,5 @@ const struct recog_mta recog_sendmail = {
 	.mta = EV_MTA_SENDMAIL,
 	.claims = sendmail_claims,
 	.refine = sendmail_refine,
+	.no_removal_line = true,
 };

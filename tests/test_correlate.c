@@ -256,6 +256,52 @@ static void test_failure_notice_alone_counts_once(void **state)
 	correlate_free(c);
 }
 
+/* Sendmail logs no removal line: with close_when_delivered, a message is
+ * written and freed when its announced recipients all have a final status,
+ * and the notice that follows a bounce is neither a second failure nor a
+ * new message. */
+static void fill_two_rcpts(struct event *ev)
+{
+	ev->mta = EV_MTA_SENDMAIL;
+	ev->nrcpt = 2;
+}
+static void fill_sendmail(struct event *ev)
+{
+	ev->mta = EV_MTA_SENDMAIL;
+}
+static void fill_sendmail_notice(struct event *ev)
+{
+	ev->mta = EV_MTA_SENDMAIL;
+	ev->failure_notice = true;
+	ev->new_queue_id = (struct sl_span){ "DSN", 3 };
+}
+
+static void test_closed_when_all_delivered(void **state)
+{
+	(void)state;
+	struct correlate_config cfg = { .close_when_delivered = 1u << EV_MTA_SENDMAIL };
+	struct correlate *c = correlate_new(&cfg, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", fill_two_rcpts);
+	feed(c, 101, EV_DEFERRED, "AAA", fill_sendmail);   /* not final */
+	feed(c, 102, EV_DELIVERED, "AAA", fill_sendmail);
+	assert_int_equal(correlate_stats(c)->open, 1);
+	feed(c, 103, EV_BOUNCED, "AAA", fill_sendmail);    /* the second recipient: done */
+	assert_int_equal(correlate_stats(c)->open, 0);
+	assert_int_equal(correlate_stats(c)->delivered_all, 1);
+	assert_false(msgs[0].removed);                     /* no removal line was seen */
+	feed(c, 104, EV_BOUNCED, "AAA", fill_sendmail_notice);
+	assert_int_equal(nevs, 3);                         /* the notice adds no failure */
+	assert_int_equal(nmsgs, 1);                        /* and opens no message */
+	feed(c, 105, EV_DELIVERED, "DSN", fill_sendmail);  /* the notification is linked */
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_NOTIFY);
+	/* Postfix logs its removal lines: the same does not close it */
+	feed(c, 200, EV_MSG_ARRIVAL, "PPP", fill_queued);
+	feed(c, 201, EV_DELIVERED, "PPP", NULL);
+	assert_int_equal(correlate_stats(c)->open, 2);
+	correlate_free(c);
+}
+
 /* Exim "<= <> R=AAA": a bounce of AAA arrives */
 static void fill_bounce_arrival(struct event *ev)
 {
@@ -351,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup(test_link_before_copy_appears, reset),
 		cmocka_unit_test_setup(test_failure_notice_after_failure, reset),
 		cmocka_unit_test_setup(test_failure_notice_alone_counts_once, reset),
+		cmocka_unit_test_setup(test_closed_when_all_delivered, reset),
 		cmocka_unit_test_setup(test_arrival_names_origin, reset),
 		cmocka_unit_test_setup(test_noqueue_event, reset),
 		cmocka_unit_test_setup(test_idle_and_cap_eviction, reset),
