@@ -512,13 +512,17 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	if (c->sink.event(c->sink.ctx, &ce, err))
 		return -1;
 	/* An MTA that logs no removal line: the message is finished when each
-	 * recipient it announced has a final status. */
-	if (n && !ce.handoff && (c->cfg.close_when_delivered & (1u << m->mta)) &&
-	    (ev->kind == EV_DELIVERED || ev->kind == EV_FORWARDED || ev->kind == EV_BOUNCED ||
-	     ev->kind == EV_EXPIRED) &&
-	    ++n->finals >= m->nrcpt && m->nrcpt > 0) {
-		c->stats.delivered_all++;
-		return message_close(c, n, err);
+	 * recipient it announced has a final status, or when it is refused
+	 * after its envelope was logged (Sendmail "Milter: data, reject=": the
+	 * whole message). */
+	if (n && !ce.handoff && (c->cfg.close_when_delivered & (1u << m->mta))) {
+		bool final = ev->kind == EV_DELIVERED || ev->kind == EV_FORWARDED ||
+		             ev->kind == EV_BOUNCED || ev->kind == EV_EXPIRED;
+		bool refused = ev->kind == EV_REJECTED && m->arrived;
+		if ((final && ++n->finals >= m->nrcpt && m->nrcpt > 0) || refused) {
+			c->stats.delivered_all++;
+			return message_close(c, n, err);
+		}
 	}
 	return 0;
 }

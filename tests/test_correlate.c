@@ -295,9 +295,14 @@ static void test_closed_when_all_delivered(void **state)
 	feed(c, 105, EV_DELIVERED, "DSN", fill_sendmail);  /* the notification is linked */
 	assert_int_equal(msgs[1].origin_id, 1);
 	assert_int_equal(msgs[1].origin, CORR_ORIGIN_NOTIFY);
+	/* refused after its envelope was logged (a milter at DATA): finished */
+	feed(c, 150, EV_MSG_ARRIVAL, "RRR", fill_two_rcpts);
+	feed(c, 151, EV_REJECTED, "RRR", fill_sendmail);
+	assert_int_equal(correlate_stats(c)->delivered_all, 2);
 	/* Postfix logs its removal lines: the same does not close it */
 	feed(c, 200, EV_MSG_ARRIVAL, "PPP", fill_queued);
 	feed(c, 201, EV_DELIVERED, "PPP", NULL);
+	feed(c, 202, EV_REJECTED, "PPP", NULL);
 	assert_int_equal(correlate_stats(c)->open, 2);
 	correlate_free(c);
 }
