@@ -27,6 +27,10 @@ struct store;
 #define STORE_MAX_SOURCE ((INT64_C(1) << (63 - STORE_KEY_BITS)) - 1)
 /* The key of (source_id, offset), or -1 when either is out of range. */
 int64_t store_key(int64_t source_id, uint64_t offset);
+/* SQL for the source of a row from its id column, e.g. STORE_SOURCE_SQL("e.id"):
+ * unlike the source_id column, every index holds it (the row id). */
+#define STORE_SOURCE_SQL(id) "(" id " >> 43)"
+_Static_assert(STORE_KEY_BITS == 43, "STORE_SOURCE_SQL spells STORE_KEY_BITS out");
 
 /* path: a file name, or ":memory:". Creates the schema if the file is new.
  * Fails with SL_EDB for a file that is not an smtplog database or is corrupt

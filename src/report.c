@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "reasons.h"
+#include "store.h"
 #include "util_time.h"
 
 #define REPORT_DEFAULT_TOP 5
@@ -316,21 +317,42 @@ static int read_scope(struct report *r)
 /* read_totals - counts of events and messages */
 static int read_totals(struct report *r)
 {
-	char *f = src_filter(r, "e.source_id");
-	sqlite3_stmt *s = prep(r,
-		"SELECT coalesce(sum(kind IN ('delivered', 'forwarded') AND handoff = 0), 0),"
-		" coalesce(sum(kind = 'forwarded' AND handoff = 0), 0),"
-		" coalesce(sum(kind = 'deferred'), 0),"
-		" count(DISTINCT CASE WHEN kind = 'deferred' THEN message_id END),"
-		" coalesce(sum(kind = 'bounced'), 0),"
-		" count(DISTINCT CASE WHEN kind = 'bounced' THEN message_id END),"
-		" coalesce(sum(kind = 'expired'), 0),"
-		" coalesce(sum(kind = 'rejected' AND (smtp_code / 100 = 4"
-		"   OR (smtp_code IS NULL AND class = 'transient'))), 0),"
-		" coalesce(sum(kind = 'rejected' AND NOT (coalesce(smtp_code / 100 = 4, 0)"
-		"   OR (smtp_code IS NULL AND coalesce(class = 'transient', 0)))), 0),"
-		" coalesce(sum(kind = 'probe'), 0), coalesce(sum(kind = 'policy'), 0)"
-		" FROM events e WHERE %s AND " EV_TIME, f);
+	/* Each total is a subquery on one kind, which the index on (kind, ts)
+	 * answers without the rows: it also holds the row id, and so the source
+	 * (STORE_SOURCE_SQL). Hand-offs are subtracted through their small
+	 * partial index. One scan of every event cost 0.18 s on 1M lines. */
+	static const struct {
+		const char *value, *kinds, *minus;   /* minus: subtract the hand-offs */
+	} totals[] = {
+		{ "count(*)", "IN ('delivered', 'forwarded')", "yes" },
+		{ "count(*)", "= 'forwarded'", "yes" },
+		{ "count(*)", "= 'deferred'", NULL },
+		{ "count(DISTINCT e.message_id)", "= 'deferred'", NULL },
+		{ "count(*)", "= 'bounced'", NULL },
+		{ "count(DISTINCT e.message_id)", "= 'bounced'", NULL },
+		{ "count(*)", "= 'expired'", NULL },
+		{ "coalesce(sum(e.smtp_code / 100 = 4 OR (e.smtp_code IS NULL AND e.class = 'transient')), 0)",
+		  "= 'rejected'", NULL },
+		{ "coalesce(sum(NOT (coalesce(e.smtp_code / 100 = 4, 0)"
+		  " OR (e.smtp_code IS NULL AND coalesce(e.class = 'transient', 0)))), 0)",
+		  "= 'rejected'", NULL },
+		{ "count(*)", "= 'probe'", NULL },
+		{ "count(*)", "= 'policy'", NULL },
+	};
+	char *f = src_filter(r, STORE_SOURCE_SQL("e.id"));
+	struct sl_buf sql;
+	sl_buf_init(&sql);
+	sl_buf_adds(&sql, "SELECT ");
+	for (size_t i = 0; i < SL_ARRAY_LEN(totals); i++) {
+		sl_buf_addf(&sql, "%s(SELECT %s FROM events e WHERE %s AND " EV_TIME " AND e.kind %s)",
+		            i ? ", " : "", totals[i].value, f, totals[i].kinds);
+		/* "+e.kind": the partial index of hand-offs, not every delivery */
+		if (totals[i].minus)
+			sl_buf_addf(&sql, " - (SELECT count(*) FROM events e WHERE %s AND " EV_TIME
+			            " AND e.handoff <> 0 AND +e.kind %s)", f, totals[i].kinds);
+	}
+	sqlite3_stmt *s = prep(r, "%s", sql.data);
+	sl_buf_release(&sql);
 	sqlite3_free(f);
 	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
 	if (rc == SQLITE_ROW) {
