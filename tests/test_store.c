@@ -238,8 +238,9 @@ static void test_new_schema(void **state)
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
-	           "events_handoff events_kind_ts events_message events_recipient_domain events_ts"
-	           " messages_host_queue messages_unfinished sources_fingerprint");
+	           "events_forwarding events_handoff events_kind_ts events_message"
+	           " events_recipient_domain events_ts messages_host_queue messages_unfinished"
+	           " sources_fingerprint");
 	/* every view compiles */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_daily_summary"), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_top_deferring_domains"), 0);
@@ -283,15 +284,15 @@ static void test_load_builds_indexes_at_close(void **state)
 {
 	(void)state;
 	const char *path = tpath("bulk.db");
-	const char *all = "events_handoff events_kind_ts events_message events_recipient_domain"
-	                  " events_ts";
+	const char *all = "events_forwarding events_handoff events_kind_ts events_message"
+	                  " events_recipient_domain events_ts";
 	/* a load into empty tables writes no index entries until the end, but
-	 * to the small partial one of hand-offs */
+	 * to the small partial ones of hand-offs and 251/551 replies */
 	struct store *st = must_open(path);
 	struct line l;
 	line_init(&l, 1, 0, "2026-11-23T06:25:01Z", EV_DELIVERED, EV_CLASS_SUCCESS);
 	put_event(st, &l);
-	assert_row(store_db(st), index_list, "events_handoff");
+	assert_row(store_db(st), index_list, "events_forwarding events_handoff");
 	must_close(st);
 	st = must_open(path);
 	assert_row(store_db(st), index_list, all);
@@ -1151,7 +1152,8 @@ static void test_migrate_v1(void **state)
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE sql IS NOT NULL ORDER BY name)",
-	           "events events_handoff events_kind_ts events_message events_recipient_domain events_ts"
+	           "events events_forwarding events_handoff events_kind_ts events_message"
+	           " events_recipient_domain events_ts"
 	           " message_continuations messages messages_host_queue messages_unfinished sources"
 	           " sources_fingerprint"
 	           " unrecognized v_daily_summary v_deliveries v_failures_permanent"
