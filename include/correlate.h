@@ -68,11 +68,10 @@ struct correlate_config {
 	size_t max_open;            /* cap of open messages; 0 = CORRELATE_DEFAULT_MAX_OPEN */
 	int64_t idle_seconds;       /* evict after this long without a line; 0 = default */
 	/* MTAs (bit 1 << enum ev_mta) that log no removal line: a message of
-	 * theirs is written and freed once its final statuses (delivered,
-	 * forwarded, bounced, expired) reach the recipients it announced
-	 * (nrcpt). It stays unfinished (complete = 0): a later line continues
-	 * its row, and a failure notice that follows is counted only if no
-	 * failure was logged. */
+	 * theirs is complete, written and freed once its final statuses
+	 * (delivered, forwarded, bounced, expired) reach the recipients it
+	 * announced (nrcpt), or it is refused after arriving. A failure notice
+	 * that follows soon after is counted only if no failure was logged. */
 	unsigned close_when_delivered;
 };
 /* About 450 bytes each: 50,000 open messages are about 22 MiB. Postfix and

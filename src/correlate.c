@@ -520,6 +520,9 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		             ev->kind == EV_BOUNCED || ev->kind == EV_EXPIRED;
 		bool refused = ev->kind == EV_REJECTED && m->arrived;
 		if ((final && ++n->finals >= m->nrcpt && m->nrcpt > 0) || refused) {
+			/* as complete as a removal line would make it: no later run
+			 * looks for it among the unfinished */
+			m->removed = true;
 			c->stats.delivered_all++;
 			return message_close(c, n, err);
 		}
