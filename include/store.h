@@ -33,11 +33,16 @@ int64_t store_key(int64_t source_id, uint64_t offset);
 _Static_assert(STORE_KEY_BITS == 43, "STORE_SOURCE_SQL spells STORE_KEY_BITS out");
 
 /* path: a file name, or ":memory:". Creates the schema if the file is new.
- * Fails with SL_EDB for a file that is not an smtplog database or is corrupt
- * or newer than this binary, SL_EBUSY if another writer holds it. */
+ * A file that does not exist is built as PATH.loading (flock()ed, no
+ * journal: nothing exists yet that a crash could damage) and renamed to
+ * PATH by store_close once complete and synced; after an SQLite error it is
+ * discarded instead. Fails with SL_EDB for a file that is not an smtplog
+ * database or is corrupt or newer than this binary, SL_EBUSY if another
+ * writer holds it or another run is creating it. */
 struct store *store_open(const char *path, struct sl_error *err);
 /* Checkpoints the WAL and returns the file to rollback-journal mode, so
- * read-only group members can open it. Frees st even on error. */
+ * read-only group members can open it; a new file is moved into place.
+ * Frees st even on error. */
 int store_close(struct store *st, struct sl_error *err);
 
 /* The end of a load: commits, and if the load filled empty tables, builds
@@ -49,7 +54,8 @@ int store_build_indexes(struct store *st, enum store_index_set which, struct sl_
 int store_end_load(struct store *st, struct sl_error *err);
 
 /* A second connection to the database file, read-only, for a report while
- * st is busy on another thread (WAL lets it read what was committed). NULL
+ * st is busy on another thread (WAL lets it read what was committed; a new
+ * file written without a journal is switched to WAL first). NULL
  * when st has no file to share (":memory:") or never wrote (then use
  * store_db), or with err filled if it cannot be opened. */
 struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err);

@@ -197,15 +197,34 @@ for k in range(10000):
     sys.stdout.write(re.sub(r'\b([0-9A-F]{9,12})\b', r'\1G%d' % k, day))
 PY
 fi
+rm -f "$T/clean.db"
+"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/clean.db" sample-logs/mail.log
 "$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/clean.db" "$big"
+all=$(q "$T/clean.db" "SELECT count(*) FROM events")
+base=$(q "$T/clean.db" "SELECT count(*) FROM events WHERE source_id = 1")
+same_as_clean() {   # name db
+	for tbl in "events" "messages"; do
+		eq "$1: $tbl as a clean run" \
+			"$(q "$2" "SELECT * FROM $tbl ORDER BY id" | md5sum)" \
+			"$(q "$T/clean.db" "SELECT * FROM $tbl ORDER BY id" | md5sum)"
+	done
+	eq "$1: the sources' counts" \
+		"$(q "$2" "SELECT bytes, lines, recognized, unrecognized, foreign_lines FROM sources ORDER BY id")" \
+		"$(q "$T/clean.db" "SELECT bytes, lines, recognized, unrecognized, foreign_lines FROM sources ORDER BY id")"
+	eq "$1: indexes" \
+		"$(q "$2" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1)")" \
+		"$(q "$T/clean.db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1)")"
+}
+# (1) into an existing database (WAL): the rows committed before the kill stay
 killed=""
 for attempt in 1 2 3; do
 	rm -f "$T/killed.db" "$T/killed.db-wal" "$T/killed.db-shm"
+	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/killed.db" sample-logs/mail.log
 	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/killed.db" "$big" &
 	pid=$!
 	# wait for the first committed checkpoint (100,000 lines), then kill at once
 	for _ in $(seq 400); do
-		[ "$(sqlite3 "$T/killed.db" "SELECT coalesce(max(lines), 0) FROM sources" 2>/dev/null || echo 0)" -gt 0 ] && break
+		[ "$(sqlite3 "$T/killed.db" "SELECT coalesce(max(lines), 0) FROM sources WHERE id = 2" 2>/dev/null || echo 0)" -gt 0 ] && break
 		sleep 0.01
 	done
 	kill -9 "$pid" 2>/dev/null
@@ -218,23 +237,40 @@ for attempt in 1 2 3; do
 done
 eq "killed mid-run" "$killed" yes
 part=$(q "$T/killed.db" "SELECT count(*) FROM events" 2>/dev/null || echo 0)
-all=$(q "$T/clean.db" "SELECT count(*) FROM events")
-eq "killed run left part of the rows" "$([ "$part" -gt 0 ] && [ "$part" -lt "$all" ] && echo part || echo "$part of $all")" part
+eq "killed run left part of the rows" "$([ "$part" -gt "$base" ] && [ "$part" -lt "$all" ] && echo part || echo "$part of $all")" part
 eq "re-run after kill -9 exit" "$(run analyze -q --no-report --year 2026 --db "$T/killed.db" "$big")" 0
-for tbl in "events" "messages"; do
-	eq "after kill -9 and a re-run: $tbl as a clean run" \
-		"$(q "$T/killed.db" "SELECT * FROM $tbl ORDER BY id" | md5sum)" \
-		"$(q "$T/clean.db" "SELECT * FROM $tbl ORDER BY id" | md5sum)"
-done
-eq "after kill -9 and a re-run: the source's counts" \
-	"$(q "$T/killed.db" "SELECT bytes, lines, recognized, unrecognized, foreign_lines FROM sources")" \
-	"$(q "$T/clean.db" "SELECT bytes, lines, recognized, unrecognized, foreign_lines FROM sources")"
-eq "after kill -9 and a re-run: indexes" \
-	"$(q "$T/killed.db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1)")" \
-	"$(q "$T/clean.db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1)")"
+same_as_clean "after kill -9 and a re-run" "$T/killed.db"
 eq "a third run adds nothing" "$(run analyze -q --no-report --year 2026 --db "$T/killed.db" "$big"; q "$T/killed.db" "SELECT count(*) FROM events")" \
 	"0
-$(q "$T/clean.db" "SELECT count(*) FROM events")"
+$all"
+
+# (2) a new database is built as DB.loading without a journal: a kill
+# leaves no database at all, and the next run starts afresh
+rm -f "$T/clean.db"
+"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/clean.db" sample-logs/mail.log "$big"
+killed=""
+for attempt in 1 2 3; do
+	rm -f "$T/fresh.db" "$T/fresh.db.loading"
+	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/fresh.db" sample-logs/mail.log "$big" &
+	pid=$!
+	for _ in $(seq 400); do
+		[ "$(stat -c %s "$T/fresh.db.loading" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+		sleep 0.01
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	status=$?
+	if [ "$status" -eq 137 ]; then
+		killed=yes
+		break
+	fi
+done
+eq "new database: killed mid-run" "$killed" yes
+eq "new database: a kill leaves none" "$([ -e "$T/fresh.db" ] && echo exists || echo none)" none
+eq "new database: the .loading file stays" "$([ -e "$T/fresh.db.loading" ] && echo yes)" yes
+eq "new database: re-run exit" "$(run analyze -q --no-report --year 2026 --db "$T/fresh.db" sample-logs/mail.log "$big")" 0
+eq "new database: no .loading left" "$([ -e "$T/fresh.db.loading" ] && echo left || echo gone)" gone
+same_as_clean "new database after kill -9 and a re-run" "$T/fresh.db"
 
 # ---- install and uninstall honour DESTDIR and PREFIX
 if [ -n "${E2E_INSTALL:-}" ]; then

@@ -253,23 +253,79 @@ static void test_file_mode_and_journal(void **state)
 	const char *path = tpath("mode.db");
 	mode_t um = umask(022);
 	umask(um);
+	/* A new file is loaded without a journal, an existing one in WAL mode;
+	 * both end in rollback-journal mode with no WAL left. */
+	for (int run = 0; run < 2; run++) {
+		struct store *st = must_open(path);
+		int64_t src = fake_source(st, run ? "b.log" : "a.log");
+		struct line l;
+		line_init(&l, src, 0, "2026-11-23T06:25:01Z", EV_DELIVERED, EV_CLASS_SUCCESS);
+		put_event(st, &l);
+		assert_row(store_db(st), "PRAGMA journal_mode", run ? "wal" : "off");
+		must_close(st);
+
+		struct stat sb;
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0640 & ~um);
+		assert_int_equal(stat(tpath("mode.db-wal"), &sb), -1);
+		assert_int_equal(errno, ENOENT);
+
+		sqlite3 *db = NULL;
+		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		assert_row(db, "PRAGMA journal_mode", "delete");
+		assert_int_equal(q_int(db, "SELECT count(*) FROM events"), run + 1);
+		sqlite3_close(db);
+	}
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* A new database is built as PATH.loading and appears whole at close; a
+ * killed run's .loading file and journals are replaced; a second run
+ * while one builds it is refused as busy. */
+static void test_new_file_appears_at_close(void **state)
+{
+	(void)state;
+	const char *path = tpath("new.db");
+	char loading[512], wal[512];
+	snprintf(loading, sizeof loading, "%s.loading", path);
+	snprintf(wal, sizeof wal, "%s.loading-wal", path);
+	write_file(loading, "left by a killed run: not a database");
+	write_file(wal, "a stale WAL that must not be replayed");
+
 	struct store *st = must_open(path);
+	assert_false(exists(path));
+	assert_true(exists(loading));
+	assert_false(exists(wal));
+
+	struct sl_error err = { 0 };
+	assert_null(store_open(path, &err));
+	assert_int_equal(err.code, SL_EBUSY);
+	if (!strstr(err.msg, "being created by another smtplog run"))
+		fail_msg("got \"%s\"", err.msg);
+
 	int64_t src = fake_source(st, "a.log");
 	struct line l;
 	line_init(&l, src, 0, "2026-11-23T06:25:01Z", EV_DELIVERED, EV_CLASS_SUCCESS);
 	put_event(st, &l);
+	/* a reader beside the writer: the file goes to WAL for it */
+	sqlite3 *reader = store_open_reader(st, &err);
+	assert_non_null(reader);
 	assert_row(store_db(st), "PRAGMA journal_mode", "wal");
+	assert_int_equal(q_int(reader, "SELECT count(*) FROM events"), 1);
+	store_close_reader(reader);
 	must_close(st);
 
-	struct stat sb;
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0640 & ~um);
-	assert_int_equal(stat(tpath("mode.db-wal"), &sb), -1);
-	assert_int_equal(errno, ENOENT);
-
+	assert_true(exists(path));
+	assert_false(exists(loading));
+	assert_false(exists(wal));
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_row(db, "PRAGMA journal_mode", "delete");
+	assert_row(db, "PRAGMA integrity_check", "ok");
 	assert_int_equal(q_int(db, "SELECT count(*) FROM events"), 1);
 	sqlite3_close(db);
 }
@@ -731,6 +787,7 @@ static void test_checkpoint_commits(void **state)
 	const char *path = tpath("ckpt.db");
 	const char *log = tpath("ckpt.log");
 	write_file(log, "Nov 23 06:25:01 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]\n");
+	must_close(must_open(path));   /* an existing file: commits are visible at once */
 	struct store *st = must_open(path);
 	struct store_source src = begin(st, log);
 	struct line l;
@@ -1227,6 +1284,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_schema),
 		cmocka_unit_test(test_file_mode_and_journal),
+		cmocka_unit_test(test_new_file_appears_at_close),
 		cmocka_unit_test(test_load_builds_indexes_at_close),
 		cmocka_unit_test(test_event_row),
 		cmocka_unit_test(test_event_nulls_and_null_sender),
