@@ -153,12 +153,14 @@
 	"DROP INDEX IF EXISTS events_message; DROP INDEX IF EXISTS events_recipient_domain;\n" \
 	"DROP INDEX IF EXISTS messages_host_queue;\n"
 /* Kept during a load, partial and small: adoption looks up unfinished
- * messages; the report subtracts hand-offs to content filters and lists
- * 251 and 551 replies. Building them afterwards would cost a scan of the
- * table each. */
+ * messages; the report subtracts hand-offs to content filters, lists 251
+ * and 551 replies and follows copies (.forward, notifications). Building
+ * them afterwards would cost a scan of the table each. */
 #define SCHEMA_UNFINISHED \
 	"CREATE INDEX IF NOT EXISTS messages_unfinished ON messages(host, queue_id)" \
 	" WHERE complete = 0;\n" \
+	"CREATE INDEX IF NOT EXISTS messages_copies ON messages(origin, first_ts)" \
+	" WHERE origin IS NOT NULL;\n" \
 	"CREATE INDEX IF NOT EXISTS events_handoff ON events(kind) WHERE handoff <> 0;\n" \
 	"CREATE INDEX IF NOT EXISTS events_forwarding ON events(smtp_code)" \
 	" WHERE smtp_code IN (251, 551);\n"

@@ -239,7 +239,7 @@ static void test_new_schema(void **state)
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
 	           "events_forwarding events_handoff events_kind_ts events_message"
-	           " events_recipient_domain events_ts messages_host_queue messages_unfinished"
+	           " events_recipient_domain events_ts messages_copies messages_host_queue messages_unfinished"
 	           " sources_fingerprint");
 	/* every view compiles */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_daily_summary"), 0);
@@ -1211,7 +1211,7 @@ static void test_migrate_v1(void **state)
 	           " WHERE sql IS NOT NULL ORDER BY name)",
 	           "events events_forwarding events_handoff events_kind_ts events_message"
 	           " events_recipient_domain events_ts"
-	           " message_continuations messages messages_host_queue messages_unfinished sources"
+	           " message_continuations messages messages_copies messages_host_queue messages_unfinished sources"
 	           " sources_fingerprint"
 	           " unrecognized v_daily_summary v_deliveries v_failures_permanent"
 	           " v_failures_transient v_forwarding v_rejections v_top_deferring_domains");
