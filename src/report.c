@@ -167,6 +167,7 @@ struct report {
 	int top;
 	char since[SL_TIME_ISO_MAX], until[SL_TIME_ISO_MAX];   /* "" when open */
 	char *src_in;              /* "(1,2,3)" or NULL for all sources */
+	char *ev_time, *msg_time;  /* the period on events e and messages m (see time_filters) */
 	struct sl_error *err;
 
 	struct list files;         /* path, lines */
@@ -238,8 +239,69 @@ static char *col_dup(sqlite3_stmt *s, int i)
 }
 
 /* Filters: on events e (sources and time), messages m, sources s, unrecognized u. */
-#define EV_TIME "(@since IS NULL OR e.ts >= @since) AND (@until IS NULL OR e.ts < @until)"
-#define MSG_TIME "(@since IS NULL OR m.first_ts >= @since) AND (@until IS NULL OR m.first_ts < @until)"
+
+/* time_condition - "col >= @since AND col < @until", the bounds given, or "1" */
+static char *time_condition(const struct report *r, const char *col)
+{
+	char *c = sqlite3_mprintf("%s%s%s%s%s%s", r->since[0] ? col : "",
+	                          r->since[0] ? " >= @since" : "",
+	                          r->since[0] && r->until[0] ? " AND " : "",
+	                          r->until[0] ? col : "", r->until[0] ? " < @until" : "",
+	                          r->since[0] || r->until[0] ? "" : "1");
+	if (!c)
+		SL_BUG("out of memory in sqlite3_mprintf");
+	return c;
+}
+
+/* time_filters - r->ev_time and r->msg_time. Only the bounds given are
+ * spelled out (not "@since IS NULL OR ..."), so events(kind, ts) serves a
+ * period as a range. messages has no index on first_ts: a period also
+ * limits it to the row ids of the sources whose lines overlap it (a
+ * message's id is its first line's place, and that line is in its period),
+ * so a nightly report reads one day's messages, not every day's. */
+static int time_filters(struct report *r)
+{
+	r->ev_time = time_condition(r, "e.ts");
+	char *msg = time_condition(r, "m.first_ts");
+	if (!r->since[0] && !r->until[0]) {
+		r->msg_time = msg;
+		return 0;
+	}
+	enum { MAX_RANGES = 64 };   /* beyond that, a scan is as good */
+	sqlite3_stmt *s = prep(r,
+		"SELECT id FROM sources WHERE (@until IS NULL OR first_ts IS NULL OR first_ts < @until)"
+		" AND (@since IS NULL OR last_ts IS NULL OR last_ts >= @since) ORDER BY id LIMIT %d",
+		MAX_RANGES + 1);
+	if (!s) {
+		sqlite3_free(msg);
+		return -1;
+	}
+	struct sl_buf b;
+	sl_buf_init(&b);
+	sl_buf_addf(&b, "%s AND (0", msg);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		int64_t lo = store_key(id, 0);
+		if (lo < 0 || ++n > MAX_RANGES)
+			break;
+		sl_buf_addf(&b, " OR m.id BETWEEN %lld AND %lld", (long long)lo,
+		            (long long)(lo + (INT64_C(1) << STORE_KEY_BITS) - 1));
+	}
+	bool limited = rc == SQLITE_DONE;
+	if (finish(r, s, rc == SQLITE_ROW ? SQLITE_DONE : rc) < 0) {
+		sqlite3_free(msg);
+		sl_buf_release(&b);
+		return -1;
+	}
+	sl_buf_addc(&b, ')');
+	r->msg_time = sqlite3_mprintf("%s", limited ? b.data : msg);
+	if (!r->msg_time)
+		SL_BUG("out of memory in sqlite3_mprintf");
+	sqlite3_free(msg);
+	sl_buf_release(&b);
+	return 0;
+}
 
 /* The "x.source_id IN (...)" prefix, or "1" for all sources. */
 static char *src_filter(const struct report *r, const char *column)
@@ -340,19 +402,22 @@ static int read_totals(struct report *r)
 		{ "count(*)", "= 'policy'", NULL },
 	};
 	char *f = src_filter(r, STORE_SOURCE_SQL("e.id"));
+	char *ts_unindexed = time_condition(r, "+e.ts");
 	struct sl_buf sql;
 	sl_buf_init(&sql);
 	sl_buf_adds(&sql, "SELECT ");
 	for (size_t i = 0; i < SL_ARRAY_LEN(totals); i++) {
-		sl_buf_addf(&sql, "%s(SELECT %s FROM events e WHERE %s AND " EV_TIME " AND e.kind %s)",
-		            i ? ", " : "", totals[i].value, f, totals[i].kinds);
-		/* "+e.kind": the partial index of hand-offs, not every delivery */
+		sl_buf_addf(&sql, "%s(SELECT %s FROM events e WHERE %s AND %s AND e.kind %s)",
+		            i ? ", " : "", totals[i].value, f, r->ev_time, totals[i].kinds);
+		/* "+e.kind", "+e.ts": the partial index of hand-offs, not every
+		 * delivery of the period */
 		if (totals[i].minus)
-			sl_buf_addf(&sql, " - (SELECT count(*) FROM events e WHERE %s AND " EV_TIME
-			            " AND e.handoff <> 0 AND +e.kind %s)", f, totals[i].kinds);
+			sl_buf_addf(&sql, " - (SELECT count(*) FROM events e WHERE %s AND %s"
+			            " AND e.handoff <> 0 AND +e.kind %s)", f, ts_unindexed, totals[i].kinds);
 	}
 	sqlite3_stmt *s = prep(r, "%s", sql.data);
 	sl_buf_release(&sql);
+	sqlite3_free(ts_unindexed);
 	sqlite3_free(f);
 	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
 	if (rc == SQLITE_ROW) {
@@ -369,7 +434,7 @@ static int read_totals(struct report *r)
 	s = prep(r,
 	         "SELECT coalesce(sum(arrived = 1 AND origin_id IS NULL), 0),"
 	         " coalesce(sum(origin = 'notification'), 0), coalesce(sum(origin = 'forward'), 0)"
-	         " FROM messages m WHERE %s AND " MSG_TIME, f);
+	         " FROM messages m WHERE %s AND %s", f, r->msg_time);
 	sqlite3_free(f);
 	rc = s ? sqlite3_step(s) : SQLITE_ERROR;
 	if (rc == SQLITE_ROW) {
@@ -412,10 +477,10 @@ static int read_group_tops(struct report *r, enum section sec, int which, const 
 		" SELECT e.smtp_code, e.enhanced_code, e.reason, %s AS k, count(*) AS n,"
 		"  row_number() OVER (PARTITION BY e.smtp_code, e.enhanced_code, e.reason"
 		"   ORDER BY count(*) DESC, %s) AS rank"
-		" FROM events e WHERE %s AND " EV_TIME " AND %s AND (%s) IS NOT NULL"
+		" FROM events e WHERE %s AND %s AND %s AND (%s) IS NOT NULL"
 		" GROUP BY e.smtp_code, e.enhanced_code, e.reason, k)"
 		" WHERE rank <= @top ORDER BY smtp_code, enhanced_code, reason, rank",
-		key, key, f, d->where, key);
+		key, key, f, r->ev_time, d->where, key);
 	if (!s)
 		return -1;
 	struct group *g = NULL;
@@ -449,9 +514,10 @@ static int read_groups(struct report *r, enum section sec)
 		"SELECT e.smtp_code, e.enhanced_code, e.reason, count(*) AS n,"
 		" count(DISTINCT %s), min((e.reply IS NULL) * 4611686018427387904 + e.id), e.reply"
 		" FROM events e"
-		" WHERE %s AND " EV_TIME " AND %s"
+		" WHERE %s AND %s AND %s"
 		" GROUP BY e.smtp_code, e.enhanced_code, e.reason"
-		" ORDER BY n DESC, e.smtp_code, e.enhanced_code, e.reason", d->distinct, f, d->where);
+		" ORDER BY n DESC, e.smtp_code, e.enhanced_code, e.reason", d->distinct, f, r->ev_time,
+		d->where);
 	if (!s)
 		goto out;
 	int rc;
@@ -496,8 +562,8 @@ static int read_replies_25x(struct report *r, const char *f)
 {
 	sqlite3_stmt *s = prep(r,
 		"SELECT e.smtp_code, e.recipient, e.forward_to, count(*) AS n FROM events e"
-		" WHERE %s AND " EV_TIME " AND e.smtp_code IN (251, 551)"
-		" GROUP BY 1, 2, 3 ORDER BY 1, n DESC, 2, 3", f);
+		" WHERE %s AND %s AND e.smtp_code IN (251, 551)"
+		" GROUP BY 1, 2, 3 ORDER BY 1, n DESC, 2, 3", f, r->ev_time);
 	if (!s)
 		return -1;
 	int rc;
@@ -523,20 +589,20 @@ static int read_forwarding(struct report *r)
 	/* Copies made by local delivery of messages in scope. */
 	static const char copies[] =
 		"e.message_id IN (SELECT m.id FROM messages m WHERE m.origin = 'forward'"
-		" AND %s AND " MSG_TIME ")";
-	char *copy_cond = sqlite3_mprintf(copies, fm);
+		" AND %s AND %s)";
+	char *copy_cond = sqlite3_mprintf(copies, fm, r->msg_time);
 	int ret = -1;
 	if (!copy_cond)
 		SL_BUG("out of memory in sqlite3_mprintf");
 
 	if (read_replies_25x(r, f) < 0 ||
 	    read_list(r, prep(r,
-	                      "SELECT e.recipient, count(*) AS n FROM events e WHERE %s AND " EV_TIME
+	                      "SELECT e.recipient, count(*) AS n FROM events e WHERE %s AND %s"
 	                      " AND %s GROUP BY 1 ORDER BY n DESC, 1 LIMIT @top",
-	                      f, local_cond),
+	                      f, r->ev_time, local_cond),
 	              &r->fwd_local, false) < 0 ||
-	    count_of(r, prep(r, "SELECT count(*) FROM events e WHERE %s AND " EV_TIME " AND %s", f,
-	                     local_cond),
+	    count_of(r, prep(r, "SELECT count(*) FROM events e WHERE %s AND %s AND %s", f,
+	                     r->ev_time, local_cond),
 	             &r->nlocal) < 0 ||
 	    read_list(r, prep(r,
 	                      "SELECT e.kind, count(*) AS n FROM events e WHERE %s AND e.handoff = 0"
@@ -1603,6 +1669,8 @@ static void report_release(struct report *r)
 	free(r->first_ts);
 	free(r->last_ts);
 	sqlite3_free(r->src_in);
+	sqlite3_free(r->ev_time);
+	sqlite3_free(r->msg_time);
 }
 
 /* report_write - read the database and append the report to out */
@@ -1637,7 +1705,7 @@ int report_write(struct sqlite3 *db, const struct report_options *opt, struct sl
 			SL_BUG("out of memory in sqlite3_mprintf");
 	}
 
-	if (read_scope(&r) < 0 || read_totals(&r) < 0)
+	if (time_filters(&r) < 0 || read_scope(&r) < 0 || read_totals(&r) < 0)
 		goto out;
 	for (int s = 0; s < SEC_COUNT; s++)
 		if (read_groups(&r, (enum section)s) < 0)
