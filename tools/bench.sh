@@ -13,9 +13,12 @@
 # Fails (exit 1) with a clear message when a peer is missing or a check fails;
 # the 10x targets are reported, not enforced.
 #
+# Last, the nightly job on a week of Postfix logs: add a day to the
+# database, report on that day (BENCH_NIGHT_LINES a day; 0 leaves it out).
+#
 # Usage: tools/bench.sh PATH/TO/smtplog
 # env:   BENCH_LINES (1000000), BENCH_RUNS (3), BENCH_MTAS ("postfix exim sendmail"),
-#        GENLOG (../shared/tools/genlog), BENCH_DIR (bench-data)
+#        BENCH_NIGHT_LINES (300000), GENLOG (../shared/tools/genlog), BENCH_DIR (bench-data)
 set -euo pipefail
 SMTPLOG=${1:?usage: bench.sh PATH/TO/smtplog}
 cd "$(dirname "$0")/.."
@@ -61,11 +64,13 @@ gen() {
 }
 
 # measure CMD...: RUNS timed runs of CMD (output discarded, a fresh database
-# each time); sets WALL (median seconds) and RSS (highest peak, KiB)
+# each time, or a copy of $PREP); sets WALL (median seconds) and RSS (highest
+# peak, KiB)
 measure() {
 	local walls=() rss=0 out rc
 	for _ in $(seq "$RUNS"); do
 		rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
+		[ -z "${PREP:-}" ] || cp "$PREP" "$DB"   # start from a given database
 		rc=0
 		HOME=$TMP/home /usr/bin/time -o "$TMP/time" -f "%e %M" "$@" > /dev/null 2>"$TMP/stderr" || rc=$?
 		[ "$rc" -eq 0 ] || { cat "$TMP/stderr" >&2; die "'$*' failed (exit $rc)"; }
@@ -237,6 +242,53 @@ for mta in $MTAS; do
 		summary+=("$line")
 	fi
 done
+
+# The nightly job: a database holding a week of Postfix logs, one file a day
+# (BENCH_NIGHT_LINES lines each, genlog's rate set so a file spans one day);
+# store the seventh day into it, then report on that day, against pflogsumm
+# on the same day's file.
+if [[ " $MTAS " == *" postfix "* ]] && [ "${BENCH_NIGHT_LINES:-300000}" -gt 0 ]; then
+	NL=${BENCH_NIGHT_LINES:-300000}
+	rate=$(awk -v n="$NL" 'BEGIN { printf "%.2f", 15 * n / 1000000 * 25 / 24 }')
+	days=()
+	for d in 1 2 3 4 5 6 7; do
+		f="$DATA/night-$NL-day$d.log"
+		if [ ! -s "$f" ]; then
+			echo "bench: generating $f ($NL lines, seed $((100 + d)))" >&2
+			python3 "$GENLOG" --mta postfix --lines "$NL" --seed $((100 + d)) --rate "$rate" \
+				--start "2026-11-0${d}T00:00:00" > "$f.tmp"
+			mv "$f.tmp" "$f"
+		fi
+		days+=("$f")
+	done
+	week=$TMP/week.db
+	rm -f "$week"
+	"$SMTPLOG" analyze -q --no-report --db "$week" "${days[@]:0:6}"
+	last=${days[6]}
+	NLINES=$(wc -l < "$last")
+	BYTES=$(stat -c %s "$last")
+	cat "$last" > /dev/null
+	echo
+	echo "## the nightly job: a week of Postfix logs in the database, $NLINES lines a day"
+	echo
+	echo "| command (on the seventh day)           | wall s   | lines/s  | MB/s    | peak MiB |"
+	echo "|----------------------------------------|---------:|---------:|--------:|---------:|"
+	measure pflogsumm "$last"; row "pflogsumm (the day's file)"
+	PREP=$week measure "$SMTPLOG" analyze -q --no-report --db "$DB" "$last"; row "smtplog analyze --no-report (add the day)"
+	rm -f "$DB"; cp "$week" "$DB"; "$SMTPLOG" analyze -q --no-report --db "$DB" "$last"; cp "$DB" "$TMP/week7.db"
+	PREP=$TMP/week7.db measure "$SMTPLOG" report --db "$DB" --since 2026-11-07 --until 2026-11-08; row "smtplog report on the day (7 in the db)"
+	PREP=$TMP/week7.db measure "$SMTPLOG" report --db "$DB"; row "smtplog report on the whole week"
+	PREP=$TMP/week7.db measure sqlite3 "$DB" "SELECT count(*) FROM events WHERE kind = 'deferred' AND ts >= '2026-11-07' AND ts < '2026-11-08'"
+	row "one query on the day (sqlite3)"
+	nightly=$(awk -v a="${wall_of["smtplog analyze --no-report (add the day)"]}" \
+		-v b="${wall_of["smtplog report on the day (7 in the db)"]}" 'BEGIN { print a + b }')
+	line=$(printf 'nightly: add the day %.2f s + report on it %.2f s = %.2f s vs pflogsumm on the day %.2f s: %sx faster' \
+		"${wall_of["smtplog analyze --no-report (add the day)"]}" "${wall_of["smtplog report on the day (7 in the db)"]}" \
+		"$nightly" "${wall_of["pflogsumm (the day's file)"]}" \
+		"$(awk -v a="$nightly" -v b="${wall_of["pflogsumm (the day's file)"]}" 'BEGIN { printf "%.1f", b / a }')")
+	echo "$line"
+	summary+=("$line")
+fi
 
 echo
 echo "## summary ($LINES lines)"
