@@ -169,12 +169,6 @@ char *sl_buf_detach(struct sl_buf *b)
 
 /* ---- spans and strings */
 
-bool sl_span_eq(struct sl_span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.p && s.len == n && memcmp(s.p, lit, n) == 0;
-}
-
 bool sl_span_eq_nocase(struct sl_span s, const char *lit)
 {
 	size_t n = strlen(lit);
