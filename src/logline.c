@@ -42,10 +42,23 @@ static int64_t floor_hour(int64_t s)
 	return (s % 3600 < 0) ? q - 1 : q;
 }
 
+/* civil_seconds - sl_time_from_utc, with the day number of the last date
+ * kept: converting the date was most of the header's arithmetic */
+static int64_t civil_seconds(struct logline_ctx *ctx, int y, int mon, int d, int h, int mi, int s)
+{
+	if (d != ctx->day_d || mon != ctx->day_mon || y != ctx->day_y) {
+		ctx->day_y = y;
+		ctx->day_mon = mon;
+		ctx->day_d = d;
+		ctx->day_num = sl_days_from_civil(y, mon, d);
+	}
+	return ctx->day_num * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s;
+}
+
 /* local_to_utc - epoch seconds of a civil time in the local zone */
 static int64_t local_to_utc(struct logline_ctx *ctx, int y, int mon, int d, int h, int mi, int s)
 {
-	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t naive = civil_seconds(ctx, y, mon, d, h, mi, s);
 	int64_t bucket = floor_hour(naive);
 	if (bucket != ctx->tz_bucket) {
 		/* mktime costs a zone lookup; a log has thousands of lines an
@@ -124,7 +137,7 @@ static int64_t rfc3164_time(struct logline_ctx *ctx, int mon, int d, int h, int 
 	 * this year's: it is last year's. The cached offset is the zone's
 	 * offset near these lines, close enough against a one-day margin,
 	 * and saves a second mktime per line. */
-	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t naive = civil_seconds(ctx, y, mon, d, h, mi, s);
 	if (naive - ctx->tz_offset > ctx->ref_time + SECS_PER_DAY)
 		y--;
 	ctx->last_month = mon;
@@ -353,7 +366,7 @@ static bool parse_iso(struct logline_ctx *ctx, const char *line, const char *e,
 	if (p < e && *p != ' ')
 		return false;
 
-	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t naive = civil_seconds(ctx, y, mon, d, h, mi, s);
 	out->has_ts = true;
 	out->ts.sec = has_off ? naive - off : local_to_utc(ctx, y, mon, d, h, mi, s);
 	out->ts.usec = usec;
