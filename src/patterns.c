@@ -44,6 +44,7 @@ struct pattern {
 	size_t prefilter_len;
 	size_t prefilter_rare;   /* index of the byte of the prefilter memchr looks for */
 	pcre2_code *re;
+	bool jit;                /* JIT-compiled: matched through pcre2_jit_match */
 	pcre2_match_data *md;
 	/* capture group number -> field, -1 for groups that fill nothing */
 	int *group_field;
@@ -424,7 +425,7 @@ static int compile_one(struct pattern *p, struct sl_error *err)
 		                    (char *)msg, (size_t)eoff);
 	}
 	/* JIT is an accelerator: where the platform lacks it, interpretation still works */
-	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	p->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;
 	p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
 	if (!p->md)
 		SL_BUG("pcre2_match_data_create_from_pattern failed");
@@ -524,7 +525,9 @@ static bool try_one(struct pattern_set *set, const struct pattern *p, const char
 		return false;
 	}
 	set->stats.attempts++;
-	int rc = pcre2_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx);
+	/* pcre2_jit_match skips pcre2_match's checks of arguments we never vary */
+	int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx)
+	                : pcre2_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx);
 	if (rc < 0) {
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 		    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
