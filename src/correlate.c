@@ -17,6 +17,18 @@
  * the common case (no copy announced) costs one load, not a ring scan. */
 #define CORR_FILTER 16384
 #define FILTER_SLOT(h) ((size_t)((h) >> 32) & (CORR_FILTER - 1))
+/* Room for a message's strings inside its node: its eight strings take
+ * about 170 bytes, and a malloc and free each cost more than the rest of
+ * the message's bookkeeping. Longer ones go to the heap. */
+#define CORR_INLINE 224
+/* Room for the key (queue id and host) of a recently closed message. */
+#define CORR_RECENT_INLINE 48
+
+/* Bump storage for short strings, with the heap behind it. */
+struct inline_strings {
+	size_t used;
+	char buf[CORR_INLINE];
+};
 
 struct node {
 	struct corr_message m;
@@ -25,14 +37,16 @@ struct node {
 	struct node *older, *newer;  /* activity list */
 	bool failure_seen;           /* a bounce or expiry of the message was logged */
 	int finals;                  /* final statuses logged (close_when_delivered MTAs) */
+	struct inline_strings str;   /* where m's strings live while they fit */
 };
 
 struct recent {
 	uint64_t hash;
-	char *host, *queue_id;
+	char *host, *queue_id;       /* in key when they fit, else on the heap */
 	int64_t id;
 	struct sl_time first_ts, last_ts;
 	bool failure_seen;
+	char key[CORR_RECENT_INLINE];
 };
 
 struct pending {
@@ -95,16 +109,52 @@ static bool key_eq(const char *s, struct sl_span sp)
 	return strlen(s) == sp.len && (sp.len == 0 || memcmp(s, sp.p, sp.len) == 0);
 }
 
-static void free_message_fields(struct corr_message *m)
+/* within - does p point into buf[0, n)? */
+static bool within(const char *p, const char *buf, size_t n)
 {
-	free(m->host);
-	free(m->queue_id);
-	free(m->sender);
-	free(m->header_msgid);
-	free(m->client_host);
-	free(m->client_ip);
-	free(m->helo);
-	free(m->protocol);
+	return (uintptr_t)p >= (uintptr_t)buf && (uintptr_t)p < (uintptr_t)buf + n;
+}
+
+/* node_dup - a NUL-terminated copy of s, in the node while it has room */
+static char *node_dup(struct node *n, struct sl_span s)
+{
+	size_t len = s.p ? s.len : 0;
+	if (CORR_INLINE - n->str.used <= len)
+		return sl_span_dup(s);
+	char *d = n->str.buf + n->str.used;
+	if (len)
+		memcpy(d, s.p, len);
+	d[len] = '\0';
+	n->str.used += len + 1;
+	return d;
+}
+
+static void node_free_str(struct node *n, char *p)
+{
+	if (!within(p, n->str.buf, sizeof n->str.buf))
+		free(p);
+}
+
+static void free_message_fields(struct node *n)
+{
+	struct corr_message *m = &n->m;
+	node_free_str(n, m->host);
+	node_free_str(n, m->queue_id);
+	node_free_str(n, m->sender);
+	node_free_str(n, m->header_msgid);
+	node_free_str(n, m->client_host);
+	node_free_str(n, m->client_ip);
+	node_free_str(n, m->helo);
+	node_free_str(n, m->protocol);
+}
+
+static void recent_free_key(struct recent *r)
+{
+	if (!within(r->host, r->key, sizeof r->key))
+		free(r->host);
+	if (!within(r->queue_id, r->key, sizeof r->key))
+		free(r->queue_id);
+	r->host = r->queue_id = NULL;
 }
 
 static void list_unlink(struct correlate *c, struct node *n)
@@ -163,14 +213,24 @@ static void remember_closed(struct correlate *c, struct node *n)
 	c->recent_next = (c->recent_next + 1) % CORR_RECENT;
 	if (r->host)
 		c->recent_filter[FILTER_SLOT(r->hash)]--;
-	free(r->host);
-	free(r->queue_id);
+	recent_free_key(r);
 	r->hash = n->hash;
 	c->recent_filter[FILTER_SLOT(r->hash)]++;
-	/* the ring takes over the strings: no copy */
-	r->host = n->m.host;
-	r->queue_id = n->m.queue_id;
-	n->m.host = n->m.queue_id = NULL;
+	size_t hl = strlen(n->m.host), ql = strlen(n->m.queue_id);
+	if (hl + ql + 2 <= sizeof r->key) {
+		r->host = memcpy(r->key, n->m.host, hl + 1);
+		r->queue_id = memcpy(r->key + hl + 1, n->m.queue_id, ql + 1);
+	} else {
+		/* the ring takes over heap strings, copies the node's own */
+		r->host = within(n->m.host, n->str.buf, sizeof n->str.buf) ? xstrdup(n->m.host)
+		                                                           : n->m.host;
+		r->queue_id = within(n->m.queue_id, n->str.buf, sizeof n->str.buf)
+		                      ? xstrdup(n->m.queue_id) : n->m.queue_id;
+		if (r->host == n->m.host)
+			n->m.host = NULL;
+		if (r->queue_id == n->m.queue_id)
+			n->m.queue_id = NULL;
+	}
 	r->id = n->m.id;
 	r->first_ts = n->m.first_ts;
 	r->last_ts = n->m.last_ts;
@@ -189,7 +249,7 @@ static int message_close(struct correlate *c, struct node *n, struct sl_error *e
 	c->stats.open--;
 	if (n->m.id)
 		remember_closed(c, n);
-	free_message_fields(&n->m);
+	free_message_fields(n);
 	free(n);
 	return rc;
 }
@@ -238,8 +298,8 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 	struct node *n = xcalloc(1, sizeof *n);
 	n->hash = h;
 	n->m.mta = ev->mta;
-	n->m.host = sl_span_dup(ll->host);
-	n->m.queue_id = sl_span_dup(ev->queue_id);
+	n->m.host = node_dup(n, ll->host);
+	n->m.queue_id = node_dup(n, ev->queue_id);
 	n->m.size = -1;
 	n->m.nrcpt = -1;
 	n->m.first_ts = ll->ts;
@@ -255,7 +315,7 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 		drop_pending(c, p);
 	}
 	if (c->sink.message_open(c->sink.ctx, &n->m, err)) {
-		free_message_fields(&n->m);
+		free_message_fields(n);
 		free(n);
 		return NULL;
 	}
@@ -271,12 +331,12 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 	return n;
 }
 
-static void set_str(char **slot, struct sl_span s)
+static void set_str(struct node *n, char **slot, struct sl_span s)
 {
 	if (!s.p)
 		return;
-	free(*slot);
-	*slot = sl_span_dup(s);
+	node_free_str(n, *slot);
+	*slot = node_dup(n, s);
 }
 
 /* Marks the message named (host, new_qid) as a copy of `from`. */
@@ -427,12 +487,12 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	switch (ev->kind) {
 	case EV_MSG_ARRIVAL:
 		m->arrived = true;
-		set_str(&m->client_host, ev->remote_host);
-		set_str(&m->client_ip, ev->remote_ip);
-		set_str(&m->helo, ev->helo);
-		set_str(&m->protocol, ev->protocol);
-		set_str(&m->sender, ev->sender);
-		set_str(&m->header_msgid, ev->header_msgid);
+		set_str(n, &m->client_host, ev->remote_host);
+		set_str(n, &m->client_ip, ev->remote_ip);
+		set_str(n, &m->helo, ev->helo);
+		set_str(n, &m->protocol, ev->protocol);
+		set_str(n, &m->sender, ev->sender);
+		set_str(n, &m->header_msgid, ev->header_msgid);
 		if (ev->size >= 0)
 			m->size = ev->size;
 		if (ev->nrcpt >= 0)
@@ -448,10 +508,10 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		}
 		return 0;
 	case EV_MSG_HEADER_ID:
-		set_str(&m->header_msgid, ev->header_msgid);
+		set_str(n, &m->header_msgid, ev->header_msgid);
 		return 0;
 	case EV_MSG_QUEUED:
-		set_str(&m->sender, ev->sender);
+		set_str(n, &m->sender, ev->sender);
 		if (ev->size >= 0)
 			m->size = ev->size;
 		if (ev->nrcpt >= 0)
@@ -491,7 +551,7 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	if (m && sl_span_empty(copy.sender) && m->sender)
 		copy.sender = (struct sl_span){ m->sender, strlen(m->sender) };
 	if (m && ev->kind == EV_EXPIRED && !sl_span_empty(ev->sender))
-		set_str(&m->sender, ev->sender);
+		set_str(n, &m->sender, ev->sender);
 	struct corr_event ce = {
 		.ev = &copy, .ll = ll, .pos = pos, .seq = pos->seq,
 		.message_id = m ? m->id : 0, .handoff = false,
@@ -550,13 +610,11 @@ void correlate_free(struct correlate *c)
 	while (c->oldest) {
 		struct node *n = c->oldest;
 		list_unlink(c, n);
-		free_message_fields(&n->m);
+		free_message_fields(n);
 		free(n);
 	}
-	for (size_t i = 0; i < CORR_RECENT; i++) {
-		free(c->recent[i].host);
-		free(c->recent[i].queue_id);
-	}
+	for (size_t i = 0; i < CORR_RECENT; i++)
+		recent_free_key(&c->recent[i]);
 	for (size_t i = 0; i < CORR_PENDING; i++)
 		drop_pending(c, &c->pending[i]);
 	free(c->buckets);
