@@ -37,7 +37,7 @@ prefilter: >
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  C="(?<reply>(?:[^"\\]|\\.)*)"|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}\*?))*
+  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}\*?))*
 
 # ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
 # S=size id=msgid". A bounce has sender <> and R= names the message it
@@ -51,7 +51,7 @@ regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}
   [ ]<= (?:<(?<sender>)>|(?<sender>\S+))
   (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
   (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
-  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}))*
+  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}))*
 
 id: exim.completed
 mta: exim
@@ -84,7 +84,7 @@ kind: rejected
 prefilter: rejected
 regex: ^(?:\[\d+\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
   (?:(?:H=(?:(?<remote_host>[^\s(\[]+) )?(?:\((?<helo>[^)]*)\) )?\[(?<remote_ip>[^\]]+)\](?::\d+)?|
-  F=(?:<(?<sender>[^>]*)>|(?<sender>\S+))|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)) )*
+  F=(?:<(?<sender>[^>]*)>|(?<sender>\S+))|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)) )*
   (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^>]*)>|(?<recipient>[^\s:<>]+))|(?<x_what>[^:]*?))
   (?:: (?<reply>.*))?$
 
@@ -122,7 +122,7 @@ prefilter: retry timeout exceeded
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
+  [A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
   [ ]?: (?<reply>(?:.*: )?retry timeout exceeded)$
 
 id: exim.bounce
@@ -132,7 +132,7 @@ kind: bounced
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
+  [A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
   (?: ?: (?<reply>.*))?$
 
 # "(=": a fakereject (the client was told 550, the message was kept)
@@ -143,7 +143,7 @@ kind: arrival
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\(= (?:<(?<sender>)>|(?<sender>\S+))
   (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
-  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}))*
+  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}))*
 
 # ---- lines about a message that carry no event of their own: "*>" (a
 # delivery suppressed by -N), "=> blackhole" (recipients discarded by an
