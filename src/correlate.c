@@ -68,6 +68,9 @@ struct correlate {
 	struct pending pending[CORR_PENDING];
 	size_t pending_next;
 	uint16_t recent_filter[CORR_FILTER], pending_filter[CORR_FILTER];
+	/* the ring index last added under each filter slot: where the slot
+	 * counts one entry, that entry if it is still there */
+	uint16_t recent_hint[CORR_FILTER], pending_hint[CORR_FILTER];
 	struct correlate_stats stats;
 };
 
@@ -96,11 +99,28 @@ struct correlate *correlate_new(const struct correlate_config *cfg, const struct
 	return c;
 }
 
+/* mix_bytes - h mixed with p[0..n), eight bytes a step (the byte-wise
+ * FNV of sl_hash64 cost more than the table lookups it serves) */
+static uint64_t mix_bytes(const char *p, size_t n, uint64_t h)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	uint64_t w = 0;
+	if (n)
+		memcpy(&w, p, n);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+	return h ^ (h >> 32);
+}
+
 static uint64_t key_hash(struct sl_span host, struct sl_span qid)
 {
-	uint64_t h = sl_hash64(host.p, host.len, SL_HASH_SEED);
-	h = sl_hash64("\0", 1, h);
-	return sl_hash64(qid.p, qid.len, h);
+	uint64_t h = mix_bytes(host.p, host.len, SL_HASH_SEED);
+	return mix_bytes(qid.p, qid.len, h * 0xff51afd7ed558ccdULL);
 }
 
 static bool key_eq(const char *s, struct sl_span sp)
@@ -216,6 +236,7 @@ static void remember_closed(struct correlate *c, struct node *n)
 	recent_free_key(r);
 	r->hash = n->hash;
 	c->recent_filter[FILTER_SLOT(r->hash)]++;
+	c->recent_hint[FILTER_SLOT(r->hash)] = (uint16_t)(r - c->recent);
 	size_t hl = strlen(n->m.host), ql = strlen(n->m.queue_id);
 	if (hl + ql + 2 <= sizeof r->key) {
 		r->host = memcpy(r->key, n->m.host, hl + 1);
@@ -273,8 +294,15 @@ static int evict(struct correlate *c, int64_t now, struct sl_error *err)
 static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_span host,
                                     struct sl_span qid)
 {
-	if (!c->pending_filter[FILTER_SLOT(h)])
+	size_t slot = FILTER_SLOT(h);
+	if (!c->pending_filter[slot])
 		return NULL;
+	if (c->pending_filter[slot] == 1) {
+		/* one entry in the slot: the hint names it, unless it was replaced */
+		struct pending *p = &c->pending[c->pending_hint[slot]];
+		if (p->host && FILTER_SLOT(p->hash) == slot)
+			return p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host) ? p : NULL;
+	}
 	for (size_t i = 0; i < CORR_PENDING; i++) {
 		struct pending *p = &c->pending[i];
 		if (p->host && p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host))
@@ -339,6 +367,27 @@ static void set_str(struct node *n, char **slot, struct sl_span s)
 	*slot = node_dup(n, s);
 }
 
+/* find_recent - the recently closed message (host, qid), or NULL */
+static struct recent *find_recent(struct correlate *c, uint64_t h, struct sl_span host,
+                                  struct sl_span qid)
+{
+	size_t slot = FILTER_SLOT(h);
+	if (!c->recent_filter[slot])
+		return NULL;
+	if (c->recent_filter[slot] == 1) {
+		/* one entry in the slot: the hint names it, unless it was replaced */
+		struct recent *r = &c->recent[c->recent_hint[slot]];
+		if (r->host && FILTER_SLOT(r->hash) == slot)
+			return r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host) ? r : NULL;
+	}
+	for (size_t i = 0; i < CORR_RECENT; i++) {
+		struct recent *r = &c->recent[i];
+		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
+			return r;
+	}
+	return NULL;
+}
+
 /* Marks the message named (host, new_qid) as a copy of `from`. */
 static int link_copy(struct correlate *c, struct sl_span host, struct sl_span new_qid,
                      const struct corr_message *from, enum corr_origin origin, int64_t now,
@@ -358,40 +407,27 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 		}
 		return 0;
 	}
-	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
-		struct recent *r = &c->recent[i];
-		if (r->host && r->hash == h && key_eq(r->queue_id, new_qid) && key_eq(r->host, host)) {
-			/* already finished: a minimal update carries the link */
-			struct corr_message m = { .id = r->id, .size = -1, .nrcpt = -1,
-			                          .first_ts = r->first_ts, .last_ts = r->last_ts,
-			                          .origin_id = from->id, .origin = origin };
-			c->stats.linked++;
-			return c->sink.message_update(c->sink.ctx, &m, err);
-		}
+	struct recent *r = find_recent(c, h, host, new_qid);
+	if (r) {
+		/* already finished: a minimal update carries the link */
+		struct corr_message m = { .id = r->id, .size = -1, .nrcpt = -1,
+		                          .first_ts = r->first_ts, .last_ts = r->last_ts,
+		                          .origin_id = from->id, .origin = origin };
+		c->stats.linked++;
+		return c->sink.message_update(c->sink.ctx, &m, err);
 	}
 	struct pending *p = &c->pending[c->pending_next];
 	c->pending_next = (c->pending_next + 1) % CORR_PENDING;
 	drop_pending(c, p);
 	p->hash = h;
 	c->pending_filter[FILTER_SLOT(h)]++;
+	c->pending_hint[FILTER_SLOT(h)] = (uint16_t)(p - c->pending);
 	p->host = sl_span_dup(host);
 	p->queue_id = sl_span_dup(new_qid);
 	p->origin_id = from->id;
 	p->origin = origin;
 	p->at = now;
 	return 0;
-}
-
-/* find_recent - the recently closed message (host, qid), or NULL */
-static struct recent *find_recent(struct correlate *c, uint64_t h, struct sl_span host,
-                                  struct sl_span qid)
-{
-	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
-		struct recent *r = &c->recent[i];
-		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
-			return r;
-	}
-	return NULL;
 }
 
 /* message_id_of - the id of the message (host, qid), open or recently
