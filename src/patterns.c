@@ -557,8 +557,7 @@ static bool try_one(struct pattern_set *set, const struct pattern *p, const char
 	set->stats.matches++;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
 	uint32_t pairs = pcre2_get_ovector_count(p->md);
-	for (int f = 0; f < PF_COUNT; f++)
-		m->field[f] = SL_SPAN_NULL;
+	memset(m->field, 0, sizeof m->field);   /* every field SL_SPAN_NULL, in a few stores */
 	for (uint32_t g = 1; g < p->ngroups && g < pairs; g++) {
 		int f = p->group_field[g];
 		if (f < 0 || ov[2 * g] == PCRE2_UNSET || m->field[f].p)
