@@ -41,6 +41,9 @@ struct logline_ctx {
 	/* cached UTC offset of the local zone for one hour bucket */
 	int64_t tz_bucket;
 	int32_t tz_offset;
+	/* the day number of the last civil date converted: lines come in runs of one day */
+	int day_y, day_mon, day_d;
+	int64_t day_num;
 	/* journald JSON: the decoded MESSAGE and other fields live here */
 	struct sl_buf scratch;
 };

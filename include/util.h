@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SL_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define SL_NORETURN __attribute__((noreturn))
@@ -68,7 +69,12 @@ struct sl_span {
 };
 #define SL_SPAN_NULL ((struct sl_span){ NULL, 0 })
 static inline bool sl_span_empty(struct sl_span s) { return s.p == NULL || s.len == 0; }
-bool sl_span_eq(struct sl_span s, const char *lit);          /* exact, case-sensitive */
+/* exact, case-sensitive; inline so that strlen of a literal is a constant */
+static inline bool sl_span_eq(struct sl_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.p && s.len == n && memcmp(s.p, lit, n) == 0;
+}
 bool sl_span_eq_nocase(struct sl_span s, const char *lit);
 char *sl_span_dup(struct sl_span s);                         /* xmalloc'd, NUL-terminated */
 

@@ -7,9 +7,11 @@
 # lengths:
 #   [0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})
 # Entries are tried in this order, the most frequent shapes first; the first
-# match wins. A prefilter literal is given only where it lies deep in the
-# line: an anchored regex whose literal sits at a fixed early place fails
-# sooner than memmem() scans a line that lacks it. Line shapes follow Exim's
+# match wins. A prefilter literal is given where it lies deep in the line,
+# and where it rules out the frequent lines of other shapes cheaply (the
+# '>' of an arrow is in few arrival lines, "<=" in few other lines:
+# one memchr instead of a regex call); elsewhere an anchored regex fails
+# sooner than the prefilter scans. Line shapes follow Exim's
 # deliver.c (delivery_log, deferral_log, failure_log), receive.c (the "<="
 # line) and acl.c (rejections).
 #
@@ -31,10 +33,11 @@ id: exim.delivery
 mta: exim
 programs: *
 kind: delivered
+prefilter: >
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  C="(?<reply>(?:[^"\\]|\\.)*)"|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}\*?))*
+  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}\*?))*
 
 # ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
 # S=size id=msgid". A bounce has sender <> and R= names the message it
@@ -43,11 +46,12 @@ id: exim.arrival
 mta: exim
 programs: *
 kind: arrival
+prefilter: <=
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]<= (?:<(?<sender>)>|(?<sender>\S+))
   (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
   (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
-  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}))*
+  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}))*
 
 id: exim.completed
 mta: exim
@@ -80,7 +84,7 @@ kind: rejected
 prefilter: rejected
 regex: ^(?:\[\d+\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
   (?:(?:H=(?:(?<remote_host>[^\s(\[]+) )?(?:\((?<helo>[^)]*)\) )?\[(?<remote_ip>[^\]]+)\](?::\d+)?|
-  F=(?:<(?<sender>[^>]*)>|(?<sender>\S+))|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)) )*
+  F=(?:<(?<sender>[^>]*)>|(?<sender>\S+))|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)) )*
   (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^>]*)>|(?<recipient>[^\s:<>]+))|(?<x_what>[^:]*?))
   (?:: (?<reply>.*))?$
 
@@ -118,7 +122,7 @@ prefilter: retry timeout exceeded
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
+  [A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
   [ ]?: (?<reply>(?:.*: )?retry timeout exceeded)$
 
 id: exim.bounce
@@ -128,7 +132,7 @@ kind: bounced
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
   (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  [A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
+  [A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
   (?: ?: (?<reply>.*))?$
 
 # "(=": a fakereject (the client was told 550, the message was kept)
@@ -139,7 +143,7 @@ kind: arrival
 regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\(= (?:<(?<sender>)>|(?<sender>\S+))
   (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
-  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]|\\.)*"|\S+)|[A-Z]{1,4}))*
+  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}))*
 
 # ---- lines about a message that carry no event of their own: "*>" (a
 # delivery suppressed by -N), "=> blackhole" (recipients discarded by an

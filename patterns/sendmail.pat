@@ -1,8 +1,10 @@
 # Sendmail log lines (sendmail, sm-mta, sm-msp-queue, ...) -> events.
 # Format: see include/patterns.h. Entries are tried in this order, the most
 # frequent shapes first; the first match wins. A prefilter literal is given
-# only where it lies deep in the line: an anchored regex whose literal sits
-# at a fixed early place fails sooner than memmem() scans a line that lacks it.
+# where it lies deep in the line, and for to= and from=, which rule out the
+# other frequent lines (STARTTLS, AUTH, each other's) more cheaply than a
+# regex call does; elsewhere an anchored regex whose literal sits at a fixed
+# early place fails sooner than the prefilter scans a line that lacks it.
 #
 # Queue IDs have had several lengths (8.12+ "j1K1Dm7B012345": 8 characters
 # of date and sequence, then a 6-digit or longer pid; older ones shorter),
@@ -24,6 +26,7 @@ id: sendmail.to
 mta: sendmail
 programs: *
 kind: status
+prefilter: : to=
 regex: ^(?<queue_id>[0-9A-Za-z]+): to=(?<recipient>.*?)
   (?:, (?:delay=(?<delay>[\d+:]+)|relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?
   (?:\[[^\]]*\] (?=\[))?(?:\[(?<remote_ip>[^\]]*)\])?(?: \(may be forged\))?)|dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3})|
@@ -38,6 +41,7 @@ id: sendmail.from
 mta: sendmail
 programs: *
 kind: arrival
+prefilter: : from=
 regex: ^(?<queue_id>[0-9A-Za-z]+): from=(?:<(?<sender>[^>]*)>|(?<sender>[^,]*)),
   (?: (?:size=(?<size>\d+)|nrcpts=(?<nrcpt>\d+)|msgid=(?<header_msgid>[^,]*)|proto=(?<protocol>[^,]*)|
   relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?(?:\[[^\]]*\] (?=\[))?(?:\[(?<remote_ip>[^\]]*)\])?

@@ -17,6 +17,18 @@
  * the common case (no copy announced) costs one load, not a ring scan. */
 #define CORR_FILTER 16384
 #define FILTER_SLOT(h) ((size_t)((h) >> 32) & (CORR_FILTER - 1))
+/* Room for a message's strings inside its node: its eight strings take
+ * about 170 bytes, and a malloc and free each cost more than the rest of
+ * the message's bookkeeping. Longer ones go to the heap. */
+#define CORR_INLINE 224
+/* Room for the key (queue id and host) of a recently closed message. */
+#define CORR_RECENT_INLINE 48
+
+/* Bump storage for short strings, with the heap behind it. */
+struct inline_strings {
+	size_t used;
+	char buf[CORR_INLINE];
+};
 
 struct node {
 	struct corr_message m;
@@ -25,14 +37,16 @@ struct node {
 	struct node *older, *newer;  /* activity list */
 	bool failure_seen;           /* a bounce or expiry of the message was logged */
 	int finals;                  /* final statuses logged (close_when_delivered MTAs) */
+	struct inline_strings str;   /* where m's strings live while they fit */
 };
 
 struct recent {
 	uint64_t hash;
-	char *host, *queue_id;
+	char *host, *queue_id;       /* in key when they fit, else on the heap */
 	int64_t id;
 	struct sl_time first_ts, last_ts;
 	bool failure_seen;
+	char key[CORR_RECENT_INLINE];
 };
 
 struct pending {
@@ -54,6 +68,9 @@ struct correlate {
 	struct pending pending[CORR_PENDING];
 	size_t pending_next;
 	uint16_t recent_filter[CORR_FILTER], pending_filter[CORR_FILTER];
+	/* the ring index last added under each filter slot: where the slot
+	 * counts one entry, that entry if it is still there */
+	uint16_t recent_hint[CORR_FILTER], pending_hint[CORR_FILTER];
 	struct correlate_stats stats;
 };
 
@@ -82,11 +99,28 @@ struct correlate *correlate_new(const struct correlate_config *cfg, const struct
 	return c;
 }
 
+/* mix_bytes - h mixed with p[0..n), eight bytes a step (the byte-wise
+ * FNV of sl_hash64 cost more than the table lookups it serves) */
+static uint64_t mix_bytes(const char *p, size_t n, uint64_t h)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	uint64_t w = 0;
+	if (n)
+		memcpy(&w, p, n);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+	return h ^ (h >> 32);
+}
+
 static uint64_t key_hash(struct sl_span host, struct sl_span qid)
 {
-	uint64_t h = sl_hash64(host.p, host.len, SL_HASH_SEED);
-	h = sl_hash64("\0", 1, h);
-	return sl_hash64(qid.p, qid.len, h);
+	uint64_t h = mix_bytes(host.p, host.len, SL_HASH_SEED);
+	return mix_bytes(qid.p, qid.len, h * 0xff51afd7ed558ccdULL);
 }
 
 static bool key_eq(const char *s, struct sl_span sp)
@@ -95,16 +129,52 @@ static bool key_eq(const char *s, struct sl_span sp)
 	return strlen(s) == sp.len && (sp.len == 0 || memcmp(s, sp.p, sp.len) == 0);
 }
 
-static void free_message_fields(struct corr_message *m)
+/* within - does p point into buf[0, n)? */
+static bool within(const char *p, const char *buf, size_t n)
 {
-	free(m->host);
-	free(m->queue_id);
-	free(m->sender);
-	free(m->header_msgid);
-	free(m->client_host);
-	free(m->client_ip);
-	free(m->helo);
-	free(m->protocol);
+	return (uintptr_t)p >= (uintptr_t)buf && (uintptr_t)p < (uintptr_t)buf + n;
+}
+
+/* node_dup - a NUL-terminated copy of s, in the node while it has room */
+static char *node_dup(struct node *n, struct sl_span s)
+{
+	size_t len = s.p ? s.len : 0;
+	if (CORR_INLINE - n->str.used <= len)
+		return sl_span_dup(s);
+	char *d = n->str.buf + n->str.used;
+	if (len)
+		memcpy(d, s.p, len);
+	d[len] = '\0';
+	n->str.used += len + 1;
+	return d;
+}
+
+static void node_free_str(struct node *n, char *p)
+{
+	if (!within(p, n->str.buf, sizeof n->str.buf))
+		free(p);
+}
+
+static void free_message_fields(struct node *n)
+{
+	struct corr_message *m = &n->m;
+	node_free_str(n, m->host);
+	node_free_str(n, m->queue_id);
+	node_free_str(n, m->sender);
+	node_free_str(n, m->header_msgid);
+	node_free_str(n, m->client_host);
+	node_free_str(n, m->client_ip);
+	node_free_str(n, m->helo);
+	node_free_str(n, m->protocol);
+}
+
+static void recent_free_key(struct recent *r)
+{
+	if (!within(r->host, r->key, sizeof r->key))
+		free(r->host);
+	if (!within(r->queue_id, r->key, sizeof r->key))
+		free(r->queue_id);
+	r->host = r->queue_id = NULL;
 }
 
 static void list_unlink(struct correlate *c, struct node *n)
@@ -163,14 +233,25 @@ static void remember_closed(struct correlate *c, struct node *n)
 	c->recent_next = (c->recent_next + 1) % CORR_RECENT;
 	if (r->host)
 		c->recent_filter[FILTER_SLOT(r->hash)]--;
-	free(r->host);
-	free(r->queue_id);
+	recent_free_key(r);
 	r->hash = n->hash;
 	c->recent_filter[FILTER_SLOT(r->hash)]++;
-	/* the ring takes over the strings: no copy */
-	r->host = n->m.host;
-	r->queue_id = n->m.queue_id;
-	n->m.host = n->m.queue_id = NULL;
+	c->recent_hint[FILTER_SLOT(r->hash)] = (uint16_t)(r - c->recent);
+	size_t hl = strlen(n->m.host), ql = strlen(n->m.queue_id);
+	if (hl + ql + 2 <= sizeof r->key) {
+		r->host = memcpy(r->key, n->m.host, hl + 1);
+		r->queue_id = memcpy(r->key + hl + 1, n->m.queue_id, ql + 1);
+	} else {
+		/* the ring takes over heap strings, copies the node's own */
+		r->host = within(n->m.host, n->str.buf, sizeof n->str.buf) ? xstrdup(n->m.host)
+		                                                           : n->m.host;
+		r->queue_id = within(n->m.queue_id, n->str.buf, sizeof n->str.buf)
+		                      ? xstrdup(n->m.queue_id) : n->m.queue_id;
+		if (r->host == n->m.host)
+			n->m.host = NULL;
+		if (r->queue_id == n->m.queue_id)
+			n->m.queue_id = NULL;
+	}
 	r->id = n->m.id;
 	r->first_ts = n->m.first_ts;
 	r->last_ts = n->m.last_ts;
@@ -189,7 +270,7 @@ static int message_close(struct correlate *c, struct node *n, struct sl_error *e
 	c->stats.open--;
 	if (n->m.id)
 		remember_closed(c, n);
-	free_message_fields(&n->m);
+	free_message_fields(n);
 	free(n);
 	return rc;
 }
@@ -213,8 +294,15 @@ static int evict(struct correlate *c, int64_t now, struct sl_error *err)
 static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_span host,
                                     struct sl_span qid)
 {
-	if (!c->pending_filter[FILTER_SLOT(h)])
+	size_t slot = FILTER_SLOT(h);
+	if (!c->pending_filter[slot])
 		return NULL;
+	if (c->pending_filter[slot] == 1) {
+		/* one entry in the slot: the hint names it, unless it was replaced */
+		struct pending *p = &c->pending[c->pending_hint[slot]];
+		if (p->host && FILTER_SLOT(p->hash) == slot)
+			return p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host) ? p : NULL;
+	}
 	for (size_t i = 0; i < CORR_PENDING; i++) {
 		struct pending *p = &c->pending[i];
 		if (p->host && p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host))
@@ -238,8 +326,8 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 	struct node *n = xcalloc(1, sizeof *n);
 	n->hash = h;
 	n->m.mta = ev->mta;
-	n->m.host = sl_span_dup(ll->host);
-	n->m.queue_id = sl_span_dup(ev->queue_id);
+	n->m.host = node_dup(n, ll->host);
+	n->m.queue_id = node_dup(n, ev->queue_id);
 	n->m.size = -1;
 	n->m.nrcpt = -1;
 	n->m.first_ts = ll->ts;
@@ -255,7 +343,7 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 		drop_pending(c, p);
 	}
 	if (c->sink.message_open(c->sink.ctx, &n->m, err)) {
-		free_message_fields(&n->m);
+		free_message_fields(n);
 		free(n);
 		return NULL;
 	}
@@ -271,12 +359,33 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 	return n;
 }
 
-static void set_str(char **slot, struct sl_span s)
+static void set_str(struct node *n, char **slot, struct sl_span s)
 {
 	if (!s.p)
 		return;
-	free(*slot);
-	*slot = sl_span_dup(s);
+	node_free_str(n, *slot);
+	*slot = node_dup(n, s);
+}
+
+/* find_recent - the recently closed message (host, qid), or NULL */
+static struct recent *find_recent(struct correlate *c, uint64_t h, struct sl_span host,
+                                  struct sl_span qid)
+{
+	size_t slot = FILTER_SLOT(h);
+	if (!c->recent_filter[slot])
+		return NULL;
+	if (c->recent_filter[slot] == 1) {
+		/* one entry in the slot: the hint names it, unless it was replaced */
+		struct recent *r = &c->recent[c->recent_hint[slot]];
+		if (r->host && FILTER_SLOT(r->hash) == slot)
+			return r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host) ? r : NULL;
+	}
+	for (size_t i = 0; i < CORR_RECENT; i++) {
+		struct recent *r = &c->recent[i];
+		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
+			return r;
+	}
+	return NULL;
 }
 
 /* Marks the message named (host, new_qid) as a copy of `from`. */
@@ -298,40 +407,27 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 		}
 		return 0;
 	}
-	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
-		struct recent *r = &c->recent[i];
-		if (r->host && r->hash == h && key_eq(r->queue_id, new_qid) && key_eq(r->host, host)) {
-			/* already finished: a minimal update carries the link */
-			struct corr_message m = { .id = r->id, .size = -1, .nrcpt = -1,
-			                          .first_ts = r->first_ts, .last_ts = r->last_ts,
-			                          .origin_id = from->id, .origin = origin };
-			c->stats.linked++;
-			return c->sink.message_update(c->sink.ctx, &m, err);
-		}
+	struct recent *r = find_recent(c, h, host, new_qid);
+	if (r) {
+		/* already finished: a minimal update carries the link */
+		struct corr_message m = { .id = r->id, .size = -1, .nrcpt = -1,
+		                          .first_ts = r->first_ts, .last_ts = r->last_ts,
+		                          .origin_id = from->id, .origin = origin };
+		c->stats.linked++;
+		return c->sink.message_update(c->sink.ctx, &m, err);
 	}
 	struct pending *p = &c->pending[c->pending_next];
 	c->pending_next = (c->pending_next + 1) % CORR_PENDING;
 	drop_pending(c, p);
 	p->hash = h;
 	c->pending_filter[FILTER_SLOT(h)]++;
+	c->pending_hint[FILTER_SLOT(h)] = (uint16_t)(p - c->pending);
 	p->host = sl_span_dup(host);
 	p->queue_id = sl_span_dup(new_qid);
 	p->origin_id = from->id;
 	p->origin = origin;
 	p->at = now;
 	return 0;
-}
-
-/* find_recent - the recently closed message (host, qid), or NULL */
-static struct recent *find_recent(struct correlate *c, uint64_t h, struct sl_span host,
-                                  struct sl_span qid)
-{
-	for (size_t i = 0; c->recent_filter[FILTER_SLOT(h)] && i < CORR_RECENT; i++) {
-		struct recent *r = &c->recent[i];
-		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
-			return r;
-	}
-	return NULL;
 }
 
 /* message_id_of - the id of the message (host, qid), open or recently
@@ -427,12 +523,12 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	switch (ev->kind) {
 	case EV_MSG_ARRIVAL:
 		m->arrived = true;
-		set_str(&m->client_host, ev->remote_host);
-		set_str(&m->client_ip, ev->remote_ip);
-		set_str(&m->helo, ev->helo);
-		set_str(&m->protocol, ev->protocol);
-		set_str(&m->sender, ev->sender);
-		set_str(&m->header_msgid, ev->header_msgid);
+		set_str(n, &m->client_host, ev->remote_host);
+		set_str(n, &m->client_ip, ev->remote_ip);
+		set_str(n, &m->helo, ev->helo);
+		set_str(n, &m->protocol, ev->protocol);
+		set_str(n, &m->sender, ev->sender);
+		set_str(n, &m->header_msgid, ev->header_msgid);
 		if (ev->size >= 0)
 			m->size = ev->size;
 		if (ev->nrcpt >= 0)
@@ -448,10 +544,10 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		}
 		return 0;
 	case EV_MSG_HEADER_ID:
-		set_str(&m->header_msgid, ev->header_msgid);
+		set_str(n, &m->header_msgid, ev->header_msgid);
 		return 0;
 	case EV_MSG_QUEUED:
-		set_str(&m->sender, ev->sender);
+		set_str(n, &m->sender, ev->sender);
 		if (ev->size >= 0)
 			m->size = ev->size;
 		if (ev->nrcpt >= 0)
@@ -491,7 +587,7 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	if (m && sl_span_empty(copy.sender) && m->sender)
 		copy.sender = (struct sl_span){ m->sender, strlen(m->sender) };
 	if (m && ev->kind == EV_EXPIRED && !sl_span_empty(ev->sender))
-		set_str(&m->sender, ev->sender);
+		set_str(n, &m->sender, ev->sender);
 	struct corr_event ce = {
 		.ev = &copy, .ll = ll, .pos = pos, .seq = pos->seq,
 		.message_id = m ? m->id : 0, .handoff = false,
@@ -550,13 +646,11 @@ void correlate_free(struct correlate *c)
 	while (c->oldest) {
 		struct node *n = c->oldest;
 		list_unlink(c, n);
-		free_message_fields(&n->m);
+		free_message_fields(n);
 		free(n);
 	}
-	for (size_t i = 0; i < CORR_RECENT; i++) {
-		free(c->recent[i].host);
-		free(c->recent[i].queue_id);
-	}
+	for (size_t i = 0; i < CORR_RECENT; i++)
+		recent_free_key(&c->recent[i]);
 	for (size_t i = 0; i < CORR_PENDING; i++)
 		drop_pending(c, &c->pending[i]);
 	free(c->buckets);

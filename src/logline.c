@@ -42,10 +42,23 @@ static int64_t floor_hour(int64_t s)
 	return (s % 3600 < 0) ? q - 1 : q;
 }
 
+/* civil_seconds - sl_time_from_utc, with the day number of the last date
+ * kept: converting the date was most of the header's arithmetic */
+static int64_t civil_seconds(struct logline_ctx *ctx, int y, int mon, int d, int h, int mi, int s)
+{
+	if (d != ctx->day_d || mon != ctx->day_mon || y != ctx->day_y) {
+		ctx->day_y = y;
+		ctx->day_mon = mon;
+		ctx->day_d = d;
+		ctx->day_num = sl_days_from_civil(y, mon, d);
+	}
+	return ctx->day_num * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s;
+}
+
 /* local_to_utc - epoch seconds of a civil time in the local zone */
 static int64_t local_to_utc(struct logline_ctx *ctx, int y, int mon, int d, int h, int mi, int s)
 {
-	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t naive = civil_seconds(ctx, y, mon, d, h, mi, s);
 	int64_t bucket = floor_hour(naive);
 	if (bucket != ctx->tz_bucket) {
 		/* mktime costs a zone lookup; a log has thousands of lines an
@@ -124,7 +137,7 @@ static int64_t rfc3164_time(struct logline_ctx *ctx, int mon, int d, int h, int 
 	 * this year's: it is last year's. The cached offset is the zone's
 	 * offset near these lines, close enough against a one-day margin,
 	 * and saves a second mktime per line. */
-	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t naive = civil_seconds(ctx, y, mon, d, h, mi, s);
 	if (naive - ctx->tz_offset > ctx->ref_time + SECS_PER_DAY)
 		y--;
 	ctx->last_month = mon;
@@ -161,12 +174,22 @@ static long parse_pid(const char *p, const char *e)
 	return v;
 }
 
+/* Bytes that end a program name: '[', ':', space and control bytes. A
+ * table: the name loop runs on every line, twice for most. */
+static const bool tag_stop[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+	[0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+	[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [' '] = 1,  ['['] = 1,  [':'] = 1,
+};
+
 /* parse_tag - "prog[pid]: msg" or "prog: msg" at [p, e); false if not a tag */
 static bool parse_tag(const char *p, const char *e, struct logline *out)
 {
 	const char *name = p;
 	const char *lim = e - p > LOGLINE_TAG_MAX ? p + LOGLINE_TAG_MAX : e;
-	while (p < lim && *p != '[' && *p != ':' && *p != ' ' && (unsigned char)*p > 0x20)
+	while (p < lim && !tag_stop[(unsigned char)*p])
 		p++;
 	if (p == name || p == lim)
 		return false;
@@ -299,6 +322,19 @@ static bool parse_offset(const char **pp, const char *e, bool allow_z, int32_t *
 	return true;
 }
 
+/* Bytes of a host name as parse_exim_syslog accepts it: letters, digits, ".-_". */
+static const bool host_char[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+	['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+	['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['.'] = 1, ['-'] = 1,
+	['_'] = 1,
+};
+
 /* parse_exim_syslog - "host prog[pid]: msg" after an Exim stamp (pid required) */
 static bool parse_exim_syslog(const char *p, const char *e, struct logline *out)
 {
@@ -306,15 +342,16 @@ static bool parse_exim_syslog(const char *p, const char *e, struct logline *out)
 	 * "dovecot_login authenticator failed"), so ask for a real host name
 	 * and a tag with a pid before believing it. */
 	const char *host = p;
-	while (p < e && (is_digit(*p) || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	                 *p == '.' || *p == '-' || *p == '_'))
+	while (p < e && host_char[(unsigned char)*p])
 		p++;
 	if (p == host || p >= e || *p != ' ')
 		return false;
-	struct logline tmp = *out;
+	struct logline tmp;   /* parse_tag sets program, pid and message, and only on success */
 	if (!parse_tag(p + 1, e, &tmp) || tmp.pid < 0)
 		return false;
-	*out = tmp;
+	out->program = tmp.program;
+	out->pid = tmp.pid;
+	out->message = tmp.message;
 	out->host = (struct sl_span){ host, (size_t)(p - host) };
 	return true;
 }
@@ -353,7 +390,7 @@ static bool parse_iso(struct logline_ctx *ctx, const char *line, const char *e,
 	if (p < e && *p != ' ')
 		return false;
 
-	int64_t naive = sl_time_from_utc(y, mon, d, h, mi, s);
+	int64_t naive = civil_seconds(ctx, y, mon, d, h, mi, s);
 	out->has_ts = true;
 	out->ts.sec = has_off ? naive - off : local_to_utc(ctx, y, mon, d, h, mi, s);
 	out->ts.usec = usec;

@@ -16,6 +16,10 @@
 #define PATTERNS_DEPTH_LIMIT 10000
 #define PATTERNS_MAX_ATTRS 8
 #define PATTERNS_MAX_PROGRAMS 16
+/* Per mta list, the entries that admit a program, for this many program
+ * names of at most PATTERNS_PROGRAM_NAME - 1 bytes (a log has a handful) */
+#define PATTERNS_PROGRAM_CACHE 16
+#define PATTERNS_PROGRAM_NAME 32
 
 static const char *const field_names[PF_COUNT] = {
 	[PF_QUEUE_ID] = "queue_id",         [PF_SENDER] = "sender",
@@ -44,10 +48,19 @@ struct pattern {
 	size_t prefilter_len;
 	size_t prefilter_rare;   /* index of the byte of the prefilter memchr looks for */
 	pcre2_code *re;
+	bool jit;                /* JIT-compiled: matched through pcre2_jit_match */
 	pcre2_match_data *md;
 	/* capture group number -> field, -1 for groups that fill nothing */
 	int *group_field;
 	uint32_t ngroups;
+};
+
+/* The entries of an mta list whose programs: admit one program, in order. */
+struct program_entries {
+	char name[PATTERNS_PROGRAM_NAME];
+	size_t len;
+	size_t *idx;
+	size_t n;
 };
 
 /* The entries of one mta, as indices into set->items, in order. */
@@ -55,6 +68,11 @@ struct mta_list {
 	char *mta;
 	size_t *idx;
 	size_t n;
+	/* filtered by program: testing every entry's programs: on every line
+	 * cost a compare per entry and program name */
+	struct program_entries progs[PATTERNS_PROGRAM_CACHE];
+	size_t nprogs, next_evict;
+	bool any_programs;   /* some entry names programs (else all admit any) */
 };
 
 struct pattern_set {
@@ -62,7 +80,7 @@ struct pattern_set {
 	size_t n, cap;
 	struct mta_list *lists;
 	size_t nlists;
-	const struct mta_list *last_list;   /* found by the last lookup, or NULL */
+	struct mta_list *last_list;   /* found by the last lookup, or NULL */
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
 	bool compiled;
@@ -141,6 +159,8 @@ static void free_lists(struct pattern_set *set)
 	for (size_t i = 0; i < set->nlists; i++) {
 		free(set->lists[i].mta);
 		free(set->lists[i].idx);
+		for (size_t k = 0; k < set->lists[i].nprogs; k++)
+			free(set->lists[i].progs[k].idx);
 	}
 	free(set->lists);
 	set->lists = NULL;
@@ -424,7 +444,7 @@ static int compile_one(struct pattern *p, struct sl_error *err)
 		                    (char *)msg, (size_t)eoff);
 	}
 	/* JIT is an accelerator: where the platform lacks it, interpretation still works */
-	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	p->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;
 	p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
 	if (!p->md)
 		SL_BUG("pcre2_match_data_create_from_pattern failed");
@@ -475,12 +495,13 @@ int patterns_compile(struct pattern_set *set, struct sl_error *err)
 		if (!l) {
 			set->lists = xrealloc(set->lists, (set->nlists + 1) * sizeof *set->lists);
 			l = &set->lists[set->nlists++];
+			memset(l, 0, sizeof *l);
 			l->mta = xstrdup(set->items[i]->mta);
-			l->idx = NULL;
-			l->n = 0;
 		}
 		l->idx = xrealloc(l->idx, (l->n + 1) * sizeof *l->idx);
 		l->idx[l->n++] = i;
+		if (set->items[i]->nprograms)
+			l->any_programs = true;
 	}
 	set->compiled = true;
 	return 0;
@@ -524,7 +545,9 @@ static bool try_one(struct pattern_set *set, const struct pattern *p, const char
 		return false;
 	}
 	set->stats.attempts++;
-	int rc = pcre2_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx);
+	/* pcre2_jit_match skips pcre2_match's checks of arguments we never vary */
+	int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx)
+	                : pcre2_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx);
 	if (rc < 0) {
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 		    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
@@ -534,8 +557,7 @@ static bool try_one(struct pattern_set *set, const struct pattern *p, const char
 	set->stats.matches++;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
 	uint32_t pairs = pcre2_get_ovector_count(p->md);
-	for (int f = 0; f < PF_COUNT; f++)
-		m->field[f] = SL_SPAN_NULL;
+	memset(m->field, 0, sizeof m->field);   /* every field SL_SPAN_NULL, in a few stores */
 	for (uint32_t g = 1; g < p->ngroups && g < pairs; g++) {
 		int f = p->group_field[g];
 		if (f < 0 || ov[2 * g] == PCRE2_UNSET || m->field[f].p)
@@ -547,6 +569,32 @@ static bool try_one(struct pattern_set *set, const struct pattern *p, const char
 	return true;
 }
 
+/* entries_for_program - the entries of l that admit prog (not empty,
+ * shorter than PATTERNS_PROGRAM_NAME), from the cache or filtered now */
+static const struct program_entries *entries_for_program(struct pattern_set *set,
+                                                         struct mta_list *l, struct sl_span prog)
+{
+	for (size_t k = 0; k < l->nprogs; k++)
+		if (l->progs[k].len == prog.len && memcmp(l->progs[k].name, prog.p, prog.len) == 0)
+			return &l->progs[k];
+	struct program_entries *e;
+	if (l->nprogs < PATTERNS_PROGRAM_CACHE) {
+		e = &l->progs[l->nprogs++];
+	} else {
+		e = &l->progs[l->next_evict];
+		l->next_evict = (l->next_evict + 1) % PATTERNS_PROGRAM_CACHE;
+		free(e->idx);
+	}
+	memcpy(e->name, prog.p, prog.len);
+	e->len = prog.len;
+	e->idx = xmalloc((l->n ? l->n : 1) * sizeof *e->idx);
+	e->n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (program_allowed(set->items[l->idx[i]], prog))
+			e->idx[e->n++] = l->idx[i];
+	return e;
+}
+
 bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span program_base,
                     const char *msg, size_t len, struct pattern_match *m)
 {
@@ -554,18 +602,31 @@ bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span pro
 		SL_BUG("patterns_match before patterns_compile");
 	/* callers pass the same name line after line: check it against the
 	 * cached list's own copy, the cheapest of the lookups */
-	const struct mta_list *l = set->last_list;
+	struct mta_list *l = set->last_list;
 	if (!l || strcmp(l->mta, mta) != 0) {
 		l = list_for(set, mta);
 		set->last_list = l;
 	}
 	if (!l)
 		return false;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct pattern *p = set->items[l->idx[i]];
-		if (program_allowed(p, program_base) && try_one(set, p, msg, len, m))
-			return true;
+	const size_t *idx = l->idx;
+	size_t n = l->n;
+	if (l->any_programs && !sl_span_empty(program_base)) {
+		if (program_base.len >= PATTERNS_PROGRAM_NAME) {
+			for (size_t i = 0; i < l->n; i++) {
+				const struct pattern *p = set->items[l->idx[i]];
+				if (program_allowed(p, program_base) && try_one(set, p, msg, len, m))
+					return true;
+			}
+			return false;
+		}
+		const struct program_entries *e = entries_for_program(set, l, program_base);
+		idx = e->idx;
+		n = e->n;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (try_one(set, set->items[idx[i]], msg, len, m))
+			return true;
 	return false;
 }
 

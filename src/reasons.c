@@ -18,6 +18,12 @@ enum { RF_TITLE, RF_DIAGNOSIS, RF_REMEDY };
 
 #define REASONS_MTA "reason"
 #define REASONS_MAX_CODES 8
+/* Answers kept for replies seen before: a log repeats its deferral and
+ * bounce texts ("452 4.2.2 Mailbox full"), and trying every rule on a
+ * reply costs some thirty regex scans. Direct-mapped; texts up to
+ * REASONS_MEMO_TEXT bytes. */
+#define REASONS_MEMO 1024
+#define REASONS_MEMO_TEXT 256
 
 /* One token of a rule's codes: attribute. */
 struct code_token {
@@ -33,10 +39,21 @@ struct rule {
 	size_t ncodes;                   /* 0: any code */
 };
 
+/* One remembered answer: the reply text, its codes, and the reason. */
+struct memo {
+	uint64_t hash;
+	char *text;                      /* NULL: empty slot */
+	size_t len;
+	int smtp_code;
+	char enhanced[CODES_ENHANCED_MAX];
+	const char *reason;
+};
+
 struct reasons {
 	struct pattern_set *set;
 	struct rule *rules;
 	size_t n;
+	struct memo *memo;               /* REASONS_MEMO slots */
 };
 
 /* reason_index - position of id in the generated table, or -1 */
@@ -92,6 +109,7 @@ struct reasons *reasons_new(struct pattern_set *set, struct sl_error *err)
 {
 	struct reasons *r = xcalloc(1, sizeof *r);
 	r->set = set;
+	r->memo = xcalloc(REASONS_MEMO, sizeof *r->memo);
 	size_t n = patterns_count(set, REASONS_MTA);
 	r->rules = xcalloc(n ? n : 1, sizeof *r->rules);
 	for (size_t i = 0; i < n; i++) {
@@ -127,6 +145,9 @@ void reasons_free(struct reasons *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < REASONS_MEMO; i++)
+		free(r->memo[i].text);
+	free(r->memo);
 	free(r->rules);
 	free(r);
 }
@@ -171,13 +192,11 @@ static bool codes_allow(const struct rule *ru, int smtp_code, const char *enhanc
 	return !decidable;
 }
 
-/* reasons_classify - the first rule, in file order, that fits the text and code */
-const char *reasons_classify(struct reasons *r, const char *text, size_t len, int smtp_code,
-                             const char *enhanced)
+/* classify - the first rule, in file order, that fits the text and code */
+static const char *classify(struct reasons *r, const char *text, size_t len, int smtp_code,
+                            const char *enhanced)
 {
 	struct pattern_match m;
-	if (!enhanced)
-		enhanced = "";
 	/* Fast path: the set's own in-order match. Only when its first hit is
 	 * excluded by codes: do the later rules get tried one by one. */
 	if (!patterns_match(r->set, REASONS_MTA, SL_SPAN_NULL, text, len, &m))
@@ -196,6 +215,33 @@ const char *reasons_classify(struct reasons *r, const char *text, size_t len, in
 			return ru->reason;
 	}
 	return NULL;
+}
+
+/* reasons_classify - classify(), remembered for texts seen before (the
+ * answer depends on nothing else) */
+const char *reasons_classify(struct reasons *r, const char *text, size_t len, int smtp_code,
+                             const char *enhanced)
+{
+	if (!enhanced)
+		enhanced = "";
+	size_t elen = strlen(enhanced);
+	if (!text || len == 0 || len > REASONS_MEMO_TEXT || elen >= CODES_ENHANCED_MAX)
+		return classify(r, text, len, smtp_code, enhanced);
+	uint64_t h = sl_hash64(text, len, SL_HASH_SEED ^ (uint64_t)(unsigned)smtp_code);
+	h = sl_hash64(enhanced, elen, h);
+	struct memo *e = &r->memo[h % REASONS_MEMO];
+	if (e->text && e->hash == h && e->len == len && e->smtp_code == smtp_code &&
+	    strcmp(e->enhanced, enhanced) == 0 && memcmp(e->text, text, len) == 0)
+		return e->reason;
+	const char *reason = classify(r, text, len, smtp_code, enhanced);
+	free(e->text);
+	e->text = xstrndup(text, len);
+	e->hash = h;
+	e->len = len;
+	e->smtp_code = smtp_code;
+	memcpy(e->enhanced, enhanced, elen + 1);
+	e->reason = reason;
+	return reason;
 }
 
 /* reasons_text - the localized texts of a reason, English where lang lacks them */

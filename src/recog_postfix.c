@@ -20,6 +20,9 @@ static const char *const postfix_daemons[] = {
 static bool postfix_claims(const struct logline *ll)
 {
 	struct sl_span prog = ll->program;
+	/* the usual case, and the answer whatever the daemon: the postfix name */
+	if (prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0)
+		return true;
 	const char *slash = NULL;
 	for (size_t i = prog.len; i > 0; i--)
 		if (prog.p[i - 1] == '/') {
@@ -27,13 +30,13 @@ static bool postfix_claims(const struct logline *ll)
 			break;
 		}
 	if (!slash)
-		return prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0;
+		return false;
+	/* a custom syslog_name: known when a Postfix daemon follows its '/' */
 	struct sl_span base = { slash + 1, (size_t)(prog.p + prog.len - slash - 1) };
 	for (size_t i = 0; postfix_daemons[i]; i++)
 		if (sl_span_eq(base, postfix_daemons[i]))
 			return true;
-	/* master.cf services with a custom name still log under the postfix name */
-	return prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0;
+	return false;
 }
 
 static bool span_has_prefix(struct sl_span s, const char *lit)

@@ -57,6 +57,34 @@ static void test_load_and_match(void **state)
 	patterns_free(set);
 }
 
+/* The entries a program admits are cached per program name: more names
+ * than the cache holds, and names too long for it, filter the same. */
+static void test_program_filter_many_programs(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct pattern_set *set = load(good, &err);
+	assert_non_null(set);
+	struct pattern_match m;
+	const char *msg = "ABC: to=<a@b.c>";
+	char name[64];
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 40; i++) {
+			int n = snprintf(name, sizeof name, "prog%d", i);
+			assert_false(patterns_match(set, "test", (struct sl_span){ name, (size_t)n }, msg,
+			                            strlen(msg), &m));
+			assert_true(patterns_match(set, "test", (struct sl_span){ "lmtp", 4 }, msg,
+			                           strlen(msg), &m));
+			assert_string_equal(pattern_id(m.pattern), "t.one");
+		}
+		memset(name, 'x', 40);
+		assert_false(patterns_match(set, "test", (struct sl_span){ name, 40 }, msg, strlen(msg), &m));
+		/* no program: every entry applies */
+		assert_true(patterns_match(set, "test", SL_SPAN_NULL, msg, strlen(msg), &m));
+	}
+	patterns_free(set);
+}
+
 static void test_prefilter_counts(void **state)
 {
 	(void)state;
@@ -141,6 +169,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_and_match),
+		cmocka_unit_test(test_program_filter_many_programs),
 		cmocka_unit_test(test_prefilter_counts),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_override_by_id),

@@ -327,6 +327,31 @@ static void test_code_restrictions(void **state)
 	assert_null(reasons_classify(f->r, "", 0, 550, ""));
 }
 
+/* Answers are remembered per text and codes: asking again, in any order,
+ * with other codes or with a text too long to remember, answers the same. */
+static void test_repeated_replies(void **state)
+{
+	struct fixture *f = *state;
+	const char *t = "Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/";
+	const char *t2 = "Greylisted; user unknown";
+	char longer[600];
+	memset(longer, 'x', sizeof longer);
+	memcpy(longer + 400, "user unknown", 12);
+	for (int round = 0; round < 3; round++) {
+		assert_string_equal(reasons_classify(f->r, t, strlen(t), 450, "4.2.0"), "greylisting");
+		assert_null(reasons_classify(f->r, t, strlen(t), 550, "5.7.1"));
+		assert_null(reasons_classify(f->r, t, strlen(t), 0, "5.7.1"));
+		assert_string_equal(reasons_classify(f->r, t, strlen(t), 0, NULL), "greylisting");
+		assert_string_equal(reasons_classify(f->r, t2, strlen(t2), 550, ""), "user-unknown");
+		assert_string_equal(reasons_classify(f->r, t2, strlen(t2), 450, ""), "greylisting");
+		/* a prefix of a remembered text is another text */
+		assert_null(reasons_classify(f->r, t2, 4, 550, ""));
+		assert_string_equal(reasons_classify(f->r, longer, sizeof longer, 550, ""),
+		                    "user-unknown");
+		assert_null(reasons_classify(f->r, longer, 300, 550, ""));
+	}
+}
+
 /* Every reason has texts in every language and at least one rule; every rule
  * names a reason that exists (reasons_new checked that). */
 static void test_reason_table(void **state)
@@ -461,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_corpus_excerpts_exist),
 		cmocka_unit_test(test_provider_replies),
 		cmocka_unit_test(test_code_restrictions),
+		cmocka_unit_test(test_repeated_replies),
 		cmocka_unit_test(test_reason_table),
 		cmocka_unit_test(test_builtin_rules),
 		cmocka_unit_test(test_rule_errors),

@@ -53,6 +53,26 @@ static void test_sent_smtp(void **state)
 	assert_true(ev.delay > 1.49 && ev.delay < 1.51);
 }
 
+/* delay= reads to the same double as strtod, whatever the digits; a value
+ * strtod cannot read whole is unknown (-1) */
+static void test_delay_values(void **state)
+{
+	(void)state;
+	static const char *const delays[] = { "0.47", "1.", ".5", "12345.678901", "0.1", "7",
+	                                      "123456789012.345", "1234567890123456.7", "1.2.3" };
+	char msg[256];
+	for (size_t i = 0; i < SL_ARRAY_LEN(delays); i++) {
+		snprintf(msg, sizeof msg, "ABCDE12345: to=<a@b.example>, relay=mx.b.example[10.0.0.1]:25, "
+		         "delay=%s, dsn=2.0.0, status=sent (250 OK)", delays[i]);
+		assert_int_equal(run("postfix/smtp", msg), RECOG_MATCHED);
+		char *end;
+		double want = strtod(delays[i], &end);
+		if (*end)
+			want = -1;
+		assert_memory_equal(&ev.delay, &want, sizeof want);
+	}
+}
+
 static void test_deferred_said(void **state)
 {
 	(void)state;
@@ -345,6 +365,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sent_smtp),
+		cmocka_unit_test(test_delay_values),
 		cmocka_unit_test(test_deferred_said),
 		cmocka_unit_test(test_deferred_quoting_5xx_stays_transient),
 		cmocka_unit_test(test_refused_to_talk),
