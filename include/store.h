@@ -32,6 +32,11 @@ int64_t store_key(int64_t source_id, uint64_t offset);
 #define STORE_SOURCE_SQL(id) "(" id " >> 43)"
 _Static_assert(STORE_KEY_BITS == 43, "STORE_SOURCE_SQL spells STORE_KEY_BITS out");
 
+/* Process-wide SQLite settings: call once, before any other store_ or
+ * sqlite3_ function (main does). Optional: without it SQLite keeps memory
+ * statistics nobody reads. */
+void store_library_init(void);
+
 /* path: a file name, or ":memory:". Creates the schema if the file is new.
  * A file that does not exist is built as PATH.loading (flock()ed, no
  * journal: nothing exists yet that a crash could damage) and renamed to

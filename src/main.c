@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "store.h"
 
 static const struct command {
 	const char *name;
@@ -27,6 +28,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	store_library_init();
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;

@@ -1221,6 +1221,14 @@ static int check_schema(struct store *st, struct sl_error *err)
 	return 0;
 }
 
+/* store_library_init - process-wide SQLite settings, before any connection:
+ * no memory statistics (smtplog reads none), which spares a global mutex on
+ * every allocation: 6% of the writer thread's instructions. */
+void store_library_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* store_open - open or create the database at path */
 struct store *store_open(const char *path, struct sl_error *err)
 {
