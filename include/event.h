@@ -67,6 +67,7 @@ struct event {
 	int nrcpt;                  /* -1 when unknown */
 	double delay;               /* seconds, -1 when unknown */
 	bool recipient_list;        /* recipient holds "<a>,<b>,...": one event per address */
+	bool more_recipients;       /* not the last address of its line's list (set by ingest) */
 	struct sl_span origin_queue_id; /* on an arrival: the message this one notifies about
 	                               (Exim "<= <> R=ID"), linked as its notification */
 	bool failure_notice;        /* a bounce/expiry announced by a notice (Sendmail "DSN:"):

@@ -610,12 +610,22 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	/* An MTA that logs no removal line: the message is finished when each
 	 * recipient it announced has a final status, or when it is refused
 	 * after its envelope was logged (Sendmail "Milter: data, reject=": the
-	 * whole message). */
+	 * whole message). A notification it made itself (Sendmail's "DSN:")
+	 * logs no envelope line announcing recipients: it goes to the sender
+	 * of the message it is about, the addresses of one to= line, so it is
+	 * finished by a final status at the end of such a line. (Without this,
+	 * every notification stayed open for the idle window: memory grew with
+	 * the log.) */
 	if (n && !ce.handoff && (c->cfg.close_when_delivered & (1u << m->mta))) {
 		bool final = ev->kind == EV_DELIVERED || ev->kind == EV_FORWARDED ||
 		             ev->kind == EV_BOUNCED || ev->kind == EV_EXPIRED;
 		bool refused = ev->kind == EV_REJECTED && m->arrived;
-		if ((final && ++n->finals >= m->nrcpt && m->nrcpt > 0) || refused) {
+		if (final)
+			n->finals++;
+		bool all_final = m->nrcpt > 0 ? n->finals >= m->nrcpt
+		                              : m->origin == CORR_ORIGIN_NOTIFY && !m->arrived &&
+		                                !ev->more_recipients;
+		if ((final && all_final) || refused) {
 			/* as complete as a removal line would make it: no later run
 			 * looks for it among the unfinished */
 			m->removed = true;

@@ -174,6 +174,7 @@ static int feed_event(struct ingest *in, const struct logline *ll, struct event 
 			b--;
 		if (b > a) {
 			one.recipient = (struct sl_span){ a, (size_t)(b - a) };
+			one.more_recipients = comma != NULL;
 			if (correlate_feed(in->corr, ll, &one, pos, err))
 				return -1;
 			pos->seq++;

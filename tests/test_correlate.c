@@ -295,15 +295,47 @@ static void test_closed_when_all_delivered(void **state)
 	feed(c, 105, EV_DELIVERED, "DSN", fill_sendmail);  /* the notification is linked */
 	assert_int_equal(msgs[1].origin_id, 1);
 	assert_int_equal(msgs[1].origin, CORR_ORIGIN_NOTIFY);
+	/* it announced no recipients: its one to= line's final status ends it */
+	assert_int_equal(correlate_stats(c)->open, 0);
+	assert_int_equal(correlate_stats(c)->delivered_all, 2);
+	assert_true(msgs[1].removed);
 	/* refused after its envelope was logged (a milter at DATA): finished */
 	feed(c, 150, EV_MSG_ARRIVAL, "RRR", fill_two_rcpts);
 	feed(c, 151, EV_REJECTED, "RRR", fill_sendmail);
-	assert_int_equal(correlate_stats(c)->delivered_all, 2);
+	assert_int_equal(correlate_stats(c)->delivered_all, 3);
 	/* Postfix logs its removal lines: the same does not close it */
 	feed(c, 200, EV_MSG_ARRIVAL, "PPP", fill_queued);
 	feed(c, 201, EV_DELIVERED, "PPP", NULL);
 	feed(c, 202, EV_REJECTED, "PPP", NULL);
+	assert_int_equal(correlate_stats(c)->open, 1);
+	correlate_free(c);
+}
+
+/* A notification whose to= line names two addresses, the first deferred:
+ * it ends at the final status of the last address of a line, not before. */
+static void fill_more(struct event *ev)
+{
+	ev->mta = EV_MTA_SENDMAIL;
+	ev->more_recipients = true;
+}
+
+static void test_notification_ends_with_its_line(void **state)
+{
+	(void)state;
+	struct correlate_config cfg = { .close_when_delivered = 1u << EV_MTA_SENDMAIL };
+	struct correlate *c = correlate_new(&cfg, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", fill_two_rcpts);
+	feed(c, 101, EV_BOUNCED, "AAA", fill_sendmail_notice);   /* DSN: announces "DSN" */
+	feed(c, 102, EV_DEFERRED, "DSN", fill_more);              /* to=<a>,<b>: deferred */
+	feed(c, 102, EV_DEFERRED, "DSN", fill_sendmail);
 	assert_int_equal(correlate_stats(c)->open, 2);
+	feed(c, 103, EV_DELIVERED, "DSN", fill_more);             /* the retry: sent */
+	assert_int_equal(correlate_stats(c)->open, 2);
+	feed(c, 103, EV_DELIVERED, "DSN", fill_sendmail);
+	assert_int_equal(correlate_stats(c)->open, 1);             /* AAA waits for its second */
+	assert_int_equal(nmsgs, 2);
+	assert_true(msgs[1].removed);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_NOTIFY);
 	correlate_free(c);
 }
 
@@ -403,6 +435,7 @@ int main(void)
 		cmocka_unit_test_setup(test_failure_notice_after_failure, reset),
 		cmocka_unit_test_setup(test_failure_notice_alone_counts_once, reset),
 		cmocka_unit_test_setup(test_closed_when_all_delivered, reset),
+		cmocka_unit_test_setup(test_notification_ends_with_its_line, reset),
 		cmocka_unit_test_setup(test_arrival_names_origin, reset),
 		cmocka_unit_test_setup(test_noqueue_event, reset),
 		cmocka_unit_test_setup(test_idle_and_cap_eviction, reset),
