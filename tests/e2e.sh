@@ -215,27 +215,40 @@ same_as_clean() {   # name db
 		"$(q "$2" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1)")" \
 		"$(q "$T/clean.db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1)")"
 }
+# kill_midway PREPARE READY -- ARGS...: up to three attempts of PREPARE, then
+# `smtplog ARGS` in the background, killed with -9 as soon as READY succeeds;
+# prints "yes" once a run was killed before it finished
+kill_midway() {
+	local prepare=$1 ready=$2 pid status
+	shift 3
+	for attempt in 1 2 3; do
+		$prepare
+		"$SMTPLOG" "$@" &
+		pid=$!
+		for _ in $(seq 400); do
+			$ready && break
+			sleep 0.01
+		done
+		kill -9 "$pid" 2>/dev/null
+		status=0
+		wait "$pid" 2>/dev/null || status=$?
+		if [ "$status" -eq 137 ]; then
+			echo yes
+			return
+		fi
+	done
+}
+
 # (1) into an existing database (WAL): the rows committed before the kill stay
-killed=""
-for attempt in 1 2 3; do
+existing_prepare() {
 	rm -f "$T/killed.db" "$T/killed.db-wal" "$T/killed.db-shm"
 	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/killed.db" sample-logs/mail.log
-	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/killed.db" "$big" &
-	pid=$!
-	# wait for the first committed checkpoint (100,000 lines), then kill at once
-	for _ in $(seq 400); do
-		[ "$(sqlite3 "$T/killed.db" "SELECT coalesce(max(lines), 0) FROM sources WHERE id = 2" 2>/dev/null || echo 0)" -gt 0 ] && break
-		sleep 0.01
-	done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	status=$?
-	if [ "$status" -eq 137 ]; then
-		killed=yes
-		break
-	fi
-done
-eq "killed mid-run" "$killed" yes
+}
+existing_ready() {   # the first committed checkpoint (100,000 lines) of the big file
+	[ "$(sqlite3 "$T/killed.db" "SELECT coalesce(max(lines), 0) FROM sources WHERE id = 2" 2>/dev/null || echo 0)" -gt 0 ]
+}
+eq "killed mid-run" "$(kill_midway existing_prepare existing_ready -- \
+	analyze -q --no-report --year 2026 --db "$T/killed.db" "$big")" yes
 part=$(q "$T/killed.db" "SELECT count(*) FROM events" 2>/dev/null || echo 0)
 eq "killed run left part of the rows" "$([ "$part" -gt "$base" ] && [ "$part" -lt "$all" ] && echo part || echo "$part of $all")" part
 eq "re-run after kill -9 exit" "$(run analyze -q --no-report --year 2026 --db "$T/killed.db" "$big")" 0
@@ -248,24 +261,10 @@ $all"
 # leaves no database at all, and the next run starts afresh
 rm -f "$T/clean.db"
 "$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/clean.db" sample-logs/mail.log "$big"
-killed=""
-for attempt in 1 2 3; do
-	rm -f "$T/fresh.db" "$T/fresh.db.loading"
-	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/fresh.db" sample-logs/mail.log "$big" &
-	pid=$!
-	for _ in $(seq 400); do
-		[ "$(stat -c %s "$T/fresh.db.loading" 2>/dev/null || echo 0)" -gt 4000000 ] && break
-		sleep 0.01
-	done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	status=$?
-	if [ "$status" -eq 137 ]; then
-		killed=yes
-		break
-	fi
-done
-eq "new database: killed mid-run" "$killed" yes
+fresh_prepare() { rm -f "$T/fresh.db" "$T/fresh.db.loading"; }
+fresh_ready() { [ "$(stat -c %s "$T/fresh.db.loading" 2>/dev/null || echo 0)" -gt 4000000 ]; }
+eq "new database: killed mid-run" "$(kill_midway fresh_prepare fresh_ready -- \
+	analyze -q --no-report --year 2026 --db "$T/fresh.db" sample-logs/mail.log "$big")" yes
 eq "new database: a kill leaves none" "$([ -e "$T/fresh.db" ] && echo exists || echo none)" none
 eq "new database: the .loading file stays" "$([ -e "$T/fresh.db.loading" ] && echo yes)" yes
 eq "new database: re-run exit" "$(run analyze -q --no-report --year 2026 --db "$T/fresh.db" sample-logs/mail.log "$big")" 0
