@@ -17,12 +17,15 @@ struct ingest_options {
 	struct correlate_config corr;
 	FILE *unrecognized_out;          /* --unrecognized FILE: MTA lines no pattern understood */
 	uint64_t checkpoint_lines;       /* commit every N lines; 0 = 100000 */
+	bool reread;                     /* --reread: read files an earlier run read whole */
 };
 
 /* What one input gave. */
 struct ingest_file_result {
 	int64_t source_id;
 	bool seen_before;
+	bool skipped;                    /* unchanged since an earlier run read it whole: the
+	                                    counts are the stored ones, events 0 */
 	uint64_t lines, recognized, unrecognized, foreign, truncated, events;
 };
 

@@ -75,6 +75,10 @@ struct store_source {
 	int64_t id;
 	bool seen_before;         /* the content was ingested before (maybe under another name) */
 	uint64_t lines_before;    /* lines it had then */
+	bool unchanged;           /* an uncompressed file read to its end before, not grown since */
+	struct store_progress_counts {
+		uint64_t offset, lines, recognized, unrecognized, foreign, truncated;
+	} before;                 /* its stored counts, when unchanged */
 };
 /* Finds the source by its content fingerprint: the same fingerprint, or an
  * earlier shorter source whose fingerprint equals reader_prefix_hash() of

@@ -20,7 +20,7 @@
 
 enum opt_id {
 	OPT_DB = 1000, OPT_PATTERNS, OPT_MTA, OPT_YEAR, OPT_TZ, OPT_UNRECOGNIZED, OPT_LANG,
-	OPT_FORMAT, OPT_TOP, OPT_MAX_LINE, OPT_IDLE, OPT_MAX_OPEN, OPT_NO_REPORT, OPT_SINCE,
+	OPT_FORMAT, OPT_TOP, OPT_MAX_LINE, OPT_IDLE, OPT_MAX_OPEN, OPT_NO_REPORT, OPT_REREAD, OPT_SINCE,
 	OPT_UNTIL, OPT_QUIET, OPT_VERBOSE, OPT_HELP,
 };
 
@@ -47,6 +47,8 @@ static const struct cli_option {
 	  "forget an open message after this long without a line (default 604800)" },
 	{ "max-open", OPT_MAX_OPEN, "N", FOR_ANALYZE, "at most N open messages in memory (default 50000)" },
 	{ "no-report", OPT_NO_REPORT, NULL, FOR_ANALYZE, "store only, print no report" },
+	{ "reread", OPT_REREAD, NULL, FOR_ANALYZE,
+	  "read files an earlier run read to their end and that have not grown (default: skip them)" },
 	{ "since", OPT_SINCE, "TIME", FOR_REPORT,
 	  "report events at or after TIME: ISO 8601, 'today', 'yesterday', or an age such as 24h, 7d" },
 	{ "until", OPT_UNTIL, "TIME", FOR_REPORT, "report events before TIME (same forms as --since)" },
@@ -209,6 +211,7 @@ static int parse_options(const char *cmd, unsigned which, const char *synopsis, 
 			s->ingest.corr.max_open = (size_t)v;
 			break;
 		case OPT_NO_REPORT: s->no_report = true; break;
+		case OPT_REREAD: s->ingest.reread = true; break;
 		case OPT_SINCE:
 			if (!parse_when(optarg, s->since_buf, sizeof s->since_buf))
 				return usage_error(cmd, "bad --since '%s' (expected ISO 8601, today, yesterday, Nh or Nd)", optarg);
@@ -485,7 +488,8 @@ int cmd_analyze(int argc, char **argv)
 			        argv[i], (unsigned long long)res.lines, (unsigned long long)res.recognized,
 			        (unsigned long long)res.unrecognized, (unsigned long long)res.foreign,
 			        (unsigned long long)res.truncated,
-			        res.seen_before ? " (already in the database: nothing counted twice)" : "");
+			        res.skipped ? " (unchanged since an earlier run read it: skipped)"
+			        : res.seen_before ? " (already in the database: nothing counted twice)" : "");
 	}
 	if (status == CLI_EXIT_OK && ingest_finish(in, &err)) {
 		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);

@@ -201,6 +201,27 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 	}
 	res->source_id = src.id;
 	res->seen_before = src.seen_before;
+	if (src.unchanged && !in->opt.reread) {
+		/* An earlier run read it to its end and it has not grown: its rows
+		 * and counts are stored, and reading it again would add nothing
+		 * (an hourly job names yesterday's file every time). The
+		 * checkpoint commits its identity (path, inode) as it is now. */
+		struct store_progress prog = {
+			.offset = src.before.offset, .lines = src.before.lines,
+			.recognized = src.before.recognized, .unrecognized = src.before.unrecognized,
+			.foreign = src.before.foreign, .truncated = src.before.truncated,
+		};
+		res->skipped = true;
+		res->lines = prog.lines;
+		res->recognized = prog.recognized;
+		res->unrecognized = prog.unrecognized;
+		res->foreign = prog.foreign;
+		res->truncated = prog.truncated;
+		reader_free(r);
+		if (writer_checkpoint(in->writer, src.id, &prog, err) || writer_sync(in->writer, err))
+			return -1;
+		return 0;
+	}
 	tally_clear(in);
 
 	struct logline_ctx lctx;

@@ -294,7 +294,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT OR IGNORE INTO message_continuations(source_id, first_offset, message_id)"
 		" VALUES (?1, ?2, ?3)",
 	[S_SRC_BY_FP] =
-		"SELECT id, lines FROM sources WHERE fingerprint = ?1 AND fingerprint_len = ?2"
+		"SELECT id, lines, size, compressed, bytes, recognized, unrecognized, foreign_lines,"
+		" truncated FROM sources WHERE fingerprint = ?1 AND fingerprint_len = ?2"
 		" ORDER BY id LIMIT 1",
 	[S_SRC_SHORTER] =
 		"SELECT id, fingerprint, fingerprint_len, lines FROM sources"
@@ -918,12 +919,28 @@ int store_source_begin(struct store *st, const char *path, const struct reader *
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		lines = sqlite3_column_int64(s, 1);
+		/* Read to its end before, and the same size now: a plain log only
+		 * grows, so with the same first bytes it is the same file. (A
+		 * compressed file's end cannot be told from its size.) */
+		int64_t size = sqlite3_column_int64(s, 2), bytes = sqlite3_column_int64(s, 4);
+		out->unchanged = !in->compressed && sqlite3_column_int(s, 3) == 0 &&
+		                 sqlite3_column_type(s, 2) != SQLITE_NULL && in->size > 0 &&
+		                 size == in->size && bytes == in->size;
+		out->before = (struct store_progress_counts){
+			.offset = (uint64_t)bytes, .lines = (uint64_t)lines,
+			.recognized = (uint64_t)sqlite3_column_int64(s, 5),
+			.unrecognized = (uint64_t)sqlite3_column_int64(s, 6),
+			.foreign = (uint64_t)sqlite3_column_int64(s, 7),
+			.truncated = (uint64_t)sqlite3_column_int64(s, 8),
+		};
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "read");
 	if (!id && find_grown(st, r, &id, &lines, err) < 0)
 		return -1;
+	if (!out->unchanged)
+		memset(&out->before, 0, sizeof out->before);
 
 	if (id) {
 		/* Same content (maybe renamed, recompressed or grown): keep the

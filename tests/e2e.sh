@@ -63,6 +63,22 @@ eq "renamed copy exit" "$(run analyze --db "$db" --year 2026 "$T/renamed.gz")" 0
 has "renamed copy recognized" "$(cat "$T/err")" "already in the database"
 eq "renamed copy adds no events" "$(q "$db" "SELECT count(*) FROM events")" "$events"
 eq "no duplicate messages" "$(q "$db" "SELECT count(*) FROM (SELECT host, queue_id, first_ts FROM messages GROUP BY 1,2,3 HAVING count(*) > 1)")" 0
+# a plain file an earlier run read whole and that has not grown is skipped
+# (the hourly job); --reread reads it; once it grows it is read again
+cp sample-logs/mail.log "$T/hourly.log"
+run analyze -q --db "$T/hourly.db" --year 2026 "$T/hourly.log" >/dev/null
+hourly=$(q "$T/hourly.db" "SELECT count(*) FROM events")
+eq "unchanged file exit" "$(run analyze --no-report --db "$T/hourly.db" --year 2026 "$T/hourly.log")" 0
+has "unchanged file skipped" "$(cat "$T/err")" "unchanged since an earlier run read it: skipped"
+has "unchanged file counts" "$(cat "$T/err")" "$(wc -l < "$T/hourly.log") lines"
+eq "unchanged file: report as before" "$(run analyze --db "$T/hourly.db" --year 2026 "$T/hourly.log"; grep -c 'Delivered' "$T/out")" "0
+1"
+eq "--reread reads it" "$(run analyze --reread --no-report --db "$T/hourly.db" --year 2026 "$T/hourly.log"; grep -c 'already in the database' "$T/err")" "0
+1"
+tail -1 sample-logs/mail.log | sed 's/^Nov 23 \([0-9:]*\)/Nov 23 23:59:59/' >> "$T/hourly.log"
+run analyze --no-report --db "$T/hourly.db" --year 2026 "$T/hourly.log" >/dev/null
+has "grown file read" "$(cat "$T/err")" "already in the database"
+eq "grown file: the new line's event" "$(q "$T/hourly.db" "SELECT count(*) FROM events")" "$((hourly + $(tail -1 sample-logs/mail.log | grep -c 'status=\|reject')))"
 
 # standard input
 eq "stdin exit" "$(cat sample-logs/mail.log | run analyze --db "$T/stdin.db" --year 2026 -q -)" 0

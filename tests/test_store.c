@@ -703,6 +703,43 @@ static void progress(struct store *st, int64_t id, uint64_t lines)
 		fail_msg("store_checkpoint: %s", err.msg);
 }
 
+/* A plain file read to its end and not grown since is "unchanged" (the
+ * ingest skips it); one read in part, grown, or compressed is not. */
+static void test_unchanged_source(void **state)
+{
+	(void)state;
+	const char *log = tpath("unchanged.log");
+	const char *gz = tpath("unchanged.log.gz");
+	const char *text = "Nov 23 06:25:01 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]\n"
+	                   "Nov 23 06:25:02 mx1 postfix/smtpd[1]: disconnect from a[192.0.2.1]\n";
+	write_file(log, text);
+	struct store *st = must_open(":memory:");
+	struct store_source s = begin(st, log);
+	assert_false(s.unchanged);
+	struct sl_error err = { 0 };
+	struct store_progress part = { .offset = 10, .lines = 1, .recognized = 1 };
+	if (store_checkpoint(st, s.id, &part, &err) != 0)
+		fail_msg("store_checkpoint: %s", err.msg);
+	assert_false(begin(st, log).unchanged);                 /* read in part */
+	struct store_progress whole = { .offset = strlen(text), .lines = 2, .recognized = 2,
+	                                .foreign = 0, .truncated = 0 };
+	if (store_checkpoint(st, s.id, &whole, &err) != 0)
+		fail_msg("store_checkpoint: %s", err.msg);
+	s = begin(st, log);
+	assert_true(s.unchanged);
+	assert_int_equal(s.before.lines, 2);
+	assert_int_equal(s.before.recognized, 2);
+	assert_int_equal(s.before.offset, strlen(text));
+	write_gz(gz, text);                                     /* its end is not known by size */
+	assert_false(begin(st, gz).unchanged);
+	char grown[512];
+	snprintf(grown, sizeof grown, "%s%s", text,
+	         "Nov 23 06:26:00 mx1 postfix/smtpd[1]: connect from b[192.0.2.2]\n");
+	write_file(log, grown);
+	assert_false(begin(st, log).unchanged);                 /* grew */
+	must_close(st);
+}
+
 static void test_source_identity(void **state)
 {
 	(void)state;
@@ -1295,6 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_adoption_across_runs),
 		cmocka_unit_test(test_adopt_window_zero),
 		cmocka_unit_test(test_source_identity),
+		cmocka_unit_test(test_unchanged_source),
 		cmocka_unit_test(test_checkpoint_commits),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_locked),
