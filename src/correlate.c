@@ -40,9 +40,15 @@ struct node {
 	struct inline_strings str;   /* where m's strings live while they fit */
 };
 
-struct recent {
+/* What the recent and pending rings are searched by: first in both, so one
+ * search (ring_find) serves them. */
+struct ring_key {
 	uint64_t hash;
-	char *host, *queue_id;       /* in key when they fit, else on the heap */
+	char *host, *queue_id;       /* NULL: an empty entry */
+};
+
+struct recent {
+	struct ring_key k;           /* host, queue_id in key when they fit, else on the heap */
 	int64_t id;
 	struct sl_time first_ts, last_ts;
 	bool failure_seen;
@@ -50,8 +56,7 @@ struct recent {
 };
 
 struct pending {
-	uint64_t hash;
-	char *host, *queue_id;
+	struct ring_key k;
 	int64_t origin_id;
 	enum corr_origin origin;
 	int64_t at;                  /* log time it was announced */
@@ -170,11 +175,11 @@ static void free_message_fields(struct node *n)
 
 static void recent_free_key(struct recent *r)
 {
-	if (!within(r->host, r->key, sizeof r->key))
-		free(r->host);
-	if (!within(r->queue_id, r->key, sizeof r->key))
-		free(r->queue_id);
-	r->host = r->queue_id = NULL;
+	if (!within(r->k.host, r->key, sizeof r->key))
+		free(r->k.host);
+	if (!within(r->k.queue_id, r->key, sizeof r->key))
+		free(r->k.queue_id);
+	r->k.host = r->k.queue_id = NULL;
 }
 
 static void list_unlink(struct correlate *c, struct node *n)
@@ -231,25 +236,25 @@ static void remember_closed(struct correlate *c, struct node *n)
 {
 	struct recent *r = &c->recent[c->recent_next];
 	c->recent_next = (c->recent_next + 1) % CORR_RECENT;
-	if (r->host)
-		c->recent_filter[FILTER_SLOT(r->hash)]--;
+	if (r->k.host)
+		c->recent_filter[FILTER_SLOT(r->k.hash)]--;
 	recent_free_key(r);
-	r->hash = n->hash;
-	c->recent_filter[FILTER_SLOT(r->hash)]++;
-	c->recent_hint[FILTER_SLOT(r->hash)] = (uint16_t)(r - c->recent);
+	r->k.hash = n->hash;
+	c->recent_filter[FILTER_SLOT(r->k.hash)]++;
+	c->recent_hint[FILTER_SLOT(r->k.hash)] = (uint16_t)(r - c->recent);
 	size_t hl = strlen(n->m.host), ql = strlen(n->m.queue_id);
 	if (hl + ql + 2 <= sizeof r->key) {
-		r->host = memcpy(r->key, n->m.host, hl + 1);
-		r->queue_id = memcpy(r->key + hl + 1, n->m.queue_id, ql + 1);
+		r->k.host = memcpy(r->key, n->m.host, hl + 1);
+		r->k.queue_id = memcpy(r->key + hl + 1, n->m.queue_id, ql + 1);
 	} else {
 		/* the ring takes over heap strings, copies the node's own */
-		r->host = within(n->m.host, n->str.buf, sizeof n->str.buf) ? xstrdup(n->m.host)
+		r->k.host = within(n->m.host, n->str.buf, sizeof n->str.buf) ? xstrdup(n->m.host)
 		                                                           : n->m.host;
-		r->queue_id = within(n->m.queue_id, n->str.buf, sizeof n->str.buf)
+		r->k.queue_id = within(n->m.queue_id, n->str.buf, sizeof n->str.buf)
 		                      ? xstrdup(n->m.queue_id) : n->m.queue_id;
-		if (r->host == n->m.host)
+		if (r->k.host == n->m.host)
 			n->m.host = NULL;
-		if (r->queue_id == n->m.queue_id)
+		if (r->k.queue_id == n->m.queue_id)
 			n->m.queue_id = NULL;
 	}
 	r->id = n->m.id;
@@ -291,32 +296,42 @@ static int evict(struct correlate *c, int64_t now, struct sl_error *err)
 	return 0;
 }
 
-static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_span host,
-                                    struct sl_span qid)
+/* ring_find - the entry (host, qid) of a ring of n entries, stride bytes
+ * apart, each beginning with its ring_key, or NULL. filter counts the
+ * entries of each slot of the hash; where it counts one, hint names it. */
+static void *ring_find(void *ring, size_t n, size_t stride, const uint16_t *filter,
+                       const uint16_t *hint, uint64_t h, struct sl_span host, struct sl_span qid)
 {
 	size_t slot = FILTER_SLOT(h);
-	if (!c->pending_filter[slot])
+	if (!filter[slot])
 		return NULL;
-	if (c->pending_filter[slot] == 1) {
+	if (filter[slot] == 1) {
 		/* one entry in the slot: the hint names it, unless it was replaced */
-		struct pending *p = &c->pending[c->pending_hint[slot]];
-		if (p->host && FILTER_SLOT(p->hash) == slot)
-			return p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host) ? p : NULL;
+		struct ring_key *k = (struct ring_key *)((char *)ring + hint[slot] * stride);
+		if (k->host && FILTER_SLOT(k->hash) == slot)
+			return k->hash == h && key_eq(k->queue_id, qid) && key_eq(k->host, host) ? k : NULL;
 	}
-	for (size_t i = 0; i < CORR_PENDING; i++) {
-		struct pending *p = &c->pending[i];
-		if (p->host && p->hash == h && key_eq(p->queue_id, qid) && key_eq(p->host, host))
-			return p;
+	for (size_t i = 0; i < n; i++) {
+		struct ring_key *k = (struct ring_key *)((char *)ring + i * stride);
+		if (k->host && k->hash == h && key_eq(k->queue_id, qid) && key_eq(k->host, host))
+			return k;
 	}
 	return NULL;
 }
 
+static struct pending *find_pending(struct correlate *c, uint64_t h, struct sl_span host,
+                                    struct sl_span qid)
+{
+	return ring_find(c->pending, CORR_PENDING, sizeof *c->pending, c->pending_filter,
+	                 c->pending_hint, h, host, qid);
+}
+
 static void drop_pending(struct correlate *c, struct pending *p)
 {
-	if (p->host)
-		c->pending_filter[FILTER_SLOT(p->hash)]--;
-	free(p->host);
-	free(p->queue_id);
+	if (p->k.host)
+		c->pending_filter[FILTER_SLOT(p->k.hash)]--;
+	free(p->k.host);
+	free(p->k.queue_id);
 	memset(p, 0, sizeof *p);
 }
 
@@ -371,21 +386,8 @@ static void set_str(struct node *n, char **slot, struct sl_span s)
 static struct recent *find_recent(struct correlate *c, uint64_t h, struct sl_span host,
                                   struct sl_span qid)
 {
-	size_t slot = FILTER_SLOT(h);
-	if (!c->recent_filter[slot])
-		return NULL;
-	if (c->recent_filter[slot] == 1) {
-		/* one entry in the slot: the hint names it, unless it was replaced */
-		struct recent *r = &c->recent[c->recent_hint[slot]];
-		if (r->host && FILTER_SLOT(r->hash) == slot)
-			return r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host) ? r : NULL;
-	}
-	for (size_t i = 0; i < CORR_RECENT; i++) {
-		struct recent *r = &c->recent[i];
-		if (r->host && r->hash == h && key_eq(r->queue_id, qid) && key_eq(r->host, host))
-			return r;
-	}
-	return NULL;
+	return ring_find(c->recent, CORR_RECENT, sizeof *c->recent, c->recent_filter,
+	                 c->recent_hint, h, host, qid);
 }
 
 /* Marks the message named (host, new_qid) as a copy of `from`. */
@@ -419,11 +421,11 @@ static int link_copy(struct correlate *c, struct sl_span host, struct sl_span ne
 	struct pending *p = &c->pending[c->pending_next];
 	c->pending_next = (c->pending_next + 1) % CORR_PENDING;
 	drop_pending(c, p);
-	p->hash = h;
+	p->k.hash = h;
 	c->pending_filter[FILTER_SLOT(h)]++;
 	c->pending_hint[FILTER_SLOT(h)] = (uint16_t)(p - c->pending);
-	p->host = sl_span_dup(host);
-	p->queue_id = sl_span_dup(new_qid);
+	p->k.host = sl_span_dup(host);
+	p->k.queue_id = sl_span_dup(new_qid);
 	p->origin_id = from->id;
 	p->origin = origin;
 	p->at = now;
@@ -456,7 +458,7 @@ static int notice_after_close(struct correlate *c, const struct logline *ll, con
                               const struct corr_pos *pos, struct recent *r, int64_t now,
                               struct sl_error *err)
 {
-	struct corr_message from = { .id = r->id, .host = r->host, .queue_id = r->queue_id,
+	struct corr_message from = { .id = r->id, .host = r->k.host, .queue_id = r->k.queue_id,
 	                             .size = -1, .nrcpt = -1 };
 	if (!sl_span_empty(ev->new_queue_id) &&
 	    link_copy(c, ll->host, ev->new_queue_id, &from, CORR_ORIGIN_NOTIFY, now, err))
