@@ -611,22 +611,21 @@ bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span pro
 		return false;
 	const size_t *idx = l->idx;
 	size_t n = l->n;
+	bool check_program = false;   /* a name too long to cache: test entry by entry */
 	if (l->any_programs && !sl_span_empty(program_base)) {
 		if (program_base.len >= PATTERNS_PROGRAM_NAME) {
-			for (size_t i = 0; i < l->n; i++) {
-				const struct pattern *p = set->items[l->idx[i]];
-				if (program_allowed(p, program_base) && try_one(set, p, msg, len, m))
-					return true;
-			}
-			return false;
+			check_program = true;
+		} else {
+			const struct program_entries *e = entries_for_program(set, l, program_base);
+			idx = e->idx;
+			n = e->n;
 		}
-		const struct program_entries *e = entries_for_program(set, l, program_base);
-		idx = e->idx;
-		n = e->n;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (try_one(set, set->items[idx[i]], msg, len, m))
+	for (size_t i = 0; i < n; i++) {
+		const struct pattern *p = set->items[idx[i]];
+		if ((!check_program || program_allowed(p, program_base)) && try_one(set, p, msg, len, m))
 			return true;
+	}
 	return false;
 }
 

@@ -926,21 +926,20 @@ int store_source_begin(struct store *st, const char *path, const struct reader *
 		out->unchanged = !in->compressed && sqlite3_column_int(s, 3) == 0 &&
 		                 sqlite3_column_type(s, 2) != SQLITE_NULL && in->size > 0 &&
 		                 size == in->size && bytes == in->size;
-		out->before = (struct store_progress_counts){
-			.offset = (uint64_t)bytes, .lines = (uint64_t)lines,
-			.recognized = (uint64_t)sqlite3_column_int64(s, 5),
-			.unrecognized = (uint64_t)sqlite3_column_int64(s, 6),
-			.foreign = (uint64_t)sqlite3_column_int64(s, 7),
-			.truncated = (uint64_t)sqlite3_column_int64(s, 8),
-		};
+		if (out->unchanged)
+			out->before = (struct store_progress_counts){
+				.offset = (uint64_t)bytes, .lines = (uint64_t)lines,
+				.recognized = (uint64_t)sqlite3_column_int64(s, 5),
+				.unrecognized = (uint64_t)sqlite3_column_int64(s, 6),
+				.foreign = (uint64_t)sqlite3_column_int64(s, 7),
+				.truncated = (uint64_t)sqlite3_column_int64(s, 8),
+			};
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "read");
 	if (!id && find_grown(st, r, &id, &lines, err) < 0)
 		return -1;
-	if (!out->unchanged)
-		memset(&out->before, 0, sizeof out->before);
 
 	if (id) {
 		/* Same content (maybe renamed, recompressed or grown): keep the
