@@ -184,6 +184,33 @@ static const bool tag_stop[256] = {
 	[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [' '] = 1,  ['['] = 1,  [':'] = 1,
 };
 
+/* skip_msgid_tag - past the "[ID 801593 mail.info] " that Solaris and
+ * illumos syslogd put before every message (the message id, a hash of the
+ * format string, and facility.level): it is not part of what the program
+ * logged. p itself when the message has none. */
+static const char *skip_msgid_tag(const char *p, const char *e)
+{
+	if (e - p < 8 || memcmp(p, "[ID ", 4) != 0)
+		return p;
+	const char *q = p + 4, *ds = q;
+	while (q < e && q - ds < 12 && is_digit(*q))
+		q++;
+	if (q == ds || q >= e || *q != ' ')
+		return p;
+	const char *fac = ++q;
+	bool dot = false;
+	while (q < e && q - fac < 32 && ((*q >= 'a' && *q <= 'z') || is_digit(*q) || *q == '.')) {
+		dot |= *q == '.';
+		q++;
+	}
+	if (!dot || q >= e || *q != ']')
+		return p;
+	q++;
+	if (q < e && *q == ' ')
+		q++;
+	return q;
+}
+
 /* parse_tag - "prog[pid]: msg" or "prog: msg" at [p, e); false if not a tag */
 static bool parse_tag(const char *p, const char *e, struct logline *out)
 {
@@ -209,6 +236,7 @@ static bool parse_tag(const char *p, const char *e, struct logline *out)
 		return false;   /* "host:port" and the like are not tags */
 	if (p < e)
 		p++;
+	p = skip_msgid_tag(p, e);
 	out->program = (struct sl_span){ name, (size_t)(name_end - name) };
 	out->pid = pid;
 	out->message = (struct sl_span){ p, (size_t)(e - p) };

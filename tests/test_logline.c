@@ -99,6 +99,23 @@ static const struct case_ cases[] = {
 	  "55HIbcGI002794: <u@y>... User unknown", NULL },
 	{ "Jun 17 14:37:39 <22> robin sm-mta[2794]: z", LOGLINE_RFC3164, "2026-06-17T14:37:39Z",
 	  "robin", "sm-mta", 2794, "z", NULL },
+	/* Solaris/illumos syslogd's "[ID msgid facility.level]" tag, from
+	 * gurkulindia.com/main/2011/06/investigating-sendmail-errors-from-syslog/ */
+	{ "Apr 16 10:58:56 mymailhost sendmail[24234]: [ID 801593 mail.info] m3G8wu8g024234: "
+	  "to=<joe.foe@extdomain.com>, delay=00:00:00",
+	  LOGLINE_RFC3164, "2026-04-16T10:58:56Z", "mymailhost", "sendmail", 24234,
+	  "m3G8wu8g024234: to=<joe.foe@extdomain.com>, delay=00:00:00", NULL },
+	{ "May 20 04:01:12 db7 sendmail[1872]: [ID 801593 mail.crit] NOQUEUE: SYSERR(oracle): x",
+	  LOGLINE_RFC3164, "2026-05-20T04:01:12Z", "db7", "sendmail", 1872,
+	  "NOQUEUE: SYSERR(oracle): x", NULL },
+	{ "Nov 23 06:25:01 mx1 postfix/smtp[9]: [ID 197553 local0.info] 4F0A1: to=<a@b>",
+	  LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1", "postfix/smtp", 9, "4F0A1: to=<a@b>",
+	  NULL },
+	/* not such a tag: kept */
+	{ "Nov 23 06:25:01 mx1 p[9]: [ID x mail.info] m", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx1", "p", 9, "[ID x mail.info] m", NULL },
+	{ "Nov 23 06:25:01 mx1 p[9]: [ID 5 mail] m", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx1", "p", 9, "[ID 5 mail] m", NULL },
 	{ "Nov 23 06:25:01 mx1 sm-mta: no pid", LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1",
 	  "sm-mta", -1, "no pid", NULL },
 	{ "Nov 23 06:25:01 mx1 opendkim[5]: ", LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1",
