@@ -46,6 +46,9 @@ enum recog_result recog_line(struct recog *r, const struct logline *ll, struct e
  * fills ev->smtp_code (if 0) and ev->enhanced_code (if empty), and
  * ev->forward_to from "will forward to <x>" / "please try <x>". */
 void recog_reply_codes(struct event *ev);
+/* The value of s if it is all decimal digits, saturated at max (>= 9);
+ * dflt when s is empty or holds anything else. No sign, no overflow. */
+long recog_number(struct sl_span s, long dflt, long max);
 /* Class from the event kind (and, for rejects, the code's first digit). */
 enum ev_class recog_class_for(const struct event *ev);
 

@@ -5,6 +5,7 @@
 #include "recog.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,35 +256,19 @@ enum ev_class recog_class_for(const struct event *ev)
 	}
 }
 
-/* digits_value - the value of s if it is 1 to 18 decimal digits (no
- * overflow possible), else -1: the usual case, without a copy and strtol */
-static long digits_value(struct sl_span s)
+long recog_number(struct sl_span s, long dflt, long max)
 {
-	if (s.len == 0 || s.len > 18)
-		return -1;
+	if (sl_span_empty(s))
+		return dflt;
 	long v = 0;
 	for (size_t i = 0; i < s.len; i++) {
 		unsigned d = (unsigned char)s.p[i] - '0';
 		if (d > 9)
-			return -1;
-		v = v * 10 + (long)d;
+			return dflt;
+		/* past max: saturate, but read on, so "12x" stays rejected */
+		v = v > (max - (long)d) / 10 ? max : v * 10 + (long)d;
 	}
 	return v;
-}
-
-static long span_to_long(struct sl_span s, long dflt)
-{
-	if (sl_span_empty(s) || s.len > 20)
-		return dflt;
-	long fast = digits_value(s);
-	if (fast >= 0)
-		return fast;
-	char tmp[24];
-	memcpy(tmp, s.p, s.len);
-	tmp[s.len] = '\0';
-	char *e;
-	long v = strtol(tmp, &e, 10);
-	return *e ? dflt : v;
 }
 
 /* decimal_value - s as a double if it is "digits[.digits]" with at most 15
@@ -367,11 +352,11 @@ static void fill_event(struct recog *r, const struct recog_mta *mta, const struc
 	ev->new_queue_id = f[PF_NEW_QUEUE_ID];
 	ev->forward_to = f[PF_FORWARD_TO];
 	ev->protocol = f[PF_PROTOCOL];
-	ev->smtp_code = (int)span_to_long(f[PF_SMTP_CODE], 0);
+	ev->smtp_code = (int)recog_number(f[PF_SMTP_CODE], 0, 999);
 	if (!sl_span_empty(f[PF_ENHANCED_CODE]))
 		copy_enhanced(ev, f[PF_ENHANCED_CODE].p, f[PF_ENHANCED_CODE].len);
-	ev->size = span_to_long(f[PF_SIZE], -1);
-	ev->nrcpt = (int)span_to_long(f[PF_NRCPT], -1);
+	ev->size = recog_number(f[PF_SIZE], -1, LONG_MAX);
+	ev->nrcpt = (int)recog_number(f[PF_NRCPT], -1, INT_MAX);
 	ev->delay = span_to_double(f[PF_DELAY], -1);
 }
 

@@ -36,7 +36,11 @@ static struct sl_span strip_angles(struct sl_span s)
 	return s;
 }
 
-/* delay_seconds - Sendmail's "[D+]HH:MM:SS" */
+/* Largest value read into one part of a delay: more digits saturate
+ * (the line still gives a delay, the longest one can think of). */
+#define SM_DELAY_PART_MAX 999999999L
+
+/* delay_seconds - Sendmail's "[D+]HH:MM:SS" in seconds, -1 if it is not one */
 static double delay_seconds(struct sl_span s)
 {
 	long days = 0, parts[3] = { 0, 0, 0 };
@@ -46,7 +50,8 @@ static double delay_seconds(struct sl_span s)
 	for (size_t i = 0; i < s.len; i++) {
 		char c = s.p[i];
 		if (c >= '0' && c <= '9') {
-			cur = cur * 10 + (c - '0');
+			cur = cur > (SM_DELAY_PART_MAX - (c - '0')) / 10 ? SM_DELAY_PART_MAX
+			                                                   : cur * 10 + (c - '0');
 			digits = true;
 		} else if (c == '+' && np == 0 && digits) {
 			days = cur;
@@ -63,7 +68,7 @@ static double delay_seconds(struct sl_span s)
 	if (np != 2 || !digits)
 		return -1;
 	parts[2] = cur;
-	return (double)(days * 86400 + parts[0] * 3600 + parts[1] * 60 + parts[2]);
+	return (double)days * 86400 + (double)parts[0] * 3600 + (double)parts[1] * 60 + (double)parts[2];
 }
 
 /* id_after - the token after `lit`: "queued as ABC" */
