@@ -1,28 +1,175 @@
-/* cli: commands, options, wiring and exit statuses. Nothing includes cli.h
- * but the command modules. */
+/* cli: the command table, the option parser that also prints the help, the
+ * exit statuses, and what the command modules (src/cmd_*.c) share. Nothing
+ * includes cli.h but cli and the command modules.
+ * SPDX-License-Identifier: MIT */
 #ifndef SMTPLOG_CLI_H
 #define SMTPLOG_CLI_H
 
+#include <stddef.h>
+#include <stdio.h>
+
+#include "codes.h"
 #include "util.h"
 
-/* Exit statuses, mirrored in README ("Exit status"). */
+/* Exit statuses, mirrored in README ("Exit status") and smtplog(1). */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_PARTIAL = 1,      /* some inputs could not be read; the others were processed */
 	CLI_EXIT_USAGE = 64,       /* bad command, option or argument */
 	CLI_EXIT_DATAERR = 65,     /* bad pattern file; database not smtplog's, corrupt or too new */
-	CLI_EXIT_NOINPUT = 66,     /* no input could be read at all */
+	CLI_EXIT_NOINPUT = 66,     /* an input (log, database, directory, file) cannot be read */
 	CLI_EXIT_SOFTWARE = 70,    /* internal error */
 	CLI_EXIT_IOERR = 74,       /* cannot write the database or an output file */
 	CLI_EXIT_TEMPFAIL = 75,    /* database locked by another process: try again later */
 };
 
-int cli_exit_for(const struct sl_error *err);
+/* ---- option values. One struct for every command: the parser and the
+ * config file fill it through the option rows' offsets. Add a field for a
+ * new option here, then its row (below or in the command's file). */
+struct cli_args {
+	const char *cmd;                 /* the command's name, for messages */
+	char **operands;                 /* what is not an option, in argv order */
+	int noperands;
 
-int cmd_analyze(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_explain(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_codes(int argc, char **argv);
+	/* shared */
+	const char *db;                  /* --db, else $SMTPLOG_DB, else the XDG default */
+	int lang;                        /* enum codes_lang; -1 until set (then the locale's) */
+	const char *format;              /* one of the --format row's choices; NULL = the first */
+	const char *tz;                  /* --tz, validated against the zone database */
+	long top;                        /* 0 = the command's default */
+	const char *since_arg, *until_arg;
+	char since[40], until[40];       /* normalized ISO 8601 UTC; "" = open */
+	bool quiet, verbose, help;
+
+	/* analyze */
+	const char *patterns_dir, *mta, *unrecognized;
+	long year, max_line, idle_window, max_open;
+	bool no_report, reread;
+};
+
+/* ---- option rows */
+enum cli_type {
+	CLI_FLAG,      /* bool, no value */
+	CLI_STR,       /* const char *, not empty */
+	CLI_LONG,      /* long in [min, max] */
+	CLI_CHOICE,    /* const char *, one of the '|'-separated choices (the row's arg) */
+	CLI_LANG,      /* int, enum codes_lang: en, ja, ko, zh (or a locale name) */
+	CLI_TZ,        /* const char *, a zone of the system's zone database */
+	CLI_TIME,      /* const char *, ISO 8601, a date, today, yesterday, Nh, Nd (checked
+	                  and normalized after parsing, once --tz is known) */
+	CLI_DIR,       /* const char *, an existing directory (else exit 66) */
+	CLI_FILE_IN,   /* const char *, a readable file (else exit 66) */
+};
+
+struct cli_option {
+	const char *name;      /* long name, without "--" */
+	char short_name;       /* 0: none */
+	const char *arg;       /* value placeholder for the help; CLI_CHOICE: "a|b|c" */
+	enum cli_type type;
+	size_t off;            /* offsetof(struct cli_args, field) */
+	long min, max;         /* CLI_LONG */
+	const char *help;      /* one sentence, no final period; wrapped by the help printer */
+};
+#define CLI_ARG(field) offsetof(struct cli_args, field)
+#define CLI_OPT_END { .name = NULL }
+
+/* Rows several commands share. */
+#define CLI_OPT_DB { .name = "db", .arg = "PATH", .type = CLI_STR, .off = CLI_ARG(db), \
+	.help = "database file (default: $SMTPLOG_DB, else " \
+	        "$XDG_DATA_HOME/smtplog/smtplog.db); ':memory:' keeps nothing" }
+#define CLI_OPT_LANG { .name = "lang", .arg = "en|ja|ko|zh", .type = CLI_LANG, .off = CLI_ARG(lang), \
+	.help = "language of the output: en, ja, ko or zh (default: the locale)" }
+#define CLI_OPT_TZ { .name = "tz", .arg = "ZONE", .type = CLI_TZ, .off = CLI_ARG(tz), \
+	.help = "time zone of log stamps without one and of 'today', e.g. Europe/Berlin " \
+	        "(default: $TZ, else the system's)" }
+#define CLI_OPT_TOP { .name = "top", .arg = "N", .type = CLI_LONG, .off = CLI_ARG(top), \
+	.min = 1, .max = 1000, .help = "rows in each top list (default 5)" }
+#define CLI_OPT_SINCE { .name = "since", .arg = "TIME", .type = CLI_TIME, .off = CLI_ARG(since_arg), \
+	.help = "events at or after TIME: ISO 8601, a date, 'today', 'yesterday', or an age " \
+	        "such as 24h or 7d" }
+#define CLI_OPT_UNTIL { .name = "until", .arg = "TIME", .type = CLI_TIME, .off = CLI_ARG(until_arg), \
+	.help = "events before TIME (same forms as --since)" }
+#define CLI_OPT_QUIET { .name = "quiet", .short_name = 'q', .type = CLI_FLAG, .off = CLI_ARG(quiet), \
+	.help = "no progress lines on standard error" }
+#define CLI_OPT_VERBOSE { .name = "verbose", .short_name = 'v', .type = CLI_FLAG, \
+	.off = CLI_ARG(verbose), .help = "also print statistics on standard error" }
+#define CLI_OPT_FORMAT { .name = "format", .arg = "text|markdown|json", .type = CLI_CHOICE, \
+	.off = CLI_ARG(format), .help = "output format (default: text)" }
+#define CLI_OPT_HELP { .name = "help", .short_name = 'h', .type = CLI_FLAG, .off = CLI_ARG(help), \
+	.help = "show this help and exit" }
+
+/* ---- the command table (src/cli_commands.c).
+ * To add a command: a row in cli_commands.c; src/cmd_X.c with its option
+ * table and cmd_X(); a test in tests/e2e*.sh; its section in man/smtplog.1
+ * (the test compares it with --help); README; completion (contrib/). */
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli_args *a);            /* returns an exit status */
+	const struct cli_option *options;          /* ends with CLI_OPT_END */
+	const char *operands;                      /* synopsis after [OPTIONS], e.g. "FILE..." */
+	const char *summary;                       /* one line, for 'smtplog --help' */
+	const char *description;                   /* a paragraph for 'smtplog X --help', or NULL */
+	const int *exits;                          /* its exit statuses, ending with -1 */
+	const char *const *examples;               /* NULL-terminated, or NULL */
+};
+extern const struct cli_command cli_commands[];   /* ends with { .name = NULL } */
+
+/* Exit-status lists for the table. */
+extern const int cli_exits_analyze[], cli_exits_db_read[], cli_exits_pure[];
+
+/* Each command's entry point. */
+int cmd_analyze(struct cli_args *a);
+int cmd_report(struct cli_args *a);
+int cmd_explain(struct cli_args *a);
+int cmd_compare(struct cli_args *a);
+int cmd_codes(struct cli_args *a);
+/* Each command's option rows (in its src/cmd_X.c). */
+extern const struct cli_option cmd_analyze_options[], cmd_report_options[],
+	cmd_explain_options[], cmd_compare_options[], cmd_codes_options[];
+
+/* The report's options from a (src/cmd_report.c; analyze uses them too). */
+struct report_options;
+void cmd_report_options_from(const struct cli_args *a, struct report_options *ro);
+/* --format of explain, compare, codes as enum codes_format. */
+int cmd_codes_format(const struct cli_args *a);
+
+/* ---- the parser (src/cli.c) */
+
+/* The whole program: argv as main() gets it; returns the exit status. */
+int cli_main(int argc, char **argv);
+
+/* Parses a command's argv (argv[0] is the command's name): options anywhere,
+ * "--" ends them, --name=value and -xVALUE forms, bundled short flags. Fills
+ * a; returns -1 to go on, or an exit status (the error is printed). */
+int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_args *a);
+/* The help of a command, from its rows, within 80 columns. */
+void cli_print_help(FILE *out, const struct cli_command *c);
+void cli_print_commands(FILE *out);
+const struct cli_command *cli_find(const char *name);
+
+/* Prints "smtplog CMD: MESSAGE" and a pointer to --help; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli_args *a, const char *fmt, ...) SL_PRINTF(2, 3);
+/* Prints "smtplog CMD: MESSAGE"; returns status. */
+int cli_fail(const struct cli_args *a, int status, const char *fmt, ...) SL_PRINTF(3, 4);
+/* Prints err and returns its exit status. */
+int cli_fail_err(const struct cli_args *a, const struct sl_error *err);
+int cli_exit_for(const struct sl_error *err);
+/* The whole buffer to standard output; CLI_EXIT_OK or CLI_EXIT_IOERR (printed). */
+int cli_write_out(const struct cli_args *a, const struct sl_buf *b);
+
+/* ---- the database (src/cli_db.c) */
+struct store;
+/* a->db, else $SMTPLOG_DB, else $XDG_DATA_HOME/smtplog/smtplog.db, else
+ * ~/.local/share/smtplog/smtplog.db; create_dirs makes the directories. */
+const char *cli_db_path(const struct cli_args *a, char *buf, size_t size, bool create_dirs);
+/* Opens (creating it if need be) the database with the knowledge tables
+ * loaded; NULL with *status set (printed). */
+struct store *cli_open_store(const struct cli_args *a, const char *path, int *status);
+/* Closes st; a close error replaces an OK or PARTIAL status. */
+int cli_close_store(const struct cli_args *a, struct store *st, int status);
+/* An existing database for a reading command: its path, or NULL with
+ * CLI_EXIT_NOINPUT in *status (printed: a report of nothing would look like
+ * a quiet day). */
+const char *cli_existing_db(const struct cli_args *a, char *buf, size_t size, int *status);
 
 #endif

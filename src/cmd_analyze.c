@@ -1,92 +1,52 @@
-/* cmd_analyze, cmd_report: option parsing (one table parses and documents),
- * wiring of store, ingest and report, and exit statuses. */
+/* cmd_analyze: `smtplog analyze FILE...`: reads logs through ingest into the
+ * store, then prints the report of what was read.
+ * SPDX-License-Identifier: MIT */
+#include "cli.h"
+
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "cli.h"
-#include "codes.h"
-#include "codes_sql.h"
 #include "ingest.h"
 #include "patterns.h"
 #include "report.h"
 #include "store.h"
 
-enum opt_id {
-	OPT_DB = 1000, OPT_PATTERNS, OPT_MTA, OPT_YEAR, OPT_TZ, OPT_UNRECOGNIZED, OPT_LANG,
-	OPT_FORMAT, OPT_TOP, OPT_MAX_LINE, OPT_IDLE, OPT_MAX_OPEN, OPT_NO_REPORT, OPT_REREAD, OPT_SINCE,
-	OPT_UNTIL, OPT_QUIET, OPT_VERBOSE, OPT_HELP,
+const struct cli_option cmd_analyze_options[] = {
+	CLI_OPT_DB,
+	{ .name = "patterns", .arg = "DIR", .type = CLI_DIR, .off = CLI_ARG(patterns_dir),
+	  .help = "add or override patterns with the *.pat files of DIR" },
+	{ .name = "mta", .arg = "postfix|exim|sendmail", .type = CLI_CHOICE, .off = CLI_ARG(mta),
+	  .help = "read every line as this MTA's (default: decided per line)" },
+	{ .name = "year", .arg = "YEAR", .type = CLI_LONG, .off = CLI_ARG(year), .min = 1970,
+	  .max = 9999, .help = "year of the first RFC 3164 stamp (default: from the file's mtime)" },
+	CLI_OPT_TZ,
+	{ .name = "unrecognized", .arg = "FILE", .type = CLI_STR, .off = CLI_ARG(unrecognized),
+	  .help = "write the MTA lines no pattern understood to FILE" },
+	{ .name = "max-line", .arg = "BYTES", .type = CLI_LONG, .off = CLI_ARG(max_line),
+	  .min = 256, .max = 64L * 1024 * 1024,
+	  .help = "truncate (and count) longer lines (default 65536)" },
+	{ .name = "idle-window", .arg = "SECONDS", .type = CLI_LONG, .off = CLI_ARG(idle_window),
+	  .min = 60, .max = 365L * 24 * 3600,
+	  .help = "forget an open message after this long without a line (default 604800)" },
+	{ .name = "max-open", .arg = "N", .type = CLI_LONG, .off = CLI_ARG(max_open), .min = 100,
+	  .max = 100000000, .help = "at most N open messages in memory (default 50000)" },
+	{ .name = "no-report", .type = CLI_FLAG, .off = CLI_ARG(no_report),
+	  .help = "store only, print no report" },
+	{ .name = "reread", .type = CLI_FLAG, .off = CLI_ARG(reread),
+	  .help = "read files an earlier run read to their end and that have not grown "
+	          "(default: skip them)" },
+	CLI_OPT_LANG,
+	CLI_OPT_FORMAT,
+	CLI_OPT_TOP,
+	CLI_OPT_QUIET,
+	CLI_OPT_VERBOSE,
+	CLI_OPT_HELP,
+	CLI_OPT_END,
 };
-
-#define FOR_ANALYZE 1u
-#define FOR_REPORT 2u
-
-static const struct cli_option {
-	const char *name;
-	int key;             /* short option letter, or an OPT_ id */
-	const char *arg;     /* NULL: takes no argument */
-	unsigned cmds;
-	const char *help;
-} options[] = {
-	{ "db", OPT_DB, "PATH", FOR_ANALYZE | FOR_REPORT,
-	  "database file (default: $SMTPLOG_DB, else $XDG_DATA_HOME/smtplog/smtplog.db); ':memory:' keeps nothing" },
-	{ "patterns", OPT_PATTERNS, "DIR", FOR_ANALYZE,
-	  "add or override patterns with the *.pat files of DIR" },
-	{ "mta", OPT_MTA, "NAME", FOR_ANALYZE, "read every line as postfix, exim or sendmail (default: per line)" },
-	{ "year", OPT_YEAR, "YEAR", FOR_ANALYZE, "year of the first RFC 3164 stamp (default: from the file's mtime)" },
-	{ "tz", OPT_TZ, "ZONE", FOR_ANALYZE, "time zone of stamps without one, e.g. Europe/Berlin (default: TZ)" },
-	{ "unrecognized", OPT_UNRECOGNIZED, "FILE", FOR_ANALYZE, "write the MTA lines no pattern understood to FILE" },
-	{ "max-line", OPT_MAX_LINE, "BYTES", FOR_ANALYZE, "truncate (and count) longer lines (default 65536)" },
-	{ "idle-window", OPT_IDLE, "SECONDS", FOR_ANALYZE,
-	  "forget an open message after this long without a line (default 604800)" },
-	{ "max-open", OPT_MAX_OPEN, "N", FOR_ANALYZE, "at most N open messages in memory (default 50000)" },
-	{ "no-report", OPT_NO_REPORT, NULL, FOR_ANALYZE, "store only, print no report" },
-	{ "reread", OPT_REREAD, NULL, FOR_ANALYZE,
-	  "read files an earlier run read to their end and that have not grown (default: skip them)" },
-	{ "since", OPT_SINCE, "TIME", FOR_REPORT,
-	  "report events at or after TIME: ISO 8601, 'today', 'yesterday', or an age such as 24h, 7d" },
-	{ "until", OPT_UNTIL, "TIME", FOR_REPORT, "report events before TIME (same forms as --since)" },
-	{ "lang", OPT_LANG, "LANG", FOR_ANALYZE | FOR_REPORT, "report language: en, ja, ko or zh (default: locale)" },
-	{ "format", OPT_FORMAT, "FMT", FOR_ANALYZE | FOR_REPORT, "report format: text, markdown or json" },
-	{ "top", OPT_TOP, "N", FOR_ANALYZE | FOR_REPORT, "rows in each top list (default 5)" },
-	{ "quiet", 'q', NULL, FOR_ANALYZE, "no per-file summary on standard error" },
-	{ "verbose", 'v', NULL, FOR_ANALYZE, "also print pattern and correlation statistics" },
-	{ "help", 'h', NULL, FOR_ANALYZE | FOR_REPORT, "show this help" },
-};
-
-struct settings {
-	const char *db;
-	struct ingest_options ingest;
-	struct report_options report;
-	const char *unrecognized_path;
-	bool no_report, quiet, verbose;
-	char since_buf[40], until_buf[40];
-};
-
-static void print_help(const char *cmd, unsigned which, const char *synopsis)
-{
-	printf("usage: smtplog %s %s\n\noptions:\n", cmd, synopsis);
-	for (size_t i = 0; i < SL_ARRAY_LEN(options); i++) {
-		const struct cli_option *o = &options[i];
-		if (!(o->cmds & which))
-			continue;
-		char left[64];
-		if (o->key < 256)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name, o->arg ? " " : "",
-			         o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		printf("  %-28s %s\n", left, o->help);
-	}
-	printf("\nexit status: 0 ok, 1 some inputs unreadable, 64 usage, 65 bad data or database,\n"
-	       "66 no input readable, 70 internal error, 74 cannot write, 75 database locked\n");
-}
 
 /* clock_now - seconds on a clock (monotonic, or this thread's CPU time) */
 static double clock_now(clockid_t clock)
@@ -95,254 +55,6 @@ static double clock_now(clockid_t clock)
 	if (clock_gettime(clock, &t) != 0)
 		return 0;
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "smtplog %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see 'smtplog %s --help')\n", cmd);
-	return CLI_EXIT_USAGE;
-}
-
-static bool parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* A report bound: ISO 8601 as given, or 'today'/'yesterday' (local
- * midnight, for cron jobs) or an age 'Nh'/'Nd' before now, written into out
- * as ISO 8601 UTC. false if s is none of these. */
-static bool parse_when(const char *s, char *out, size_t size)
-{
-	struct sl_time t;
-	if (sl_time_parse_iso(s, strlen(s), &t) == 0 || (strlen(s) == 10 && s[4] == '-' && s[7] == '-')) {
-		snprintf(out, size, "%s", s);
-		return true;
-	}
-	time_t now = time(NULL), when;
-	if (strcmp(s, "today") == 0 || strcmp(s, "yesterday") == 0) {
-		struct tm tm;
-		localtime_r(&now, &tm);
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		if (s[0] == 'y')
-			tm.tm_mday -= 1;
-		when = mktime(&tm);
-	} else {
-		char *end;
-		errno = 0;
-		long n = strtol(s, &end, 10);
-		if (errno || end == s || n < 0 || n > 100000 || (strcmp(end, "h") && strcmp(end, "d")))
-			return false;
-		when = now - (time_t)n * (*end == 'h' ? 3600 : 86400);
-	}
-	char iso[SL_TIME_ISO_MAX];
-	sl_time_format_iso((struct sl_time){ .sec = when }, iso);
-	snprintf(out, size, "%s", iso);
-	return true;
-}
-
-/* Parses argv with the table; returns -1 on success (go on) or an exit status. */
-static int parse_options(const char *cmd, unsigned which, const char *synopsis, int argc,
-                         char **argv, struct settings *s)
-{
-	struct option longopts[SL_ARRAY_LEN(options) + 1];
-	char shortopts[64] = "+";
-	size_t n = 0;
-	for (size_t i = 0; i < SL_ARRAY_LEN(options); i++) {
-		const struct cli_option *o = &options[i];
-		if (!(o->cmds & which))
-			continue;
-		longopts[n++] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL, o->key };
-		if (o->key < 256) {
-			size_t l = strlen(shortopts);
-			shortopts[l] = (char)o->key;
-			shortopts[l + 1] = '\0';
-			if (o->arg)
-				strcat(shortopts, ":");
-		}
-	}
-	longopts[n] = (struct option){ 0 };
-	opterr = 0;
-	optind = 1;
-	int c;
-	long v;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: s->db = optarg; break;
-		case OPT_PATTERNS: s->ingest.patterns_dir = optarg; break;
-		case OPT_MTA:
-			if (strcmp(optarg, "postfix") && strcmp(optarg, "exim") && strcmp(optarg, "sendmail"))
-				return usage_error(cmd, "unknown MTA '%s' (expected postfix, exim or sendmail)", optarg);
-			s->ingest.force_mta = optarg;
-			break;
-		case OPT_YEAR:
-			if (!parse_long(optarg, 1970, 9999, &v))
-				return usage_error(cmd, "bad --year '%s' (expected 1970..9999)", optarg);
-			s->ingest.year = (int)v;
-			break;
-		case OPT_TZ:
-			if (!*optarg)
-				return usage_error(cmd, "empty --tz%s", "");
-			setenv("TZ", optarg, 1);
-			tzset();
-			break;
-		case OPT_UNRECOGNIZED: s->unrecognized_path = optarg; break;
-		case OPT_MAX_LINE:
-			if (!parse_long(optarg, 256, 64L * 1024 * 1024, &v))
-				return usage_error(cmd, "bad --max-line '%s' (expected 256..67108864)", optarg);
-			s->ingest.max_line = (size_t)v;
-			break;
-		case OPT_IDLE:
-			if (!parse_long(optarg, 60, 365L * 24 * 3600, &v))
-				return usage_error(cmd, "bad --idle-window '%s' (expected 60..31536000 seconds)", optarg);
-			s->ingest.corr.idle_seconds = v;
-			break;
-		case OPT_MAX_OPEN:
-			if (!parse_long(optarg, 100, 100000000, &v))
-				return usage_error(cmd, "bad --max-open '%s' (expected 100..100000000)", optarg);
-			s->ingest.corr.max_open = (size_t)v;
-			break;
-		case OPT_NO_REPORT: s->no_report = true; break;
-		case OPT_REREAD: s->ingest.reread = true; break;
-		case OPT_SINCE:
-			if (!parse_when(optarg, s->since_buf, sizeof s->since_buf))
-				return usage_error(cmd, "bad --since '%s' (expected ISO 8601, today, yesterday, Nh or Nd)", optarg);
-			s->report.since = s->since_buf;
-			break;
-		case OPT_UNTIL:
-			if (!parse_when(optarg, s->until_buf, sizeof s->until_buf))
-				return usage_error(cmd, "bad --until '%s' (expected ISO 8601, today, yesterday, Nh or Nd)", optarg);
-			s->report.until = s->until_buf;
-			break;
-		case OPT_LANG: {
-			int l = codes_lang_parse(optarg);
-			if (l < 0)
-				return usage_error(cmd, "unknown language '%s' (expected en, ja, ko or zh)", optarg);
-			s->report.lang = (enum codes_lang)l;
-			break;
-		}
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				s->report.format = REPORT_TEXT;
-			else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
-				s->report.format = REPORT_MARKDOWN;
-			else if (strcmp(optarg, "json") == 0)
-				s->report.format = REPORT_JSON;
-			else
-				return usage_error(cmd, "unknown format '%s' (expected text, markdown or json)", optarg);
-			break;
-		case OPT_TOP:
-			if (!parse_long(optarg, 1, 1000, &v))
-				return usage_error(cmd, "bad --top '%s' (expected 1..1000)", optarg);
-			s->report.top = (int)v;
-			break;
-		case 'q': s->quiet = true; break;
-		case 'v': s->verbose = true; break;
-		case 'h': print_help(cmd, which, synopsis); return CLI_EXIT_OK;
-		case '?':
-		default:
-			if (optopt && optopt < 256)
-				return usage_error(cmd, "unknown or incomplete option '-%c'", (char[]){ (char)optopt, 0 });
-			return usage_error(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	return -1;
-}
-
-int cli_exit_for(const struct sl_error *err)
-{
-	switch (err->code) {
-	case SL_OK: return CLI_EXIT_OK;
-	case SL_EUSAGE: return CLI_EXIT_USAGE;
-	case SL_EIO: return CLI_EXIT_IOERR;
-	case SL_EFORMAT: return CLI_EXIT_DATAERR;
-	case SL_EDB: return CLI_EXIT_DATAERR;
-	case SL_EBUSY: return CLI_EXIT_TEMPFAIL;
-	default: return CLI_EXIT_SOFTWARE;
-	}
-}
-
-static int mkdir_p(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0750);
-		*p = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
-/* --db, else $SMTPLOG_DB, else $XDG_DATA_HOME/smtplog/smtplog.db, else
- * ~/.local/share/smtplog/smtplog.db (the directories are created). */
-static const char *default_db(char *buf, size_t size)
-{
-	const char *env = getenv("SMTPLOG_DB");
-	if (env && *env)
-		return env;
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(buf, size, "%s/smtplog/smtplog.db", xdg);
-	else if (home && *home)
-		snprintf(buf, size, "%s/.local/share/smtplog/smtplog.db", home);
-	else
-		snprintf(buf, size, "smtplog.db");
-	mkdir_p(buf);
-	return buf;
-}
-
-static int write_out(const char *cmd, const struct sl_buf *b)
-{
-	if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-		fprintf(stderr, "smtplog %s: cannot write the report: %s\n", cmd, strerror(errno));
-		return CLI_EXIT_IOERR;
-	}
-	return CLI_EXIT_OK;
-}
-
-static int finish_store(const char *cmd, struct store *st, int status)
-{
-	struct sl_error err;
-	sl_error_clear(&err);
-	if (store_close(st, &err)) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-		if (status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL)
-			status = cli_exit_for(&err);
-	}
-	return status;
-}
-
-static struct store *open_store(const char *cmd, const struct settings *s, int *status)
-{
-	char buf[PATH_MAX];
-	const char *path = s->db ? s->db : default_db(buf, sizeof buf);
-	struct sl_error err;
-	sl_error_clear(&err);
-	struct store *st = store_open(path, &err);
-	if (!st) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-		*status = cli_exit_for(&err);
-		return NULL;
-	}
-	if (codes_sql_load(store_db(st), &err)) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-		*status = cli_exit_for(&err);
-		store_close(st, &err);
-		return NULL;
-	}
-	return st;
 }
 
 /* Rotated generations of one log are read oldest first, whatever order the
@@ -417,90 +129,91 @@ static void order_inputs(char **paths, int n)
 	free(in);
 }
 
-int cmd_analyze(int argc, char **argv)
+/* cmd_analyze - smtplog analyze [OPTIONS] FILE... */
+int cmd_analyze(struct cli_args *a)
 {
-	const char *cmd = "analyze";
-	struct settings s = { 0 };
-	s.report.lang = codes_lang_from_env();
-	int status = parse_options(cmd, FOR_ANALYZE, "[OPTIONS] FILE... ('-' reads standard input)",
-	                           argc, argv, &s);
-	if (status >= 0)
-		return status;
-	if (optind >= argc)
-		return usage_error(cmd, "no input files (give paths, or '-' for standard input)%s", "");
-	int nfiles = argc - optind;
-	for (int i = optind; i < argc; i++)
-		for (int k = i + 1; k < argc; k++)
-			if (strcmp(argv[i], "-") == 0 && strcmp(argv[k], "-") == 0)
-				return usage_error(cmd, "standard input ('%s') given twice", "-");
-
-	order_inputs(argv + optind, nfiles);
+	if (a->noperands == 0)
+		return cli_usage_error(a, "no input files (give paths, or '-' for standard input)");
+	int nfiles = a->noperands;
+	char **files = a->operands;
+	for (int i = 0; i < nfiles; i++)
+		for (int k = i + 1; k < nfiles; k++)
+			if (strcmp(files[i], "-") == 0 && strcmp(files[k], "-") == 0)
+				return cli_usage_error(a, "standard input ('-') given twice");
+	struct ingest_options opt = {
+		.patterns_dir = a->patterns_dir,
+		.force_mta = a->mta,
+		.year = (int)a->year,
+		.max_line = (size_t)a->max_line,
+		.corr = { .max_open = (size_t)a->max_open, .idle_seconds = a->idle_window },
+		.reread = a->reread,
+	};
+	struct report_options ropt;
+	cmd_report_options_from(a, &ropt);
+	order_inputs(files, nfiles);
 	struct sl_error err;
 	sl_error_clear(&err);
 	FILE *unrec = NULL;
-	if (s.unrecognized_path) {
-		unrec = fopen(s.unrecognized_path, "w");
-		if (!unrec) {
-			fprintf(stderr, "smtplog %s: cannot open '%s': %s\n", cmd, s.unrecognized_path,
-			        strerror(errno));
-			return CLI_EXIT_IOERR;
-		}
-		s.ingest.unrecognized_out = unrec;
+	if (a->unrecognized) {
+		unrec = fopen(a->unrecognized, "w");
+		if (!unrec)
+			return cli_fail(a, CLI_EXIT_IOERR, "cannot open '%s': %s", a->unrecognized,
+			                strerror(errno));
+		opt.unrecognized_out = unrec;
 	}
-	status = CLI_EXIT_OK;
-	struct store *st = open_store(cmd, &s, &status);
+	int status = CLI_EXIT_OK;
+	char buf[PATH_MAX];
+	struct store *st = cli_open_store(a, cli_db_path(a, buf, sizeof buf, true), &status);
 	if (!st) {
 		if (unrec)
 			fclose(unrec);
 		return status;
 	}
-	struct ingest *in = ingest_new(st, &s.ingest, &err);
+	struct ingest *in = ingest_new(st, &opt, &err);
 	if (!in) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
+		status = cli_fail_err(a, &err);
 		if (unrec)
 			fclose(unrec);
-		return finish_store(cmd, st, cli_exit_for(&err));
+		return cli_close_store(a, st, status);
 	}
 	double t_start = clock_now(CLOCK_MONOTONIC);
 	int64_t *ids = xcalloc((size_t)nfiles, sizeof *ids);
 	size_t nids = 0;
 	int failed = 0;
-	for (int i = optind; i < argc && status == CLI_EXIT_OK; i++) {
+	for (int i = 0; i < nfiles && status == CLI_EXIT_OK; i++) {
 		struct ingest_file_result res;
 		sl_error_clear(&err);
-		int rc = ingest_file(in, argv[i], &res, &err);
+		int rc = ingest_file(in, files[i], &res, &err);
 		if (rc < 0) {
-			fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-			status = cli_exit_for(&err);
+			status = cli_fail_err(a, &err);
 			break;
 		}
 		if (rc > 0) {
-			fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
+			cli_fail_err(a, &err);
 			failed++;
 			if (res.source_id == 0)
 				continue;   /* nothing of it was read */
 		}
 		ids[nids++] = res.source_id;
-		if (!s.quiet)
+		if (!a->quiet)
 			fprintf(stderr,
 			        "smtplog: %s: %llu lines, %llu recognized, %llu not understood, "
 			        "%llu of other programs, %llu truncated%s\n",
-			        argv[i], (unsigned long long)res.lines, (unsigned long long)res.recognized,
+			        files[i], (unsigned long long)res.lines, (unsigned long long)res.recognized,
 			        (unsigned long long)res.unrecognized, (unsigned long long)res.foreign,
 			        (unsigned long long)res.truncated,
 			        res.skipped ? " (unchanged since an earlier run read it: skipped)"
 			        : res.seen_before ? " (already in the database: nothing counted twice)" : "");
 	}
 	if (status == CLI_EXIT_OK && ingest_finish(in, &err)) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-		status = cli_exit_for(&err);
+		status = cli_fail_err(a, &err);
 	}
 	double t_ingest = clock_now(CLOCK_MONOTONIC), cpu_parse = clock_now(CLOCK_THREAD_CPUTIME_ID);
 	struct writer_stats ws = *ingest_writer_stats(in);
 	/* The indexes a first load left out: the report's before it; the others
 	 * on the writer thread while the report reads through a second
 	 * connection, so both cores work. */
-	bool report = !s.no_report && nids > 0;
+	bool report = !a->no_report && nids > 0;
 	struct sqlite3 *reader = NULL;
 	if (status == CLI_EXIT_OK) {
 		struct sl_error rerr;
@@ -511,12 +224,11 @@ int cmd_analyze(int argc, char **argv)
 		else if (rc == 0)
 			rc = store_end_load(st, &err);   /* no file to share: in turn */
 		if (rc) {
-			fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-			status = cli_exit_for(&err);
+			status = cli_fail_err(a, &err);
 		}
 	}
 	double t_index = clock_now(CLOCK_MONOTONIC);
-	if (s.verbose) {
+	if (a->verbose) {
 		const struct correlate_stats *cs = ingest_correlate_stats(in);
 		const struct pattern_stats *ps = ingest_pattern_stats(in);
 		fprintf(stderr,
@@ -530,21 +242,20 @@ int cmd_analyze(int argc, char **argv)
 		        ps->limit_hits);
 	}
 	if (unrec && fclose(unrec) != 0 && status == CLI_EXIT_OK) {
-		fprintf(stderr, "smtplog %s: cannot write '%s': %s\n", cmd, s.unrecognized_path, strerror(errno));
-		status = CLI_EXIT_IOERR;
+		status = cli_fail(a, CLI_EXIT_IOERR, "cannot write '%s': %s", a->unrecognized,
+		                  strerror(errno));
 	}
 	if (status == CLI_EXIT_OK && failed)
 		status = failed == nfiles ? CLI_EXIT_NOINPUT : CLI_EXIT_PARTIAL;
 	if ((status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL) && report) {
 		struct sl_buf out;
 		sl_buf_init(&out);
-		s.report.source_ids = ids;
-		s.report.nsources = nids;
-		if (report_write(reader ? reader : store_db(st), &s.report, &out, &err)) {
-			fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-			status = cli_exit_for(&err);
+		ropt.source_ids = ids;
+		ropt.nsources = nids;
+		if (report_write(reader ? reader : store_db(st), &ropt, &out, &err)) {
+			status = cli_fail_err(a, &err);
 		} else {
-			int w = write_out(cmd, &out);
+			int w = cli_write_out(a, &out);
 			if (w != CLI_EXIT_OK)
 				status = w;
 		}
@@ -555,12 +266,11 @@ int cmd_analyze(int argc, char **argv)
 	double t_report = clock_now(CLOCK_MONOTONIC);
 	/* the writer thread's index build, if it was still going */
 	if (ingest_wait(in, &err) && (status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL)) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-		status = cli_exit_for(&err);
+		status = cli_fail_err(a, &err);
 	}
 	ingest_free(in);
-	status = finish_store(cmd, st, status);
-	if (s.verbose)
+	status = cli_close_store(a, st, status);
+	if (a->verbose)
 		fprintf(stderr,
 		        "smtplog: %.2f s reading and storing (CPU: %.2f s this thread, %.2f s the "
 		        "writer thread; %llu batches, %llu message updates merged, the reader waited "
@@ -572,40 +282,3 @@ int cmd_analyze(int argc, char **argv)
 	return status;
 }
 
-int cmd_report(int argc, char **argv)
-{
-	const char *cmd = "report";
-	struct settings s = { 0 };
-	s.report.lang = codes_lang_from_env();
-	int status = parse_options(cmd, FOR_REPORT, "[OPTIONS]", argc, argv, &s);
-	if (status >= 0)
-		return status;
-	if (optind < argc)
-		return usage_error(cmd, "unexpected argument '%s' (to read logs, use 'smtplog analyze')",
-		                   argv[optind]);
-	/* a report of nothing would look like a quiet day: refuse a missing database */
-	char buf[PATH_MAX];
-	const char *path = s.db ? s.db : default_db(buf, sizeof buf);
-	if (strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0) {
-		fprintf(stderr, "smtplog %s: no database at '%s' (run 'smtplog analyze' first, or give --db)\n",
-		        cmd, path);
-		return CLI_EXIT_NOINPUT;
-	}
-	s.db = path;
-	status = CLI_EXIT_OK;
-	struct store *st = open_store(cmd, &s, &status);
-	if (!st)
-		return status;
-	struct sl_error err;
-	sl_error_clear(&err);
-	struct sl_buf out;
-	sl_buf_init(&out);
-	if (report_write(store_db(st), &s.report, &out, &err)) {
-		fprintf(stderr, "smtplog %s: %s\n", cmd, err.msg);
-		status = cli_exit_for(&err);
-	} else {
-		status = write_out(cmd, &out);
-	}
-	sl_buf_release(&out);
-	return finish_store(cmd, st, status);
-}

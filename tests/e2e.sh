@@ -2,21 +2,7 @@
 # End-to-end tests: the real binary on real log files (sample-logs/ and the
 # corpus in tests/corpus/), checking exact rows in SQLite, exact numbers in
 # the report, exit statuses and messages. Run by `make e2e` (part of `make test`).
-set -uo pipefail
-cd "$(dirname "$0")/.."
-SMTPLOG=${SMTPLOG:-$PWD/build/smtplog}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset SMTPLOG_DB
-pass=0 fail=0
-
-ok()   { pass=$((pass + 1)); }
-bad()  { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-eq()   { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-has()  { if grep -qF -- "$3" <<<"$2"; then ok; else bad "$1: output lacks '$3'"; fi; }
-q()    { sqlite3 -batch -noheader "$1" "$2"; }
-run()  { "$SMTPLOG" "$@" >"$T/out" 2>"$T/err"; echo $?; }
+. "$(dirname "$0")/e2e_lib.sh"
 
 # ---- the bundled sample logs, given newest first as a shell glob does
 db=$T/sample.db

@@ -754,7 +754,8 @@ struct captured {
 	char *out;   /* stdout and stderr together */
 };
 
-static struct captured run(int (*cmd)(int, char **), int argc, const char *const *args)
+/* run - `smtplog ARGS...` through the command table */
+static struct captured run(int argc, const char *const *args)
 {
 	char path[] = "/tmp/test_codes_XXXXXX";
 	int fd = mkstemp(path);
@@ -764,18 +765,19 @@ static struct captured run(int (*cmd)(int, char **), int argc, const char *const
 	int saved_out = dup(1), saved_err = dup(2);
 	dup2(fd, 1);
 	dup2(fd, 2);
-	char **argv = xcalloc((size_t)argc + 1, sizeof *argv);
+	char **argv = xcalloc((size_t)argc + 2, sizeof *argv);
+	argv[0] = xstrdup("smtplog");
 	for (int i = 0; i < argc; i++)
-		argv[i] = xstrdup(args[i]);
+		argv[i + 1] = xstrdup(args[i]);
 	struct captured c;
-	c.rc = cmd(argc, argv);
+	c.rc = cli_main(argc + 1, argv);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(saved_out, 1);
 	dup2(saved_err, 2);
 	close(saved_out);
 	close(saved_err);
-	for (int i = 0; i < argc; i++)
+	for (int i = 0; i <= argc; i++)
 		free(argv[i]);
 	free(argv);
 	struct sl_buf b;
@@ -795,47 +797,48 @@ static void test_commands(void **state)
 {
 	(void)state;
 	static const struct {
-		int (*cmd)(int, char **);
 		const char *args[6];
 		int rc;
 		const char *want;
 	} cases[] = {
-		{ cmd_compare, { "compare", "251", "551", "--lang", "ja" }, CLI_EXIT_OK, "主な違い" },
-		{ cmd_compare, { "compare", "251", "421", "--lang=ko" }, CLI_EXIT_OK, "주요 차이점" },
-		{ cmd_compare, { "compare", "220", "251", "--lang", "zh" }, CLI_EXIT_OK, "何时使用哪个" },
-		{ cmd_compare, { "compare", "221", "451", "--lang", "en" }, CLI_EXIT_OK, "When each applies" },
-		{ cmd_compare, { "compare", "251", "551", "--lang", "fr" }, CLI_EXIT_USAGE,
+		{ { "compare", "251", "551", "--lang", "ja" }, CLI_EXIT_OK, "主な違い" },
+		{ { "compare", "251", "421", "--lang=ko" }, CLI_EXIT_OK, "주요 차이점" },
+		{ { "compare", "220", "251", "--lang", "zh" }, CLI_EXIT_OK, "何时使用哪个" },
+		{ { "compare", "221", "451", "--lang", "en" }, CLI_EXIT_OK, "When each applies" },
+		{ { "compare", "251", "551", "--lang", "fr" }, CLI_EXIT_USAGE,
 		  "smtplog compare: unknown language 'fr' (expected en, ja, ko or zh)\n" },
-		{ cmd_compare, { "compare", "251" }, CLI_EXIT_USAGE, "smtplog compare: expected two codes, got 1\n" },
-		{ cmd_compare, { "compare", "251", "abc" }, CLI_EXIT_USAGE,
+		{ { "compare", "251" }, CLI_EXIT_USAGE, "smtplog compare: expected two codes, got 1\n" },
+		{ { "compare", "251", "abc" }, CLI_EXIT_USAGE,
 		  "smtplog compare: 'abc' is not a reply code or an enhanced status code\n" },
-		{ cmd_compare, { "compare", "--format", "xml", "1", "2" }, CLI_EXIT_USAGE,
+		{ { "compare", "--format", "xml", "1", "2" }, CLI_EXIT_USAGE,
 		  "smtplog compare: unknown format 'xml' (expected text, markdown or json)\n" },
-		{ cmd_compare, { "compare", "--lang" }, CLI_EXIT_USAGE,
+		{ { "compare", "--lang" }, CLI_EXIT_USAGE,
 		  "smtplog compare: option '--lang' needs a value (en|ja|ko|zh)\n" },
-		{ cmd_compare, { "compare", "--bogus" }, CLI_EXIT_USAGE, "smtplog compare: unknown option '--bogus'\n" },
-		{ cmd_compare, { "compare", "--help=yes" }, CLI_EXIT_USAGE, "option '--help' takes no value" },
-		{ cmd_compare, { "compare", "-h" }, CLI_EXIT_OK, "usage: smtplog compare [OPTIONS] CODE CODE" },
-		{ cmd_explain, { "explain", "451", "4.7.1", "--lang", "en" }, CLI_EXIT_OK,
+		{ { "compare", "251", "251" }, CLI_EXIT_USAGE,
+		  "smtplog compare: '251' and '251' are the same code (see 'smtplog explain 251')\n" },
+		{ { "compare", "--bogus" }, CLI_EXIT_USAGE, "smtplog compare: unknown option '--bogus'\n" },
+		{ { "compare", "--help=yes" }, CLI_EXIT_USAGE, "option '--help' takes no value" },
+		{ { "compare", "-h" }, CLI_EXIT_OK, "usage: smtplog compare [OPTIONS] CODE CODE" },
+		{ { "explain", "451", "4.7.1", "--lang", "en" }, CLI_EXIT_OK,
 		  "SMTP 4.7.1 Delivery Temporarily Not Authorized" },
-		{ cmd_explain, { "explain", "550", "5.1.1", "<bob@example.com>:", "User", "unknown" }, CLI_EXIT_OK,
+		{ { "explain", "550", "5.1.1", "<bob@example.com>:", "User", "unknown" }, CLI_EXIT_OK,
 		  "Reason: Recipient unknown" },
-		{ cmd_explain, { "explain", "--format", "json", "421 4.7.0 unusual rate of unsolicited mail" },
+		{ { "explain", "--format", "json", "421 4.7.0 unusual rate of unsolicited mail" },
 		  CLI_EXIT_OK, "\"reason\":{\"id\":\"rate-limit\"" },
-		{ cmd_explain, { "explain", "hello" }, CLI_EXIT_USAGE,
+		{ { "explain", "hello" }, CLI_EXIT_USAGE,
 		  "smtplog explain: 'hello' holds no reply code or enhanced status code\n" },
-		{ cmd_explain, { "explain" }, CLI_EXIT_USAGE, "smtplog explain: expected a code or a reply text\n" },
-		{ cmd_explain, { "explain", "--help" }, CLI_EXIT_OK, "--format text|markdown|json" },
-		{ cmd_codes, { "codes", "5.7.2", "--lang", "en" }, CLI_EXIT_OK, "5.7.26   5.X.X Permanent Failure" },
-		{ cmd_codes, { "codes", "55", "--format", "markdown", "--lang", "en" }, CLI_EXIT_OK,
+		{ { "explain" }, CLI_EXIT_USAGE, "smtplog explain: expected a code or a reply text\n" },
+		{ { "explain", "--help" }, CLI_EXIT_OK, "--format text|markdown|json" },
+		{ { "codes", "5.7.2", "--lang", "en" }, CLI_EXIT_OK, "5.7.26   5.X.X Permanent Failure" },
+		{ { "codes", "55", "--format", "markdown", "--lang", "en" }, CLI_EXIT_OK,
 		  "| 551 | 5xx Permanent Negative | User Not Local |" },
-		{ cmd_codes, { "codes", "6" }, CLI_EXIT_USAGE, "smtplog codes: no code in the table starts with '6'\n" },
+		{ { "codes", "6" }, CLI_EXIT_USAGE, "smtplog codes: no code in the table starts with '6'\n" },
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
 		int argc = 0;
 		while (argc < 6 && cases[i].args[argc])
 			argc++;
-		struct captured c = run(cases[i].cmd, argc, cases[i].args);
+		struct captured c = run(argc, cases[i].args);
 		if (c.rc != cases[i].rc || !strstr(c.out, cases[i].want)) {
 			print_error("case %zu (%s %s): got rc %d, want %d; output lacks \"%s\":\n%s\n", i,
 			            cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "", c.rc,
@@ -846,7 +849,7 @@ static void test_commands(void **state)
 	}
 	/* JSON listing of the whole table is valid */
 	const char *args[] = { "codes", "--format", "json" };
-	struct captured c = run(cmd_codes, 3, args);
+	struct captured c = run(3, args);
 	assert_int_equal(c.rc, 0);
 	assert_json(c.out);
 	free(c.out);

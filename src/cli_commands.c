@@ -1,0 +1,94 @@
+/* cli_commands: the command table. One row per command: its name, entry
+ * point, option rows (in its src/cmd_X.c), operands, help and exit
+ * statuses; the parser, `smtplog --help`, `smtplog X --help`, the man page
+ * test and the completion scripts all read it.
+ *
+ * To add a command:
+ *  1. src/cmd_X.c: `const struct cli_option cmd_X_options[]` (shared rows are
+ *     CLI_OPT_* in include/cli.h; a new value gets a field in struct
+ *     cli_args) and `int cmd_X(struct cli_args *a)`; declare both in cli.h;
+ *  2. a row below (the Makefile picks up every src file by itself);
+ *  3. tests: its exit statuses and messages in tests/e2e*.sh;
+ *  4. man/smtplog.1 (a test compares it with --help), README, completion.
+ * To add an option to a command: a row in its cmd_X_options[].
+ * SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+/* Which exit statuses a command can end with (for its --help). */
+const int cli_exits_analyze[] = {
+	CLI_EXIT_OK, CLI_EXIT_PARTIAL, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT,
+	CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
+};
+const int cli_exits_db_read[] = {
+	CLI_EXIT_OK, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT, CLI_EXIT_SOFTWARE,
+	CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
+};
+const int cli_exits_pure[] = { CLI_EXIT_OK, CLI_EXIT_USAGE, CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, -1 };
+
+const struct cli_command cli_commands[] = {
+	{
+		.name = "analyze",
+		.run = cmd_analyze,
+		.options = cmd_analyze_options,
+		.operands = "FILE...",
+		.summary = "read logs, store them, print the report of those logs",
+		.description = "Read mail logs (plain or gzip; '-' is standard input), store their "
+		               "messages and events in the database, and print the report of what was "
+		               "read. Rotated generations of one log are read oldest first.",
+		.exits = cli_exits_analyze,
+		.examples = (const char *const[]){
+			"smtplog analyze /var/log/mail.log* --lang ja",
+			"journalctl -u postfix -o json | smtplog analyze -",
+			"smtplog analyze -q --no-report /var/log/mail.log.1", NULL },
+	},
+	{
+		.name = "report",
+		.run = cmd_report,
+		.options = cmd_report_options,
+		.summary = "print the report of the database (or of a time range)",
+		.description = "Print the report of everything in the database, or of the events "
+		               "between --since and --until.",
+		.exits = cli_exits_db_read,
+		.examples = (const char *const[]){
+			"smtplog report --since yesterday --until today",
+			"smtplog report --since 2026-11-22 --format markdown", NULL },
+	},
+	{
+		.name = "explain",
+		.run = cmd_explain,
+		.options = cmd_explain_options,
+		.operands = "CODE... | REPLY-TEXT",
+		.summary = "explain reply codes and enhanced status codes",
+		.description = "Explain SMTP reply codes (550) and enhanced status codes (5.1.1), or "
+		               "the codes and the reason in a reply pasted from a log or a bounce.",
+		.exits = cli_exits_pure,
+		.examples = (const char *const[]){
+			"smtplog explain 451 4.7.1",
+			"smtplog explain '550 5.1.1 <bob@example.com>: User unknown'",
+			"smtplog explain 550 --lang ja --format markdown", NULL },
+	},
+	{
+		.name = "compare",
+		.run = cmd_compare,
+		.options = cmd_compare_options,
+		.operands = "CODE CODE",
+		.summary = "compare two codes side by side",
+		.description = "Compare two codes: their classes, meaning, when you see them, how to "
+		               "fix them, the key differences and when each applies.",
+		.exits = cli_exits_pure,
+		.examples = (const char *const[]){
+			"smtplog compare 251 551 --lang ja",
+			"smtplog compare 4.2.2 5.2.2 --format json", NULL },
+	},
+	{
+		.name = "codes",
+		.run = cmd_codes,
+		.options = cmd_codes_options,
+		.operands = "[PREFIX...]",
+		.summary = "list the reply-code knowledge base",
+		.description = "List the code table, or the codes that start with a prefix (55, 5.7).",
+		.exits = cli_exits_pure,
+		.examples = (const char *const[]){ "smtplog codes", "smtplog codes 5.7 --lang zh", NULL },
+	},
+	{ .name = NULL },
+};
