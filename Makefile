@@ -6,7 +6,7 @@ CC      ?= cc
 VERSION ?= 0.1.0
 PKG_CONFIG ?= pkg-config
 
-PKGS      := libpcre2-8 sqlite3 zlib
+PKGS      := libpcre2-8 sqlite3 zlib libcrypto
 DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)

@@ -47,7 +47,8 @@
 	"  first_ts TEXT,\n" \
 	"  last_ts TEXT,\n" \
 	"  added_at TEXT,\n" \
-	"  updated_at TEXT\n" \
+	"  updated_at TEXT,\n" \
+	"  key_fingerprint TEXT\n" \
 	");\n" \
 	"CREATE INDEX sources_fingerprint ON sources(fingerprint);\n"
 
@@ -236,9 +237,16 @@ static const char migrate_2[] =
 	"DROP TABLE events_v1; DROP TABLE messages_v1; DROP TABLE temp.msg_map;\n"
 	SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
 
+/* 2 -> 3: sources.key_fingerprint, the fingerprint a source was first
+ * read with (the fingerprint column follows a file that grows), for the
+ * export's de-duplication key and merge. */
+static const char migrate_3[] =
+	"ALTER TABLE sources ADD COLUMN key_fingerprint TEXT;\n"
+	"UPDATE sources SET key_fingerprint = fingerprint;\n";
+
 /* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
  * runs with the others in one transaction. Version 1 is the first. */
-static const char *const migrations[STORE_SCHEMA_VERSION + 1] = { [2] = migrate_2 };
+static const char *const migrations[STORE_SCHEMA_VERSION + 1] = { [2] = migrate_2, [3] = migrate_3 };
 
 /* ---- prepared statements, made once at open */
 
@@ -304,8 +312,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SRC_INSERT] =
 		"INSERT INTO sources(path, fingerprint, fingerprint_len, dev, inode, size,"
 		" compressed, bytes, lines, recognized, unrecognized, foreign_lines, truncated,"
-		" added_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, 0, 0, 0, "
-		SQL_NOW ", " SQL_NOW ")",
+		" added_at, updated_at, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0,"
+		" 0, 0, 0, " SQL_NOW ", " SQL_NOW ", ?2)",
 	[S_SRC_IDENTITY] =
 		"UPDATE sources SET path = ?1, fingerprint = ?2, fingerprint_len = ?3, dev = ?4,"
 		" inode = ?5, size = ?6, compressed = ?7, updated_at = " SQL_NOW " WHERE id = ?8",

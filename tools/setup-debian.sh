@@ -2,7 +2,7 @@
 # Installs what smtplog needs to build, test and benchmark on Debian or
 # Ubuntu; installs nothing that is already there. Uses sudo when not root.
 set -eu
-need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libcmocka-dev sqlite3 python3 gzip tzdata"
+need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 gzip tzdata"
 if [ "${1:-}" = "--bench" ]; then
 	need="$need pflogsumm exim4-base time lnav"
 fi
