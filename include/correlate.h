@@ -26,7 +26,8 @@ struct corr_message {
 	int64_t size;               /* -1 unknown */
 	int nrcpt;                  /* -1 unknown */
 	struct sl_time first_ts, last_ts;
-	bool arrived;               /* its arrival line was seen (else it began before the log) */
+	bool arrived;               /* its arrival line was seen (else it began before the log,
+	                               or it is a Sendmail transaction that queued no recipient) */
 	bool removed;               /* its removal line was seen: complete */
 	int64_t origin_id;          /* 0 or the message it is a copy of */
 	enum corr_origin origin;

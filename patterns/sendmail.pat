@@ -10,8 +10,14 @@
 # of date and sequence, then a 6-digit or longer pid; older ones shorter),
 # and "NOQUEUE" stands in before there is one: [0-9A-Za-z]+, no fixed
 # length. Fields are ", "-separated "name=value" items whose set and order
-# vary between versions and configurations, so the patterns take the ones
-# they need and skip the others.
+# vary between versions, configurations and anonymisers: a pattern here
+# only tells the shape of a line, and an entry with a `fields:` attribute
+# has recog_sendmail.c read its fields by name (delivery: to=, delay=,
+# relay=, dsn=, stat=; envelope: from=, size=, nrcpts=, msgid=, proto=,
+# relay=; ruleset and milter: arg1=/to=/from=, relay=, reject=).
+#
+# Every regex is linear in the line: possessive quantifiers, anchors, and
+# no two quantifiers that can match the same bytes one after the other.
 #
 # A regex continued on the next line is joined without the indentation, so
 # a space needed at a join is written "[ ]".
@@ -26,81 +32,56 @@ id: sendmail.to
 mta: sendmail
 programs: *
 kind: status
+fields: delivery
 prefilter: : to=
-regex: ^(?<queue_id>[0-9A-Za-z]+): to=(?<recipient>.*?)
-  (?:, (?:delay=(?<delay>[\d+:]+)|relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?
-  (?:\[[^\]]*\] (?=\[))?(?:\[(?<remote_ip>[^\]]*)\])?(?: \(may be forged\))?)|dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3})|
-  ctladdr=[^,]*|(?!stat=)[a-z_]+=[^,]*))*
-  (?:, stat=(?:(?<status>Sent|Deferred)(?:: (?<reply>.*)| \((?<reply>.*?)\)?)?|(?<status>(?<reply>.*))))?$
+regex: ^(?<queue_id>[0-9A-Za-z]++): to=
 
 # ---- a message entered the queue: "from=<a>, size=, class=, nrcpts=,
 # msgid=<id>, [bodytype=, ]proto=, daemon=, relay=host [ip]". After
-# rejected recipients, "nrcpts=0" means no message was accepted (refine()
-# makes that line no event).
+# rejected recipients, "nrcpts=0" means no message was accepted: the
+# correlator keeps the transaction (its rejects share the queue ID) but
+# counts no mail received.
 id: sendmail.from
 mta: sendmail
 programs: *
 kind: arrival
+fields: envelope
 prefilter: : from=
-regex: ^(?<queue_id>[0-9A-Za-z]+): from=(?:<(?<sender>[^>]*)>|(?<sender>[^,]*)),
-  (?: (?:size=(?<size>\d+)|nrcpts=(?<nrcpt>\d+)|msgid=(?<header_msgid>[^,]*)|proto=(?<protocol>[^,]*)|
-  relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?(?:\[[^\]]*\] (?=\[))?(?:\[(?<remote_ip>[^\]]*)\])?
-  (?: \(may be forged\))?)|[a-z_]+=[^,]*)(?:,|$))*$
+regex: ^(?<queue_id>[0-9A-Za-z]++): from=
 
 # ---- TLS and AUTH notes, as frequent as deliveries: no event
 id: sendmail.tls-auth
 mta: sendmail
 programs: *
 kind: none
-regex: ^(?:[0-9A-Za-z]+: )?(?:STARTTLS|AUTH)=(?:server|client),
+regex: ^(?:[0-9A-Za-z]++: )?+(?:STARTTLS|AUTH)=(?:server|client),
 
-# ---- our server refusing at SMTP time. The session's queue ID is not the
-# ID of a message (the from= line that follows says nrcpts=0 when nothing
-# was accepted), so these lines are kept out of the message: x_qid.
-id: sendmail.reject.rcpt
-mta: sendmail
-programs: *
-kind: rejected
-prefilter: ruleset=check_rcpt
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?ruleset=check_rcpt, arg1=(?:<(?<recipient>[^>]*)>|(?<recipient>[^,]*)),
-  (?: arg2=[^,]*,)?(?: relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?(?:\[[^\]]*\] (?=\[))?
-  (?:\[(?<remote_ip>[^\]]*)\])?(?: \(may be forged\))?),)? reject=(?<reply>.*)$
-
-id: sendmail.reject.mail
-mta: sendmail
-programs: *
-kind: rejected
-prefilter: ruleset=check_mail
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?ruleset=check_mail, arg1=(?:<(?<sender>[^>]*)>|(?<sender>[^,]*)),
-  (?: arg2=[^,]*,)?(?: relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?(?:\[[^\]]*\] (?=\[))?
-  (?:\[(?<remote_ip>[^\]]*)\])?(?: \(may be forged\))?),)? reject=(?<reply>.*)$
-
-# check_relay (at connect), check_compat, check_eoh, ...: no address
+# ---- our server refusing at SMTP time: "ruleset=check_rcpt, arg1=<a>,
+# relay=host [ip], reject=550 5.7.1 ...", check_mail (arg1 is the sender),
+# check_relay at connect, check_compat, check_eoh... The ID is the SMTP
+# transaction's (Sendmail assigns it at MAIL FROM), so the reject, the
+# from= line that follows (nrcpts=0 when nothing was accepted) and the
+# client's relay= are tied together by it; NOQUEUE or none before MAIL. A
+# ruleset line without reject= (quarantine, discard) is no event.
 id: sendmail.reject.ruleset
 mta: sendmail
 programs: *
 kind: rejected
-prefilter: ruleset=check_
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?ruleset=check_\w+,(?: arg1=[^,]*,)?(?: arg2=[^,]*,)?
-  (?: relay=(?<relay>(?:[^@,\s\[]+@)?(?:(?<remote_host>[^\s,\[]+?)\.? ?)?(?:\[[^\]]*\] (?=\[))?
-  (?:\[(?<remote_ip>[^\]]*)\])?(?: \(may be forged\))?),)? reject=(?<reply>.*)$
+fields: ruleset
+prefilter: ruleset=
+regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?ruleset=
 
-# A milter refusing the whole message after DATA: the message was queued
-# (its from= line came first), so this reject belongs to it.
-id: sendmail.milter.reject.data
+# A milter refusing a recipient ("Milter: to=<a>, reject=..."), the sender
+# ("from=") or the whole message after DATA ("Milter: data, reject=...",
+# which closes the message); other Milter notes have no reject= and no
+# event.
+id: sendmail.milter
 mta: sendmail
 programs: *
 kind: rejected
+fields: milter
 prefilter: Milter
-regex: ^(?<queue_id>[0-9A-Za-z]+): Milter(?: \([^)]*\))?: data, reject=(?<reply>.*)$
-
-id: sendmail.milter.reject
-mta: sendmail
-programs: *
-kind: rejected
-prefilter: Milter
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?Milter(?: \([^)]*\))?:
-  (?: to=(?:<(?<recipient>[^>]*)>|(?<recipient>[^,]*))| from=(?:<(?<sender>[^>]*)>|(?<sender>[^,]*))|[^,]*), reject=(?<reply>.*)$
+regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?Milter(?: \([^)]*+\))?+: 
 
 # "<addr>... User unknown", "<addr>... Relaying denied": a refused address
 # at SMTP time. The code is there only when the text carries one.
@@ -109,7 +90,7 @@ mta: sendmail
 programs: *
 kind: rejected
 prefilter: ...
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?<?(?<recipient>[^<>\s]+?)>?\.\.\. (?<reply>.+)$
+regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?+<?+(?<recipient>[^<>\s.]++(?:\.(?!\.\.)[^<>\s.]*+)*+)>?+\.\.\.[ ](?<reply>.+)$
 
 # "message size (12382169) exceeds maximum (10000000)": SIZE= over the limit
 id: sendmail.reject.size
@@ -117,14 +98,14 @@ mta: sendmail
 programs: *
 kind: rejected
 prefilter: exceeds maximum
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?(?<reply>message size \(\d+\) exceeds maximum \(\d+\))$
+regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?+(?<reply>message size \(\d++\) exceeds maximum \(\d++\))$
 
 id: sendmail.reject.tcpwrappers
 mta: sendmail
 programs: *
 kind: rejected
 prefilter: tcpwrappers
-regex: ^(?:(?<x_qid>[0-9A-Za-z]+): )?(?<reply>tcpwrappers \((?<remote_host>[^,]*), (?<remote_ip>[^)]*)\) rejection)$
+regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?+(?<reply>tcpwrappers \((?<remote_host>[^,]*+), (?<remote_ip>[^)]*+)\) rejection)$
 
 # ---- notices about a message, each a new message (dsnqid) sent back:
 # "<qid>: <dsnqid>: DSN: User unknown" (or, in older versions and for a
@@ -137,14 +118,14 @@ mta: sendmail
 programs: *
 kind: bounced
 notice: failure
-regex: ^(?<queue_id>[0-9A-Za-z]+): (?<new_queue_id>[0-9A-Za-z]+): (?:DSN|return to sender): (?<reply>.*)$
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): (?:DSN|return to sender): (?<reply>.*+)$
 
 id: sendmail.notify
 mta: sendmail
 programs: *
 kind: notify
 prefilter: notify: 
-regex: ^(?<queue_id>[0-9A-Za-z]+): (?<new_queue_id>[0-9A-Za-z]+): (?:sender|postmaster) notify: (?<reply>.*)$
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): (?:sender|postmaster) notify: (?<reply>.*+)$
 
 # the queue file is gone (LogLevel > 9)
 id: sendmail.done
@@ -152,7 +133,7 @@ mta: sendmail
 programs: *
 kind: removed
 prefilter: done; 
-regex: ^(?<queue_id>[0-9A-Za-z]+): done; 
+regex: ^(?<queue_id>[0-9A-Za-z]++): done; 
 
 # ---- counted, no event: system errors
 id: sendmail.syserr
@@ -160,22 +141,61 @@ mta: sendmail
 programs: *
 kind: none
 prefilter: SYSERR
-regex: ^(?:[0-9A-Za-z]+: )?SYSERR(?:\([^)]*\))?: 
+regex: ^(?:[0-9A-Za-z]++: ?+)?+SYSERR(?:\([^)]*+\))?+: 
 
 # ---- sessions, TLS, AUTH, the daemon: no event
 id: sendmail.session
 mta: sendmail
 programs: *
 kind: none
-regex: ^(?:[0-9A-Za-z]+(?:\[\d+\])?: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH failure|lost input channel from |
-  timeout waiting for input from |.* did not issue [A-Z/]+ during connection|
-  .*possible SMTP attack: |rejecting commands from |collect: |Milter|SMTP outgoing connect |ruleset=|
-  .*: (?:EXPN|VRFY|expn|vrfy) .*\[rejected\]|.*: ETRN |.*: SMTP (?:DATA-\d )?protocol error|Fixed MIME |
-  Syntax error in mailbox address|[0-9A-Za-z]+: clone: |connect from |Null connection from |
+regex: ^(?:[0-9A-Za-z]++(?:\[\d++\])?+: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH failure|lost input channel from |
+  timeout waiting for input from |rejecting commands from |collect: |Milter|SMTP outgoing connect |
+  Fixed MIME |Syntax error in mailbox address|[0-9A-Za-z]++: clone: |connect from |Null connection from |
   headers too large|Authentication-Warning: |
   starting daemon |rejecting connections on daemon |accepting connections again |File descriptors missing |
-  grew WorkList |alias database |/\S+: \d+ aliases|unable to qualify my own domain|My unqualified host name|
-  daemon \S+: |restarting |stopping daemon|load average: |SMTP server:)
+  grew WorkList |alias database |/\S++: \d++ aliases|unable to qualify my own domain|My unqualified host name|
+  daemon \S++: |restarting |stopping daemon|load average: |SMTP server:)
+
+# What Sendmail says about an SMTP client, "<client>: <note>" or
+# "<client> did not issue ...", where <client> is "[user@]host [ip]
+# [(may be forged)]", "[ip]" or "host" (srvrsmtp.c, CurSmtpClient). Each
+# searched from its literal, so that a long line costs one pass.
+id: sendmail.session.quiet
+mta: sendmail
+programs: *
+kind: none
+prefilter: did not issue 
+regex: did not issue [A-Z/]++ during connection
+
+id: sendmail.session.attack
+mta: sendmail
+programs: *
+kind: none
+prefilter: possible SMTP attack: 
+regex: possible SMTP attack: 
+
+id: sendmail.session.etrn
+mta: sendmail
+programs: *
+kind: none
+prefilter: : ETRN 
+regex: ^(?:[0-9A-Za-z]++: )?+(?:[^\s\[:]++(?: |(?=:)))?+(?:\[[^\]]*+\])?+(?: \(may be forged\))?+: ETRN 
+
+id: sendmail.session.protocol
+mta: sendmail
+programs: *
+kind: none
+prefilter: protocol error
+regex: : SMTP (?:DATA-\d )?protocol error
+
+# "[ip]: EXPN root [rejected]": the command refused, the last word of the line
+id: sendmail.session.expn
+mta: sendmail
+programs: *
+kind: none
+prefilter: [rejected]
+regex: ^(?:[0-9A-Za-z]++: )?+(?:[^\s\[:]++(?: |(?=:)))?+(?:\[[^\]]*+\])?+(?: \(may be forged\))?+:
+  [ ](?:EXPN|VRFY|expn|vrfy) .*+(?<=\[rejected\])$
 
 # a long line split by sm_syslog into "qid[1]: ...", "qid[2]: ..." chunks:
 # the parts cannot be read alone
@@ -183,4 +203,4 @@ id: sendmail.split-line
 mta: sendmail
 programs: *
 kind: none
-regex: ^[0-9A-Za-z]+\[\d+\]: 
+regex: ^[0-9A-Za-z]++\[\d++\]: 

@@ -349,7 +349,7 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 	n->m.last_ts = ll->ts;
 	n->m.source_id = pos->source_id;
 	n->m.first_offset = pos->offset;
-	n->m.arrived = ev->kind == EV_MSG_ARRIVAL;
+	n->m.arrived = ev->kind == EV_MSG_ARRIVAL && ev->nrcpt != 0;
 	struct pending *p = find_pending(c, h, ll->host, ev->queue_id);
 	if (p) {
 		n->m.origin_id = p->origin_id;
@@ -524,7 +524,7 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		return 0;   /* a lifecycle line without a queue id names no message */
 	switch (ev->kind) {
 	case EV_MSG_ARRIVAL:
-		m->arrived = true;
+		m->arrived = ev->nrcpt != 0;
 		set_str(n, &m->client_host, ev->remote_host);
 		set_str(n, &m->client_ip, ev->remote_ip);
 		set_str(n, &m->helo, ev->helo);
@@ -543,6 +543,15 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 				m->origin = CORR_ORIGIN_NOTIFY;
 				c->stats.linked++;
 			}
+		}
+		if (ev->nrcpt == 0) {
+			/* Sendmail "from=..., nrcpts=0": the SMTP transaction ended
+			 * with every recipient refused. Its rejects and client are
+			 * kept under its queue ID, but no mail arrived: finished, and
+			 * not counted as received. */
+			m->removed = true;
+			c->stats.completed++;
+			return message_close(c, n, err);
 		}
 		return 0;
 	case EV_MSG_HEADER_ID:

@@ -183,6 +183,17 @@ has "bad pattern named" "$(cat "$T/err")" "bad.pat"
 eq "exim corpus exit" "$(run analyze --db "$T/ex.db" -q tests/corpus/exim/crowdsec-exim-logs.log)" 0
 eq "sendmail corpus exit" "$(run analyze --db "$T/sm.db" -q tests/corpus/sendmail/parse-syslog-mail-sendmail-plain.log)" 0
 eq "sendmail mta" "$(q "$T/sm.db" "SELECT DISTINCT mta FROM events")" "sendmail"
+# A Sendmail SMTP transaction keeps its queue ID through its rejects: the
+# refused recipient, the from= line with nrcpts=0 and the client are one
+# row of messages, finished, and no mail received (fail2ban-sendmail-reject.log)
+run analyze --db "$T/smr.db" -q tests/corpus/sendmail/fail2ban-sendmail-reject.log >/dev/null
+eq "sendmail reject tied to its transaction" "$(q "$T/smr.db" "SELECT e.recipient, m.sender, m.client_ip,
+ m.nrcpt, m.arrived, m.complete FROM events e JOIN messages m ON m.id = e.message_id
+ WHERE e.queue_id = '55HIbcGI002794'")" "baduser@yourhost.com|root@yourhost.com|192.168.1.45|0|0|1"
+eq "sendmail rejects with a queue ID, and without (check_relay, at connect)" "$(q "$T/smr.db" "SELECT
+ count(queue_id), count(*) - count(queue_id) FROM events WHERE kind = 'rejected'")" "23|4"
+eq "sendmail refused transactions are no mail received" "$(q "$T/smr.db" "SELECT coalesce(sum(received), 0)
+ FROM v_daily_summary")" 0
 
 # ---- kill -9 in the middle of a run, then run again: the same rows as one
 # clean run (nothing lost, nothing twice), whatever the writer thread had queued
