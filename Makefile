@@ -75,6 +75,7 @@ unit: $(TEST_BINS)
 e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) E2E_INSTALL=1 bash tests/e2e.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_cli.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_scale.sh
 
 test: unit e2e
 

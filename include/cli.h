@@ -45,6 +45,11 @@ struct cli_args {
 	const char *patterns_dir, *mta, *unrecognized;
 	long year, max_line, idle_window, max_open;
 	bool no_report, reread;
+
+	/* export, merge */
+	const char *incremental;         /* --incremental NAME: the destination */
+	const char *redact_key;          /* --redact-key FILE */
+	bool redact;
 };
 
 /* ---- option rows */
@@ -123,9 +128,12 @@ int cmd_report(struct cli_args *a);
 int cmd_explain(struct cli_args *a);
 int cmd_compare(struct cli_args *a);
 int cmd_codes(struct cli_args *a);
+int cmd_export(struct cli_args *a);
+int cmd_merge(struct cli_args *a);
 /* Each command's option rows (in its src/cmd_X.c). */
 extern const struct cli_option cmd_analyze_options[], cmd_report_options[],
-	cmd_explain_options[], cmd_compare_options[], cmd_codes_options[];
+	cmd_explain_options[], cmd_compare_options[], cmd_codes_options[], cmd_export_options[],
+	cmd_merge_options[];
 
 /* The report's options from a (src/cmd_report.c; analyze uses them too). */
 struct report_options;

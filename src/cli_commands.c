@@ -90,5 +90,32 @@ const struct cli_command cli_commands[] = {
 		.exits = cli_exits_pure,
 		.examples = (const char *const[]){ "smtplog codes", "smtplog codes 5.7 --lang zh", NULL },
 	},
+	{
+		.name = "export",
+		.run = cmd_export,
+		.options = cmd_export_options,
+		.summary = "write the stored events and messages as JSON Lines or CSV",
+		.description = "Write the stored events and messages to standard output, one row per "
+		               "line, each with a de-duplication key (docs/export.md), for ClickHouse "
+		               "(clickhouse/) or any log shipper. --incremental NAME sends only what "
+		               "NAME has not had yet.",
+		.exits = cli_exits_db_read,
+		.examples = (const char *const[]){
+			"smtplog export --since yesterday --until today --format csv > day.csv",
+			"smtplog export --incremental central --redact > new.jsonl", NULL },
+	},
+	{
+		.name = "merge",
+		.run = cmd_merge,
+		.options = cmd_merge_options,
+		.operands = "SOURCE.db...",
+		.summary = "merge other hosts' databases into this one",
+		.description = "Copy the rows of other smtplog databases (one per mail host) into the "
+		               "database, so that report works across hosts. Merging the same database "
+		               "again adds nothing; a later copy adds what is new.",
+		.exits = cli_exits_db_read,
+		.examples = (const char *const[]){
+			"smtplog merge --db site.db mx1.db mx2.db relay.db", NULL },
+	},
 	{ .name = NULL },
 };

@@ -349,7 +349,7 @@ static bool field_value(struct exporter *x, sqlite3_stmt *s, enum xtype t, const
 		sl_buf_addf(&x->tmp, "%" PRId64, (int64_t)sqlite3_column_int64(s, col));
 		break;
 	case X_REAL:
-		sl_buf_addf(&x->tmp, "%.17g", sqlite3_column_double(s, col));
+		sl_buf_addf(&x->tmp, "%.15g", sqlite3_column_double(s, col));
 		break;
 	default:
 		sl_buf_add(&x->tmp, v, n);
