@@ -76,6 +76,8 @@ bool patterns_match_id(struct pattern_set *set, const char *id, const char *msg,
 const char *pattern_id(const struct pattern *p);
 const char *pattern_mta(const struct pattern *p);
 const char *pattern_kind(const struct pattern *p);
+/* The regex source, continuation lines joined (for tests that recompile it). */
+const char *pattern_regex(const struct pattern *p);
 /* Any other key of the entry, or NULL. */
 const char *pattern_attr(const struct pattern *p, const char *key);
 

@@ -34,10 +34,11 @@ mta: exim
 programs: *
 kind: delivered
 prefilter: >
-regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
-  (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}\*?))*
+regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>\S++))
+  (?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
+  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}\*?))*+
 
 # ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
 # S=size id=msgid". A bounce has sender <> and R= names the message it
@@ -47,11 +48,11 @@ mta: exim
 programs: *
 kind: arrival
 prefilter: <=
-regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]<= (?:<(?<sender>)>|(?<sender>\S+))
+regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]<= (?:<(?<sender>)>|(?<sender>\S++))
   (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
-  (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
-  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}))*
+  (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
+  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}))*+
 
 id: exim.completed
 mta: exim
@@ -67,9 +68,9 @@ mta: exim
 programs: *
 kind: rejected
 prefilter: rejected from <
-regex: ^(?:\[\d+\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
-  (?<action>rejected) from <(?<sender>[^>]*)>
-  (?: H=(?:(?<remote_host>[^\s(\[]+) )?(?:\((?<helo>[^)]*)\) )?\[(?<remote_ip>[^\]]+)\](?::\d+)?)?[^:]*: (?<reply>.*)$
+regex: ^(?:\[\d++\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
+  (?<action>rejected) from <(?<sender>[^<>]*+)>
+  (?: H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?[^:]*+: (?<reply>.*+)$
 
 # acl.c writes "<host and ident> [F=<sender> ][temporarily ]rejected
 # <what>[: <log message>]", where <what> is
@@ -82,34 +83,51 @@ mta: exim
 programs: *
 kind: rejected
 prefilter: rejected
-regex: ^(?:\[\d+\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
-  (?:(?:H=(?:(?<remote_host>[^\s(\[]+) )?(?:\((?<helo>[^)]*)\) )?\[(?<remote_ip>[^\]]+)\](?::\d+)?|
-  F=(?:<(?<sender>[^>]*)>|(?<sender>\S+))|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)) )*
-  (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^>]*)>|(?<recipient>[^\s:<>]+))|(?<x_what>[^:]*?))
-  (?:: (?<reply>.*))?$
+regex: ^(?:\[\d++\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
+  (?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?|
+  F=(?:<(?<sender>[^<>]*+)>|(?<sender>\S++))|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
+  (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^<>]*+)>|(?<recipient>[^\s:<>]++))|(?<x_what>[^:]*+))
+  (?:: (?<reply>.*+))?$
+
+# A client refused for its whole connection. smtp_in.c: a command sent
+# before the greeting or pipelined where that was not advertised is
+# answered "554 SMTP synchronization error" and the connection closed:
+# "SMTP protocol synchronization error (<why>): rejected connection from
+# <host and ident> input=..." or "...: rejected "<command>" <host> next
+# input=...". And the drop verb of a connect ACL, as its logwrite names it:
+# "H=[ip]:port dropped by 'connect' ACL: <message>".
+id: exim.reject.sync
+mta: exim
+programs: *
+kind: rejected
+prefilter: synchronization error
+regex: ^(?:\[\d++\] )?(?<reply>SMTP protocol synchronization error \([^()]*+\)):
+  [ ](?<action>rejected) (?:connection from |"(?:[^"\\]++|\\.)*+" )?(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?
+
+id: exim.reject.dropped
+mta: exim
+programs: *
+kind: rejected
+prefilter: dropped by '
+regex: ^(?:\[\d++\] )?(?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
+  (?<action>dropped) by '[^']*+' ACL(?:: (?<reply>.*+))?$
 
 # ---- deferrals: deliver.c deferral_log writes "== addr [<top>] R=r T=t
 # defer (errno)[: strerror][ H=host [ip]][: message]" ("routing defer" when
-# routing itself was deferred). "retry time not reached" means no attempt
-# was made: no event.
-id: exim.defer.retry-time
-mta: exim
-programs: *
-kind: none
-prefilter: etry time not
-regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})
-  [ ]== .* defer \([^)]*\): (?i:retry time not (?:yet )?reached)
-
+# routing itself was deferred). "retry time not reached [for any host]"
+# (errno -51 to -54) means no attempt was made this time: it is still a
+# deferral (eximstats counts it among the "==" lines), with no code; the
+# reasons rules name it a wait.
 id: exim.defer
 mta: exim
 programs: *
 kind: deferred
-regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]== (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
-  (?: (?:F=<(?<sender>[^>]*)>|[A-Za-z]+=(?:<[^>]*>|\S+)))*(?: routing)? defer \((?:-?\d+|\w+)\)
-  (?:: [^:]*? H=(?<remote_host>[^\s\[]+)(?: DS)? \[(?<remote_ip>[^\]]+)\](?::\w+)?(?:: (?<reply>.*))?|
-  (?: H=(?<remote_host>[^\s\[]+)(?: DS)? \[(?<remote_ip>[^\]]+)\](?::\w+)?
-  (?: [A-Za-z]+=(?:\[[^\]]*\](?::\w+)?|[^\s:\[]+))*)?(?:: (?<reply>.*))?)$
+regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]== (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>\S++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  (?: (?:F=<(?<sender>[^<>]*+)>|[A-Za-z]++=(?:<[^<>]*+>|\S++)))*+(?: routing)? defer \((?:-?\d++|\w++)\)
+  (?:: (?:[^: ]++| (?!H=))*+ H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?(?:: (?<reply>.*+))?|
+  (?: H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?
+  (?: [A-Za-z]++=(?:\[[^\[\]]*+\](?::\w++)?|[^\s:\[\]]++))*+)?(?:: (?<reply>.*+))?)$
 
 # ---- permanent failures: failure_log writes "** addr [<top>] [F=<>] R=r
 # T=t [H=host [ip]...]: message" (older Exims put a space before the
@@ -119,31 +137,31 @@ mta: exim
 programs: *
 kind: expired
 prefilter: retry timeout exceeded
-regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
-  (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  [A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
-  [ ]?: (?<reply>(?:.*: )?retry timeout exceeded)$
+regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
+  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}\*?))*+
+  [ ]?: (?<reply>.*+)(?<=: retry timeout exceeded)$
 
 id: exim.bounce
 mta: exim
 programs: *
 kind: bounced
-regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?:(?<recipient>\|[^<]*?)(?= <)|(?<recipient>\S+?))(?: \([^)]*\))?(?: <(?<orig_recipient>[^>]*)>)?
-  (?: (?:F=<(?<sender>[^>]*)>|H=(?<remote_host>[^\s\[]*)(?: DS)?(?: \[(?<remote_ip>[^\]]+)\](?::\w+)?\*?)?|
-  [A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|<[^>]*>|\S+)|[A-Z]{1,4}\*?))*
-  (?: ?: (?<reply>.*))?$
+regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
+  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}\*?))*+
+  (?: ?: (?<reply>.*+))?$
 
 # "(=": a fakereject (the client was told 550, the message was kept)
 id: exim.arrival.fakereject
 mta: exim
 programs: *
 kind: arrival
-regex: ^(?:\[\d+\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\(= (?:<(?<sender>)>|(?<sender>\S+))
-  (?: (?:H=(?:(?<remote_host>[^\s(\[]+) ?)?(?:\((?<helo>[^)]*)\) ?)?(?:\[(?<remote_ip>[^\]]+)\](?::\d+)?)?|
-  P=(?<protocol>\S+)|S=(?<size>\d+)|id=(?<header_msgid>\S+)|[A-Za-z]+=(?:"(?:[^"\\]++|\\.)*+"|\S+)|[A-Z]{1,4}))*
+regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
+  [ ]\(= (?:<(?<sender>)>|(?<sender>\S++))
+  (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
+  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}))*+
 
 # ---- lines about a message that carry no event of their own: "*>" (a
 # delivery suppressed by -N), "=> blackhole" (recipients discarded by an

@@ -15,10 +15,11 @@ mta: postfix
 programs: *
 kind: status
 prefilter: status=
-regex: ^(?<queue_id>[0-9A-Za-z]+): to=<?(?<recipient>[^>,]*)>?,(?: orig_to=<?(?<orig_recipient>[^>,]*)>?,)?
-  (?: relay=(?<relay>(?<remote_host>[^\[,\s]*)(?:\[(?<remote_ip>[^\]]*)\](?::\d+)?)?),)?
-  (?: conn_use=\d+,)?(?: delay=(?<delay>[\d.]+),)?(?: delays=[\d./]+,)?(?: tls=[^,]*,)?
-  (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]+)(?:\s*\((?<reply>.*?)\)?)?\s*$
+regex: ^(?<queue_id>[0-9A-Za-z]++): to=<?(?<recipient>[^<>,]*+)>?,(?: orig_to=<?(?<orig_recipient>[^<>,]*+)>?,)?
+  (?: relay=(?<relay>(?<remote_host>[^\[\],\s]*+)(?:\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?),)?
+  (?: conn_use=\d++,)?(?: delay=(?<delay>[\d.]++),)?(?: delays=[\d./]++,)?(?: tls=[^,]*+,)?
+  (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]++)
+  (?:\s*+\((?<reply>(?:[^)\s]++|\s++(?!$)|\)(?!\s*+$))*+)\)?)?\s*+$
 
 # ---- queue manager
 id: postfix.qmgr.expired
@@ -72,10 +73,10 @@ id: postfix.smtpd.action
 mta: postfix
 programs: smtpd postscreen cleanup
 kind: action
-regex: ^(?:(?<queue_id>NOQUEUE|[0-9A-Za-z]+): )?(?<action>reject|reject_warning|defer|defer_if_permit|defer_if_reject|warn|hold|discard|filter|redirect|milter-reject|milter-discard|milter-hold|proxy-reject):
-  (?: (?<x_stage>[A-Z][A-Z-]*))?(?: from (?<remote_host>[^\[\s]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?)?:
-  (?: (?<reply>.*?))?
-  (?:;\s*from=<(?<sender>[^>]*)>,? to=<(?<recipient>[^>]*)>(?:,? proto=(?<protocol>[\w-]+))?(?:,? helo=<(?<helo>[^>]*)>?)?.*)?$
+regex: ^(?:(?<queue_id>NOQUEUE|[0-9A-Za-z]++): )?(?<action>reject|reject_warning|defer|defer_if_permit|defer_if_reject|warn|hold|discard|filter|redirect|milter-reject|milter-discard|milter-hold|proxy-reject):
+  (?: (?<x_stage>[A-Z][A-Z-]*+))?(?: from (?<remote_host>[^\[\]\s]*+)\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?:
+  (?: (?<reply>(?:[^;]++|;(?!\s*+from=<[^<>;]*+>,? to=<[^<>;]*+>))*+))?
+  (?:;\s*+from=<(?<sender>[^<>;]*+)>,? to=<(?<recipient>[^<>;]*+)>(?:,? proto=(?<protocol>[\w-]++))?(?:,? helo=<(?<helo>[^<>]*+)>?)?.*+)?$
 
 # cleanup header_checks/body_checks and milters acting on content:
 # "reject: header Subject: x from host[ip]; from=<a> to=<b> proto=ESMTP helo=<h>: 5.7.1 text"
@@ -83,10 +84,12 @@ id: postfix.cleanup.content-check
 mta: postfix
 programs: cleanup
 kind: action
-regex: ^(?:(?<queue_id>[0-9A-Za-z]+): )?(?<action>(?:milter-(?:header-|body-)?)?(?:reject|warning|hold|discard|filter|redirect|replace|prepend|info|bcc|dunno|ignore)):
-  (?<x_what> (?:header|body|end-of-header|end-of-message)) .*? from (?:local|(?<remote_host>[^\[\s]*)\[(?<remote_ip>[^\]]*)\](?::\d+)?);
-  \s*from=<(?<sender>[^>]*)>(?: to=<(?<recipient>[^>]*)>)?(?: proto=(?<protocol>[\w-]+))?(?: helo=<(?<helo>[^>]*)>)?
-  (?::\s*(?<reply>.*))?$
+regex: ^(?:(?<queue_id>[0-9A-Za-z]++): )?(?<action>(?:milter-(?:header-|body-)?)?(?:reject|warning|hold|discard|filter|redirect|replace|prepend|info|bcc|dunno|ignore)):
+  (?<x_what> (?:header|body|end-of-header|end-of-message))
+  [ ](?:[^ ]++| (?!from (?:local|[^\[\]\s]*+\[[^\[\]]*+\](?::\d++)?);))*+
+  [ ]from (?:local|(?<remote_host>[^\[\]\s]*+)\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?);
+  \s*+from=<(?<sender>[^<>]*+)>(?: to=<(?<recipient>[^<>]*+)>)?(?: proto=(?<protocol>[\w-]++))?(?: helo=<(?<helo>[^<>]*+)>)?
+  (?::\s*+(?<reply>.*+))?$
 
 # a before-queue content filter accepted the message
 id: postfix.smtpd.proxy-accept

@@ -113,7 +113,7 @@ mta: reason
 programs: *
 kind: reason
 reason: too-many-connections
-regex: (?i)too many (?:[\w-]+ ){0,2}(?:connections|sessions)|server (?:is )?(?:too )?busy
+regex: (?i)too many (?:[\w-]++ ){0,2}(?:connections|sessions)|server (?:is )?(?:too )?busy
   |connection (?:count )?limit (?:exceeded|reached)|max(?:imum)? (?:number of )?connections
 
 id: reason.greylisting
@@ -194,7 +194,7 @@ mta: reason
 programs: *
 kind: reason
 reason: sender-domain-unresolvable
-regex: (?i)sender address rejected: domain not found|domain of sender address \S+ (?:does not exist|does not resolve)
+regex: (?i)sender address rejected: domain not found|domain of sender address \S++ (?:does not exist|does not resolve)
   |sender domain (?:not found|does not exist|must (?:exist|resolve))|unresolvable sender|\b[45]\.1\.8\b
 
 id: reason.reverse-dns

@@ -643,6 +643,7 @@ bool patterns_match_id(struct pattern_set *set, const char *id, const char *msg,
 const char *pattern_id(const struct pattern *p) { return p->id; }
 const char *pattern_mta(const struct pattern *p) { return p->mta; }
 const char *pattern_kind(const struct pattern *p) { return p->kind; }
+const char *pattern_regex(const struct pattern *p) { return p->regex; }
 
 const char *pattern_attr(const struct pattern *p, const char *key)
 {
