@@ -51,7 +51,8 @@ struct corr_event {
 	const struct corr_pos *pos;
 	int seq;                    /* index of this event among those of the same line */
 	int64_t message_id;         /* 0 for events outside a message (NOQUEUE rejects) */
-	bool handoff;               /* a hand-off to a content filter: not a final delivery */
+	bool handoff;               /* a hand-off to a content filter or the local MTA, whose copy
+	                               was seen: not a final delivery */
 };
 
 /* The sink receives messages and events; every callback returns 0 or -1
@@ -90,6 +91,7 @@ struct correlate_stats {
 	uint64_t delivered_all;     /* freed when all their recipients had a final status */
 	uint64_t evicted_idle, evicted_cap;
 	uint64_t linked;            /* copies linked to their origin */
+	uint64_t loopback_delivered;/* deliveries to a loopback relay whose copy never came back */
 	size_t open, peak_open;
 };
 
@@ -100,8 +102,13 @@ void correlate_free(struct correlate *c);
 /* Feeds one recognized line (ev->kind may be EV_NONE: then nothing happens). */
 int correlate_feed(struct correlate *c, const struct logline *ll, const struct event *ev,
                    const struct corr_pos *pos, struct sl_error *err);
-/* End of all input: writes the state of every open message (still open:
- * removed = false) and frees them. */
+/* End of one input file: decides what waited on a later line of it (a
+ * delivery to a loopback relay whose copy did not come back is a
+ * delivery, not a hand-off) and writes it, so the file's rows are complete
+ * when it is. Open messages stay. */
+int correlate_settle(struct correlate *c, struct sl_error *err);
+/* End of all input: settles, writes the state of every open message (still
+ * open: removed = false) and frees them. */
 int correlate_finish(struct correlate *c, struct sl_error *err);
 const struct correlate_stats *correlate_stats(const struct correlate *c);
 

@@ -23,6 +23,15 @@
 #define CORR_INLINE 224
 /* Room for the key (queue id and host) of a recently closed message. */
 #define CORR_RECENT_INLINE 48
+/* Deliveries to a loopback relay whose copy ("queued as X") was not seen
+ * yet, held until X appears (a hand-off), or, as deliveries, until
+ * CORR_HELD_WAIT seconds of log time pass, the file ends or the run ends.
+ * A copy comes back within seconds, and is usually logged before the line
+ * that names it; where none comes back (a relay to another host through a
+ * loopback port), the ring is full at once and the rest are decided on
+ * the spot: bounded memory. */
+#define CORR_HELD 256
+#define CORR_HELD_WAIT 3600
 
 /* Bump storage for short strings, with the heap behind it. */
 struct inline_strings {
@@ -62,6 +71,18 @@ struct pending {
 	int64_t at;                  /* log time it was announced */
 };
 
+/* A held delivery: a deep copy of its event, line and position. */
+struct held {
+	bool used;
+	uint64_t copy_hash;          /* of (host, the copy's queue id) */
+	struct event ev;
+	struct logline ll;
+	struct corr_pos pos;
+	int64_t message_id;
+	int64_t at;                  /* log time of the line */
+	char *buf;                   /* every string of ev, ll and pos.file */
+};
+
 struct correlate {
 	struct correlate_config cfg;
 	struct sink sink;
@@ -76,6 +97,9 @@ struct correlate {
 	/* the ring index last added under each filter slot: where the slot
 	 * counts one entry, that entry if it is still there */
 	uint16_t recent_hint[CORR_FILTER], pending_hint[CORR_FILTER];
+	struct held held[CORR_HELD]; /* a ring, oldest at held_head; free slots in between */
+	size_t held_head, held_count;
+	uint16_t held_filter[CORR_FILTER];
 	struct correlate_stats stats;
 };
 
@@ -335,6 +359,155 @@ static void drop_pending(struct correlate *c, struct pending *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* count_final - an MTA that logs no removal line: the message is finished
+ * when each recipient it announced has a final status, or when it is
+ * refused after its envelope was logged (Sendmail "Milter: data, reject=":
+ * the whole message). A notification it made itself (Sendmail's "DSN:")
+ * logs no envelope line announcing recipients: it goes to the sender of
+ * the message it is about, the addresses of one to= line, so it is
+ * finished by a final status at the end of such a line. (Without this,
+ * every notification stayed open for the idle window: memory grew with
+ * the log.) n may be freed. */
+static int count_final(struct correlate *c, struct node *n, const struct event *ev,
+                       struct sl_error *err)
+{
+	struct corr_message *m = &n->m;
+	if (!(c->cfg.close_when_delivered & (1u << m->mta)))
+		return 0;
+	bool final = ev->kind == EV_DELIVERED || ev->kind == EV_FORWARDED ||
+	             ev->kind == EV_BOUNCED || ev->kind == EV_EXPIRED;
+	bool refused = ev->kind == EV_REJECTED && m->arrived;
+	if (final)
+		n->finals++;
+	bool all_final = m->nrcpt > 0 ? n->finals >= m->nrcpt
+	                              : m->origin == CORR_ORIGIN_NOTIFY && !m->arrived &&
+	                                !ev->more_recipients;
+	if ((final && all_final) || refused) {
+		/* as complete as a removal line would make it: no later run
+		 * looks for it among the unfinished */
+		m->removed = true;
+		c->stats.delivered_all++;
+		return message_close(c, n, err);
+	}
+	return 0;
+}
+
+/* ---- deliveries held until their copy shows whether they were hand-offs */
+
+static struct sl_span span_put(char **dst, struct sl_span s)
+{
+	if (!s.p)
+		return s;
+	char *d = *dst;
+	if (s.len)
+		memcpy(d, s.p, s.len);
+	d[s.len] = '\0';
+	*dst += s.len + 1;
+	return (struct sl_span){ d, s.len };
+}
+
+static bool span_same(struct sl_span a, struct sl_span b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* hold - keeps a copy of the delivery ce until the message (host, its
+ * new_queue_id) appears; false when there is no room: decide now */
+static bool hold(struct correlate *c, const struct corr_event *ce, uint64_t copy_hash, int64_t now)
+{
+	if (c->held_count == CORR_HELD || !ce->pos)
+		return false;
+	while (c->held_count && !c->held[c->held_head].used)
+		c->held_head = (c->held_head + 1) % CORR_HELD;   /* holes at the head */
+	size_t slot = c->held_head;
+	while (c->held[slot].used)
+		slot = (slot + 1) % CORR_HELD;
+	struct held *h = &c->held[slot];
+	h->ev = *ce->ev;
+	h->ll = *ce->ll;
+	h->pos = *ce->pos;
+	h->pos.seq = ce->seq;
+	struct sl_span *ev_spans[] = {
+		&h->ev.queue_id, &h->ev.sender, &h->ev.recipient, &h->ev.orig_recipient,
+		&h->ev.remote_host, &h->ev.remote_ip, &h->ev.helo, &h->ev.relay, &h->ev.reply,
+		&h->ev.status, &h->ev.action, &h->ev.header_msgid, &h->ev.new_queue_id,
+		&h->ev.forward_to, &h->ev.protocol, &h->ev.origin_queue_id,
+		&h->ll.host, &h->ll.program, &h->ll.message,
+	};
+	struct sl_span file = { ce->pos->file, ce->pos->file ? strlen(ce->pos->file) : 0 };
+	size_t need = file.len + 1;
+	for (size_t i = 0; i < SL_ARRAY_LEN(ev_spans); i++)
+		need += ev_spans[i]->len + 1;
+	char *d = h->buf = xmalloc(need);
+	for (size_t i = 0; i < SL_ARRAY_LEN(ev_spans); i++)
+		*ev_spans[i] = span_put(&d, *ev_spans[i]);
+	h->pos.file = span_put(&d, file).p;
+	h->used = true;
+	h->copy_hash = copy_hash;
+	h->message_id = ce->message_id;
+	h->at = now;
+	c->held_count++;
+	c->held_filter[FILTER_SLOT(copy_hash)]++;
+	return true;
+}
+
+/* held_release - writes the held delivery h, as a hand-off (its copy came
+ * back) or a delivery; a delivery counts as its message's final status */
+static int held_release(struct correlate *c, struct held *h, bool handoff, struct sl_error *err)
+{
+	struct corr_event ce = { .ev = &h->ev, .ll = &h->ll, .pos = &h->pos, .seq = h->pos.seq,
+	                         .message_id = h->message_id, .handoff = handoff };
+	h->used = false;
+	c->held_count--;
+	c->held_filter[FILTER_SLOT(h->copy_hash)]--;
+	c->stats.events++;
+	if (!handoff)
+		c->stats.loopback_delivered++;
+	int rc = c->sink.event(c->sink.ctx, &ce, err);
+	if (rc == 0 && !handoff) {
+		uint64_t k = key_hash(h->ll.host, h->ev.queue_id);
+		struct node *n = lookup(c, k, h->ll.host, h->ev.queue_id);
+		if (n && n->m.id == h->message_id)
+			rc = count_final(c, n, &h->ev, err);
+	}
+	free(h->buf);
+	h->buf = NULL;
+	return rc;
+}
+
+/* held_copy_appears - the message (host, qid) opens: a delivery held for
+ * it was a hand-off */
+static int held_copy_appears(struct correlate *c, uint64_t h, struct sl_span host,
+                             struct sl_span qid, struct sl_error *err)
+{
+	if (!c->held_count || !c->held_filter[FILTER_SLOT(h)])
+		return 0;
+	for (size_t i = 0; i < CORR_HELD; i++) {
+		struct held *x = &c->held[i];
+		if (x->used && x->copy_hash == h && span_same(x->ev.new_queue_id, qid) &&
+		    span_same(x->ll.host, host) && held_release(c, x, true, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* held_expire - the held deliveries older than CORR_HELD_WAIT at log time
+ * now (all when now < 0): no copy came back, they were deliveries */
+static int held_expire(struct correlate *c, int64_t now, struct sl_error *err)
+{
+	while (c->held_count) {
+		struct held *h = &c->held[c->held_head];
+		if (h->used) {
+			if (now >= 0 && h->at >= now - CORR_HELD_WAIT)
+				break;
+			if (held_release(c, h, false, err))
+				return -1;
+		}
+		c->held_head = (c->held_head + 1) % CORR_HELD;
+	}
+	return 0;
+}
+
 static struct node *open_message(struct correlate *c, const struct logline *ll, const struct event *ev,
                                  const struct corr_pos *pos, uint64_t h, struct sl_error *err)
 {
@@ -357,7 +530,8 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 		c->stats.linked++;
 		drop_pending(c, p);
 	}
-	if (c->sink.message_open(c->sink.ctx, &n->m, err)) {
+	if (c->sink.message_open(c->sink.ctx, &n->m, err) ||
+	    held_copy_appears(c, h, ll->host, ev->queue_id, err)) {
 		free_message_fields(n);
 		free(n);
 		return NULL;
@@ -485,7 +659,7 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	if (ev->kind == EV_NONE)
 		return 0;
 	int64_t now = ll->ts.sec;
-	if (evict(c, now, err))
+	if (evict(c, now, err) || (ll->has_ts && held_expire(c, now, err)))
 		return -1;
 
 	struct node *n = NULL;
@@ -607,48 +781,41 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		if (ev->kind == EV_FORWARDED) {
 			if (link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_FORWARD, now, err))
 				return -1;
-		} else if (ev->kind == EV_DELIVERED && is_loopback_relay(ev)) {
-			/* a content filter (amavis, rspamd proxy...) took the message and
-			 * re-injected it as new_queue_id: one message, not two */
-			ce.handoff = true;
+		} else if (ev->kind == EV_DELIVERED && is_loopback_relay(ev) &&
+		           !key_eq(m->queue_id, ev->new_queue_id)) {
+			/* A content filter (amavis, rspamd proxy...) or Sendmail's MSP
+			 * handing to the local MTA: the message comes back as
+			 * new_queue_id, one message, not two. Only a copy that is seen
+			 * makes it a hand-off; a loopback relay whose copy never comes
+			 * back (a tunnel to another host) delivered it. */
+			uint64_t h = key_hash(ll->host, ev->new_queue_id);
+			bool seen = lookup(c, h, ll->host, ev->new_queue_id) ||
+			            find_recent(c, h, ll->host, ev->new_queue_id);
 			if (link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_FILTER, now, err))
 				return -1;
+			if (seen)
+				ce.handoff = true;
+			else if (hold(c, &ce, h, now))
+				return 0;
 		}
 	}
 	c->stats.events++;
 	if (c->sink.event(c->sink.ctx, &ce, err))
 		return -1;
-	/* An MTA that logs no removal line: the message is finished when each
-	 * recipient it announced has a final status, or when it is refused
-	 * after its envelope was logged (Sendmail "Milter: data, reject=": the
-	 * whole message). A notification it made itself (Sendmail's "DSN:")
-	 * logs no envelope line announcing recipients: it goes to the sender
-	 * of the message it is about, the addresses of one to= line, so it is
-	 * finished by a final status at the end of such a line. (Without this,
-	 * every notification stayed open for the idle window: memory grew with
-	 * the log.) */
-	if (n && !ce.handoff && (c->cfg.close_when_delivered & (1u << m->mta))) {
-		bool final = ev->kind == EV_DELIVERED || ev->kind == EV_FORWARDED ||
-		             ev->kind == EV_BOUNCED || ev->kind == EV_EXPIRED;
-		bool refused = ev->kind == EV_REJECTED && m->arrived;
-		if (final)
-			n->finals++;
-		bool all_final = m->nrcpt > 0 ? n->finals >= m->nrcpt
-		                              : m->origin == CORR_ORIGIN_NOTIFY && !m->arrived &&
-		                                !ev->more_recipients;
-		if ((final && all_final) || refused) {
-			/* as complete as a removal line would make it: no later run
-			 * looks for it among the unfinished */
-			m->removed = true;
-			c->stats.delivered_all++;
-			return message_close(c, n, err);
-		}
-	}
+	if (n && !ce.handoff)
+		return count_final(c, n, ev, err);
 	return 0;
+}
+
+int correlate_settle(struct correlate *c, struct sl_error *err)
+{
+	return held_expire(c, -1, err);
 }
 
 int correlate_finish(struct correlate *c, struct sl_error *err)
 {
+	if (held_expire(c, -1, err))
+		return -1;
 	while (c->oldest)
 		if (message_close(c, c->oldest, err))
 			return -1;
@@ -674,6 +841,8 @@ void correlate_free(struct correlate *c)
 		recent_free_key(&c->recent[i]);
 	for (size_t i = 0; i < CORR_PENDING; i++)
 		drop_pending(c, &c->pending[i]);
+	for (size_t i = 0; i < CORR_HELD; i++)
+		free(c->held[i].buf);
 	free(c->buckets);
 	free(c);
 }

@@ -289,7 +289,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 		progress_fill(&prog, reader_stats(r), res, &span);
 		/* synced: when ingest_file returns, the file's rows and counts are
 		 * in the database (messages still open stay with the correlator) */
-		if (tally_store(in, src.id, &err2) ||
+		if (correlate_settle(in->corr, &err2) || tally_store(in, src.id, &err2) ||
 		    writer_checkpoint(in->writer, src.id, &prog, &err2) ||
 		    writer_sync(in->writer, &err2)) {
 			*err = err2;

@@ -17,6 +17,13 @@ eq "gz source flagged" "$(q "$db" "SELECT compressed FROM sources WHERE path LIK
 # content filter: two queue files, one message
 eq "amavis copy linked" "$(q "$db" "SELECT c.origin || ' ' || (c.origin_id = o.id) FROM messages c JOIN messages o ON o.queue_id='3F2A11C0A12' WHERE c.queue_id='5B7C21C0A15'")" "content-filter 1"
 eq "hand-off is not a delivery" "$(q "$db" "SELECT kind, handoff, remote_ip FROM events WHERE queue_id='3F2A11C0A12'")" "delivered|1|127.0.0.1"
+# a loopback relay whose copy never comes back delivered the message
+# (hsn723-postfix-exporter-test.log: "relay=example.com[127.0.0.1]:25 ...
+# queued as AAB4D259B1", no such message in the log)
+run analyze --db "$T/lo.db" -q tests/corpus/postfix/hsn723-postfix-exporter-test.log >/dev/null
+eq "loopback relay without a copy is a delivery" "$(q "$T/lo.db" "SELECT count(*), sum(handoff)
+ FROM events WHERE kind = 'delivered' AND remote_ip = '127.0.0.1'")" "2|0"
+eq "loopback deliveries count in the report" "$(q "$T/lo.db" "SELECT sum(delivered) FROM v_daily_summary")" 4
 
 # 551 with its forward address, exact source position
 eq "551 row" "$(q "$db" "SELECT kind, class, smtp_code, enhanced_code, recipient, forward_to, reason IS NOT NULL, file, line FROM events WHERE smtp_code=551")" \

@@ -8,6 +8,7 @@
 #include "correlate.h"
 
 #define MAXREC 64
+#define CORR_HELD_TEST 256   /* correlate.c CORR_HELD */
 
 struct rec_msg {
 	int64_t id, origin_id;
@@ -74,6 +75,8 @@ static int fake_event(void *ctx, const struct corr_event *e, struct sl_error *er
 {
 	(void)ctx;
 	(void)err;
+	if (nevs == MAXREC)
+		nevs = 0;   /* a test of many events that only counts them */
 	struct rec_ev *r = &evs[nevs++];
 	r->message_id = e->message_id;
 	r->handoff = e->handoff;
@@ -213,6 +216,157 @@ static void test_link_before_copy_appears(void **state)
 	assert_int_equal(nmsgs, 2);
 	assert_int_equal(msgs[1].origin_id, 1);
 	assert_int_equal(msgs[1].origin, CORR_ORIGIN_FORWARD);
+	correlate_free(c);
+}
+
+/* A loopback relay is a hand-off only when its copy comes back. Line
+ * shapes: ../shared/corpus/postfix/hsn723-postfix-exporter-test.log
+ * ("relay=example.com[127.0.0.1]:25, ... status=sent (250 2.0.0 Ok: queued
+ * as AAB4D259B1)", whose id never appears as a message) and sample-logs/
+ * mail.log (amavis re-injecting 3F2A11C0A12 as 5B7C21C0A15). */
+static char copy_id[16] = "BBB";
+static void fill_loopback_to(struct event *ev)
+{
+	ev->remote_ip = (struct sl_span){ "127.0.0.1", 9 };
+	ev->new_queue_id = (struct sl_span){ copy_id, strlen(copy_id) };
+	ev->sender = (struct sl_span){ "held@example.org", 16 };
+}
+static void fill_own_id(struct event *ev)
+{
+	ev->remote_ip = (struct sl_span){ "127.0.0.1", 9 };
+	ev->new_queue_id = (struct sl_span){ "AAA", 3 };
+}
+
+static void test_loopback_copy_never_seen(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_DELIVERED, "AAA", fill_loopback_to);
+	assert_int_equal(nevs, 0);                  /* waits for BBB */
+	feed(c, 102, EV_MSG_REMOVED, "AAA", NULL);
+	assert_int_equal(correlate_finish(c, &err), 0);
+	assert_int_equal(nevs, 1);
+	assert_false(evs[0].handoff);              /* no copy came back: delivered */
+	assert_int_equal(evs[0].message_id, 1);
+	assert_string_equal(evs[0].sender, "held@example.org");
+	assert_int_equal(correlate_stats(c)->loopback_delivered, 1);
+	assert_int_equal(correlate_stats(c)->events, 1);
+	correlate_free(c);
+}
+
+static void test_loopback_own_id(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_DELIVERED, "AAA", fill_own_id);   /* "queued as" itself: no copy */
+	assert_int_equal(nevs, 1);
+	assert_false(evs[0].handoff);
+	correlate_free(c);
+}
+
+static void test_loopback_copy_comes_later(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_DELIVERED, "AAA", fill_loopback_to);
+	feed(c, 102, EV_MSG_REMOVED, "AAA", NULL);
+	feed(c, 103, EV_MSG_ARRIVAL, "BBB", NULL);      /* the copy: a hand-off after all */
+	assert_int_equal(nevs, 1);
+	assert_true(evs[0].handoff);
+	assert_int_equal(evs[0].message_id, 1);
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_FILTER);
+	assert_int_equal(correlate_finish(c, &err), 0);
+	assert_int_equal(nevs, 1);
+	assert_int_equal(correlate_stats(c)->loopback_delivered, 0);
+	correlate_free(c);
+}
+
+static void test_loopback_wait_ends(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_DELIVERED, "AAA", fill_loopback_to);
+	feed(c, 3701, EV_MSG_ARRIVAL, "CCC", NULL);     /* within the hour: still waiting */
+	assert_int_equal(nevs, 0);
+	feed(c, 3702, EV_MSG_ARRIVAL, "DDD", NULL);     /* past it: delivered */
+	assert_int_equal(nevs, 1);
+	assert_false(evs[0].handoff);
+	/* the end of a file decides too */
+	strcpy(copy_id, "EEE");
+	feed(c, 3703, EV_DELIVERED, "CCC", fill_loopback_to);
+	assert_int_equal(nevs, 1);
+	assert_int_equal(correlate_settle(c, &err), 0);
+	assert_int_equal(nevs, 2);
+	assert_false(evs[1].handoff);
+	strcpy(copy_id, "BBB");
+	correlate_free(c);
+}
+
+/* Sendmail's MSP relaying to the local MTA: the MSP's message is finished
+ * by the delivery once no copy came back (it logs no removal line) */
+static void fill_sendmail_msp(struct event *ev)
+{
+	ev->mta = EV_MTA_SENDMAIL;
+	ev->nrcpt = 1;
+}
+static void fill_sendmail_msp_to(struct event *ev)
+{
+	fill_loopback_to(ev);
+	ev->mta = EV_MTA_SENDMAIL;
+}
+
+static void test_loopback_sendmail_msp(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct correlate_config cfg = { .close_when_delivered = 1u << EV_MTA_SENDMAIL };
+	struct correlate *c = correlate_new(&cfg, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", fill_sendmail_msp);
+	feed(c, 101, EV_DELIVERED, "AAA", fill_sendmail_msp_to);
+	assert_int_equal(correlate_stats(c)->open, 1);
+	assert_int_equal(correlate_settle(c, &err), 0);
+	assert_int_equal(nevs, 1);
+	assert_false(evs[0].handoff);
+	assert_int_equal(correlate_stats(c)->open, 0);   /* its one recipient: finished */
+	assert_true(msgs[0].removed);
+	/* and with the copy seen first (the MTA's from= line): a hand-off, still open */
+	feed(c, 200, EV_MSG_ARRIVAL, "MMM", fill_sendmail_msp);
+	feed(c, 201, EV_MSG_ARRIVAL, "BBB", fill_sendmail_msp);
+	feed(c, 202, EV_DELIVERED, "MMM", fill_sendmail_msp_to);
+	assert_int_equal(nevs, 2);
+	assert_true(evs[1].handoff);
+	correlate_free(c);
+}
+
+/* memory stays bounded: past CORR_HELD waiting deliveries, the next are
+ * decided at once */
+static void test_loopback_held_bounded(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct correlate *c = correlate_new(NULL, &fake);
+	char q[16];
+	for (int i = 0; i < CORR_HELD_TEST + 10; i++) {
+		nmsgs = nevs = 0;
+		snprintf(q, sizeof q, "Q%d", i);
+		snprintf(copy_id, sizeof copy_id, "N%d", i);
+		feed(c, 100, EV_MSG_ARRIVAL, q, NULL);
+		feed(c, 101, EV_DELIVERED, q, fill_loopback_to);
+	}
+	assert_int_equal(correlate_stats(c)->events, 10);
+	nevs = 0;
+	assert_int_equal(correlate_finish(c, &err), 0);
+	assert_int_equal(correlate_stats(c)->events, CORR_HELD_TEST + 10);
+	assert_int_equal(correlate_stats(c)->loopback_delivered, CORR_HELD_TEST);
+	strcpy(copy_id, "BBB");
 	correlate_free(c);
 }
 
@@ -432,6 +586,12 @@ int main(void)
 		cmocka_unit_test_setup(test_content_filter_linked, reset),
 		cmocka_unit_test_setup(test_link_after_copy_finished, reset),
 		cmocka_unit_test_setup(test_link_before_copy_appears, reset),
+		cmocka_unit_test_setup(test_loopback_copy_never_seen, reset),
+		cmocka_unit_test_setup(test_loopback_own_id, reset),
+		cmocka_unit_test_setup(test_loopback_copy_comes_later, reset),
+		cmocka_unit_test_setup(test_loopback_wait_ends, reset),
+		cmocka_unit_test_setup(test_loopback_sendmail_msp, reset),
+		cmocka_unit_test_setup(test_loopback_held_bounded, reset),
 		cmocka_unit_test_setup(test_failure_notice_after_failure, reset),
 		cmocka_unit_test_setup(test_failure_notice_alone_counts_once, reset),
 		cmocka_unit_test_setup(test_closed_when_all_delivered, reset),
