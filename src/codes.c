@@ -403,7 +403,8 @@ void codes_json_string(struct sl_buf *b, const char *s)
 			p++;
 		} else {
 			/* copy one well-formed UTF-8 sequence, or replace the byte */
-			size_t n = ch >= 0xf0 && ch <= 0xf4 ? 4 : ch >= 0xe0 ? 3 : ch >= 0xc2 && ch <= 0xdf ? 2 : 0;
+			size_t n = ch >= 0xf0 && ch <= 0xf4 ? 4 : ch >= 0xe0 && ch <= 0xef ? 3
+			         : ch >= 0xc2 && ch <= 0xdf ? 2 : 0;
 			bool ok = n > 0;
 			for (size_t k = 1; ok && k < n; k++)
 				ok = (p[k] & 0xc0) == 0x80;

@@ -596,6 +596,27 @@ static void test_explain_json(void **state)
 	assert_true(json_valid("{\"a\":[1,true,null,\"\\u00e9\"]}"));
 }
 
+/* Every byte that cannot start a UTF-8 sequence (0x80-0xc1, 0xf5-0xff) is
+ * replaced, even when continuation bytes follow it (found by fuzz_report:
+ * 0xf5-0xff were copied as the lead of a three-byte sequence). */
+static void test_json_string_bad_lead_bytes(void **state)
+{
+	(void)state;
+	for (int lead = 0x80; lead <= 0xff; lead++) {
+		const char s[] = { (char)lead, (char)0xb5, (char)0xb5, (char)0xb5, 0 };
+		struct sl_buf b;
+		sl_buf_init(&b);
+		codes_json_string(&b, s);
+		assert_json(b.data);
+		sl_buf_release(&b);
+	}
+	struct sl_buf b;
+	sl_buf_init(&b);
+	codes_json_string(&b, "\xff\xb5\xb5 \xf8\x88\x80\x80\x80");
+	assert_string_equal(b.data, "\"\\ufffd\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	sl_buf_release(&b);
+}
+
 /* ---- code extraction and languages */
 
 static void test_extract(void **state)
@@ -870,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_compare_json),
 		cmocka_unit_test(test_explain_pasted_reply),
 		cmocka_unit_test(test_explain_json),
+		cmocka_unit_test(test_json_string_bad_lead_bytes),
 		cmocka_unit_test(test_extract),
 		cmocka_unit_test(test_lang),
 		cmocka_unit_test(test_sql_tables),
