@@ -1,4 +1,4 @@
-# smtplog: see README.md. Targets: all test check bench install uninstall clean.
+# smtplog: see README.md. Targets: all test check fuzz bench install uninstall clean.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
@@ -29,7 +29,7 @@ BIN      := $(BUILD)/smtplog
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check unit e2e bench demo install uninstall clean
+.PHONY: all test check unit e2e bench demo install uninstall clean fuzz fuzz-build
 all: $(BIN) smtplog
 
 smtplog: $(BIN)
@@ -76,6 +76,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) E2E_INSTALL=1 bash tests/e2e.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_cli.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_scale.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_contrib.sh
 
 test: unit e2e
 
@@ -89,19 +90,53 @@ demo: $(BIN)
 	rm -f $(BUILD)/demo.db
 	$(BIN) analyze --db $(BUILD)/demo.db sample-logs/mail.log* sample-logs/exim/mainlog sample-logs/sendmail/maillog
 
+# ---- fuzzing: libFuzzer harnesses of tests/fuzz/ (clang; tools/setup-debian.sh --fuzz).
+# `make fuzz FUZZ_SECONDS=N` builds them with ASan and UBSan and runs each N
+# seconds on seeds made from tests/corpus, sample-logs and patterns/; zlib is
+# compiled from Debian's source when it can be had (tests/fuzz/zlib-source.sh),
+# so coverage counts inflate too. See tests/fuzz/README.md.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+ZLIB_FUZZ_SRCS := $(filter-out %/example.c %/minigzip.c,$(wildcard $(BUILD)/zlib/*.c))
+ZLIB_FUZZ_LIB  := $(if $(ZLIB_FUZZ_SRCS),$(BUILD)/zlib/libz-fuzz.a)
+
+fuzz:
+	sh tests/fuzz/zlib-source.sh $(FUZZ_BUILD)/zlib || echo "fuzz: zlib is not instrumented (linked from the system)" >&2
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link -I$(FUZZ_BUILD)/zlib" fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+$(BUILD)/zlib/%.o: $(BUILD)/zlib/%.c
+	$(CC) $(CFLAGS) -D_LARGEFILE64_SOURCE=1 -DHAVE_UNISTD_H -DHAVE_STDARG_H -w -c -o $@ $<
+
+$(BUILD)/zlib/libz-fuzz.a: $(ZLIB_FUZZ_SRCS:%.c=%.o)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB) $(ZLIB_FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(ZLIB_FUZZ_LIB) $(LDFLAGS) $(LDLIBS)
+
 bench: $(BIN)
 	bash tools/bench.sh $(CURDIR)/$(BIN)
 
+# The binary, the default patterns, and contrib/ (cron and systemd files, to
+# be copied into /etc by hand: contrib/README.md) beside the documentation.
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/smtplog/patterns
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/smtplog
 	install -m 644 patterns/*.pat $(DESTDIR)$(PREFIX)/share/smtplog/patterns/
+	cd contrib && find . -type f | while read -r f; do \
+		install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/doc/smtplog/contrib/$$f" || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/smtplog
-	rm -rf $(DESTDIR)$(PREFIX)/share/smtplog
+	rm -rf $(DESTDIR)$(PREFIX)/share/smtplog $(DESTDIR)$(PREFIX)/share/doc/smtplog
 
 clean:
-	rm -rf build build-san smtplog
+	rm -rf build build-san build-fuzz smtplog
 
 -include $(wildcard $(BUILD)/src/*.d)

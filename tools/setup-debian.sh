@@ -2,10 +2,16 @@
 # Installs what smtplog needs to build, test and benchmark on Debian or
 # Ubuntu; installs nothing that is already there. Uses sudo when not root.
 set -eu
-need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 gzip tzdata"
-if [ "${1:-}" = "--bench" ]; then
-	need="$need pflogsumm exim4-base time lnav"
-fi
+# systemd: `systemd-analyze verify` checks contrib/systemd in `make test`
+need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 gzip tzdata systemd"
+for flag in "$@"; do
+	case $flag in
+	--bench) need="$need pflogsumm exim4-base time lnav" ;;
+	# make fuzz: clang with libFuzzer (in libclang-rt-dev); dpkg-dev unpacks zlib's source
+	--fuzz) need="$need clang libclang-rt-dev dpkg-dev" ;;
+	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench or --fuzz)" >&2; exit 64 ;;
+	esac
+done
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,214 @@
+/* fuzz_report: the report's escaping, where it is used. Each input is a
+ * list of strings (one per line) that play the log-derived values of a
+ * small database: hosts, addresses, replies, reasons, program names and
+ * unrecognized samples, as a hostile log could make them. The report is
+ * written (in a format that depends on the input's length) and checked: JSON parses, text and Markdown
+ * carry no control character a terminal acts on and are valid UTF-8, and
+ * every Markdown table row has as many cells as its header. Each string
+ * also goes through codes_json_string alone.
+ * SPDX-License-Identifier: MIT */
+#include "fuzz.h"
+
+#include <sqlite3.h>
+#include <time.h>
+#include "codes.h"
+#include "codes_sql.h"
+#include "reasons.h"
+#include "report.h"
+#include "store.h"
+
+#define NSLOTS 20
+
+static struct store *st;
+static sqlite3 *db;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	store_library_init();
+	struct sl_error err;
+	sl_error_clear(&err);
+	st = store_open(":memory:", &err);
+	if (!st || codes_sql_load(store_db(st), &err)) {
+		fprintf(stderr, "fuzz_report: %s\n", err.msg);
+		exit(1);
+	}
+	db = store_db(st);
+	return 0;
+}
+
+static void exec(const char *sql)
+{
+	char *msg = NULL;
+	FUZZ_CHECK(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+}
+
+/* insert - run sql with its ?N parameters bound to slots (text) and ints */
+static void insert(const char *sql, char *const *slot, const int *slot_ix, size_t nslot,
+                   const int64_t *ints, size_t nints)
+{
+	sqlite3_stmt *s;
+	FUZZ_CHECK(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql,
+	           sqlite3_errmsg(db));
+	for (size_t i = 0; i < nslot; i++)
+		sqlite3_bind_text(s, (int)i + 1, slot[slot_ix[i]], -1, SQLITE_STATIC);
+	for (size_t i = 0; i < nints; i++)
+		sqlite3_bind_int64(s, (int)(nslot + i) + 1, ints[i]);
+	FUZZ_CHECK(sqlite3_step(s) == SQLITE_DONE, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+}
+
+/* check_markdown_tables - every row of a table has as many cells as the
+ * first: a value with '|' or a line break that escaped its cell breaks it */
+static void check_markdown_tables(const char *s, size_t n)
+{
+	int cells = -1;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - (s + i)) : n - i;
+		const char *line = s + i;
+		if (len > 0 && line[0] == '|') {
+			int pipes = 0;
+			for (size_t k = 0; k < len; k++) {
+				if (line[k] == '\\') {
+					k++;
+					continue;
+				}
+				pipes += line[k] == '|';
+			}
+			if (cells < 0)
+				cells = pipes;
+			FUZZ_CHECK(pipes == cells, "a table row with %d cell borders, the header %d: %.*s",
+			           pipes, cells, (int)len, line);
+		} else {
+			cells = -1;
+		}
+		i += len + 1;
+	}
+}
+
+static const char *const kinds[] = { "delivered", "deferred", "bounced", "expired",
+                                     "rejected",  "forwarded", "probe",  "policy" };
+static const char *const classes[] = { "success",   "transient", "permanent", "permanent",
+                                       "permanent", "success",   "permanent", "transient" };
+static const int codes[] = { 250, 251, 421, 450, 451, 452, 550, 551, 552, 553, 554, 0 };
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* the strings: lines of the input, cycled to fill every slot; NULs
+	 * become spaces (the reader does the same to log lines) */
+	char *slot[NSLOTS];
+	size_t pos = 0, len, nlines = 0;
+	char *line;
+	for (size_t i = 0; i < NSLOTS; i++)
+		slot[i] = NULL;
+	while (nlines < NSLOTS && (line = fuzz_line_next(data, size, &pos, &len))) {
+		char *s = malloc(len + 1);
+		for (size_t k = 0; k < len; k++)
+			s[k] = line[k] ? line[k] : ' ';
+		s[len] = '\0';
+		free(line);
+		slot[nlines++] = s;
+	}
+	for (size_t i = nlines; i < NSLOTS; i++)
+		slot[i] = strdup(nlines ? slot[i % nlines] : "");
+
+	for (size_t i = 0; i < NSLOTS; i++) {
+		struct sl_buf j;
+		sl_buf_init(&j);
+		codes_json_string(&j, slot[i]);
+		fuzz_check_json("codes_json_string", j.data, j.len);
+		sl_buf_release(&j);
+	}
+
+	exec("BEGIN");
+	static const int src_slots[] = { 0 };
+	insert("INSERT INTO sources(id, path, fingerprint, lines, first_ts, last_ts)"
+	       " VALUES (1, ?1, 'fuzz', 40, '2026-11-23T06:00:00Z', '2026-11-23T07:00:00Z')",
+	       slot, src_slots, 1, NULL, 0);
+	/* two messages, the second a .forward copy of the first */
+	static const int msg_slots[] = { 1, 2, 3, 3, 4, 5 };
+	int64_t m1 = store_key(1, 0), m2 = store_key(1, 1);
+	int64_t mints1[] = { m1, 0 }, mints2[] = { m2, m1 };
+	const char *msg_sql =
+		"INSERT INTO messages(host, mta, queue_id, sender, sender_domain, client_host, helo,"
+		" first_ts, last_ts, arrived, complete, source_id, id, origin_id, origin)"
+		" VALUES (?1, 'postfix', ?2, ?3, substr(?4, instr(?4, '@') + 1), ?5, ?6,"
+		" '2026-11-23T06:00:00Z', '2026-11-23T06:59:00Z', 1, 1, 1, ?7, nullif(?8, 0),"
+		" CASE WHEN ?8 THEN 'forward' END)";
+	insert(msg_sql, slot, msg_slots, 6, mints1, 2);
+	insert(msg_sql, slot, msg_slots, 6, mints2, 2);
+	/* every kind, twice, with codes and reasons drawn from the input */
+	static const int ev_slots[] = { 1, 6, 2, 3, 7, 7, 8, 9, 10, 11, 12, 13, 14 };
+	size_t nreasons = reasons_count();
+	for (int i = 0; i < 16; i++) {
+		size_t k = (size_t)i % SL_ARRAY_LEN(kinds);
+		unsigned h = (unsigned)(size + (size_t)i * 7 + (size ? data[(size_t)i % size] : 0));
+		int code = codes[h % SL_ARRAY_LEN(codes)];
+		/* a known reason id half of the time, the input's own string otherwise */
+		const char *reason = (h & 1) && nreasons ? reasons_id_at(h % nreasons) : slot[15];
+		char ts[32];
+		snprintf(ts, sizeof ts, "2026-11-23T06:%02d:00Z", 10 + i);
+		sqlite3_stmt *s;
+		const char *sql =
+			"INSERT INTO events(host, program, queue_id, sender, recipient, recipient_domain,"
+			" remote_host, remote_ip, relay, enhanced_code, reply, forward_to, orig_recipient,"
+			" id, ts, mta, message_id, kind, class, smtp_code, reason, source_id, handoff)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, substr(?6, instr(?6, '@') + 1), ?7, ?8, ?9,"
+			" substr(?10, 1, 9), ?11, ?12, ?13, ?14, ?15, 'postfix', ?16, ?17, ?18, nullif(?19, 0),"
+			" ?20, 1, 0)";
+		FUZZ_CHECK(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s",
+		           sqlite3_errmsg(db));
+		for (size_t b = 0; b < SL_ARRAY_LEN(ev_slots); b++)
+			sqlite3_bind_text(s, (int)b + 1, slot[ev_slots[b]], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 14, store_key(1, 100 + (uint64_t)i));
+		sqlite3_bind_text(s, 15, ts, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 16, i & 1 ? m2 : m1);
+		sqlite3_bind_text(s, 17, kinds[k], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 18, classes[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 19, code);
+		sqlite3_bind_text(s, 20, reason, -1, SQLITE_STATIC);
+		FUZZ_CHECK(sqlite3_step(s) == SQLITE_DONE, "%s", sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+	}
+	static const int unrec_slots[] = { 16, 17, 18, 19, 17 };
+	insert("INSERT INTO unrecognized(source_id, program, reason, count, sample1, sample2, sample3)"
+	       " VALUES (1, ?1, 'no pattern', 3, ?2, ?3, NULL), (1, ?4, 'not mail-transfer', 2, ?5, NULL,"
+	       " NULL)",
+	       slot, unrec_slots, 5, NULL, 0);
+
+	struct report_options opt = {
+		.lang = (enum codes_lang)(size % CODES_LANG_COUNT),
+		.top = 1 + (int)(size % 3),
+	};
+	/* now and then a bound from the input, as --since would give it */
+	if (size % 5 == 0)
+		opt.since = slot[NSLOTS - 1];
+	{
+		int f = (int)(size / 2 % 3);
+		struct sl_buf out;
+		struct sl_error err;
+		sl_buf_init(&out);
+		sl_error_clear(&err);
+		opt.format = (enum report_format)f;
+		if (report_write(db, &opt, &out, &err) == 0) {
+			if (f == REPORT_JSON) {
+				fuzz_check_json("report --format json", out.data, out.len);
+			} else {
+				fuzz_check_terminal_safe(f == REPORT_TEXT ? "report" : "report --format markdown",
+				                         out.data, out.len, false);
+				if (f == REPORT_MARKDOWN)
+					check_markdown_tables(out.data, out.len);
+			}
+		} else {
+			FUZZ_CHECK(opt.since && err.code == SL_EUSAGE, "report failed: %s", err.msg);
+		}
+		sl_buf_release(&out);
+	}
+	exec("ROLLBACK");
+	for (size_t i = 0; i < NSLOTS; i++)
+		free(slot[i]);
+	return 0;
+}
