@@ -77,6 +77,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_cli.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_scale.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_contrib.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
 
 test: unit e2e
 

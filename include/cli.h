@@ -41,6 +41,11 @@ struct cli_args {
 	char since[40], until[40];       /* normalized ISO 8601 UTC; "" = open */
 	bool quiet, verbose, help;
 
+	/* query */
+	const char *sql_file;            /* -f FILE */
+	long timeout;                    /* seconds; 0 = the default */
+	bool no_header;
+
 	/* analyze */
 	const char *patterns_dir, *mta, *unrecognized;
 	long year, max_line, idle_window, max_open;
@@ -130,10 +135,16 @@ int cmd_compare(struct cli_args *a);
 int cmd_codes(struct cli_args *a);
 int cmd_export(struct cli_args *a);
 int cmd_merge(struct cli_args *a);
-/* Each command's option rows (in its src/cmd_X.c). */
-extern const struct cli_option cmd_analyze_options[], cmd_report_options[],
-	cmd_explain_options[], cmd_compare_options[], cmd_codes_options[], cmd_export_options[],
-	cmd_merge_options[];
+int cmd_query(struct cli_args *a);
+/* Each command's option rows (in its src/cmd_X.c): one line each. */
+extern const struct cli_option cmd_analyze_options[];
+extern const struct cli_option cmd_report_options[];
+extern const struct cli_option cmd_explain_options[];
+extern const struct cli_option cmd_compare_options[];
+extern const struct cli_option cmd_codes_options[];
+extern const struct cli_option cmd_export_options[];
+extern const struct cli_option cmd_merge_options[];
+extern const struct cli_option cmd_query_options[];
 
 /* The report's options from a (src/cmd_report.c; analyze uses them too). */
 struct report_options;

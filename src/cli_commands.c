@@ -54,6 +54,23 @@ const struct cli_command cli_commands[] = {
 			"smtplog report --since 2026-11-22 --format markdown", NULL },
 	},
 	{
+		.name = "query",
+		.run = cmd_query,
+		.options = cmd_query_options,
+		.operands = "[SQL...]",
+		.summary = "run read-only SQL on the database",
+		.description = "Run SQL on the database and print the rows: an aligned table on a "
+		               "terminal, else tab-separated values, or --format. The database is "
+		               "opened read-only and locked down: no statement can change or create "
+		               "anything (no writes, ATTACH, PRAGMA changes, temporary tables or "
+		               "extensions). The tables and views are in smtplog(5) and docs/schema.md.",
+		.exits = cli_exits_db_read,
+		.examples = (const char *const[]){
+			"smtplog query 'SELECT kind, count(*) FROM events GROUP BY 1'",
+			"smtplog query --format csv -f failures.sql > failures.csv",
+			"echo 'SELECT * FROM v_daily_summary' | smtplog query --format json", NULL },
+	},
+	{
 		.name = "explain",
 		.run = cmd_explain,
 		.options = cmd_explain_options,
