@@ -106,7 +106,7 @@ eq "refused: the message says why" "$(run query --db "$db" "DELETE FROM events";
 	"64
 smtplog query: SQL error: not authorized (smtplog query only reads: no writes, ATTACH, PRAGMA that sets anything, temporary tables or extensions)"
 eq "reads still work: PRAGMA user_version" "$(run query --db "$db" --no-header "PRAGMA user_version"; cat "$T/out")" "0
-2"
+$(q "$db" "PRAGMA user_version")"
 eq "reads still work: recursive CTE" "$(run query --db "$db" --no-header "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4) SELECT sum(x) FROM c"; cat "$T/out")" "0
 10"
 eq "the database did not change" "$(md5sum < "$db")" "$sum"
