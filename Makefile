@@ -29,7 +29,7 @@ BIN      := $(BUILD)/smtplog
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check unit e2e bench demo install uninstall clean fuzz fuzz-build
+.PHONY: all test check unit e2e test-clickhouse bench demo install uninstall clean fuzz fuzz-build
 all: $(BIN) smtplog
 
 smtplog: $(BIN)
@@ -80,6 +80,12 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
 
 test: unit e2e
+
+# The ClickHouse set-up of README "Scaling out", end to end (run by CI):
+# installs Debian's clickhouse-server if missing, runs it on loopback.
+test-clickhouse: $(BIN)
+	bash tools/setup-debian.sh --clickhouse
+	bash tools/test-clickhouse.sh $(CURDIR)/$(BIN)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

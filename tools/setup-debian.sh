@@ -9,7 +9,9 @@ for flag in "$@"; do
 	--bench) need="$need pflogsumm exim4-base time lnav" ;;
 	# make fuzz: clang with libFuzzer (in libclang-rt-dev); dpkg-dev unpacks zlib's source
 	--fuzz) need="$need clang libclang-rt-dev dpkg-dev" ;;
-	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench or --fuzz)" >&2; exit 64 ;;
+	# make test-clickhouse: Debian's ClickHouse (18.16 in Debian 12), run by the test itself
+	--clickhouse) need="$need clickhouse-server clickhouse-client" ;;
+	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench, --fuzz or --clickhouse)" >&2; exit 64 ;;
 	esac
 done
 missing=""
@@ -21,5 +23,5 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "setup: installing$missing" >&2
 $sudo apt-get update -qq
-# exim4-base pulls in a daemon; policy-rc.d keeps it from starting
+# exim4-base and clickhouse-server pull in daemons; policy-rc.d keeps them from starting
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
