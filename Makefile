@@ -78,6 +78,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_scale.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_contrib.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_trace.sh
 
 test: unit e2e
 

@@ -46,6 +46,9 @@ struct cli_args {
 	long timeout;                    /* seconds; 0 = the default */
 	bool no_header;
 
+	/* trace */
+	bool raw;
+
 	/* analyze */
 	const char *patterns_dir, *mta, *unrecognized;
 	long year, max_line, idle_window, max_open;
@@ -125,7 +128,7 @@ struct cli_command {
 extern const struct cli_command cli_commands[];   /* ends with { .name = NULL } */
 
 /* Exit-status lists for the table. */
-extern const int cli_exits_analyze[], cli_exits_db_read[], cli_exits_pure[];
+extern const int cli_exits_analyze[], cli_exits_db_read[], cli_exits_pure[], cli_exits_trace[];
 
 /* Each command's entry point. */
 int cmd_analyze(struct cli_args *a);
@@ -136,6 +139,7 @@ int cmd_codes(struct cli_args *a);
 int cmd_export(struct cli_args *a);
 int cmd_merge(struct cli_args *a);
 int cmd_query(struct cli_args *a);
+int cmd_trace(struct cli_args *a);
 /* Each command's option rows (in its src/cmd_X.c): one line each. */
 extern const struct cli_option cmd_analyze_options[];
 extern const struct cli_option cmd_report_options[];
@@ -145,6 +149,7 @@ extern const struct cli_option cmd_codes_options[];
 extern const struct cli_option cmd_export_options[];
 extern const struct cli_option cmd_merge_options[];
 extern const struct cli_option cmd_query_options[];
+extern const struct cli_option cmd_trace_options[];
 
 /* The report's options from a (src/cmd_report.c; analyze uses them too). */
 struct report_options;

@@ -24,7 +24,8 @@ static const struct {
 	const char *text;
 } exit_texts[] = {
 	{ CLI_EXIT_OK, "success" },
-	{ CLI_EXIT_PARTIAL, "some inputs could not be read; the others were processed" },
+	{ CLI_EXIT_PARTIAL, "some inputs could not be read; the others were processed (trace: "
+	                    "nothing matched)" },
 	{ CLI_EXIT_USAGE, "bad command, option or argument" },
 	{ CLI_EXIT_DATAERR, "bad pattern file; database not smtplog's, corrupt or too new" },
 	{ CLI_EXIT_NOINPUT, "an input (log, database, directory, file) cannot be read" },

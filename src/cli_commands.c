@@ -23,6 +23,10 @@ const int cli_exits_db_read[] = {
 	CLI_EXIT_OK, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT, CLI_EXIT_SOFTWARE,
 	CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
 };
+const int cli_exits_trace[] = {
+	CLI_EXIT_OK, CLI_EXIT_PARTIAL, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT,
+	CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
+};
 const int cli_exits_pure[] = { CLI_EXIT_OK, CLI_EXIT_USAGE, CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, -1 };
 
 const struct cli_command cli_commands[] = {
@@ -69,6 +73,24 @@ const struct cli_command cli_commands[] = {
 			"smtplog query 'SELECT kind, count(*) FROM events GROUP BY 1'",
 			"smtplog query --format csv -f failures.sql > failures.csv",
 			"echo 'SELECT * FROM v_daily_summary' | smtplog query --format json", NULL },
+	},
+	{
+		.name = "trace",
+		.run = cmd_trace,
+		.options = cmd_trace_options,
+		.operands = "QUEUE-ID | MESSAGE-ID | ADDRESS...",
+		.summary = "every line of a message, its copies and its bounces, in time order",
+		.description = "Show every event of the messages a queue ID, a Message-ID header or "
+		               "an address names, in time order, following content-filter copies, "
+		               ".forward copies and bounce notifications, each with the file and line "
+		               "it came from. --raw prints the original log lines instead (read again "
+		               "from the files, also inside gzip, when they are still there). Exit "
+		               "status 1: nothing matched, or some lines could not be read again.",
+		.exits = cli_exits_trace,
+		.examples = (const char *const[]){
+			"smtplog trace 3F2A11C0A12",
+			"smtplog trace '<20261123100000.ABC@example.org>'",
+			"smtplog trace bob@example.net --raw", NULL },
 	},
 	{
 		.name = "explain",

@@ -24,7 +24,9 @@ struct query {
 
 /* Pragmas that only read, allowed without an argument: a PRAGMA with an
  * argument sets something. (PRAGMA table_info(x) is refused with the rest:
- * the schema is in sqlite_master.) */
+ * the schema is in sqlite_master. Table-valued functions, json_each and
+ * pragma_*, are refused too: SQLite asks the authorizer to write
+ * sqlite_master when it declares them.) */
 static const char *const read_pragmas[] = {
 	"application_id", "user_version", "schema_version", "page_count", "page_size",
 	"freelist_count", "encoding", "table_list", "database_list", "collation_list",
