@@ -21,13 +21,14 @@ regex: ^(?<queue_id>[0-9A-Za-z]++): to=<?(?<recipient>[^<>,]*+)>?,(?: orig_to=<?
   (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]++)
   (?:\s*+\((?<reply>(?:[^)\s]++|\s++(?!$)|\)(?!\s*+$))*+)\)?)?\s*+$
 
-# ---- queue manager
+# ---- queue manager. An expiry carries no reply; its status text is kept as
+# the reply, so that the reasons rules can name it.
 id: postfix.qmgr.expired
 mta: postfix
 programs: *
 kind: expired
 prefilter: expired, returned to sender
-regex: ^(?<queue_id>[0-9A-Za-z]+): from=<(?<sender>[^>]*)>, status=(?<status>(?:force-)?expired), returned to sender
+regex: ^(?<queue_id>[0-9A-Za-z]++): from=<(?<sender>[^<>]*+)>, status=(?<reply>(?<status>(?:force-)?expired), returned to sender)
 
 id: postfix.qmgr.queued
 mta: postfix
@@ -64,6 +65,30 @@ programs: cleanup
 kind: header_id
 prefilter: message-id=
 regex: ^(?<queue_id>[0-9A-Za-z]+): (?:resent-)?message-id=(?<header_msgid>.*)$
+
+# ---- postscreen refusing a connection it cannot serve now. postscreen.c
+# logs "reject: connect from [ip]:port: all screening ports busy" and
+# answers "421 4.3.2 All screening ports are busy" (likewise "all server
+# ports busy"), and answers "too many connections" with "421 4.7.0 Error:
+# too many connections from ip". The line holds no code: reply-code names
+# the one sent, and makes the refusal transient.
+id: postfix.postscreen.busy
+mta: postfix
+programs: postscreen
+kind: action
+reply-code: 421 4.3.2
+prefilter: ports busy
+regex: ^(?:NOQUEUE: )?(?<action>reject): (?<x_stage>CONNECT|connect) from \[(?<remote_ip>[^\[\]]*+)\](?::\d++)?:
+  [ ](?<reply>all (?:server|screening) ports busy)$
+
+id: postfix.postscreen.too-many
+mta: postfix
+programs: postscreen
+kind: action
+reply-code: 421 4.7.0
+prefilter: too many connections
+regex: ^(?:NOQUEUE: )?(?<action>reject): (?<x_stage>CONNECT|connect) from \[(?<remote_ip>[^\[\]]*+)\](?::\d++)?:
+  [ ](?<reply>too many connections)$
 
 # ---- our own server refusing or acting on mail
 # smtpd/postscreen access decisions: NOQUEUE (no queue file yet) or a queue

@@ -9,13 +9,53 @@
 # Servers vary in case, so most regexes use (?i); a prefilter is given only
 # where the literal is certain in that exact case.
 
+# ---- the queue's own state: no server refused anything
+# Exim deliver.c logs "retry time not reached [for any host]" (errno -51 to
+# -54) when it skips an address whose retry time has not come.
+id: reason.retry-wait
+mta: reason
+programs: *
+kind: reason
+reason: retry-wait
+prefilter: etry time not
+regex: (?i)retry time not (?:yet )?reached
+
+# ---- the address cannot receive mail at all: RFC 7505 null MX (556 5.1.10
+# for a recipient, 550 5.7.27 for a sender domain); Postfix dns_lookup.c
+# "Domain %s does not accept mail (nullMX)"
+id: reason.null-mx
+mta: reason
+programs: *
+kind: reason
+reason: null-mx
+regex: (?i)\bnull ?mx\b|\b5\.1\.10\b|\b5\.7\.27\b
+
+# ---- checks of the sender and loops, before the words they quote (a
+# callout's "User unknown", a loop's "host not found")
+id: reason.sender-verify
+mta: reason
+programs: *
+kind: reason
+reason: sender-verify-failed
+regex: (?i)sender verif(?:y|ication) (?:failed|fail\b|defer)|could not complete sender verify|sender address verification
+  |sender address rejected: undeliverable address|unverified sender|callback setup failed while verifying
+
+id: reason.mail-loop
+mta: reason
+programs: *
+kind: reason
+reason: mail-loop
+regex: (?i)loops back to myself|mail (?:forwarding )?loop|too many hops|hop count exceeded|routing loop
+  |too many "?received"? headers|\b[45]\.4\.6\b
+
 # ---- sender authentication: DMARC before SPF and DKIM, which it mentions
 id: reason.dmarc
 mta: reason
 programs: *
 kind: reason
 reason: dmarc-fail
-regex: (?i)\bdmarc\b|sender is unauthenticated|unauthenticated (?:e-?)?mail|\b[45]\.7\.26\b
+regex: (?i)\bdmarc\b|sender is unauthenticated|unauthenticated (?:e-?)?mail|mail is unauthenticated|\b[45]\.7\.26\b
+  |does not have authentication information|fails to pass authentication checks
 
 id: reason.spf
 mta: reason
@@ -82,7 +122,8 @@ mta: reason
 programs: *
 kind: reason
 reason: blocked-ip
-regex: (?i)banned sending ip|banned sender|\b5\.7\.(?:511|606)\b
+regex: (?i)banned sending ip|banned sender|\b5\.7\.(?:511|6(?:0[6-9]|[1-3]\d|4\d)|708)\b|traffic not accepted from this ip
+  |not authorized to send (?:e-?mail|mail) directly
   |\b(?:your|sending|client) ip\b[^;]{0,40}\b(?:is |has been )?(?:blocked|banned|blacklisted)\b
 
 id: reason.rate-limit.microsoft
@@ -91,6 +132,15 @@ programs: *
 kind: reason
 reason: rate-limit
 regex: \(AS\d{3,5}\)|\bAS\(\d{3,5}\)|\b4\.7\.650\b
+
+# Yahoo "553 5.7.2 [TSS09] All messages from IP will be permanently deferred"
+id: reason.blocked-ip.yahoo
+mta: reason
+programs: *
+kind: reason
+reason: blocked-ip
+prefilter: TSS09
+regex: \[TSS09\]
 
 id: reason.rate-limit.yahoo
 mta: reason
@@ -106,7 +156,7 @@ programs: *
 kind: reason
 reason: rate-limit
 regex: (?i)unusual rate|rate.?limit|throttl|too many (?:messages|mails|e-?mails|recipients from)|sending rate
-  |mail flood|unexpected volume|\b[45]\.7\.28\b|temporarily deferred due to
+  |mail flood|unexpected volume|\b[45]\.7\.28\b|temporarily deferred due to|receiving mail (?:too quickly|at a rate)
 
 id: reason.too-many-connections
 mta: reason
@@ -115,6 +165,7 @@ kind: reason
 reason: too-many-connections
 regex: (?i)too many (?:[\w-]++ ){0,2}(?:connections|sessions)|server (?:is )?(?:too )?busy
   |connection (?:count )?limit (?:exceeded|reached)|max(?:imum)? (?:number of )?connections
+  |all (?:server|screening) ports (?:are )?busy
 
 id: reason.greylisting
 mta: reason
@@ -154,6 +205,7 @@ programs: *
 kind: reason
 reason: policy-spam
 regex: (?i)(?<![\w.@<-])spam(?![\w@-]|\.\w)|unsolicited|junk ?mail|content (?:rejected|filter)|message content rejected|spam score|\bUBE\b
+  |spamassassin|\bhits=-?\d++(?:\.\d++)? required=
 
 # ---- transport security and authentication
 id: reason.tls-required
@@ -186,7 +238,8 @@ programs: *
 kind: reason
 reason: auth-required
 regex: (?i)authentication (?:is )?required|must (?:be )?authenticate|requires? (?:smtp )?auth|auth(?:entication)? needed
-  |not logged in|sender address rejected: not (?:logged|authenticated)
+  |not logged in|sender address rejected: not (?:logged|authenticated)|\bauth (?:is )?required|client (?:was )?not authenticated
+  |\b5\.7\.57\b
 
 # ---- addresses, names and DNS
 id: reason.sender-domain
@@ -253,15 +306,81 @@ regex: (?i)user unknown|unknown user|no such (?:user|mailbox|recipient|address|a
   |(?:user|mailbox|recipient|address|account)\b[^;]{0,60}\bdoes(?: not|n't) exist|user not found|recipient not found
   |recipient address rejected: undeliverable|invalid (?:recipient|mailbox)|\b[45]\.1\.1\b
 
+# Postfix reject_non_fqdn_*, Sendmail's address parser (parseaddr.c)
+id: reason.address-invalid
+mta: reason
+programs: *
+kind: reason
+reason: address-invalid
+regex: (?i)need fully-qualified address|invalid (?:host ?name|route address|address syntax)|address syntax
+  |(?:bad|malformed|illegal) (?:address|mailbox|recipient|sender)(?: address)? (?:syntax|format)|\b[45]\.1\.[37]\b
+
 id: reason.host-not-found
 mta: reason
 programs: *
 kind: reason
 reason: host-not-found
-regex: (?i)host or domain name not found|host not found|name service error|no such domain|nxdomain|domain not found
+regex: (?i)host or domain name not found|host not found|host unknown|name service error|no such domain|nxdomain|domain not found
   |unroutable|unrouteable|no mx (?:record|host)|\b[45]\.4\.4\b|\b[45]\.1\.2\b
 
+# ---- what is left of a refusal: the server's own state and rules
+# Sendmail "451 4.3.5 Server configuration problem", "Local configuration
+# error" (EX_CONFIG), a map or directory it cannot read; Postfix "Temporary
+# lookup failure"
+id: reason.server-config
+mta: reason
+programs: *
+kind: reason
+reason: server-config
+regex: (?i)server configuration (?:problem|error)|local configuration error|configuration error|misconfigur
+  |incorrectly configured|can'?t contact (?:the )?ldap|ldap_\w+|\bldap (?:error|server)|temporary lookup failure
+  |alias database unavailable|\b[45]\.3\.5\b
+
+# Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),
+# Sendmail "Remote protocol error", Exim's synchronization errors
+id: reason.protocol-error
+mta: reason
+programs: *
+kind: reason
+reason: protocol-error
+regex: (?i)protocol (?:error|violation)|synchronization error|bad sequence of commands|multi-recipient bounce
+  |improper (?:use of smtp )?command pipelining|unrecognized command|command unrecognized|syntax error|line too long
+
+# A local access list: Postfix check_*_access ("Client host rejected:
+# Access denied", or the map's own text after "Sender address rejected: "),
+# Sendmail's access database ("Access denied"), Gmail Workspace "IP not in
+# whitelist for RCPT domain". Late: the specific causes quoted after those
+# words ("Sender address rejected: Domain not found") come first.
+id: reason.access-denied
+mta: reason
+programs: *
+kind: reason
+reason: access-denied
+regex: (?i)access denied|\b(?:client host|sender address|recipient address|helo command|etrn command) rejected:[ ]
+  |not in (?:the )?(?:white|allow) ?list|\bcountry (?:is )?(?:banned|blocked|not allowed)
+
+# A server that answers 4xx "Service currently unavailable" (postscreen
+# after its deep protocol tests, a server shutting down): busy for now. The
+# 4xx must be in the text: Sendmail's bare "Service unavailable" (EX_UNAVAILABLE)
+# is a permanent failure of the mailer, not a busy server.
+id: reason.server-busy
+mta: reason
+programs: *
+kind: reason
+reason: too-many-connections
+codes: 4xx
+regex: (?i)\b4\d\d[ -](?:4\.\d{1,3}\.\d{1,3} )?service (?:is )?(?:currently |temporarily )?(?:unavailable|not available)
+  |\b4\.3\.2\b
+
 # ---- connections
+id: reason.connection-lost
+mta: reason
+programs: *
+kind: reason
+reason: connection-lost
+regex: (?i)lost connection|connection (?:was )?(?:reset|dropped|closed|broken|lost)|remote host closed
+  |closed connection|broken pipe|unexpected (?:eof|end of file|disconnect)|\bI/O error\b
+
 id: reason.connection-refused
 mta: reason
 programs: *
@@ -274,4 +393,16 @@ mta: reason
 programs: *
 kind: reason
 reason: connection-timeout
-regex: (?i)timed out|\btime-?out\b
+regex: (?i)timed out|(?<!retry )\btime-?out\b
+
+# ---- the queue gave up: last, so that a cause named before it wins
+# ("Connection timed out: retry timeout exceeded"). Exim "retry timeout
+# exceeded", Postfix qmgr "status=expired, returned to sender", Sendmail
+# "Cannot send message for 5 days"
+id: reason.retry-expired
+mta: reason
+programs: *
+kind: reason
+reason: retry-expired
+regex: (?i)retry timeout exceeded|\bexpired, returned to sender|cannot send message for \d|message expired
+  |delivery time expired

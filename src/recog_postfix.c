@@ -84,9 +84,29 @@ static void host_from_text(struct sl_span text, const char *lit, struct event *e
 	ev->remote_ip = (struct sl_span){ open + 1, (size_t)(close - open - 1) };
 }
 
+/* reply_code_attr - an entry's "reply-code: 421 4.3.2": the code sent for
+ * a line that logs none (postscreen's busy replies) */
+static void reply_code_attr(const struct pattern *p, struct event *ev)
+{
+	const char *a = pattern_attr(p, "reply-code");
+	if (!a || ev->smtp_code || a[0] < '2' || a[0] > '5' || a[1] < '0' || a[1] > '9' ||
+	    a[2] < '0' || a[2] > '9')
+		return;
+	ev->smtp_code = (a[0] - '0') * 100 + (a[1] - '0') * 10 + (a[2] - '0');
+	const char *e = a + 3;
+	while (*e == ' ')
+		e++;
+	size_t n = strspn(e, "0123456789.");
+	if (!ev->enhanced_code[0] && n && n < sizeof ev->enhanced_code) {
+		memcpy(ev->enhanced_code, e, n);
+		ev->enhanced_code[n] = '\0';
+	}
+}
+
 static void postfix_refine(const struct logline *ll, const struct pattern_match *m, struct event *ev)
 {
 	(void)ll;
+	reply_code_attr(m->pattern, ev);
 	const char *kind = pattern_kind(m->pattern);
 	if (strcmp(kind, "status") == 0) {
 		struct sl_span st = ev->status;

@@ -79,6 +79,10 @@ static const struct doc_example {
 	  "Sendmail op.me, TCP wrappers" },
 	{ "sendmail.syserr", "SYSERR(root): hash map \"Alias0\": missing map file /etc/mail/aliases.db: "
 	  "No such file or directory", "Sendmail op.me, SYSERR" },
+	{ "reason.null-mx", "556 5.1.10 <foo@example.com>: Recipient address rejected: Domain "
+	  "example.com does not accept mail (nullMX)", "RFC 7505, 4.3; Postfix dns_lookup.c" },
+	{ "reason.blocked-ip.yahoo", "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be "
+	  "permanently deferred; Retrying will NOT succeed.", "Yahoo Sender Hub, SMTP error codes" },
 	{ NULL, NULL, NULL },
 };
 

@@ -267,6 +267,49 @@ static void test_postscreen_reject(void **state)
 	assert_int_equal(ev.smtp_code, 550);
 }
 
+/* postscreen turns a client away while busy and says so with 421 (postscreen.c:
+ * "421 4.3.2 All screening ports are busy", "421 4.3.2 All server ports are
+ * busy", "421 4.7.0 Error: too many connections from ..."): transient.
+ * Lines from tests/corpus/postfix/hsn723-postfix-exporter-test.log. */
+static void test_postscreen_busy(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *msg, *reply, *enh;
+	} cases[] = {
+		{ "NOQUEUE: reject: CONNECT from [1.2.3.4]:5678: too many connections",
+		  "too many connections", "4.7.0" },
+		{ "NOQUEUE: reject: CONNECT from [1.2.3.4]:5678: all screening ports busy",
+		  "all screening ports busy", "4.3.2" },
+		{ "NOQUEUE: reject: CONNECT from [1.2.3.4]:5678: all server ports busy",
+		  "all server ports busy", "4.3.2" },
+		/* older postscreen: "reject: connect from", no NOQUEUE */
+		{ "reject: connect from [192.0.2.7]:41000: all screening ports busy",
+		  "all screening ports busy", "4.3.2" },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+		assert_int_equal(run("postfix/postscreen", cases[i].msg), RECOG_MATCHED);
+		assert_int_equal(ev.kind, EV_REJECTED);
+		assert_int_equal(ev.class, EV_CLASS_TRANSIENT);
+		assert_int_equal(ev.smtp_code, 421);
+		assert_string_equal(ev.enhanced_code, cases[i].enh);
+		assert_span(ev.reply, cases[i].reply);
+		assert_true(sl_span_empty(ev.queue_id));
+	}
+	assert_span(ev.remote_ip, "192.0.2.7");
+}
+
+/* qmgr's expiry: the status text is the reply, for the reasons rules */
+static void test_qmgr_expired_reply(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/qmgr", "C0F2C3C0E66: from=<a@example.org>, status=expired, "
+	                                     "returned to sender"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_EXPIRED);
+	assert_span(ev.status, "expired");
+	assert_span(ev.reply, "expired, returned to sender");
+}
+
 static void test_queued_reject_and_milter(void **state)
 {
 	(void)state;
@@ -381,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_noqueue_reject),
 		cmocka_unit_test(test_noqueue_reject_without_envelope),
 		cmocka_unit_test(test_postscreen_reject),
+		cmocka_unit_test(test_postscreen_busy),
+		cmocka_unit_test(test_qmgr_expired_reply),
 		cmocka_unit_test(test_queued_reject_and_milter),
 		cmocka_unit_test(test_header_check_reject),
 		cmocka_unit_test(test_policy_actions),
