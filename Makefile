@@ -29,7 +29,7 @@ BIN      := $(BUILD)/smtplog
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check unit e2e test-clickhouse bench demo install uninstall clean fuzz fuzz-build
+.PHONY: all test check unit e2e test-clickhouse test-crash-long bench demo install uninstall clean fuzz fuzz-build
 all: $(BIN) smtplog
 
 smtplog: $(BIN)
@@ -79,6 +79,11 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_contrib.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_trace.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_crash.sh
+
+# The crash test on 1M-line Postfix and Exim logs from genlog (minutes).
+test-crash-long: $(BIN)
+	SMTPLOG=$(CURDIR)/$(BIN) CRASH_GENLOG_LINES=$${CRASH_GENLOG_LINES:-1000000} bash tests/e2e_crash.sh
 
 test: unit e2e
 

@@ -112,4 +112,18 @@ int correlate_settle(struct correlate *c, struct sl_error *err);
 int correlate_finish(struct correlate *c, struct sl_error *err);
 const struct correlate_stats *correlate_stats(const struct correlate *c);
 
+/* A run stops at the end of its input with messages still open; the next
+ * run continues them. correlate_flush writes every open message's state
+ * (message_update, still open) so its row is current. correlate_save
+ * appends to out everything the next run needs to go on as if it had read
+ * this run's input too: open messages (with what their later lines need:
+ * sender, size, Message-ID...), recently closed ones and announced copies.
+ * map_id gives each message id as stored (the writer knows which ids it
+ * replaced). Call correlate_settle first: held deliveries are not saved. correlate_load, on a new correlator before its first line,
+ * takes that state back: -1 (SL_EDB) if data is not such a state. */
+int correlate_flush(struct correlate *c, struct sl_error *err);
+void correlate_save(const struct correlate *c, struct sl_buf *out,
+                    int64_t (*map_id)(void *ctx, int64_t id), void *ctx);
+int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_error *err);
+
 #endif

@@ -26,6 +26,9 @@ struct ingest_file_result {
 	bool seen_before;
 	bool skipped;                    /* unchanged since an earlier run read it whole: the
 	                                    counts are the stored ones, events 0 */
+	uint64_t resumed_at;             /* read from this offset, where the last run stopped */
+	uint64_t resumed_lines;          /* the lines before it */
+	bool shrank, replaced;           /* truncated since it was read: read from the start */
 	uint64_t lines, recognized, unrecognized, foreign, truncated, events;
 };
 
@@ -39,7 +42,8 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err);
 
-/* Writes the messages still open and commits. */
+/* Waits until everything is written. Messages still open stay open: the
+ * end of each file saved them for the next run (store_resume_point). */
 int ingest_finish(struct ingest *in, struct sl_error *err);
 /* After ingest_finish: builds the indexes a first load left out on the
  * writer thread, while the caller goes on (with a store_open_reader()

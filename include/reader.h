@@ -58,6 +58,12 @@ struct reader *reader_open(const char *path, size_t max_line, struct sl_error *e
  * (err filled; the lines already returned stay valid data). */
 int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err);
 
+/* Before the first reader_next: go on from byte offset of the stream, the
+ * first line there numbered lineno + 1 (a resumed source). A plain file
+ * seeks; a compressed stream or a pipe is read through to offset. Stats
+ * then count from there, but bytes is the offset reached. 0 or -1 (err). */
+int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_error *err);
+
 /* The fingerprint (as in reader_info) of the first len decompressed bytes;
  * false if the stream is shorter than len or len > READER_FINGERPRINT_BYTES.
  * The prefix is read ahead at open, so this works at any time. */

@@ -13,7 +13,7 @@
 struct sqlite3;
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APPLICATION_ID 0x534d5450   /* "SMTP" */
 
 /* Row ids of events and messages are derived from where their line is, so
@@ -66,19 +66,23 @@ int store_end_load(struct store *st, struct sl_error *err);
 struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err);
 void store_close_reader(struct sqlite3 *db);
 
-/* A source file being ingested. Every run reads each file whole (so that
- * messages spanning a point reached by an earlier run are correlated with
- * full context) and every insert is idempotent: events are UNIQUE on
- * (source, offset, seq) and messages on (source, first offset), so a second
- * analysis of the same content adds nothing. */
+/* A source file being ingested. Rows are idempotent (their ids are
+ * store_key()s of where their line is), so reading content twice adds
+ * nothing; and a run reads a source from where the last resume point left
+ * it, with the correlator's state of that point (store_load_state). */
 struct store_source {
 	int64_t id;
 	bool seen_before;         /* the content was ingested before (maybe under another name) */
 	uint64_t lines_before;    /* lines it had then */
-	bool unchanged;           /* an uncompressed file read to its end before, not grown since */
+	bool unchanged;           /* read to its end before, and the same size now */
+	bool resume;              /* read in part before: go on from before.offset */
+	bool shrank;              /* smaller than what was read of it (copytruncate): read
+	                             from the start */
+	bool replaced;            /* a new source where the same file (path, inode) held other
+	                             content: truncated and written again */
 	struct store_progress_counts {
 		uint64_t offset, lines, recognized, unrecognized, foreign, truncated;
-	} before;                 /* its stored counts, when unchanged */
+	} before;                 /* its stored progress (zero when shrank) */
 };
 /* Finds the source by its content fingerprint: the same fingerprint, or an
  * earlier shorter source whose fingerprint equals reader_prefix_hash() of
@@ -86,8 +90,8 @@ struct store_source {
 int store_source_begin(struct store *st, const char *path, const struct reader *r,
                        struct store_source *out, struct sl_error *err);
 
-/* Totals of a source so far in this run (whole-file figures, replacing the
- * stored ones), written in the same transaction as the rows they cover. */
+/* Totals of a source so far (whole-file figures, replacing the stored
+ * ones), written in the same transaction as the rows they cover. */
 struct store_progress {
 	uint64_t offset;          /* bytes consumed */
 	uint64_t lines;
@@ -95,15 +99,46 @@ struct store_progress {
 	uint64_t unrecognized;    /* MTA lines none understood */
 	uint64_t foreign;         /* lines of other programs */
 	uint64_t truncated;       /* over-long lines */
-	const char *first_ts, *last_ts;  /* ISO 8601, NULL if unknown */
+	const char *first_ts, *last_ts;  /* ISO 8601, NULL if unknown; widen the stored span */
+	int64_t size;             /* on-disk size when read to its end, else 0 */
 };
 /* Records progress and commits the current batch (then opens the next). */
 int store_checkpoint(struct store *st, int64_t source_id, const struct store_progress *p,
                      struct sl_error *err);
+/* Commits the current batch: rows only, no progress (a resume point is
+ * where progress and state are recorded together). */
+int store_commit(struct store *st, struct sl_error *err);
 
-/* Sets (not adds: every run reads whole files) the number of lines of
- * `program` with `reason` ("no pattern", "not mail-transfer", "no header",
- * "truncated") in the source, with up to STORE_UNRECOGNIZED_SAMPLES samples. */
+/* Lines of one (program, reason) not understood, with samples. */
+struct store_tally {
+	const char *program, *reason;
+	uint64_t count;
+	const char *const *samples;
+	size_t nsamples;
+};
+/* A resume point: the end of a file (or a pause of follow). In one
+ * transaction with the rows before it: the source's progress, the lines
+ * not understood since the source's last resume point (added to the
+ * stored counts; from_start: replacing them), and the correlator's state
+ * (correlate_save), so a kill at any moment leaves either all of it or
+ * the previous resume point. */
+struct store_resume {
+	int64_t source_id;               /* 0: state only */
+	struct store_progress progress;
+	bool from_start;
+	const struct store_tally *tallies;
+	size_t ntallies;
+	const void *state;               /* NULL: keep the stored state */
+	size_t state_len;
+	uint64_t open_messages;          /* for the row's open_messages column */
+};
+int store_resume_point(struct store *st, const struct store_resume *rp, struct sl_error *err);
+/* The state saved by the last resume point into out (len 0: none). */
+int store_load_state(struct store *st, struct sl_buf *out, struct sl_error *err);
+
+/* Sets the number of lines of `program` with `reason` ("no pattern",
+ * "not mail-transfer", "no header", "truncated") in the source, with up to
+ * STORE_UNRECOGNIZED_SAMPLES samples. */
 #define STORE_UNRECOGNIZED_SAMPLES 3
 int store_set_unrecognized(struct store *st, int64_t source_id, const char *program,
                            const char *reason, uint64_t count, const char *const *samples,

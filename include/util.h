@@ -85,6 +85,14 @@ bool sl_str_has_prefix(const char *s, const char *prefix);
 void sl_addr_domain(const char *addr, char *out, size_t outsz);
 /* FNV-1a 64-bit hash, used for hash tables and file fingerprints. */
 uint64_t sl_hash64(const void *p, size_t n, uint64_t seed);
+
+/* ---- fault injection, for the crash tests (as SQLite's tests do): with
+ * SMTPLOG_FAULT=PHASE or PHASE:N in the environment, the Nth time (default
+ * the first) a run passes sl_fault(PHASE) the process kills itself with
+ * SIGKILL, as a crash or `kill -9` would stop it there. The phases are
+ * listed in DEVELOPERS.md ("Crash safety"). Costs a string compare when set,
+ * one load otherwise. */
+void sl_fault(const char *phase);
 #define SL_HASH_SEED 0xcbf29ce484222325ULL
 
 #endif

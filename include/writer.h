@@ -34,6 +34,14 @@ int writer_set_unrecognized(struct writer *w, int64_t source_id, const char *pro
                             const char *reason, uint64_t count, const char *const *samples,
                             size_t nsamples, struct sl_error *err);
 
+/* A queued store_commit(): the rows so far, without progress. */
+int writer_commit(struct writer *w, struct sl_error *err);
+
+/* After writer_sync (the thread idle): the row id the store gave the
+ * message the sink opened with id (the same id, unless it continues an
+ * earlier row). ctx is the writer; the form suits correlate_save. */
+int64_t writer_stored_id(void *ctx, int64_t id);
+
 /* Queues store_end_load() (the indexes a first load left out) and starts
  * it now; writer_sync() waits for it. */
 int writer_end_load(struct writer *w, struct sl_error *err);

@@ -151,6 +151,10 @@ int cmd_analyze(struct cli_args *a)
 	struct report_options ropt;
 	cmd_report_options_from(a, &ropt);
 	order_inputs(files, nfiles);
+	/* for the crash tests: commit batches this often (default 100000 lines) */
+	const char *ck = getenv("SMTPLOG_CHECKPOINT_LINES");
+	if (ck && *ck && strtoull(ck, NULL, 10) > 0)
+		opt.checkpoint_lines = strtoull(ck, NULL, 10);
 	struct sl_error err;
 	sl_error_clear(&err);
 	FILE *unrec = NULL;
@@ -203,7 +207,15 @@ int cmd_analyze(struct cli_args *a)
 			        (unsigned long long)res.unrecognized, (unsigned long long)res.foreign,
 			        (unsigned long long)res.truncated,
 			        res.skipped ? " (unchanged since an earlier run read it: skipped)"
+			        : res.resumed_at && res.lines == res.resumed_lines
+			        ? " (already in the database: nothing new since an earlier run read it)"
+			        : res.resumed_at ? " (already in the database up to where an earlier run "
+			                           "stopped: read on from there)"
 			        : res.seen_before ? " (already in the database: nothing counted twice)" : "");
+		if (res.shrank || res.replaced)
+			fprintf(stderr, "smtplog: %s: %s since an earlier run read it (copytruncate?): "
+			        "read from its start\n", files[i],
+			        res.shrank ? "shorter" : "other first bytes");
 	}
 	if (status == CLI_EXIT_OK && ingest_finish(in, &err)) {
 		status = cli_fail_err(a, &err);
@@ -227,6 +239,7 @@ int cmd_analyze(struct cli_args *a)
 			status = cli_fail_err(a, &err);
 		}
 	}
+	sl_fault("indexed");
 	double t_index = clock_now(CLOCK_MONOTONIC);
 	if (a->verbose) {
 		const struct correlate_stats *cs = ingest_correlate_stats(in);

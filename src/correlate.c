@@ -846,3 +846,255 @@ void correlate_free(struct correlate *c)
 	free(c->buckets);
 	free(c);
 }
+
+/* ---- the state of a run, saved with the offset that marks input read
+ *
+ * A run that stops at the end of a file leaves messages open (their later
+ * lines are in the next file, or not logged yet) and copies announced but
+ * not seen. What the next run needs to give every later line the fields
+ * one run over everything gives is exactly this struct's content: the open
+ * messages in activity order, the ring of recently closed ones and the ring
+ * of pending links. Saved as one versioned byte string; ids go through the
+ * caller's map (the writer knows which rows were adopted). */
+
+#define STATE_MAGIC "SLC1"
+
+static void put_u64(struct sl_buf *b, uint64_t v)
+{
+	unsigned char o[8];
+	for (int i = 0; i < 8; i++)
+		o[i] = (unsigned char)(v >> (8 * i));
+	sl_buf_add(b, o, 8);
+}
+
+/* put_str - a string as its length + 1 (0: NULL) and its bytes */
+static void put_str(struct sl_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_u64(b, s ? n + 1 : 0);
+	if (n)
+		sl_buf_add(b, s, n);
+}
+
+static void put_time(struct sl_buf *b, struct sl_time t)
+{
+	put_u64(b, (uint64_t)t.sec);
+	put_u64(b, (uint64_t)(uint32_t)t.usec | (uint64_t)(t.has_frac ? 1 : 0) << 32);
+}
+
+struct state_in {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static uint64_t get_u64(struct state_in *in)
+{
+	if (in->bad || in->end - in->p < 8) {
+		in->bad = true;
+		return 0;
+	}
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)in->p[i] << (8 * i);
+	in->p += 8;
+	return v;
+}
+
+/* get_span - a string written by put_str; s.p NULL for NULL */
+static struct sl_span get_span(struct state_in *in)
+{
+	uint64_t n = get_u64(in);
+	if (in->bad || n == 0)
+		return SL_SPAN_NULL;
+	n--;
+	if ((uint64_t)(in->end - in->p) < n) {
+		in->bad = true;
+		return SL_SPAN_NULL;
+	}
+	struct sl_span s = { (const char *)in->p, (size_t)n };
+	in->p += n;
+	return s;
+}
+
+static struct sl_time get_time(struct state_in *in)
+{
+	struct sl_time t = { .sec = (int64_t)get_u64(in) };
+	uint64_t u = get_u64(in);
+	t.usec = (int32_t)(u & 0xffffffffu);
+	t.has_frac = (int8_t)((u >> 32) & 1);
+	if (t.usec < 0 || t.usec > 999999)
+		in->bad = true;
+	return t;
+}
+
+int correlate_flush(struct correlate *c, struct sl_error *err)
+{
+	for (struct node *n = c->oldest; n; n = n->newer)
+		if (c->sink.message_update(c->sink.ctx, &n->m, err))
+			return -1;
+	return 0;
+}
+
+void correlate_save(const struct correlate *c, struct sl_buf *out,
+                    int64_t (*map_id)(void *ctx, int64_t id), void *ctx)
+{
+	if (c->held_count)
+		SL_BUG("correlate_save with deliveries held: settle first");
+	sl_buf_add(out, STATE_MAGIC, 4);
+	put_u64(out, c->stats.open);
+	for (const struct node *n = c->oldest; n; n = n->newer) {
+		const struct corr_message *m = &n->m;
+		put_u64(out, (uint64_t)map_id(ctx, m->id));
+		put_u64(out, (uint64_t)m->mta);
+		put_str(out, m->host);
+		put_str(out, m->queue_id);
+		put_str(out, m->sender);
+		put_str(out, m->header_msgid);
+		put_str(out, m->client_host);
+		put_str(out, m->client_ip);
+		put_str(out, m->helo);
+		put_str(out, m->protocol);
+		put_u64(out, (uint64_t)m->size);
+		put_u64(out, (uint64_t)(int64_t)m->nrcpt);
+		put_time(out, m->first_ts);
+		put_time(out, m->last_ts);
+		put_u64(out, (uint64_t)(m->arrived ? 1 : 0) | (uint64_t)(n->failure_seen ? 2 : 0));
+		put_u64(out, (uint64_t)(m->origin_id ? map_id(ctx, m->origin_id) : 0));
+		put_u64(out, (uint64_t)m->origin);
+		put_u64(out, (uint64_t)m->source_id);
+		put_u64(out, m->first_offset);
+		put_u64(out, (uint64_t)(int64_t)n->finals);
+	}
+	/* the rings slot by slot, empty ones too: which entry a new one
+	 * replaces stays as it would have been */
+	put_u64(out, CORR_RECENT);
+	put_u64(out, c->recent_next);
+	for (size_t k = 0; k < CORR_RECENT; k++) {
+		const struct recent *r = &c->recent[k];
+		put_str(out, r->k.host);
+		if (!r->k.host)
+			continue;
+		put_str(out, r->k.queue_id);
+		put_u64(out, (uint64_t)map_id(ctx, r->id));
+		put_time(out, r->first_ts);
+		put_time(out, r->last_ts);
+		put_u64(out, r->failure_seen ? 1 : 0);
+	}
+	put_u64(out, CORR_PENDING);
+	put_u64(out, c->pending_next);
+	for (size_t k = 0; k < CORR_PENDING; k++) {
+		const struct pending *p = &c->pending[k];
+		put_str(out, p->k.host);
+		if (!p->k.host)
+			continue;
+		put_str(out, p->k.queue_id);
+		put_u64(out, (uint64_t)map_id(ctx, p->origin_id));
+		put_u64(out, (uint64_t)p->origin);
+		put_u64(out, (uint64_t)p->at);
+	}
+}
+
+/* add_loaded - a message of a saved state, opened without the sink (its
+ * row exists) */
+static bool add_loaded(struct correlate *c, struct state_in *in)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+	struct corr_message *m = &n->m;
+	m->id = (int64_t)get_u64(in);
+	m->mta = (enum ev_mta)get_u64(in);
+	char **strs[] = { &m->host, &m->queue_id, &m->sender, &m->header_msgid, &m->client_host,
+	                  &m->client_ip, &m->helo, &m->protocol };
+	for (size_t i = 0; i < SL_ARRAY_LEN(strs); i++) {
+		struct sl_span s = get_span(in);
+		*strs[i] = s.p ? node_dup(n, s) : NULL;
+	}
+	m->size = (int64_t)get_u64(in);
+	m->nrcpt = (int)(int64_t)get_u64(in);
+	m->first_ts = get_time(in);
+	m->last_ts = get_time(in);
+	uint64_t flags = get_u64(in);
+	m->arrived = flags & 1;
+	n->failure_seen = (flags & 2) != 0;
+	m->origin_id = (int64_t)get_u64(in);
+	m->origin = (enum corr_origin)get_u64(in);
+	m->source_id = (int64_t)get_u64(in);
+	m->first_offset = get_u64(in);
+	n->finals = (int)(int64_t)get_u64(in);
+	if (in->bad || !m->host || !m->queue_id || m->id <= 0 || m->origin > CORR_ORIGIN_NOTIFY) {
+		in->bad = true;
+		free_message_fields(n);
+		free(n);
+		return false;
+	}
+	struct sl_span host = { m->host, strlen(m->host) }, qid = { m->queue_id, strlen(m->queue_id) };
+	n->hash = key_hash(host, qid);
+	if (lookup(c, n->hash, host, qid)) {
+		in->bad = true;   /* a key twice: not a state this code saved */
+		free_message_fields(n);
+		free(n);
+		return false;
+	}
+	n->chain = c->buckets[n->hash & (c->nbuckets - 1)];
+	c->buckets[n->hash & (c->nbuckets - 1)] = n;
+	list_append(c, n);
+	c->stats.open++;
+	if (c->stats.open > c->stats.peak_open)
+		c->stats.peak_open = c->stats.open;
+	if (c->stats.open > c->nbuckets)
+		grow_table(c);
+	return true;
+}
+
+int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_error *err)
+{
+	if (c->oldest || c->stats.messages)
+		SL_BUG("correlate_load on a correlator in use");
+	struct state_in in = { data, (const unsigned char *)data + len, false };
+	if (len < 4 || memcmp(data, STATE_MAGIC, 4) != 0)
+		return sl_error_set(err, SL_EDB, "the saved state of open messages is not in a "
+		                    "format this binary knows");
+	in.p += 4;
+	uint64_t nopen = get_u64(&in);
+	for (uint64_t i = 0; i < nopen && !in.bad; i++)
+		add_loaded(c, &in);
+	if (get_u64(&in) != CORR_RECENT)
+		in.bad = true;
+	c->recent_next = (size_t)(get_u64(&in) % CORR_RECENT);
+	for (size_t i = 0; i < CORR_RECENT && !in.bad; i++) {
+		struct sl_span host = get_span(&in);
+		if (!host.p)
+			continue;
+		struct sl_span qid = get_span(&in);
+		struct recent *r = &c->recent[i];
+		r->k.host = sl_span_dup(host);
+		r->k.queue_id = sl_span_dup(qid);
+		r->k.hash = key_hash(host, qid);
+		c->recent_filter[FILTER_SLOT(r->k.hash)]++;
+		c->recent_hint[FILTER_SLOT(r->k.hash)] = (uint16_t)(r - c->recent);
+		r->id = (int64_t)get_u64(&in);
+		r->first_ts = get_time(&in);
+		r->last_ts = get_time(&in);
+		r->failure_seen = get_u64(&in) != 0;
+	}
+	if (get_u64(&in) != CORR_PENDING)
+		in.bad = true;
+	c->pending_next = (size_t)(get_u64(&in) % CORR_PENDING);
+	for (size_t i = 0; i < CORR_PENDING && !in.bad; i++) {
+		struct sl_span host = get_span(&in);
+		if (!host.p)
+			continue;
+		struct sl_span qid = get_span(&in);
+		struct pending *p = &c->pending[i];
+		p->k.host = sl_span_dup(host);
+		p->k.queue_id = sl_span_dup(qid);
+		p->k.hash = key_hash(host, qid);
+		c->pending_filter[FILTER_SLOT(p->k.hash)]++;
+		c->pending_hint[FILTER_SLOT(p->k.hash)] = (uint16_t)(p - c->pending);
+		p->origin_id = (int64_t)get_u64(&in);
+		p->origin = (enum corr_origin)get_u64(&in);
+		p->at = (int64_t)get_u64(&in);
+	}
+	if (in.bad || in.p != in.end)
+		return sl_error_set(err, SL_EDB, "the saved state of open messages is damaged");
+	return 0;
+}

@@ -71,6 +71,17 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
 		if (recog_mtas[i]->no_removal_line)
 			cc.close_when_delivered |= 1u << recog_mtas[i]->mta;
 	in->corr = correlate_new(&cc, writer_sink(in->writer));
+	/* the messages the last run left open, continued (the writer thread
+	 * has nothing yet: the store is free to use here) */
+	struct sl_buf state;
+	sl_buf_init(&state);
+	int rc = store_load_state(st, &state, err);
+	if (rc == 0 && state.len)
+		rc = correlate_load(in->corr, state.data, state.len, err);
+	sl_buf_release(&state);
+	if (rc)
+		goto fail;
+	sl_fault("opened");
 	return in;
 fail:
 	ingest_free(in);
@@ -115,15 +126,36 @@ static void tally_add(struct ingest *in, struct sl_span program, const char *rea
 		t->samples[t->nsamples++] = xstrndup(line, len < 1000 ? len : 1000);
 }
 
-static int tally_store(struct ingest *in, int64_t source_id, struct sl_error *err)
+/* resume_point - the end of a file: the state of its open messages,
+ * its progress and what was not understood, committed at once (writes the
+ * store directly: the writer thread is synced first) */
+static int resume_point(struct ingest *in, int64_t source_id, const struct store_progress *p,
+                        bool from_start, struct sl_error *err)
 {
+	/* deliveries held for a copy that did not come back are decided
+	 * (settled) before the state is saved: a saved state holds none */
+	if (correlate_settle(in->corr, err) || correlate_flush(in->corr, err) ||
+	    writer_sync(in->writer, err))
+		return -1;
+	sl_fault("flushed");
+	struct store_tally tallies[INGEST_MAX_PROGRAMS];
 	for (size_t i = 0; i < in->ntallies; i++) {
 		struct tally *t = &in->tallies[i];
-		if (writer_set_unrecognized(in->writer, source_id, t->program, t->reason, t->count,
-		                            (const char *const *)t->samples, t->nsamples, err))
-			return -1;
+		tallies[i] = (struct store_tally){ t->program, t->reason, t->count,
+		                                   (const char *const *)t->samples, t->nsamples };
 	}
-	return 0;
+	struct sl_buf state;
+	sl_buf_init(&state);
+	correlate_save(in->corr, &state, writer_stored_id, in->writer);
+	struct store_resume rp = {
+		.source_id = source_id, .progress = *p, .from_start = from_start,
+		.tallies = tallies, .ntallies = in->ntallies,
+		.state = state.data, .state_len = state.len,
+		.open_messages = correlate_stats(in->corr)->open,
+	};
+	int rc = store_resume_point(in->st, &rp, err);
+	sl_buf_release(&state);
+	return rc;
 }
 
 /* The earliest and latest stamps of a file, formatted only when progress
@@ -199,30 +231,36 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 		reader_free(r);
 		return -1;
 	}
+	sl_fault("source");
 	res->source_id = src.id;
 	res->seen_before = src.seen_before;
+	res->shrank = src.shrank;
+	res->replaced = src.replaced;
+	bool from_start = !src.resume || in->opt.reread;
+	if (!from_start || (src.unchanged && !in->opt.reread)) {
+		/* go on from where the last run stopped, counts included */
+		res->resumed_at = src.before.offset;
+		res->resumed_lines = src.before.lines;
+		res->lines = src.before.lines;
+		res->recognized = src.before.recognized;
+		res->unrecognized = src.before.unrecognized;
+		res->foreign = src.before.foreign;
+		res->truncated = src.before.truncated;
+	}
 	if (src.unchanged && !in->opt.reread) {
 		/* An earlier run read it to its end and it has not grown: its rows
 		 * and counts are stored, and reading it again would add nothing
-		 * (an hourly job names yesterday's file every time). The
-		 * checkpoint commits its identity (path, inode) as it is now. */
-		struct store_progress prog = {
-			.offset = src.before.offset, .lines = src.before.lines,
-			.recognized = src.before.recognized, .unrecognized = src.before.unrecognized,
-			.foreign = src.before.foreign, .truncated = src.before.truncated,
-		};
+		 * (an hourly job names yesterday's file every time). The commit
+		 * records its identity (path, inode) as it is now. */
 		res->skipped = true;
-		res->lines = prog.lines;
-		res->recognized = prog.recognized;
-		res->unrecognized = prog.unrecognized;
-		res->foreign = prog.foreign;
-		res->truncated = prog.truncated;
 		reader_free(r);
-		if (writer_checkpoint(in->writer, src.id, &prog, err) || writer_sync(in->writer, err))
-			return -1;
-		return 0;
+		return store_commit(in->st, err) ? -1 : 0;
 	}
 	tally_clear(in);
+	if (!from_start && reader_seek(r, src.before.offset, src.before.lines, err)) {
+		reader_free(r);
+		return 1;
+	}
 
 	struct logline_ctx lctx;
 	logline_ctx_init(&lctx, in->opt.year, info->mtime >= 0 ? info->mtime : (int64_t)time(NULL));
@@ -274,11 +312,13 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 			break;
 		}
 		if (res->lines % in->opt.checkpoint_lines == 0) {
-			progress_fill(&prog, reader_stats(r), res, &span);
-			if (writer_checkpoint(in->writer, src.id, &prog, err)) {
+			/* rows only: progress is recorded with the state it needs,
+			 * at the end of the file */
+			if (writer_commit(in->writer, err)) {
 				rc = -1;
 				goto out;
 			}
+			sl_fault("checkpoint");
 		}
 	}
 	if (got < 0)
@@ -287,11 +327,11 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 		struct sl_error err2;
 		sl_error_clear(&err2);
 		progress_fill(&prog, reader_stats(r), res, &span);
-		/* synced: when ingest_file returns, the file's rows and counts are
-		 * in the database (messages still open stay with the correlator) */
-		if (correlate_settle(in->corr, &err2) || tally_store(in, src.id, &err2) ||
-		    writer_checkpoint(in->writer, src.id, &prog, &err2) ||
-		    writer_sync(in->writer, &err2)) {
+		/* read to its end: the size vouches that nothing is left */
+		prog.size = got == 0 && info->size > 0 ? info->size : 0;
+		/* when ingest_file returns, the file's rows, counts and the state
+		 * of its open messages are in the database */
+		if (resume_point(in, src.id, &prog, from_start, &err2)) {
 			*err = err2;
 			rc = -1;
 		}
@@ -304,8 +344,8 @@ out:
 
 int ingest_finish(struct ingest *in, struct sl_error *err)
 {
-	if (correlate_finish(in->corr, err))
-		return -1;
+	/* open messages were written, and saved for the next run, at the end
+	 * of each file: they stay open */
 	return writer_sync(in->writer, err);
 }
 

@@ -343,6 +343,39 @@ int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err)
 	}
 }
 
+/* reader_seek - go on from offset (line lineno) of the stream: a plain
+ * file seeks, a compressed stream or a pipe is read through to there */
+int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_error *err)
+{
+	if (r->failed || r->skipping || r->stats.lines)
+		SL_BUG("reader_seek after the first line");
+	if (offset > r->base + r->end && !r->info.compressed && r->info.size >= 0 && !r->eof &&
+	    gzseek(r->gz, (z_off_t)offset, SEEK_SET) == (z_off_t)offset) {
+		r->base = offset;
+		r->start = r->scan = r->end = 0;
+	}
+	/* read through what lies before offset */
+	while (offset > r->base + r->end) {
+		r->base += r->end;
+		r->start = r->scan = r->end = 0;
+		int rc = fill(r, r->cap, &r->fail);
+		if (rc < 0) {
+			r->failed = true;
+			if (err)
+				*err = r->fail;
+			return -1;
+		}
+		if (rc == 0)
+			break;   /* shorter than offset: nothing is left */
+	}
+	size_t at = offset > r->base + r->end ? r->end : (size_t)(offset - r->base);
+	r->start = r->scan = at;
+	r->stats.bytes = r->base + at;
+	r->stats.lines = 0;
+	r->lineno = lineno;
+	return 0;
+}
+
 /* reader_prefix_hash - fingerprint of the first len bytes, if the stream has them */
 bool reader_prefix_hash(const struct reader *r, size_t len, char out[17])
 {

@@ -125,6 +125,18 @@
 	"  seq INTEGER\n" \
 	");\n"
 
+/* The correlator's state at the last resume point (correlate_save): the
+ * messages still open where the input ended, with what their later lines
+ * need, for the next run to continue. One row, replaced in the
+ * transaction that records how far each source was read. */
+#define SCHEMA_STATE \
+	"CREATE TABLE correlate_state (\n" \
+	"  id INTEGER PRIMARY KEY CHECK(id = 1),\n" \
+	"  open_messages INTEGER,\n" \
+	"  saved_at TEXT,\n" \
+	"  state BLOB\n" \
+	");\n"
+
 #define SCHEMA_UNRECOGNIZED \
 	"CREATE TABLE unrecognized (\n" \
 	"  source_id INTEGER,\n" \
@@ -199,7 +211,7 @@
 
 static const char schema_sql[] =
 	SCHEMA_SOURCES SCHEMA_MESSAGES SCHEMA_CONTINUATIONS SCHEMA_EVENTS SCHEMA_UNRECOGNIZED
-	SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
+	SCHEMA_STATE SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
 
 /* 1 -> 2: ids of events and messages become store_key()s, the UNIQUE
  * indexes they replace go. Old tables are renamed aside (legacy_alter_table
@@ -244,9 +256,15 @@ static const char migrate_3[] =
 	"ALTER TABLE sources ADD COLUMN key_fingerprint TEXT;\n"
 	"UPDATE sources SET key_fingerprint = fingerprint;\n";
 
+/* 3 -> 4: open messages are kept between runs. A database of version 3
+ * kept them as unfinished rows, which adoption still continues. */
+static const char migrate_4[] = SCHEMA_STATE;
+
 /* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
  * runs with the others in one transaction. Version 1 is the first. */
-static const char *const migrations[STORE_SCHEMA_VERSION + 1] = { [2] = migrate_2, [3] = migrate_3 };
+static const char *const migrations[STORE_SCHEMA_VERSION + 1] = {
+	[2] = migrate_2, [3] = migrate_3, [4] = migrate_4,
+};
 
 /* ---- prepared statements, made once at open */
 
@@ -254,8 +272,9 @@ enum stmt_id {
 	S_BEGIN, S_COMMIT,
 	S_EVENT,
 	S_MSG_INSERT, S_MSG_BY_KEY, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
-	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_INSERT, S_SRC_IDENTITY, S_SRC_PROGRESS,
-	S_UNREC_SET, S_UNREC_DEL,
+	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_GET, S_SRC_SAME_FILE, S_SRC_INSERT, S_SRC_IDENTITY,
+	S_SRC_PROGRESS, S_UNREC_SET, S_UNREC_ADD, S_UNREC_DEL, S_UNREC_CLEAR, S_STATE_PUT,
+	S_STATE_GET,
 	S_COUNT
 };
 
@@ -302,30 +321,53 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT OR IGNORE INTO message_continuations(source_id, first_offset, message_id)"
 		" VALUES (?1, ?2, ?3)",
 	[S_SRC_BY_FP] =
-		"SELECT id, lines, size, compressed, bytes, recognized, unrecognized, foreign_lines,"
-		" truncated FROM sources WHERE fingerprint = ?1 AND fingerprint_len = ?2"
+		"SELECT id FROM sources WHERE fingerprint = ?1 AND fingerprint_len = ?2"
 		" ORDER BY id LIMIT 1",
 	[S_SRC_SHORTER] =
-		"SELECT id, fingerprint, fingerprint_len, lines FROM sources"
+		"SELECT id, fingerprint, fingerprint_len FROM sources"
 		" WHERE fingerprint_len > 0 AND fingerprint_len < ?1"
 		" ORDER BY fingerprint_len DESC, id",
+	[S_SRC_GET] =
+		"SELECT lines, size, compressed, bytes, recognized, unrecognized, foreign_lines,"
+		" truncated FROM sources WHERE id = ?1",
+	/* the file this path named before, now with other first bytes */
+	[S_SRC_SAME_FILE] =
+		"SELECT id FROM sources WHERE path = ?1 AND dev = ?2 AND inode = ?3 AND bytes > 0"
+		" ORDER BY id DESC LIMIT 1",
 	[S_SRC_INSERT] =
 		"INSERT INTO sources(path, fingerprint, fingerprint_len, dev, inode, size,"
 		" compressed, bytes, lines, recognized, unrecognized, foreign_lines, truncated,"
-		" added_at, updated_at, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0,"
-		" 0, 0, 0, " SQL_NOW ", " SQL_NOW ", ?2)",
+		" added_at, updated_at, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?7, 0, 0,"
+		" 0, 0, 0, 0, " SQL_NOW ", " SQL_NOW ", ?2)",
+	/* size is not the identity: it is recorded with the progress it
+	 * vouches for (a file is unchanged only if read to that size) */
 	[S_SRC_IDENTITY] =
 		"UPDATE sources SET path = ?1, fingerprint = ?2, fingerprint_len = ?3, dev = ?4,"
-		" inode = ?5, size = ?6, compressed = ?7, updated_at = " SQL_NOW " WHERE id = ?8",
+		" inode = ?5, compressed = ?7, updated_at = " SQL_NOW " WHERE id = ?8",
 	[S_SRC_PROGRESS] =
 		"UPDATE sources SET bytes = ?1, lines = ?2, recognized = ?3, unrecognized = ?4,"
-		" foreign_lines = ?5, truncated = ?6, first_ts = coalesce(?7, first_ts),"
-		" last_ts = coalesce(?8, last_ts), updated_at = " SQL_NOW " WHERE id = ?9",
+		" foreign_lines = ?5, truncated = ?6,"
+		" first_ts = CASE WHEN ?7 IS NOT NULL AND (first_ts IS NULL OR ?7 < first_ts)"
+		"   THEN ?7 ELSE first_ts END,"
+		" last_ts = CASE WHEN ?8 IS NOT NULL AND (last_ts IS NULL OR ?8 > last_ts)"
+		"   THEN ?8 ELSE last_ts END,"
+		" size = ?10, updated_at = " SQL_NOW " WHERE id = ?9",
 	[S_UNREC_SET] =
 		"INSERT OR REPLACE INTO unrecognized(source_id, program, reason, count, sample1,"
 		" sample2, sample3) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_UNREC_ADD] =
+		"INSERT INTO unrecognized(source_id, program, reason, count, sample1, sample2,"
+		" sample3) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET"
+		" count = count + excluded.count, sample1 = coalesce(sample1, excluded.sample1),"
+		" sample2 = coalesce(sample2, excluded.sample2),"
+		" sample3 = coalesce(sample3, excluded.sample3)",
 	[S_UNREC_DEL] =
 		"DELETE FROM unrecognized WHERE source_id = ?1 AND program = ?2 AND reason = ?3",
+	[S_UNREC_CLEAR] = "DELETE FROM unrecognized WHERE source_id = ?1",
+	[S_STATE_PUT] =
+		"INSERT OR REPLACE INTO correlate_state(id, open_messages, saved_at, state)"
+		" VALUES (1, ?1, " SQL_NOW ", ?2)",
+	[S_STATE_GET] = "SELECT state FROM correlate_state WHERE id = 1",
 };
 
 struct store {
@@ -761,6 +803,20 @@ static int select_id(struct store *st, sqlite3_stmt *s, int64_t a, int64_t b, in
 	return 0;
 }
 
+/* select_text_id - like select_id, with a text first parameter */
+static int select_text_id(struct store *st, sqlite3_stmt *s, const char *a, int64_t b,
+                          int64_t *id, struct sl_error *err)
+{
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, b);
+	int rc = sqlite3_step(s);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	return 0;
+}
+
 /* update_message - merge m into row id */
 static int update_message(struct store *st, const struct corr_message *m, int64_t id,
                           struct sl_error *err)
@@ -884,7 +940,7 @@ static void bind_identity(sqlite3_stmt *s, const char *path, const struct reader
 
 /* find_grown - the longest stored source whose whole fingerprint is a prefix
  * of r's stream (the file grew since); id 0 if none */
-static int find_grown(struct store *st, const struct reader *r, int64_t *id, int64_t *lines,
+static int find_grown(struct store *st, const struct reader *r, int64_t *id,
                       struct sl_error *err)
 {
 	sqlite3_stmt *s = st->stmt[S_SRC_SHORTER];
@@ -898,9 +954,45 @@ static int find_grown(struct store *st, const struct reader *r, int64_t *id, int
 		if (fp && len > 0 && reader_prefix_hash(r, (size_t)len, want) &&
 		    strcmp(fp, want) == 0) {
 			*id = sqlite3_column_int64(s, 0);
-			*lines = sqlite3_column_int64(s, 3);
 			break;
 		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	return 0;
+}
+
+/* source_progress - what an earlier run recorded of source id: where it
+ * stopped, its counts, and whether the file is as it was then */
+static int source_progress(struct store *st, int64_t id, const struct reader_info *in,
+                           struct store_source *out, struct sl_error *err)
+{
+	sqlite3_stmt *s = st->stmt[S_SRC_GET];
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int64_t size = sqlite3_column_int64(s, 1), bytes = sqlite3_column_int64(s, 3);
+		bool sized = sqlite3_column_type(s, 1) != SQLITE_NULL;
+		out->before = (struct store_progress_counts){
+			.offset = bytes > 0 ? (uint64_t)bytes : 0,
+			.lines = (uint64_t)sqlite3_column_int64(s, 0),
+			.recognized = (uint64_t)sqlite3_column_int64(s, 4),
+			.unrecognized = (uint64_t)sqlite3_column_int64(s, 5),
+			.foreign = (uint64_t)sqlite3_column_int64(s, 6),
+			.truncated = (uint64_t)sqlite3_column_int64(s, 7),
+		};
+		out->lines_before = out->before.lines;
+		/* The size is recorded with progress that reached the end of the
+		 * file (for a compressed one, only then). The same first bytes
+		 * and the same size: the same file, nothing new. */
+		out->unchanged = sized && in->size > 0 && size == in->size &&
+		                 (in->compressed || bytes == in->size) &&
+		                 sqlite3_column_int(s, 2) == (in->compressed ? 1 : 0);
+		/* A plain file smaller than what was read of it was truncated
+		 * (copytruncate) and written again from its start. */
+		out->shrank = !in->compressed && in->size >= 0 && bytes > in->size;
+		out->resume = !out->shrank && bytes > 0;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -913,43 +1005,21 @@ int store_source_begin(struct store *st, const char *path, const struct reader *
                        struct store_source *out, struct sl_error *err)
 {
 	const struct reader_info *in = reader_info(r);
-	int64_t id = 0, lines = 0;
-	int rc;
+	int64_t id = 0;
 
 	memset(out, 0, sizeof *out);
 	if (begin_write(st, err) < 0)
 		return -1;
-
-	sqlite3_stmt *s = st->stmt[S_SRC_BY_FP];
-	sqlite3_bind_text(s, 1, in->fingerprint, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)in->fingerprint_len);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		lines = sqlite3_column_int64(s, 1);
-		/* Read to its end before, and the same size now: a plain log only
-		 * grows, so with the same first bytes it is the same file. (A
-		 * compressed file's end cannot be told from its size.) */
-		int64_t size = sqlite3_column_int64(s, 2), bytes = sqlite3_column_int64(s, 4);
-		out->unchanged = !in->compressed && sqlite3_column_int(s, 3) == 0 &&
-		                 sqlite3_column_type(s, 2) != SQLITE_NULL && in->size > 0 &&
-		                 size == in->size && bytes == in->size;
-		if (out->unchanged)
-			out->before = (struct store_progress_counts){
-				.offset = (uint64_t)bytes, .lines = (uint64_t)lines,
-				.recognized = (uint64_t)sqlite3_column_int64(s, 5),
-				.unrecognized = (uint64_t)sqlite3_column_int64(s, 6),
-				.foreign = (uint64_t)sqlite3_column_int64(s, 7),
-				.truncated = (uint64_t)sqlite3_column_int64(s, 8),
-			};
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, rc, err, "read");
-	if (!id && find_grown(st, r, &id, &lines, err) < 0)
+	if (select_text_id(st, st->stmt[S_SRC_BY_FP], in->fingerprint, (int64_t)in->fingerprint_len,
+	                   &id, err) < 0)
+		return -1;
+	if (!id && find_grown(st, r, &id, err) < 0)
 		return -1;
 
+	sqlite3_stmt *s;
 	if (id) {
+		if (source_progress(st, id, in, out, err) < 0)
+			return -1;
 		/* Same content (maybe renamed, recompressed or grown): keep the
 		 * row, move its identity to what the file is now. */
 		s = st->stmt[S_SRC_IDENTITY];
@@ -959,8 +1029,24 @@ int store_source_begin(struct store *st, const char *path, const struct reader *
 			return -1;
 		out->id = id;
 		out->seen_before = true;
-		out->lines_before = lines > 0 ? (uint64_t)lines : 0;
+		if (out->shrank) {
+			out->before = (struct store_progress_counts){ 0 };
+			out->unchanged = false;
+		}
 		return 0;
+	}
+	if (!in->is_stdin) {
+		/* the same file (path and inode) as a source read before, with
+		 * other first bytes: truncated and written again */
+		s = st->stmt[S_SRC_SAME_FILE];
+		bind_str(s, 1, path);
+		sqlite3_bind_int64(s, 2, (int64_t)in->dev);
+		sqlite3_bind_int64(s, 3, (int64_t)in->ino);
+		int rc = sqlite3_step(s);
+		out->replaced = rc == SQLITE_ROW;
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(st, rc, err, "read");
 	}
 	s = st->stmt[S_SRC_INSERT];
 	bind_identity(s, path, in);
@@ -976,12 +1062,10 @@ int store_source_begin(struct store *st, const char *path, const struct reader *
 	return 0;
 }
 
-/* store_checkpoint - record progress with the rows it covers, and commit */
-int store_checkpoint(struct store *st, int64_t source_id, const struct store_progress *p,
-                     struct sl_error *err)
+/* put_progress - the source's row, as p says (no commit) */
+static int put_progress(struct store *st, int64_t source_id, const struct store_progress *p,
+                        struct sl_error *err)
 {
-	if (begin_write(st, err) < 0)
-		return -1;
 	sqlite3_stmt *s = st->stmt[S_SRC_PROGRESS];
 	sqlite3_bind_int64(s, 1, (int64_t)p->offset);
 	sqlite3_bind_int64(s, 2, (int64_t)p->lines);
@@ -992,9 +1076,39 @@ int store_checkpoint(struct store *st, int64_t source_id, const struct store_pro
 	bind_nonempty(s, 7, p->first_ts);
 	bind_nonempty(s, 8, p->last_ts);
 	sqlite3_bind_int64(s, 9, source_id);
-	if (step_done(st, s, err) < 0)
+	bind_int_or_null(s, 10, p->size, p->size > 0);
+	return step_done(st, s, err);
+}
+
+/* store_checkpoint - record progress with the rows it covers, and commit */
+int store_checkpoint(struct store *st, int64_t source_id, const struct store_progress *p,
+                     struct sl_error *err)
+{
+	if (begin_write(st, err) < 0 || put_progress(st, source_id, p, err) < 0)
 		return -1;
 	return commit(st, err);
+}
+
+/* store_commit - end the current batch */
+int store_commit(struct store *st, struct sl_error *err)
+{
+	return commit(st, err);
+}
+
+/* put_unrecognized - set, add or delete one (source, program, reason) count */
+static int put_unrecognized(struct store *st, int64_t source_id, const struct store_tally *t,
+                            bool add, struct sl_error *err)
+{
+	sqlite3_stmt *s = st->stmt[!t->count ? S_UNREC_DEL : add ? S_UNREC_ADD : S_UNREC_SET];
+	sqlite3_bind_int64(s, 1, source_id);
+	bind_str(s, 2, t->program ? t->program : "");
+	bind_str(s, 3, t->reason ? t->reason : "");
+	if (t->count) {
+		sqlite3_bind_int64(s, 4, (int64_t)t->count);
+		for (size_t i = 0; i < STORE_UNRECOGNIZED_SAMPLES; i++)
+			bind_str(s, 5 + (int)i, i < t->nsamples && t->samples ? t->samples[i] : NULL);
+	}
+	return step_done(st, s, err);
 }
 
 /* store_set_unrecognized - replace one (source, program, reason) count */
@@ -1004,18 +1118,60 @@ int store_set_unrecognized(struct store *st, int64_t source_id, const char *prog
 {
 	if (begin_write(st, err) < 0)
 		return -1;
-	sqlite3_stmt *s = st->stmt[count ? S_UNREC_SET : S_UNREC_DEL];
-	sqlite3_bind_int64(s, 1, source_id);
-	bind_str(s, 2, program ? program : "");
-	bind_str(s, 3, reason ? reason : "");
-	if (count) {
-		sqlite3_bind_int64(s, 4, (int64_t)count);
-		for (size_t i = 0; i < STORE_UNRECOGNIZED_SAMPLES; i++)
-			bind_str(s, 5 + (int)i, i < nsamples && samples ? samples[i] : NULL);
-	}
-	if (step_done(st, s, err) < 0)
+	struct store_tally t = { program, reason, count, samples, nsamples };
+	if (put_unrecognized(st, source_id, &t, false, err) < 0)
 		return -1;
 	return row_written(st, err);
+}
+
+/* store_resume_point - one transaction: the rows so far, the source's
+ * progress and lines not understood, and the correlator's state */
+int store_resume_point(struct store *st, const struct store_resume *rp, struct sl_error *err)
+{
+	if (begin_write(st, err) < 0)
+		return -1;
+	if (rp->from_start) {
+		sqlite3_stmt *s = st->stmt[S_UNREC_CLEAR];
+		sqlite3_bind_int64(s, 1, rp->source_id);
+		if (step_done(st, s, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < rp->ntallies; i++)
+		if (rp->tallies[i].count &&
+		    put_unrecognized(st, rp->source_id, &rp->tallies[i], true, err) < 0)
+			return -1;
+	if (rp->source_id > 0 && put_progress(st, rp->source_id, &rp->progress, err) < 0)
+		return -1;
+	if (rp->state) {
+		sqlite3_stmt *s = st->stmt[S_STATE_PUT];
+		sqlite3_bind_int64(s, 1, (int64_t)rp->open_messages);
+		sqlite3_bind_blob(s, 2, rp->state, (int)rp->state_len, SQLITE_STATIC);
+		if (step_done(st, s, err) < 0)
+			return -1;
+	}
+	sl_fault("resume-commit");
+	if (commit(st, err) < 0)
+		return -1;
+	sl_fault("resumed");
+	return 0;
+}
+
+/* store_load_state - the state of the last resume point, or len 0 */
+int store_load_state(struct store *st, struct sl_buf *out, struct sl_error *err)
+{
+	sl_buf_reset(out);
+	sqlite3_stmt *s = st->stmt[S_STATE_GET];
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(s, 0);
+		int n = sqlite3_column_bytes(s, 0);
+		if (p && n > 0)
+			sl_buf_add(out, p, (size_t)n);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "read");
+	return 0;
 }
 
 /* ---- open and close */
@@ -1389,6 +1545,7 @@ int store_close(struct store *st, struct sl_error *err)
 	int ret = 0;
 	if (!st)
 		return 0;
+	sl_fault("closing");
 	if (st->db && commit(st, err) < 0)
 		ret = -1;
 	if (st->db && ret == 0 && store_end_load(st, err) < 0)

@@ -22,7 +22,7 @@
  * (a power of two, at least twice WRITER_BATCH_RECS). */
 #define WRITER_MAP (2 * WRITER_BATCH_RECS)
 
-enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_UNREC, R_END_LOAD };
+enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_COMMIT, R_UNREC, R_END_LOAD };
 
 struct rec {
 	enum rec_op op;
@@ -192,6 +192,10 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 		}
 		case R_CHECKPOINT:
 			if (store_checkpoint(w->st, r->u.ckpt.source_id, &r->u.ckpt.p, err))
+				return -1;
+			break;
+		case R_COMMIT:
+			if (store_commit(w->st, err))
 				return -1;
 			break;
 		case R_UNREC:
@@ -535,6 +539,26 @@ int writer_checkpoint(struct writer *w, int64_t source_id, const struct store_pr
 	r->u.ckpt.p.first_ts = put_str(b, p->first_ts);
 	r->u.ckpt.p.last_ts = put_str(b, p->last_ts);
 	return 0;
+}
+
+/* writer_commit - a queued store_commit */
+int writer_commit(struct writer *w, struct sl_error *err)
+{
+	if (reserve(w, 0, err))
+		return -1;
+	w->cur->recs[w->cur->n++].op = R_COMMIT;
+	return 0;
+}
+
+/* writer_stored_id - the row id the store gave the message opened as id */
+int64_t writer_stored_id(void *ctx, int64_t id)
+{
+	struct writer *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	if (w->head || w->busy || (w->cur && w->cur->n))
+		SL_BUG("writer_stored_id while the writer thread has work");
+	pthread_mutex_unlock(&w->mu);
+	return remap_get(&w->remap, id);
 }
 
 /* writer_set_unrecognized - a queued store_set_unrecognized */

@@ -264,8 +264,8 @@ existing_prepare() {
 	rm -f "$T/killed.db" "$T/killed.db-wal" "$T/killed.db-shm"
 	"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/killed.db" sample-logs/mail.log
 }
-existing_ready() {   # the first committed checkpoint (100,000 lines) of the big file
-	[ "$(sqlite3 "$T/killed.db" "SELECT coalesce(max(lines), 0) FROM sources WHERE id = 2" 2>/dev/null || echo 0)" -gt 0 ]
+existing_ready() {   # the first committed batch (100,000 lines) of the big file
+	[ "$(sqlite3 "$T/killed.db" "SELECT count(*) FROM events WHERE source_id = 2" 2>/dev/null || echo 0)" -gt 0 ]
 }
 eq "killed mid-run" "$(kill_midway existing_prepare existing_ready -- \
 	analyze -q --no-report --year 2026 --db "$T/killed.db" "$big")" yes

@@ -60,7 +60,9 @@ static void test_sample_day(void **state)
 	assert_int_equal(q1("SELECT count(*) FROM unrecognized WHERE reason = 'not mail-transfer'"), 3);
 	assert_int_equal(q1("SELECT count(*) FROM events WHERE kind = 'bounced'"), 1);
 	assert_int_equal(q1("SELECT count(*) FROM messages WHERE origin = 'content-filter'"), 1);
-	assert_int_equal(ingest_correlate_stats(in)->open, 0);
+	/* messages still open at the end stay open, saved for the next run */
+	assert_int_equal(q1("SELECT open_messages FROM correlate_state"),
+	                 (long long)ingest_correlate_stats(in)->open);
 	ingest_free(in);
 	fclose(unrec);
 	unlink(path);

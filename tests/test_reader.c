@@ -647,6 +647,41 @@ static void test_corpus_file(void **state)
 	reader_free(r);
 }
 
+/* reader_seek: a plain file, a gzip stream and an offset past the end go on
+ * from the offset with lines numbered on */
+static void test_seek(void **state)
+{
+	(void)state;
+	const char data[] = "one\ntwo\nthree\n";
+	struct tmpfile t, g;
+	tmp_write(&t, data, sizeof data - 1);
+	const char *parts[] = { data };
+	size_t lens[] = { sizeof data - 1 };
+	tmp_write_gz(&g, parts, lens, 1);
+	const char *paths[] = { t.path, g.path };
+	for (int i = 0; i < 2; i++) {
+		struct sl_error err;
+		struct reader *r = must_open(paths[i], 0);
+		assert_int_equal(reader_seek(r, 4, 1, &err), 0);
+		struct reader_line line;
+		assert_int_equal(reader_next(r, &line, &err), 1);
+		assert_int_equal(line.len, 3);
+		assert_memory_equal(line.text, "two", 3);
+		assert_int_equal(line.lineno, 2);
+		assert_int_equal(line.offset, 4);
+		assert_int_equal(reader_next(r, &line, &err), 1);
+		assert_int_equal(reader_next(r, &line, &err), 0);
+		assert_int_equal(reader_stats(r)->bytes, sizeof data - 1);
+		reader_free(r);
+		r = must_open(paths[i], 0);
+		assert_int_equal(reader_seek(r, 1000, 3, &err), 0);
+		assert_int_equal(reader_next(r, &line, &err), 0);
+		reader_free(r);
+	}
+	tmp_remove(&t);
+	tmp_remove(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_gzip_midstream),
 		cmocka_unit_test(test_truncated_gzip),
 		cmocka_unit_test(test_corpus_file),
+		cmocka_unit_test(test_seek),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
