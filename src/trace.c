@@ -253,7 +253,8 @@ int trace_find(sqlite3 *db, const char *key, struct trace *t, struct sl_error *e
 		rc = -1;
 		goto out;
 	}
-	qsort(t->items, t->nitems, sizeof *t->items, item_cmp);
+	if (t->nitems)
+		qsort(t->items, t->nitems, sizeof *t->items, item_cmp);
 out:
 	sqlite3_finalize(st);
 	sl_buf_release(&seeds);
