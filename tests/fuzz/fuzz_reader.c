@@ -73,6 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!reader_prefix_hash(r, info->fingerprint_len + 1, fp),
 	           "a prefix hash past the stream's end");
 
+	/* the file as the reader hands it out: NULs as spaces (one memcmp a
+	 * line: a byte-by-byte loop here cost more than the reader) */
+	char *expect = malloc(size ? size : 1);
+	for (size_t i = 0; i < size; i++)
+		expect[i] = data[i] ? (char)data[i] : ' ';
 	struct reader_line line;
 	uint64_t lineno = 0, next_offset = 0, invalid = 0;
 	int rc;
@@ -89,12 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			invalid++;
 		if (plain) {
 			FUZZ_CHECK(line.offset + line.len <= size, "line past the end of the file");
-			for (size_t i = 0; i < line.len; i++) {
-				char want = (char)data[line.offset + i];
-				FUZZ_CHECK(line.text[i] == (want ? want : ' '),
-				           "line %llu byte %zu differs from the file",
-				           (unsigned long long)line.lineno, i);
-			}
+			FUZZ_CHECK(memcmp(line.text, expect + line.offset, line.len) == 0,
+			           "line %llu differs from the file", (unsigned long long)line.lineno);
 			if (!line.unterminated && !line.truncated) {
 				size_t end = (size_t)line.offset + line.len;
 				FUZZ_CHECK(end < size && (data[end] == '\n' ||
@@ -115,5 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0)
 		FUZZ_CHECK(err.msg[0] != '\0', "a read error without a message");
 	reader_free(r);
+	free(expect);
 	return 0;
 }
