@@ -28,8 +28,12 @@ BIN      := $(BUILD)/smtplog
 
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+# The fuzz harnesses, also built without libFuzzer (tests/fuzz/standalone.c)
+# to replay tests/fuzz/regress/ in `make test`
+FUZZ_NAMES  := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
 
-.PHONY: all test check unit e2e test-clickhouse test-crash-long bench demo install uninstall clean fuzz fuzz-build
+.PHONY: all test check unit e2e test-clickhouse test-crash-long bench demo install uninstall clean fuzz fuzz-build fuzz-replay
 all: $(BIN) smtplog
 
 smtplog: $(BIN)
@@ -85,7 +89,7 @@ e2e: $(BIN)
 test-crash-long: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) CRASH_GENLOG_LINES=$${CRASH_GENLOG_LINES:-1000000} bash tests/e2e_crash.sh
 
-test: unit e2e
+test: unit e2e fuzz-replay
 
 # The ClickHouse set-up of README "Scaling out", end to end (run by CI):
 # installs Debian's clickhouse-server if missing, runs it on loopback.
@@ -112,7 +116,6 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build-fuzz
 FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 ZLIB_FUZZ_SRCS := $(filter-out %/example.c %/minigzip.c,$(wildcard $(BUILD)/zlib/*.c))
 ZLIB_FUZZ_LIB  := $(if $(ZLIB_FUZZ_SRCS),$(BUILD)/zlib/libz-fuzz.a)
 
@@ -122,6 +125,14 @@ fuzz:
 	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+# every input that once crashed a harness, replayed by the harness built without libFuzzer
+fuzz-replay: $(FUZZ_REPLAY)
+	@set -e; for n in $(FUZZ_NAMES); do $(BUILD)/fuzz-replay/$$n tests/fuzz/regress/$$n; done
+
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/standalone.c $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/zlib/%.o: $(BUILD)/zlib/%.c
 	$(CC) $(CFLAGS) -D_LARGEFILE64_SOURCE=1 -DHAVE_UNISTD_H -DHAVE_STDARG_H -w -c -o $@ $<
