@@ -84,6 +84,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_trace.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_crash.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_reasons.sh
 
 # The crash test on 1M-line Postfix and Exim logs from genlog (minutes).
 test-crash-long: $(BIN)

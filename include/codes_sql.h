@@ -16,4 +16,15 @@ struct sqlite3;
  * locked, SL_EDB otherwise). */
 int codes_sql_load(struct sqlite3 *db, struct sl_error *err);
 
+/* Reasons that the words of one reply cannot give, decided over every
+ * event stored (so the order of the lines does not matter):
+ *   Exim's "Unrouteable address" refusing a RCPT for one of this host's own
+ *   domains means "no such local user" (user-unknown), not a broken domain.
+ *   A domain is this host's own when the database holds an Exim delivery to
+ *   it through a local transport: a "=>" line with no remote host (appendfile,
+ *   pipe, LMTP over a socket). A delivery to 127.0.0.1 does not count: it may
+ *   be a content filter whose copy was not in the logs read.
+ * Call it after a load, with no other writer on db. 0, or -1 with err set. */
+int codes_sql_whole_log_reasons(struct sqlite3 *db, struct sl_error *err);
+
 #endif

@@ -136,3 +136,18 @@ fail:
 	sqlite3_exec(db, "RELEASE codes_sql_load", NULL, NULL, NULL);
 	return -1;
 }
+
+/* codes_sql_whole_log_reasons - see codes_sql.h */
+int codes_sql_whole_log_reasons(struct sqlite3 *db, struct sl_error *err)
+{
+	static const char sql[] =
+	        "UPDATE events SET reason = 'user-unknown'"
+	        " WHERE kind = 'rejected' AND mta = 'exim' AND reason = 'host-not-found'"
+	        "   AND reply LIKE '%Unrouteable address%' AND recipient_domain IN ("
+	        "     SELECT recipient_domain FROM events"
+	        "      WHERE kind = 'delivered' AND mta = 'exim' AND recipient_domain IS NOT NULL"
+	        "        AND remote_host IS NULL AND remote_ip IS NULL AND handoff = 0)";
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : db_error(db, rc, err, "reasons");
+}
+

@@ -8,6 +8,7 @@
 #include "logline.h"
 #include "patterns.h"
 #include "reader.h"
+#include "codes_sql.h"
 #include "reasons.h"
 #include "recog.h"
 #include "writer.h"
@@ -29,6 +30,7 @@ struct ingest {
 	struct pattern_set *patterns;
 	struct recog *recog;
 	struct reasons *reasons;
+	bool whole_log_reasons;        /* set on the writer thread, read after writer_sync */
 	struct correlate *corr;
 	struct writer *writer;         /* the store, written on its own thread */
 	struct tally tallies[INGEST_MAX_PROGRAMS];
@@ -40,8 +42,12 @@ static const char *classify_reason(void *ctx, const struct event *ev)
 	struct ingest *in = ctx;
 	if (sl_span_empty(ev->reply))
 		return NULL;
-	return reasons_classify(in->reasons, ev->reply.p, ev->reply.len, ev->smtp_code,
-	                        ev->enhanced_code);
+	const char *r = reasons_classify(in->reasons, ev->reply.p, ev->reply.len, ev->smtp_code,
+	                                 ev->enhanced_code);
+	/* an Exim refusal of a domain: ingest_finish looks at the whole log */
+	if (r && ev->mta == EV_MTA_EXIM && ev->kind == EV_REJECTED && strcmp(r, "host-not-found") == 0)
+		in->whole_log_reasons = true;
+	return r;
 }
 
 struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, struct sl_error *err)
@@ -346,7 +352,12 @@ int ingest_finish(struct ingest *in, struct sl_error *err)
 {
 	/* open messages were written, and saved for the next run, at the end
 	 * of each file: they stay open */
-	return writer_sync(in->writer, err);
+	if (writer_sync(in->writer, err))
+		return -1;
+	if (in->whole_log_reasons && codes_sql_whole_log_reasons(store_db(in->st), err))
+		return -1;
+	in->whole_log_reasons = false;
+	return 0;
 }
 
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)
