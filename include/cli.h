@@ -187,7 +187,7 @@ struct store;
  * ~/.local/share/smtplog/smtplog.db; create_dirs makes the directories. */
 const char *cli_db_path(const struct cli_args *a, char *buf, size_t size, bool create_dirs);
 /* Opens (creating it if need be) the database with the knowledge tables
- * loaded; NULL with *status set (printed). */
+ * and the views of sqlext loaded; NULL with *status set (printed). */
 struct store *cli_open_store(const struct cli_args *a, const char *path, int *status);
 /* Closes st; a close error replaces an OK or PARTIAL status. */
 int cli_close_store(const struct cli_args *a, struct store *st, int status);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sqlext.h"
 #include "store.h"
 #include "util_time.h"
 
@@ -491,6 +492,7 @@ const struct cli_command *cli_find(const char *name)
 int cli_main(int argc, char **argv)
 {
 	store_library_init();
+	sqlext_register_everywhere();   /* every connection: the functions of sqlext.h */
 	if (argc < 2) {
 		cli_print_commands(stderr);
 		return CLI_EXIT_USAGE;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "codes_sql.h"
+#include "sqlext.h"
 #include "store.h"
 
 static int mkdir_p(char *path)
@@ -69,7 +70,7 @@ struct store *cli_open_store(const struct cli_args *a, const char *path, int *st
 		*status = cli_fail_err(a, &err);
 		return NULL;
 	}
-	if (codes_sql_load(store_db(st), &err)) {
+	if (codes_sql_load(store_db(st), &err) || sqlext_views_load(store_db(st), &err)) {
 		*status = cli_fail_err(a, &err);
 		store_close(st, &err);
 		return NULL;
