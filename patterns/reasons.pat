@@ -303,6 +303,7 @@ programs: *
 kind: reason
 reason: user-unknown
 regex: (?i)user unknown|unknown user|no such (?:user|mailbox|recipient|address|account)|unknown (?:recipient|mailbox|local.part)
+  |mailbox unavailable|no mailbox here by that name|doesn'?t have an? \S++ account
   |(?:user|mailbox|recipient|address|account)\b[^;]{0,60}\bdoes(?: not|n't) exist|user not found|recipient not found
   |recipient address rejected: undeliverable|invalid (?:recipient|mailbox)|\b[45]\.1\.1\b
 
@@ -321,7 +322,8 @@ programs: *
 kind: reason
 reason: host-not-found
 regex: (?i)host or domain name not found|host not found|host unknown|name service error|no such domain|nxdomain|domain not found
-  |unroutable|unrouteable|no mx (?:record|host)|\b[45]\.4\.4\b|\b[45]\.1\.2\b
+  |unroutable|unrouteable|no mx (?:record|host)|point to non-existent hosts?|host name lookup failure
+  |\b[45]\.4\.4\b|\b[45]\.1\.2\b
 
 # ---- what is left of a refusal: the server's own state and rules
 # Sendmail "451 4.3.5 Server configuration problem", "Local configuration
@@ -334,7 +336,8 @@ kind: reason
 reason: server-config
 regex: (?i)server configuration (?:problem|error)|local configuration error|configuration error|misconfigur
   |incorrectly configured|can'?t contact (?:the )?ldap|ldap_\w+|\bldap (?:error|server)|temporary lookup failure
-  |alias database unavailable|\b[45]\.3\.5\b
+  |alias database unavailable|mail transport unavailable|internal (?:server )?error|permission denied
+  |queue file write error|insufficient (?:system storage|disk space)|\b[45]\.3\.[15]\b
 
 # Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),
 # Sendmail "Remote protocol error", Exim's synchronization errors
@@ -345,6 +348,16 @@ kind: reason
 reason: protocol-error
 regex: (?i)protocol (?:error|violation)|synchronization error|bad sequence of commands|multi-recipient bounce
   |improper (?:use of smtp )?command pipelining|unrecognized command|command unrecognized|syntax error|line too long
+
+# Microsoft Exchange Online 550 5.4.1 "Recipient address rejected: Access
+# denied": directory-based edge blocking, the recipient is not in the
+# directory ("Fix NDR error 550 5.4.1", learn.microsoft.com)
+id: reason.user-unknown.microsoft
+mta: reason
+programs: *
+kind: reason
+reason: user-unknown
+regex: (?i)\b5\.4\.1\b[^;]{0,60}recipient address rejected: access denied
 
 # A local access list: Postfix check_*_access ("Client host rejected:
 # Access denied", or the map's own text after "Sender address rejected: "),
@@ -380,6 +393,15 @@ kind: reason
 reason: connection-lost
 regex: (?i)lost connection|connection (?:was )?(?:reset|dropped|closed|broken|lost)|remote host closed
   |closed connection|broken pipe|unexpected (?:eof|end of file|disconnect)|\bI/O error\b
+
+# strerror texts after "connect to host[ip]:25: " (Postfix smtp_connect.c),
+# Exim and Sendmail alike
+id: reason.network-unreachable
+mta: reason
+programs: *
+kind: reason
+reason: network-unreachable
+regex: (?i)network is unreachable|no route to host|host is unreachable|host unreachable
 
 id: reason.connection-refused
 mta: reason

@@ -83,6 +83,10 @@ static const struct doc_example {
 	  "example.com does not accept mail (nullMX)", "RFC 7505, 4.3; Postfix dns_lookup.c" },
 	{ "reason.blocked-ip.yahoo", "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be "
 	  "permanently deferred; Retrying will NOT succeed.", "Yahoo Sender Hub, SMTP error codes" },
+	{ "reason.user-unknown.microsoft", "550 5.4.1 Recipient address rejected: Access denied. "
+	  "AS(201806281)", "Microsoft, Fix NDR error 550 5.4.1 in Exchange Online" },
+	{ "reason.network-unreachable", "connect to mx.example.com[2001:db8::25]:25: Network is "
+	  "unreachable", "Postfix smtp_connect.c, strerror(ENETUNREACH)" },
 	{ NULL, NULL, NULL },
 };
 

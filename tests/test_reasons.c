@@ -268,6 +268,12 @@ static const struct corpus_case {
 	  "too-many-connections" },
 	/* Sendmail's bare "Service unavailable" is no busy server */
 	{ "sendmail/parse-syslog-mail-sendmail-custom-dsn.log", "Service unavailable", NULL },
+	/* no way to the host at all */
+	{ "postfix/whyscream-grok-test-messages.log",
+	  "connect to mail2.crabruzzo.it[2.115.207.21]:25: No route to host", "network-unreachable" },
+	{ "postfix/whyscream-grok-test-messages.log",
+	  "connect to aspmx.l.google.com[2a00:1450:400b:c02::1a]:25: Network is unreachable",
+	  "network-unreachable" },
 	/* a connect ACL's own refusal */
 	{ "exim/fail2ban-exim.log", "Country is banned", "access-denied" },
 	/* the queue: waiting for the retry time, the retry period over */
@@ -330,6 +336,22 @@ static const struct corpus_case provider_cases[] = {
 	{ "sendmail", "550 5.7.1 <spam@example.com>... Access denied", "access-denied" },
 	/* sender verification: Postfix reject_unverified_sender (ADDRESS_VERIFICATION_README) */
 	{ "postfix", "450 4.1.7 <a@example.org>: Sender address rejected: undeliverable address: host mx.example.org[192.0.2.3] said: 550 5.1.1 User unknown", "sender-verify-failed" },
+	/* strerror after Postfix's "connect to host[ip]:port: " (smtp_connect.c) */
+	{ "postfix", "connect to mx.example.com[2001:db8::25]:25: Network is unreachable", "network-unreachable" },
+	{ "postfix", "connect to mx.example.com[192.0.2.25]:25: No route to host", "network-unreachable" },
+	/* Microsoft, "Fix NDR error 550 5.4.1 in Exchange Online": the recipient
+	 * is not in the directory (directory-based edge blocking) */
+	{ "microsoft", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", "user-unknown" },
+	/* RFC 5321 4.2.3's text for 550; Yahoo's "doesn't have a yahoo.com account" */
+	{ "rfc", "550 Requested action not taken: mailbox unavailable", "user-unknown" },
+	{ "yahoo", "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - mta1.mail.yahoo.com", "user-unknown" },
+	/* Exim's dnslookup router: the domain's MX hosts do not exist */
+	{ "exim", "all relevant MX records point to non-existent hosts", "host-not-found" },
+	/* the receiver's own trouble: Dovecot LMTP, RFC 3463 4.3.1, Postfix local(8) */
+	{ "dovecot", "451 4.3.0 <u@example.org> Temporary internal error", "server-config" },
+	{ "rfc", "452 4.3.1 Insufficient system storage", "server-config" },
+	{ "postfix", "maildir delivery failed: Permission denied", "server-config" },
+	{ "postfix", "mail transport unavailable", "server-config" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
 };
