@@ -312,8 +312,8 @@ corpus_check() {   # corpus_check FILE REGEX EXCLUDE
 	eq "corpus $f: event lines all in events" "$missing" ""
 }
 for f in tests/corpus/exim/*.log; do
-	corpus_check "$f" ' (=>|->|>>|\*\*|==) |rejected (RCPT|after|from|EHLO|HELO|MAIL)| rejected [A-Z]' \
-		'retry time not reached|=> blackhole|:blackhole:|synchronization error'
+	corpus_check "$f" ' (=>|->|>>|\*\*|==) |rejected (RCPT|after|from|EHLO|HELO|MAIL|connection)| rejected [A-Z]|dropped by .* ACL' \
+		'=> blackhole|:blackhole:'
 done
 for f in tests/corpus/sendmail/*.log; do
 	corpus_check "$f" 'stat=|reject=|\.\.\. User unknown|DSN:' 'DSN: Return receipt|stat=queued'
