@@ -86,6 +86,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_docs.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_crash.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_reasons.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_access.sh
 
 # The crash test on 1M-line Postfix and Exim logs from genlog (minutes).
 test-crash-long: $(BIN)

@@ -39,6 +39,8 @@ struct cli_args {
 	long top;                        /* 0 = the command's default */
 	const char *since_arg, *until_arg;
 	char since[40], until[40];       /* normalized ISO 8601 UTC; "" = open */
+	long wait;                       /* --wait SECONDS for another writer; -1 = default */
+	const char *group;               /* --group NAME: new files 0640 and of this group */
 	bool quiet, verbose, help;
 
 	/* query */
@@ -108,6 +110,12 @@ struct cli_option {
 	.off = CLI_ARG(verbose), .help = "also print statistics on standard error" }
 #define CLI_OPT_FORMAT { .name = "format", .arg = "text|markdown|json", .type = CLI_CHOICE, \
 	.off = CLI_ARG(format), .help = "output format (default: text)" }
+#define CLI_OPT_WAIT { .name = "wait", .arg = "SECONDS", .type = CLI_LONG, .off = CLI_ARG(wait), \
+	.min = 0, .max = 86400, .help = "wait this long for another smtplog writing the database, " \
+	        "then say which process holds it (default 60)" }
+#define CLI_OPT_GROUP { .name = "group", .arg = "NAME", .type = CLI_STR, .off = CLI_ARG(group), \
+	.help = "create the database and output files readable by this group (mode 0640; " \
+	        "default 0600, the owner only)" }
 #define CLI_OPT_HELP { .name = "help", .short_name = 'h', .type = CLI_FLAG, .off = CLI_ARG(help), \
 	.help = "show this help and exit" }
 
@@ -186,9 +194,16 @@ struct store;
 /* a->db, else $SMTPLOG_DB, else $XDG_DATA_HOME/smtplog/smtplog.db, else
  * ~/.local/share/smtplog/smtplog.db; create_dirs makes the directories. */
 const char *cli_db_path(const struct cli_args *a, char *buf, size_t size, bool create_dirs);
-/* Opens (creating it if need be) the database with the knowledge tables
- * and the views of sqlext loaded; NULL with *status set (printed). */
+/* Opens (creating it if need be) the database for writing, with the
+ * knowledge tables and the views of sqlext loaded (--wait, --group); NULL
+ * with *status set (printed). */
 struct store *cli_open_store(const struct cli_args *a, const char *path, int *status);
+/* Opens an existing database read-only, for a command that only reads:
+ * nothing is written, so a member of its group can read it (--wait). */
+struct store *cli_open_store_readonly(const struct cli_args *a, const char *path, int *status);
+/* An output file (--unrecognized, --output): created 0600 (0640 and of
+ * --group's group), never through a link or into another user's file. */
+FILE *cli_create_output(const struct cli_args *a, const char *path, int *status);
 /* Closes st; a close error replaces an OK or PARTIAL status. */
 int cli_close_store(const struct cli_args *a, struct store *st, int status);
 /* An existing database for a reading command: its path, or NULL with

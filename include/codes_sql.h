@@ -11,7 +11,9 @@ struct sqlite3;
 
 /* Creates the tables if absent and replaces their rows with the built-in
  * texts, every language (untranslated rows carry the English text), inside
- * one savepoint: safe inside or outside a caller's transaction. On failure
+ * one savepoint: safe inside or outside a caller's transaction. Writes
+ * nothing when the table knowledge_version holds the hash of the same
+ * texts (loads call it; readers never do). On failure
  * nothing is changed. 0, or -1 with err set (SL_EBUSY when the database is
  * locked, SL_EDB otherwise). */
 int codes_sql_load(struct sqlite3 *db, struct sl_error *err);

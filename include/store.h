@@ -45,6 +45,20 @@ void store_library_init(void);
  * database or is corrupt or newer than this binary, SL_EBUSY if another
  * writer holds it or another run is creating it. */
 struct store *store_open(const char *path, struct sl_error *err);
+/* How to open: a reader opens read-only (SQLITE_OPEN_READONLY: no schema
+ * change, no write of any kind, so a member of a 0640 database's group
+ * reads it, also while a writer runs); a writer waits up to wait_ms for
+ * another writer, then fails (SL_EBUSY) naming the process that holds the
+ * database; files it creates get mode 0600, or 0640 and group `group`
+ * (-1: none). */
+struct store_options {
+	bool readonly;
+	int wait_ms;
+	long group;
+};
+#define STORE_DEFAULT_WAIT_MS 60000
+struct store *store_open_opts(const char *path, const struct store_options *opt,
+                              struct sl_error *err);
 /* Checkpoints the WAL and returns the file to rollback-journal mode, so
  * read-only group members can open it; a new file is moved into place.
  * Frees st even on error. */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <string.h>
 
 #define SL_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -85,6 +86,17 @@ bool sl_str_has_prefix(const char *s, const char *prefix);
 void sl_addr_domain(const char *addr, char *out, size_t outsz);
 /* FNV-1a 64-bit hash, used for hash tables and file fingerprints. */
 uint64_t sl_hash64(const void *p, size_t n, uint64_t seed);
+
+/* ---- files smtplog writes: never through a symbolic link, never one of
+ * another user's, never one with other hard links (a planted link would
+ * make a job running as root write where the link points). */
+/* Opens path (flags: O_WRONLY or O_RDWR, maybe O_TRUNC), creating it with
+ * O_CREAT|O_EXCL|O_NOFOLLOW and mode if it does not exist; an existing one
+ * must be a regular file of this user with one link. *created (may be
+ * NULL) says which. The descriptor, or -1 with err (SL_EIO). */
+int sl_open_safe(const char *path, int flags, mode_t mode, bool *created, struct sl_error *err);
+/* 0 if path does not exist or is such a file; -1 with err otherwise. */
+int sl_check_own(const char *path, struct sl_error *err);
 
 /* ---- fault injection, for the crash tests (as SQLite's tests do): with
  * SMTPLOG_FAULT=PHASE or PHASE:N in the environment, the Nth time (default

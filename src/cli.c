@@ -516,7 +516,7 @@ int cli_main(int argc, char **argv)
 		cli_print_commands(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	struct cli_args a = { .lang = -1 };
+	struct cli_args a = { .lang = -1, .wait = -1 };
 	int status = cli_parse(c, argc - 1, argv + 1, &a);
 	if (status < 0 && a.help) {
 		cli_print_help(stdout, c);

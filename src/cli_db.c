@@ -4,6 +4,9 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,12 +63,76 @@ const char *cli_existing_db(const struct cli_args *a, char *buf, size_t size, in
 	return path;
 }
 
+/* store_opts - --wait and --group as store options; -1 for an unknown group */
+static int store_opts(const struct cli_args *a, bool readonly, struct store_options *o,
+                      int *status)
+{
+	*o = (struct store_options){
+		.readonly = readonly,
+		.wait_ms = a->wait >= 0 ? (int)(a->wait * 1000) : STORE_DEFAULT_WAIT_MS,
+		.group = -1,
+	};
+	if (a->group) {
+		struct group *g = getgrnam(a->group);
+		if (!g) {
+			*status = cli_usage_error(a, "unknown group '%s' (--group)", a->group);
+			return -1;
+		}
+		o->group = (long)g->gr_gid;
+	}
+	return 0;
+}
+
+/* cli_open_store_readonly - see cli.h */
+struct store *cli_open_store_readonly(const struct cli_args *a, const char *path, int *status)
+{
+	struct store_options o;
+	if (store_opts(a, true, &o, status))
+		return NULL;
+	struct sl_error err;
+	sl_error_clear(&err);
+	struct store *st = store_open_opts(path, &o, &err);
+	if (!st)
+		*status = cli_fail_err(a, &err);
+	return st;
+}
+
+/* cli_create_output - see cli.h */
+FILE *cli_create_output(const struct cli_args *a, const char *path, int *status)
+{
+	struct store_options o;
+	if (store_opts(a, false, &o, status))
+		return NULL;
+	struct sl_error err;
+	sl_error_clear(&err);
+	bool created = false;
+	int fd = sl_open_safe(path, O_WRONLY | O_TRUNC, o.group >= 0 ? 0640 : 0600, &created, &err);
+	if (fd >= 0 && created && o.group >= 0 && fchown(fd, (uid_t)-1, (gid_t)o.group) < 0) {
+		sl_error_set(&err, SL_EIO, "cannot give '%s' to group '%s': %s", path, a->group,
+		             strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (fd >= 0) {
+			sl_error_set(&err, SL_EIO, "cannot open '%s': %s", path, strerror(errno));
+			close(fd);
+		}
+		*status = cli_fail_err(a, &err);
+	}
+	return f;
+}
+
 /* cli_open_store - see cli.h */
 struct store *cli_open_store(const struct cli_args *a, const char *path, int *status)
 {
+	struct store_options o;
+	if (store_opts(a, false, &o, status))
+		return NULL;
 	struct sl_error err;
 	sl_error_clear(&err);
-	struct store *st = store_open(path, &err);
+	struct store *st = store_open_opts(path, &o, &err);
 	if (!st) {
 		*status = cli_fail_err(a, &err);
 		return NULL;

@@ -39,6 +39,8 @@ const struct cli_option cmd_analyze_options[] = {
 	{ .name = "reread", .type = CLI_FLAG, .off = CLI_ARG(reread),
 	  .help = "read files an earlier run read to their end and that have not grown "
 	          "(default: skip them)" },
+	CLI_OPT_WAIT,
+	CLI_OPT_GROUP,
 	CLI_OPT_LANG,
 	CLI_OPT_FORMAT,
 	CLI_OPT_TOP,
@@ -158,14 +160,13 @@ int cmd_analyze(struct cli_args *a)
 	struct sl_error err;
 	sl_error_clear(&err);
 	FILE *unrec = NULL;
+	int status = CLI_EXIT_OK;
 	if (a->unrecognized) {
-		unrec = fopen(a->unrecognized, "w");
+		unrec = cli_create_output(a, a->unrecognized, &status);
 		if (!unrec)
-			return cli_fail(a, CLI_EXIT_IOERR, "cannot open '%s': %s", a->unrecognized,
-			                strerror(errno));
+			return status;
 		opt.unrecognized_out = unrec;
 	}
-	int status = CLI_EXIT_OK;
 	char buf[PATH_MAX];
 	struct store *st = cli_open_store(a, cli_db_path(a, buf, sizeof buf, true), &status);
 	if (!st) {

@@ -83,7 +83,9 @@ int cmd_export(struct cli_args *a)
 		if (!r)
 			return cli_fail_err(a, &err);
 	}
-	struct store *st = cli_open_store(a, path, &status);
+	/* only an incremental export writes (where the destination got to) */
+	struct store *st = a->incremental ? cli_open_store(a, path, &status)
+	                                  : cli_open_store_readonly(a, path, &status);
 	if (!st) {
 		redact_free(r);
 		return status;

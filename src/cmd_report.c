@@ -17,6 +17,7 @@ const struct cli_option cmd_report_options[] = {
 	CLI_OPT_LANG,
 	CLI_OPT_FORMAT,
 	CLI_OPT_TOP,
+	CLI_OPT_WAIT,
 	CLI_OPT_HELP,
 	CLI_OPT_END,
 };
@@ -45,7 +46,7 @@ int cmd_report(struct cli_args *a)
 	const char *path = cli_existing_db(a, buf, sizeof buf, &status);
 	if (!path)
 		return status;
-	struct store *st = cli_open_store(a, path, &status);
+	struct store *st = cli_open_store_readonly(a, path, &status);
 	if (!st)
 		return status;
 	struct report_options ro;

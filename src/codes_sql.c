@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: MIT */
 #include "codes_sql.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "codes.h"
@@ -110,9 +112,55 @@ out:
 	return ret;
 }
 
-/* codes_sql_load - (re)fill `codes` and `reasons` atomically */
+/* knowledge_hash - a hash of every text the tables would hold, as 16 hex
+ * digits: a load that finds it stored has nothing to write */
+static void knowledge_hash(char out[17])
+{
+	uint64_t h = SL_HASH_SEED;
+	for (int l = 0; l < CODES_LANG_COUNT; l++) {
+		for (size_t i = 0; i < codes_count(); i++) {
+			struct codes_info ci;
+			if (!codes_at(i, (enum codes_lang)l, &ci))
+				continue;
+			const char *f[] = { ci.code, ci.title, ci.description, ci.when, ci.fix_sender,
+			                    ci.fix_admin };
+			for (size_t k = 0; k < SL_ARRAY_LEN(f); k++)
+				h = sl_hash64(f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 0, h + (uint64_t)ci.klass);
+		}
+		for (size_t i = 0; i < reasons_count(); i++) {
+			struct reason_info ri;
+			if (!reasons_text(reasons_id_at(i), (enum codes_lang)l, &ri))
+				continue;
+			const char *f[] = { ri.id, ri.title, ri.diagnosis, ri.remedy };
+			for (size_t k = 0; k < SL_ARRAY_LEN(f); k++)
+				h = sl_hash64(f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 0, h + (uint64_t)l);
+		}
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* stored_hash_is - the knowledge_version row holds hash */
+static bool stored_hash_is(sqlite3 *db, const char *hash)
+{
+	sqlite3_stmt *st = NULL;
+	bool same = false;
+	if (sqlite3_prepare_v2(db, "SELECT hash FROM knowledge_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		same = v && strcmp((const char *)v, hash) == 0;
+	}
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* codes_sql_load - (re)fill `codes` and `reasons` atomically, when the
+ * built-in texts differ from what the tables hold */
 int codes_sql_load(struct sqlite3 *db, struct sl_error *err)
 {
+	char hash[17];
+	knowledge_hash(hash);
+	if (stored_hash_is(db, hash))
+		return 0;   /* as this binary would write them: nothing to do */
 	/* A savepoint nests inside a caller's transaction and acts as BEGIN
 	 * outside one, so the tables are never seen half-filled. */
 	int rc = sqlite3_exec(db, "SAVEPOINT codes_sql_load", NULL, NULL, NULL);
@@ -125,6 +173,15 @@ int codes_sql_load(struct sqlite3 *db, struct sl_error *err)
 	}
 	if (load_codes(db, err) || load_reasons(db, err))
 		goto fail;
+	char *sql = sqlite3_mprintf("CREATE TABLE IF NOT EXISTS knowledge_version (hash TEXT);"
+	                            " DELETE FROM knowledge_version;"
+	                            " INSERT INTO knowledge_version VALUES ('%q')", hash);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
+		db_error(db, rc, err, "codes");
+		goto fail;
+	}
 	rc = sqlite3_exec(db, "RELEASE codes_sql_load", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		db_error(db, rc, err, "codes");

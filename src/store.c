@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
@@ -376,6 +377,8 @@ struct store {
 	char *loading;                 /* a new database is built here, then renamed to path */
 	int loading_fd;                /* holds the flock on loading; -1 */
 	bool broken;                   /* an SQLite error while loading without a journal */
+	bool readonly;                 /* opened by a reader: never writes */
+	struct store_options opt;
 	sqlite3_stmt *stmt[S_COUNT];
 	bool in_tx;                    /* a BEGIN is open */
 	bool wal;                      /* switched to WAL for writing: undo at close */
@@ -434,6 +437,56 @@ static const char *origin_name(enum corr_origin o)
 
 /* ---- errors */
 
+/* lock_pid - the process holding a write lock on bytes [start, start+len)
+ * of path (POSIX locks, as SQLite takes them), or 0 */
+static pid_t lock_pid(const char *path, off_t start, off_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
+	pid_t pid = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK ? fl.l_pid : 0;
+	close(fd);
+	return pid;
+}
+
+/* holder - "process N (its command line)" holding the database's write
+ * lock: the WAL write lock in PATH-shm, else the RESERVED or PENDING byte
+ * of a rollback journal; "another process" when it cannot be told */
+static void holder(const char *path, char *out, size_t size)
+{
+	struct sl_buf b;
+	sl_buf_init(&b);
+	sl_buf_addf(&b, "%s-shm", path);
+	pid_t pid = lock_pid(b.data, 120, 1);                 /* WAL_WRITE_LOCK */
+	if (!pid)
+		pid = lock_pid(path, 0x40000000, 2);               /* PENDING, RESERVED */
+	snprintf(out, size, "another process");
+	if (pid > 0) {
+		char cmd[160] = "";
+		sl_buf_reset(&b);
+		sl_buf_addf(&b, "/proc/%ld/cmdline", (long)pid);
+		FILE *f = fopen(b.data, "re");
+		if (f) {
+			size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+			fclose(f);
+			cmd[n] = '\0';
+			for (size_t i = 0; i < n; i++)   /* arguments apart, nothing unprintable */
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+				else if ((unsigned char)cmd[i] < 0x20 || cmd[i] == 0x7f)
+					cmd[i] = '?';
+			while (n && cmd[n - 1] == ' ')
+				cmd[--n] = '\0';
+		}
+		if (cmd[0])
+			snprintf(out, size, "process %ld (%s)", (long)pid, cmd);
+		else
+			snprintf(out, size, "process %ld", (long)pid);
+	}
+	sl_buf_release(&b);
+}
+
 /* db_fail - fill err from an SQLite result code; -1 */
 static int db_fail(struct store *st, int rc, struct sl_error *err, const char *what)
 {
@@ -444,8 +497,12 @@ static int db_fail(struct store *st, int rc, struct sl_error *err, const char *w
 	const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return sl_error_set(err, SL_EBUSY, "database '%s' is locked by another process", path);
+	case SQLITE_LOCKED: {
+		char who[240];
+		holder(path, who, sizeof who);
+		return sl_error_set(err, SL_EBUSY, "database '%s' is locked by %s; waited %d s "
+		                    "(--wait)", path, who, st->opt.wait_ms / 1000);
+	}
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
 		return sl_error_set(err, SL_EDB, "'%s' is corrupt or not an SQLite database: %s",
@@ -1176,9 +1233,6 @@ int store_load_state(struct store *st, struct sl_buf *out, struct sl_error *err)
 
 /* ---- open and close */
 
-/* create_file - create path with mode 0640 (less the umask) if it does not
- * exist, so SQLite (which would use 0644) opens an empty file: the database
- * and its -wal/-shm/-journal files, which copy its mode, are not world-readable */
 /* ---- a new database: built under another name, without a journal
  *
  * Until the file exists there is nothing a crash could damage, so a first
@@ -1200,6 +1254,36 @@ static void unlink_with_suffix(const char *base, const char *suffix)
 	sl_buf_release(&b);
 }
 
+/* file_mode - 0600, or 0640 when a group shares the database */
+static mode_t file_mode(const struct store *st)
+{
+	return st->opt.group >= 0 ? 0640 : 0600;
+}
+
+/* set_group - a new file's group, when one is given */
+static int set_group(const struct store *st, int fd, const char *path, struct sl_error *err)
+{
+	if (st->opt.group < 0)
+		return 0;
+	if (fchown(fd, (uid_t)-1, (gid_t)st->opt.group) < 0 || fchmod(fd, 0640) < 0)
+		return sl_error_set(err, SL_EIO, "cannot give '%s' to group %ld: %s", path,
+		                    (long)st->opt.group, strerror(errno));
+	return 0;
+}
+
+/* lock_waiting - flock(LOCK_EX), retried for up to wait_ms */
+static int lock_waiting(int fd, int wait_ms)
+{
+	for (int waited = 0;; waited += 100) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK || waited >= wait_ms)
+			return -1;
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* begin_loading - if path does not exist, lock and reset PATH.loading and
  * make it st->loading: 1; 0 when path exists; -1 with err */
 static int begin_loading(struct store *st, struct sl_error *err)
@@ -1211,18 +1295,26 @@ static int begin_loading(struct store *st, struct sl_error *err)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		if (stat(st->path, &target) == 0 || errno != ENOENT)
 			break;   /* it exists (or SQLite will say why it cannot be opened) */
-		int fd = open(tmp.data, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+		/* never through a link, never another user's file */
+		bool created = false;
+		int fd = sl_open_safe(tmp.data, O_RDWR, file_mode(st), &created, err);
 		if (fd < 0) {
-			sl_error_set(err, SL_EIO, "cannot create '%s': %s", st->path, strerror(errno));
 			sl_buf_release(&tmp);
 			return -1;
 		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (created && set_group(st, fd, tmp.data, err) < 0) {
+			close(fd);
+			unlink(tmp.data);
+			sl_buf_release(&tmp);
+			return -1;
+		}
+		if (lock_waiting(fd, st->opt.wait_ms) < 0) {
 			int e = errno;
 			close(fd);
 			if (e == EWOULDBLOCK)
 				sl_error_set(err, SL_EBUSY, "database '%s' is being created by another "
-				             "smtplog run (lock on '%s')", st->path, tmp.data);
+				             "smtplog run (lock on '%s'); waited %d s (--wait)", st->path,
+				             tmp.data, st->opt.wait_ms / 1000);
 			else
 				sl_error_set(err, SL_EIO, "cannot lock '%s': %s", tmp.data, strerror(e));
 			sl_buf_release(&tmp);
@@ -1311,18 +1403,6 @@ static int finish_loading(struct store *st, bool keep, struct sl_error *err)
 	return ret;
 }
 
-static int create_file(const char *path, struct sl_error *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	if (errno == EEXIST)
-		return 0;
-	return sl_error_set(err, SL_EIO, "cannot create '%s': %s", path, strerror(errno));
-}
-
 /* create_schema - a new, empty database: tables, views and the version
  * stamps in one transaction (DDL is transactional in SQLite) */
 static int create_schema(struct store *st, struct sl_error *err)
@@ -1409,16 +1489,84 @@ void store_library_init(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* check_files - the database and the files SQLite keeps beside it, where
+ * they exist, are regular files of this user: SQLite would write through
+ * a planted link (the new -wal, -shm and -journal it makes itself with
+ * O_EXCL|O_NOFOLLOW) */
+static int check_files(const char *path, struct sl_error *err)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	struct sl_buf b;
+	sl_buf_init(&b);
+	int rc = 0;
+	for (size_t i = 0; i < SL_ARRAY_LEN(sfx) && rc == 0; i++) {
+		sl_buf_reset(&b);
+		sl_buf_addf(&b, "%s%s", path, sfx[i]);
+		rc = sl_check_own(b.data, err);
+	}
+	sl_buf_release(&b);
+	return rc;
+}
+
+/* open_readonly - a reader's connection: SQLITE_OPEN_READONLY, no schema
+ * change, no knowledge tables, nothing written, so a member of the file's
+ * group reads a 0640 database (and its -wal and -shm while a writer runs) */
+static struct store *open_readonly(struct store *st, struct sl_error *err)
+{
+	int rc = sqlite3_open_v2(st->path, &st->db,
+	                         SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+	                         NULL);
+	int64_t app = 0, version = 0;
+	if (rc != SQLITE_OK) {
+		db_fail(st, rc, err, "open");
+	} else {
+		sqlite3_extended_result_codes(st->db, 0);
+		sqlite3_busy_timeout(st->db, st->opt.wait_ms);
+		if (query_int(st, "PRAGMA application_id", &app, err) == 0 &&
+		    query_int(st, "PRAGMA user_version", &version, err) == 0) {
+			if (app != STORE_APPLICATION_ID)
+				rc = sl_error_set(err, SL_EDB, "'%s' is not an smtplog database", st->path);
+			else if (version > STORE_SCHEMA_VERSION)
+				rc = sl_error_set(err, SL_EDB, "'%s' was written by a newer smtplog (schema "
+				                  "version %lld, this binary knows %d)", st->path,
+				                  (long long)version, STORE_SCHEMA_VERSION);
+			else if (version < 2)
+				rc = sl_error_set(err, SL_EDB, "'%s' has an older schema (version %lld): "
+				                  "the next 'smtplog analyze' upgrades it", st->path,
+				                  (long long)version);
+			else
+				return st;
+		}
+	}
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+	return NULL;
+}
+
 /* store_open - open or create the database at path */
 struct store *store_open(const char *path, struct sl_error *err)
+{
+	return store_open_opts(path, NULL, err);
+}
+
+struct store *store_open_opts(const char *path, const struct store_options *opt,
+                              struct sl_error *err)
 {
 	bool memory = strcmp(path, ":memory:") == 0;
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	st->loading_fd = -1;
+	st->opt = opt ? *opt : (struct store_options){ .wait_ms = STORE_BUSY_TIMEOUT_MS, .group = -1 };
+	if (st->opt.wait_ms < 0)
+		st->opt.wait_ms = 0;
+	if (st->opt.readonly && !memory) {
+		st->readonly = true;
+		return open_readonly(st, err);
+	}
 	if (!memory && *path) {
-		int fresh = begin_loading(st, err);
-		if (fresh < 0 || (fresh == 0 && create_file(path, err) < 0)) {
+		int fresh = check_files(path, err) < 0 ? -1 : begin_loading(st, err);
+		if (fresh < 0) {
 			free(st->path);
 			free(st);
 			return NULL;
@@ -1434,14 +1582,14 @@ struct store *store_open(const char *path, struct sl_error *err)
 	};
 
 	int rc = sqlite3_open_v2(st->loading ? st->loading : path, &st->db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+	                         SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "open");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 0);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(st->db, st->opt.wait_ms);
 	if (st->loading && exec(st, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", err,
 	                        "open") < 0)
 		goto fail;
@@ -1557,10 +1705,24 @@ int store_close(struct store *st, struct sl_error *err)
 	if (st->db && st->wal) {
 		/* Fold the WAL into the main file and leave rollback-journal mode,
 		 * so a member of the file's group can read it without write access
-		 * to the directory. A concurrent reader may keep the WAL busy:
-		 * that is not an error, the next writer's close finishes the job. */
-		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-		sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+		 * to the directory (at rest there is no -wal or -shm to open). A
+		 * reader in the middle of a report holds the WAL: wait for it as
+		 * for a writer. If it holds on longer, the file stays in WAL mode
+		 * with its -wal and -shm (which readers can open) until the next
+		 * writer's close. */
+		for (int waited = 0;; waited += 100) {
+			sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+			int64_t wal = 1;
+			sqlite3_stmt *s = NULL;
+			if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=DELETE", -1, &s, NULL) ==
+			        SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+				wal = strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+			sqlite3_finalize(s);
+			if (!wal || waited >= st->opt.wait_ms)
+				break;
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
 	}
 	if (st->db) {
 		int rc = sqlite3_close(st->db);

@@ -3,10 +3,14 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static SL_NORETURN void out_of_memory(size_t n)
 {
@@ -260,4 +264,76 @@ void sl_fault(const char *phase)
 	}
 	if (strcmp(phase, want) == 0 && --remaining == 0)
 		raise(SIGKILL);
+}
+
+/* sl_open_safe - see util.h */
+int sl_open_safe(const char *path, int flags, mode_t mode, bool *created, struct sl_error *err)
+{
+	int access_mode = flags & (O_RDONLY | O_WRONLY | O_RDWR);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		int fd = open(path, access_mode | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		              mode);
+		if (fd >= 0) {
+			if (created)
+				*created = true;
+			return fd;
+		}
+		if (errno != EEXIST)
+			break;
+		fd = open(path, access_mode | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 && errno == ENOENT)
+			continue;   /* removed meanwhile: create it */
+		if (fd < 0 && errno == ELOOP) {
+			sl_error_set(err, SL_EIO, "'%s' is a symbolic link: smtplog does not write "
+			             "through one (remove it, or give the real path)", path);
+			return -1;
+		}
+		if (fd < 0)
+			break;
+		struct stat st;
+		const char *why = NULL;
+		if (fstat(fd, &st) < 0)
+			why = strerror(errno);
+		else if (!S_ISREG(st.st_mode))
+			why = "not a regular file";
+		else if (st.st_uid != geteuid())
+			why = "it belongs to another user: smtplog writes only files of its own";
+		else if (st.st_nlink != 1)
+			why = "it has other hard links";
+		if (!why && (flags & O_TRUNC) && ftruncate(fd, 0) < 0)
+			why = strerror(errno);
+		if (why) {
+			close(fd);
+			sl_error_set(err, SL_EIO, "cannot write '%s': %s", path, why);
+			return -1;
+		}
+		/* back to blocking reads and writes */
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		if (created)
+			*created = false;
+		return fd;
+	}
+	sl_error_set(err, SL_EIO, "cannot create '%s': %s", path, strerror(errno));
+	return -1;
+}
+
+/* sl_check_own - see util.h */
+int sl_check_own(const char *path, struct sl_error *err)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : sl_error_set(err, SL_EIO, "cannot use '%s': %s", path,
+		                                          strerror(errno));
+	const char *why = NULL;
+	if (S_ISLNK(st.st_mode))
+		why = "it is a symbolic link, which smtplog does not write through";
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "it belongs to another user: smtplog writes only files of its own";
+	else if (st.st_nlink != 1)
+		why = "it has other hard links";
+	return why ? sl_error_set(err, SL_EIO, "cannot write '%s': %s", path, why) : 0;
 }

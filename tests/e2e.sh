@@ -99,7 +99,9 @@ eq "foreign database untouched" "$(q "$T/other.db" "SELECT count(*) FROM sqlite_
 cp "$db" "$T/locked.db"
 ( echo "BEGIN EXCLUSIVE; UPDATE sources SET lines = lines;"; sleep 9 ) | sqlite3 "$T/locked.db" &
 sleep 1
-eq "locked database" "$(run analyze --db "$T/locked.db" sample-logs/mail.log)" 75
+eq "locked database" "$(run analyze --wait 2 --db "$T/locked.db" sample-logs/mail.log)" 75
+has "locked database: who holds it" "$(cat "$T/err")" "(sqlite3"
+has "locked database: how long it waited" "$(cat "$T/err")" "waited 2 s"
 has "locked message" "$(cat "$T/err")" "locked"
 wait
 

@@ -266,7 +266,7 @@ static void test_file_mode_and_journal(void **state)
 
 		struct stat sb;
 		assert_int_equal(stat(path, &sb), 0);
-		assert_int_equal(sb.st_mode & 0777, 0640 & ~um);
+		assert_int_equal(sb.st_mode & 0777, 0600 & ~um);   /* personal data: 0600 */
 		assert_int_equal(stat(tpath("mode.db-wal"), &sb), -1);
 		assert_int_equal(errno, ENOENT);
 
@@ -908,7 +908,7 @@ static void test_open_errors(void **state)
 	snprintf(want, sizeof want, "'%s' is corrupt or not an SQLite database", garbage);
 	expect_open_error(garbage, SL_EDB, want);
 
-	snprintf(want, sizeof want, "cannot create '%s/no/such/dir.db': No such file or directory",
+	snprintf(want, sizeof want, "cannot create '%s/no/such/dir.db.loading': No such file or directory",
 	         tmpdir);
 	expect_open_error(tpath("no/such/dir.db"), SL_EIO, want);
 }
@@ -935,7 +935,8 @@ static void test_locked(void **state)
 	assert_int_equal(k->event(k->ctx, &l.ce, &err), -1);
 	assert_int_equal(err.code, SL_EBUSY);
 	char want[256];
-	snprintf(want, sizeof want, "database '%s' is locked by another process", path);
+	snprintf(want, sizeof want, "database '%s' is locked by another process; waited 5 s (--wait)",
+	         path);
 	assert_string_equal(err.msg, want);
 	must_close(st);
 
@@ -1318,6 +1319,74 @@ static void test_insert_rate(void **state)
 	              "incl. close)\n", n, (n + 3) / 4, s, (double)n / s);
 }
 
+/* Files are never written through a planted link or reused from another
+ * user: a symlink named PATH.loading is refused and its target untouched
+ * (issue: `ln -s victim s.db.loading` made the victim the database); so is
+ * a -wal link beside an existing database, and a hard-linked database. */
+static void test_no_write_through_links(void **state)
+{
+	(void)state;
+	const char *victim = tpath("victim.txt");
+	const char *db = tpath("linked.db");
+	char loading[256], wal[256];
+	snprintf(loading, sizeof loading, "%s.loading", db);
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	FILE *f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	assert_int_equal(symlink(victim, loading), 0);
+	expect_open_error(db, SL_EIO, "is a symbolic link");
+	struct stat sb;
+	assert_int_equal(stat(victim, &sb), 0);
+	assert_int_equal(sb.st_size, 9);
+	assert_int_equal(access(db, F_OK), -1);
+	unlink(loading);
+
+	must_close(must_open(db));                       /* a real database now */
+	assert_int_equal(symlink(victim, wal), 0);
+	expect_open_error(db, SL_EIO, "symbolic link");
+	unlink(wal);
+	const char *hard = tpath("hard.db");
+	assert_int_equal(link(db, hard), 0);
+	expect_open_error(db, SL_EIO, "other hard links");
+	unlink(hard);
+	must_close(must_open(db));
+	assert_int_equal(stat(victim, &sb), 0);
+	assert_int_equal(sb.st_size, 9);
+}
+
+/* A reader opens read-only: it changes nothing, not even the journal mode
+ * or the knowledge tables, and a database it cannot write is no error. */
+static void test_readonly_open(void **state)
+{
+	(void)state;
+	const char *db = tpath("ro.db");
+	must_close(must_open(db));
+	assert_int_equal(chmod(db, 0400), 0);
+	struct stat before, after;
+	assert_int_equal(stat(db, &before), 0);
+	struct sl_error err = { 0 };
+	struct store_options o = { .readonly = true, .wait_ms = 1000, .group = -1 };
+	struct store *st = store_open_opts(db, &o, &err);
+	if (!st)
+		fail_msg("read-only open: %s", err.msg);
+	assert_row(store_db(st), "SELECT count(*) FROM sources", "0");
+	assert_int_equal(sqlite3_exec(store_db(st), "CREATE TABLE x(a)", NULL, NULL, NULL),
+	                 SQLITE_READONLY);
+	assert_int_equal(store_close(st, &err), 0);
+	assert_int_equal(stat(db, &after), 0);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+	assert_int_equal(before.st_size, after.st_size);
+	char wal[256];
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	assert_int_equal(access(wal, F_OK), -1);
+	const char *none = tpath("none.db");
+	assert_null(store_open_opts(none, &o, &err));      /* never created by a reader */
+	assert_int_equal(access(none, F_OK), -1);
+	chmod(db, 0600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1335,6 +1404,8 @@ int main(void)
 		cmocka_unit_test(test_adopt_window_zero),
 		cmocka_unit_test(test_source_identity),
 		cmocka_unit_test(test_unchanged_source),
+		cmocka_unit_test(test_no_write_through_links),
+		cmocka_unit_test(test_readonly_open),
 		cmocka_unit_test(test_checkpoint_commits),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_locked),

@@ -338,7 +338,8 @@ static void test_error_reaches_producer(void **state)
 	assert_int_equal(writer_sync(w, &err), -1);   /* after busy_timeout */
 	assert_int_equal(err.code, SL_EBUSY);
 	char want[256];
-	snprintf(want, sizeof want, "database '%s' is locked by another process", path);
+	snprintf(want, sizeof want, "database '%s' is locked by another process; waited 5 s (--wait)",
+	         path);
 	assert_string_equal(err.msg, want);
 	/* and from then on the sink refuses */
 	struct logline ll = { 0 };
