@@ -59,6 +59,9 @@ struct store_options {
 #define STORE_DEFAULT_WAIT_MS 60000
 struct store *store_open_opts(const char *path, const struct store_options *opt,
                               struct sl_error *err);
+/* Fills err (SL_EBUSY) for a lock another process holds on st's database:
+ * which process, how long it was waited for. -1. */
+int store_busy_error(struct store *st, struct sl_error *err);
 /* Checkpoints the WAL and returns the file to rollback-journal mode, so
  * read-only group members can open it; a new file is moved into place.
  * Frees st even on error. */

@@ -138,6 +138,8 @@ struct store *cli_open_store(const struct cli_args *a, const char *path, int *st
 		return NULL;
 	}
 	if (codes_sql_load(store_db(st), &err) || sqlext_views_load(store_db(st), &err)) {
+		if (err.code == SL_EBUSY)
+			store_busy_error(st, &err);   /* who holds it, how long we waited */
 		*status = cli_fail_err(a, &err);
 		store_close(st, &err);
 		return NULL;

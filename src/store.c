@@ -487,6 +487,15 @@ static void holder(const char *path, char *out, size_t size)
 	sl_buf_release(&b);
 }
 
+/* store_busy_error - the message of a lock held by another process */
+int store_busy_error(struct store *st, struct sl_error *err)
+{
+	char who[240];
+	holder(st->path, who, sizeof who);
+	return sl_error_set(err, SL_EBUSY, "database '%s' is locked by %s; waited %d s (--wait)",
+	                    st->path, who, st->opt.wait_ms / 1000);
+}
+
 /* db_fail - fill err from an SQLite result code; -1 */
 static int db_fail(struct store *st, int rc, struct sl_error *err, const char *what)
 {
@@ -497,12 +506,8 @@ static int db_fail(struct store *st, int rc, struct sl_error *err, const char *w
 	const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: {
-		char who[240];
-		holder(path, who, sizeof who);
-		return sl_error_set(err, SL_EBUSY, "database '%s' is locked by %s; waited %d s "
-		                    "(--wait)", path, who, st->opt.wait_ms / 1000);
-	}
+	case SQLITE_LOCKED:
+		return store_busy_error(st, err);
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
 		return sl_error_set(err, SL_EDB, "'%s' is corrupt or not an SQLite database: %s",
