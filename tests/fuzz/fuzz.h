@@ -250,4 +250,149 @@ static inline void fuzz_check_json(const char *what, const char *s, size_t n)
 	           at, n, s + (at < n ? at : n));
 }
 
+/* ---- CSV (RFC 4180), as a spreadsheet reads it */
+
+/* fuzz_check_csv - records end in CRLF; a field is quoted ("" inside) or
+ * holds no '"', CR or LF; the records of a table (tables are separated by
+ * an empty line) have as many fields as its header; and no text field
+ * starts as a formula (= + @, or - not followed by a digit) */
+static inline void fuzz_check_csv(const char *what, const char *s, size_t n)
+{
+	size_t i = 0;
+	long header = -1;
+	while (i < n) {
+		if (n - i >= 2 && s[i] == '\r' && s[i + 1] == '\n') {   /* an empty line: next table */
+			header = -1;
+			i += 2;
+			continue;
+		}
+		long fields = 0;
+		for (;;) {
+			const char *start = s + i;
+			size_t flen = 0;
+			fields++;
+			if (i < n && s[i] == '"') {
+				i++;
+				start = s + i;
+				for (;;) {
+					FUZZ_CHECK(i < n, "%s: a quoted field runs to the end", what);
+					if (s[i] == '"') {
+						if (i + 1 < n && s[i + 1] == '"') {
+							i += 2;
+							flen += 2;
+							continue;
+						}
+						i++;
+						break;
+					}
+					i++;
+					flen++;
+				}
+			} else {
+				while (i < n && s[i] != ',' && s[i] != '\r' && s[i] != '\n') {
+					FUZZ_CHECK(s[i] != '"', "%s: a quote in an unquoted field at byte %zu", what, i);
+					i++;
+					flen++;
+				}
+			}
+			if (flen > 0) {
+				char c0 = start[0];
+				FUZZ_CHECK(!(c0 == '=' || c0 == '+' || c0 == '@' ||
+				             (c0 == '-' && (flen < 2 || start[1] < '0' || start[1] > '9'))),
+				           "%s: a field that a spreadsheet runs as a formula: %.*s", what,
+				           (int)(flen < 40 ? flen : 40), start);
+			}
+			if (i < n && s[i] == ',') {
+				i++;
+				continue;
+			}
+			break;
+		}
+		FUZZ_CHECK(n - i >= 2 && s[i] == '\r' && s[i + 1] == '\n',
+		           "%s: a record does not end in CRLF at byte %zu", what, i);
+		i += 2;
+		if (header < 0)
+			header = fields;
+		FUZZ_CHECK(fields == header, "%s: a record of %ld fields under a header of %ld", what,
+		           fields, header);
+	}
+}
+
+/* ---- the Prometheus text exposition format */
+
+static inline bool fuzz_prom_name(const char *s, size_t n, size_t *i)
+{
+	size_t start = *i;
+	while (*i < n && (s[*i] == '_' || s[*i] == ':' || (s[*i] >= 'a' && s[*i] <= 'z') ||
+	                  (s[*i] >= 'A' && s[*i] <= 'Z') || (*i > start && s[*i] >= '0' && s[*i] <= '9')))
+		(*i)++;
+	return *i > start;
+}
+
+/* fuzz_check_prometheus - every line is "# HELP|TYPE name ..." or
+ * name{label="value",...} value, label values escaped (\\ \" \n only) */
+static inline void fuzz_check_prometheus(const char *what, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		FUZZ_CHECK(nl, "%s: the last line has no newline", what);
+		size_t end = (size_t)(nl - s);
+		const char *line = s + i;
+		size_t len = end - i;
+		if (len >= 2 && line[0] == '#') {
+			size_t j = i + 2;
+			bool help = len > 7 && memcmp(line, "# HELP ", 7) == 0;
+			bool type = len > 7 && memcmp(line, "# TYPE ", 7) == 0;
+			FUZZ_CHECK(help || type, "%s: a comment that is no HELP or TYPE: %.*s", what, (int)len,
+			           line);
+			j = i + 7;
+			FUZZ_CHECK(fuzz_prom_name(s, end, &j), "%s: HELP/TYPE without a name", what);
+			for (; help && j < end; j++)
+				if (s[j] == '\\')
+					FUZZ_CHECK(++j < end && (s[j] == '\\' || s[j] == 'n'), "%s: HELP escape", what);
+		} else {
+			size_t j = i;
+			FUZZ_CHECK(fuzz_prom_name(s, end, &j), "%s: a sample without a name: %.*s", what,
+			           (int)len, line);
+			if (j < end && s[j] == '{') {
+				j++;
+				while (j < end && s[j] != '}') {
+					FUZZ_CHECK(fuzz_prom_name(s, end, &j) && j < end && s[j] == '=' &&
+					           j + 1 < end && s[j + 1] == '"', "%s: a bad label: %.*s", what,
+					           (int)len, line);
+					j += 2;
+					while (j < end && s[j] != '"') {
+						if (s[j] == '\\')
+							FUZZ_CHECK(++j < end && strchr("\\\"n", s[j]) && s[j],
+							           "%s: a bad escape in a label value: %.*s", what, (int)len,
+							           line);
+						j++;
+					}
+					FUZZ_CHECK(j < end, "%s: a label value runs to the line's end: %.*s", what,
+					           (int)len, line);
+					j++;
+					if (j < end && s[j] == ',')
+						j++;
+				}
+				FUZZ_CHECK(j < end, "%s: labels without '}': %.*s", what, (int)len, line);
+				j++;
+			}
+			FUZZ_CHECK(j < end && s[j] == ' ', "%s: no value: %.*s", what, (int)len, line);
+			j++;
+			char num[64];
+			size_t vl = end - j;
+			FUZZ_CHECK(vl > 0 && vl < sizeof num, "%s: value length %zu", what, vl);
+			memcpy(num, s + j, vl);
+			num[vl] = '\0';
+			char *e;
+			(void)strtod(num, &e);
+			/* "value timestamp" is allowed too */
+			FUZZ_CHECK(e != num && (*e == '\0' || *e == ' '), "%s: not a number: %s", what, num);
+		}
+		fuzz_check_terminal_safe(what, line, len, false);
+		i = end + 1;
+	}
+}
+
 #endif

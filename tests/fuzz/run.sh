@@ -29,6 +29,16 @@ seeds() {
 		for f in "${logs[@]}"; do
 			split -l 20 -a 3 "$f" "$dir/$(basename "$f")-"
 		done ;;
+	fuzz_ingest)
+		# runs of 30 lines, the first byte saying after how many (0-15) the
+		# file is cut; every sixth run only: each input costs three loads
+		for f in "${logs[@]}"; do
+			split -l 30 -a 3 "$f" "$dir/$(basename "$f")-"
+		done
+		ls "$dir" | awk 'NR % 6 != 1' | sed "s#^#$dir/#" | xargs rm -f
+		for f in "$dir"/*; do
+			{ printf "\\x$(printf %02x $((i++ % 16)))"; cat "$f"; } > "$f.cut" && mv "$f.cut" "$f"
+		done ;;
 	fuzz_reader)
 		for f in "${logs[@]}"; do
 			[ "$(wc -c < "$f")" -le 65536 ] || continue
@@ -66,6 +76,7 @@ for name in "$@"; do
 	fuzz_reader) max_len=70000 ;;    # past the 64 KiB fingerprint prefix
 	fuzz_patterns) max_len=16384 ;;
 	fuzz_recog) max_len=8192 ;;     # 20 lines
+	fuzz_ingest) max_len=8192 ;;    # 30 lines
 	*) max_len=4096 ;;
 	esac
 	echo "== $name: $seconds s on $(ls "$seeddir" | wc -l) seeds" >&2
