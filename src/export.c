@@ -274,6 +274,21 @@ static const struct source_fp *find_source(const struct exporter *x, int64_t id)
 	return lo < x->nsrc && x->src[lo].id == id ? &x->src[lo] : NULL;
 }
 
+/* add_int - decimal of v, without printf (a quarter of the export's time) */
+static void add_int(struct sl_buf *b, int64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	sl_buf_add(b, tmp + i, sizeof tmp - i);
+}
+
 /* add_key - host/fingerprint/offset[/seq]: where the line is, by content
  * (the key fingerprint of its source), not by this database's row ids, so
  * a merged or rebuilt database exports the same keys. */
@@ -281,9 +296,16 @@ static void add_key(const struct exporter *x, struct sl_buf *b, const char *host
                     int64_t offset, int64_t seq)
 {
 	const struct source_fp *s = find_source(x, source_id);
-	sl_buf_addf(b, "%s/%s/%" PRId64, host ? host : "", s ? s->fp : "-", offset);
-	if (seq >= 0)
-		sl_buf_addf(b, "/%" PRId64, seq);
+	if (host)
+		sl_buf_adds(b, host);
+	sl_buf_addc(b, '/');
+	sl_buf_adds(b, s ? s->fp : "-");
+	sl_buf_addc(b, '/');
+	add_int(b, offset);
+	if (seq >= 0) {
+		sl_buf_addc(b, '/');
+		add_int(b, seq);
+	}
 }
 
 /* add_id_key - the key of the message with row id `id` */
@@ -305,7 +327,7 @@ static bool field_value(struct exporter *x, sqlite3_stmt *s, enum xtype t, const
 	const char *host = (const char *)sqlite3_column_text(s, key_cols[t][0]);
 	switch (f->kind) {
 	case X_VERSION:
-		sl_buf_addf(&x->tmp, "%d", EXPORT_VERSION);
+		add_int(&x->tmp, EXPORT_VERSION);
 		return true;
 	case X_TYPE:
 		sl_buf_adds(&x->tmp, xtype_name[t]);
@@ -346,7 +368,10 @@ static bool field_value(struct exporter *x, sqlite3_stmt *s, enum xtype t, const
 			sl_buf_add(&x->tmp, v, n);
 		break;
 	case X_INT:
-		sl_buf_addf(&x->tmp, "%" PRId64, (int64_t)sqlite3_column_int64(s, col));
+		if (sqlite3_column_type(s, col) == SQLITE_INTEGER)
+			sl_buf_add(&x->tmp, v, n);   /* SQLite's own decimal text */
+		else
+			add_int(&x->tmp, (int64_t)sqlite3_column_int64(s, col));
 		break;
 	case X_REAL:
 		sl_buf_addf(&x->tmp, "%.15g", sqlite3_column_double(s, col));
@@ -380,7 +405,9 @@ static int write_row(struct exporter *x, sqlite3_stmt *s, enum xtype t)
 			if (!first)
 				sl_buf_addc(b, ',');
 			first = false;
-			sl_buf_addf(b, "\"%s\":", f->name);
+			sl_buf_addc(b, '"');
+			sl_buf_adds(b, f->name);
+			sl_buf_add(b, "\":", 2);
 			if (numeric(f->kind))
 				sl_buf_add(b, x->tmp.data, x->tmp.len);
 			else
