@@ -19,6 +19,10 @@ eq "merged report = report of all logs (json)" "$(cmp -s "$T/all.json" "$T/site.
 "$SMTPLOG" report --db "$T/all.db" >"$T/all.txt"
 "$SMTPLOG" report --db "$T/site.db" >"$T/site.txt"
 eq "merged report = report of all logs (text)" "$(diff "$T/all.txt" "$T/site.txt" && echo same)" same
+"$SMTPLOG" trace --db "$T/all.db" 3F2A11C0A12 >"$T/all.trace"
+"$SMTPLOG" trace --db "$T/site.db" 3F2A11C0A12 >"$T/site.trace"
+eq "merged trace = trace on all logs" "$(cmp -s "$T/all.trace" "$T/site.trace" && echo same)" same
+has "merged trace: the content-filter copy followed" "$(cat "$T/site.trace")" "content-filter of 3F2A11C0A12"
 rows="SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM messages), (SELECT count(*) FROM sources)"
 before=$(q "$T/site.db" "$rows")
 eq "merge again" "$(run merge --db "$T/site.db" "$T/exim.db" "$T/mx.db")" 0
