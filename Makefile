@@ -84,6 +84,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_trace.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_docs.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_config.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_crash.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_reasons.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_access.sh

@@ -28,6 +28,9 @@ enum cli_exit {
  * new option here, then its row (below or in the command's file). */
 struct cli_args {
 	const char *cmd;                 /* the command's name, for messages */
+	const char *config;              /* --config FILE: read instead of the user and system files */
+	size_t from_config[16];          /* offsets of the fields a config file or variable set */
+	size_t nfrom_config;
 	char **operands;                 /* what is not an option, in argv order */
 	int noperands;
 
@@ -84,20 +87,22 @@ struct cli_option {
 	size_t off;            /* offsetof(struct cli_args, field) */
 	long min, max;         /* CLI_LONG */
 	const char *help;      /* one sentence, no final period; wrapped by the help printer */
+	bool config;           /* also a key of the config file and an SMTPLOG_NAME variable */
 };
 #define CLI_ARG(field) offsetof(struct cli_args, field)
 #define CLI_OPT_END { .name = NULL }
 
 /* Rows several commands share. */
-#define CLI_OPT_DB { .name = "db", .arg = "PATH", .type = CLI_STR, .off = CLI_ARG(db), \
+#define CLI_OPT_DB { .name = "db", .arg = "PATH", .type = CLI_STR, .off = CLI_ARG(db), .config = true, \
 	.help = "database file (default: $SMTPLOG_DB, else " \
 	        "$XDG_DATA_HOME/smtplog/smtplog.db); ':memory:' keeps nothing" }
 #define CLI_OPT_LANG { .name = "lang", .arg = "en|ja|ko|zh", .type = CLI_LANG, .off = CLI_ARG(lang), \
+	.config = true, \
 	.help = "language of the output: en, ja, ko or zh (default: the locale)" }
-#define CLI_OPT_TZ { .name = "tz", .arg = "ZONE", .type = CLI_TZ, .off = CLI_ARG(tz), \
+#define CLI_OPT_TZ { .name = "tz", .arg = "ZONE", .type = CLI_TZ, .off = CLI_ARG(tz), .config = true, \
 	.help = "time zone of log stamps without one and of 'today', e.g. Europe/Berlin " \
 	        "(default: $TZ, else the system's)" }
-#define CLI_OPT_TOP { .name = "top", .arg = "N", .type = CLI_LONG, .off = CLI_ARG(top), \
+#define CLI_OPT_TOP { .name = "top", .arg = "N", .type = CLI_LONG, .off = CLI_ARG(top), .config = true, \
 	.min = 1, .max = 1000, .help = "rows in each top list (default 5)" }
 #define CLI_OPT_SINCE { .name = "since", .arg = "TIME", .type = CLI_TIME, .off = CLI_ARG(since_arg), \
 	.help = "events at or after TIME: ISO 8601, a date, 'today', 'yesterday', or an age " \
@@ -178,6 +183,24 @@ int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_arg
 void cli_print_help(FILE *out, const struct cli_command *c);
 void cli_print_commands(FILE *out);
 const struct cli_command *cli_find(const char *name);
+
+/* Checks a value with the row's type and stores it in a; -1, or an exit
+ * status (printed). For argv and config files alike. */
+int cli_set_option(struct cli_args *a, const struct cli_option *o, const char *value);
+/* Options every command takes (--config). */
+extern const struct cli_option cli_global_options[];
+/* Where a message's subject came from ("FILE:LINE", "$SMTPLOG_DB"), printed
+ * before it; NULL for the command line. */
+extern const char *cli_where;
+
+/* ---- the config file (src/cli_config.c): fills what the command line left
+ * unset from $SMTPLOG_NAME variables, then the user file, then the system
+ * file (or the --config file alone). -1, or an exit status (printed). */
+int cli_config_apply(const struct cli_command *c, struct cli_args *a);
+/* Whether the field at offset off was set by the config rather than argv. */
+bool cli_from_config(const struct cli_args *a, size_t off);
+/* Frees the values read from config files. */
+void cli_config_release(void);
 
 /* Prints "smtplog CMD: MESSAGE" and a pointer to --help; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli_args *a, const char *fmt, ...) SL_PRINTF(2, 3);

@@ -49,9 +49,20 @@ int cli_exit_for(const struct sl_error *err)
 	}
 }
 
+const char *cli_where;
+
+const struct cli_option cli_global_options[] = {
+	{ .name = "config", .arg = "FILE", .type = CLI_FILE_IN, .off = CLI_ARG(config),
+	  .help = "read settings from FILE instead of ~/.config/smtplog/config and "
+	          "/etc/smtplog/smtplog.conf" },
+	CLI_OPT_END,
+};
+
 static void vfail(const struct cli_args *a, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "smtplog%s%s: ", a && a->cmd ? " " : "", a && a->cmd ? a->cmd : "");
+	if (cli_where)
+		fprintf(stderr, "%s: ", cli_where);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -229,9 +240,8 @@ static int check_path(const struct cli_args *a, const struct cli_option *o, cons
 	return -1;
 }
 
-/* cli_set_option - checks a value and stores it; -1 or an exit status.
- * Used for argv and for config files alike. */
-static int set_option(struct cli_args *a, const struct cli_option *o, const char *v)
+/* cli_set_option - see cli.h */
+int cli_set_option(struct cli_args *a, const struct cli_option *o, const char *v)
 {
 	char *field = (char *)a + o->off;
 	long n;
@@ -351,6 +361,8 @@ int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_arg
 			size_t n = strcspn(name, "=");
 			const struct cli_option *o = find_long(opts, name, n);
 			if (!o)
+				o = find_long(cli_global_options, name, n);
+			if (!o)
 				return cli_usage_error(a, "unknown option '--%.*s'", (int)n, name);
 			const char *v = NULL;
 			if (name[n] == '=') {
@@ -362,7 +374,7 @@ int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_arg
 					return cli_usage_error(a, "option '--%s' needs a value (%s)", o->name, o->arg);
 				v = argv[++i];
 			}
-			int rc = set_option(a, o, v);
+			int rc = cli_set_option(a, o, v);
 			if (rc >= 0)
 				return rc;
 			continue;
@@ -381,7 +393,7 @@ int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_arg
 				else
 					return cli_usage_error(a, "option '-%c' needs a value (%s)", *p, o->arg);
 			}
-			int rc = set_option(a, o, v);
+			int rc = cli_set_option(a, o, v);
 			if (rc >= 0)
 				return rc;
 			if (v)
@@ -390,6 +402,9 @@ int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_arg
 	}
 	if (a->help)
 		return -1;
+	int rc = cli_config_apply(c, a);
+	if (rc >= 0)
+		return rc;
 	return finish(a);
 }
 
@@ -439,20 +454,22 @@ void cli_print_help(FILE *out, const struct cli_command *c)
 	fprintf(out, "\noptions:\n");
 	int width = 0;
 	char left[96];
-	for (const struct cli_option *o = c->options; o->name; o++) {
-		int n = option_left(o, left, sizeof left);
-		if (n > width && n <= 28)
-			width = n;
-	}
-	for (const struct cli_option *o = c->options; o->name; o++) {
-		int n = option_left(o, left, sizeof left);
-		if (n > width) {
-			fprintf(out, "  %s\n%*s", left, width + 4, "");
-		} else {
-			fprintf(out, "  %-*s  ", width, left);
+	const struct cli_option *const tables[] = { c->options, cli_global_options };
+	for (size_t t = 0; t < SL_ARRAY_LEN(tables); t++)
+		for (const struct cli_option *o = tables[t]; o->name; o++) {
+			int n = option_left(o, left, sizeof left);
+			if (n > width && n <= 28)
+				width = n;
 		}
-		wrap(out, o->help, width + 4, width + 4);
-	}
+	for (size_t t = 0; t < SL_ARRAY_LEN(tables); t++)
+		for (const struct cli_option *o = tables[t]; o->name; o++) {
+			int n = option_left(o, left, sizeof left);
+			if (n > width)
+				fprintf(out, "  %s\n%*s", left, width + 4, "");
+			else
+				fprintf(out, "  %-*s  ", width, left);
+			wrap(out, o->help, width + 4, width + 4);
+		}
 	fprintf(out, "\nexit status:\n");
 	for (const int *e = c->exits; *e >= 0; e++)
 		for (size_t i = 0; i < SL_ARRAY_LEN(exit_texts); i++)
@@ -525,5 +542,6 @@ int cli_main(int argc, char **argv)
 		status = c->run(&a);
 	}
 	free(a.operands);
+	cli_config_release();
 	return status;
 }

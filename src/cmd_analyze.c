@@ -18,6 +18,7 @@
 const struct cli_option cmd_analyze_options[] = {
 	CLI_OPT_DB,
 	{ .name = "patterns", .arg = "DIR", .type = CLI_DIR, .off = CLI_ARG(patterns_dir),
+	  .config = true,
 	  .help = "add or override patterns with the *.pat files of DIR" },
 	{ .name = "mta", .arg = "postfix|exim|sendmail", .type = CLI_CHOICE, .off = CLI_ARG(mta),
 	  .help = "read every line as this MTA's (default: decided per line)" },

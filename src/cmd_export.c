@@ -30,6 +30,7 @@ const struct cli_option cmd_export_options[] = {
 	  .help = "replace the local parts of addresses by keyed hashes (HMAC-SHA-256), "
 	          "keeping domains" },
 	{ .name = "redact-key", .arg = "FILE", .type = CLI_STR, .off = CLI_ARG(redact_key),
+	  .config = true,
 	  .help = "the key of --redact, created (mode 0600) if missing (default: redact.key "
 	          "beside the database)" },
 	CLI_OPT_QUIET,
@@ -66,7 +67,7 @@ int cmd_export(struct cli_args *a)
 	if (a->incremental && a->until[0])
 		return cli_usage_error(a, "--until cannot be combined with --incremental (what lies "
 		                          "after it would count as exported)");
-	if (a->redact_key && !a->redact)
+	if (a->redact_key && !a->redact && !cli_from_config(a, CLI_ARG(redact_key)))
 		return cli_usage_error(a, "--redact-key is only used with --redact");
 	char buf[PATH_MAX], keybuf[PATH_MAX];
 	int status = CLI_EXIT_OK;

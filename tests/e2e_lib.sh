@@ -6,7 +6,9 @@ SMTPLOG=${SMTPLOG:-$PWD/build/smtplog}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset SMTPLOG_DB
+unset SMTPLOG_DB SMTPLOG_LANG SMTPLOG_TZ SMTPLOG_TOP SMTPLOG_PATTERNS SMTPLOG_REDACT_KEY
+# no config file of the machine or of the user running the tests
+export SMTPLOG_SYSCONFDIR=$T/etc XDG_CONFIG_HOME=$T/config
 pass=0 fail=0
 
 ok()    { pass=$((pass + 1)); }
