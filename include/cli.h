@@ -119,6 +119,7 @@ struct cli_option {
 	.min = 0, .max = 86400, .help = "wait this long for another smtplog writing the database, " \
 	        "then say which process holds it (default 60)" }
 #define CLI_OPT_GROUP { .name = "group", .arg = "NAME", .type = CLI_STR, .off = CLI_ARG(group), \
+	.config = true, \
 	.help = "create the database and output files readable by this group (mode 0640; " \
 	        "default 0600, the owner only)" }
 #define CLI_OPT_HELP { .name = "help", .short_name = 'h', .type = CLI_FLAG, .off = CLI_ARG(help), \

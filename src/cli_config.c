@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The values read, owned here until cli_config_release. */
 static char **kept;
@@ -108,10 +109,14 @@ static char *trim(char *s)
 static int read_file(const struct cli_command *c, struct cli_args *conf, const char *path,
                      bool required)
 {
+	struct stat st;
+	/* an optional file that cannot even be seen (absent, or in a directory
+	 * this user may not search, such as root's home under setpriv) is no
+	 * file; one that is there but cannot be read is an error */
+	if (!required && stat(path, &st) != 0)
+		return -1;
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		if (!required && errno == ENOENT)
-			return -1;
 		return cli_fail(conf, CLI_EXIT_NOINPUT, "cannot read config file '%s': %s", path,
 		                strerror(errno));
 	}

@@ -101,7 +101,7 @@ static void fn_advice(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 static const struct {
 	const char *name;
-	int nargs;   /* -1: one or two */
+	int nargs;
 	void (*fn)(sqlite3_context *, int, sqlite3_value **);
 } functions[] = {
 	{ "domain_of", 1, fn_domain_of },
@@ -138,57 +138,88 @@ void sqlext_register_everywhere(void)
 	sqlite3_auto_extension((void (*)(void))auto_entry);
 }
 
-/* ---- views: replaced whenever smtplog writes the database, so a newer
- * binary brings its definitions */
-static const char views_sql[] =
-	"DROP VIEW IF EXISTS v_daily_volume;\n"
-	"CREATE VIEW v_daily_volume AS\n"
-	"  SELECT substr(first_ts, 1, 10) AS date, count(*) AS messages, sum(size) AS bytes,\n"
-	"         sum(nrcpt) AS recipients, count(DISTINCT sender) AS senders,\n"
-	"         count(DISTINCT sender_domain) AS sender_domains\n"
-	"    FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
-	"   GROUP BY 1 ORDER BY 1;\n"
-	"DROP VIEW IF EXISTS v_daily_senders;\n"
-	"CREATE VIEW v_daily_senders AS\n"
-	"  SELECT substr(first_ts, 1, 10) AS date, sender, sender_domain, count(*) AS messages,\n"
-	"         sum(size) AS bytes, sum(nrcpt) AS recipients\n"
-	"    FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
-	"   GROUP BY 1, 2;\n"
-	"DROP VIEW IF EXISTS v_message_timeline;\n"
-	"CREATE VIEW v_message_timeline AS\n"
-	"  SELECT m.id AS message_id, m.host, m.queue_id, m.header_message_id, m.origin,\n"
-	"         m.origin_id, m.first_ts AS ts,\n"
-	"         CASE WHEN m.arrived THEN 'arrived' ELSE 'first seen' END AS what,\n"
-	"         m.sender, NULL AS recipient, NULL AS smtp_code, NULL AS enhanced_code,\n"
-	"         NULL AS reply, s.path AS file, NULL AS line, m.first_offset AS offset\n"
-	"    FROM messages m LEFT JOIN sources s ON s.id = m.source_id\n"
-	"  UNION ALL\n"
-	"  SELECT e.message_id, e.host, e.queue_id, m.header_message_id, m.origin, m.origin_id,\n"
-	"         e.ts, e.kind, e.sender, e.recipient, e.smtp_code, e.enhanced_code, e.reply,\n"
-	"         e.file, e.line, e.offset\n"
-	"    FROM events e LEFT JOIN messages m ON m.id = e.message_id;\n"
-	"DROP VIEW IF EXISTS v_failures_advice;\n"
-	"CREATE VIEW v_failures_advice AS\n"
-	"  SELECT e.id AS event_id, e.ts, e.kind, e.class, e.queue_id, e.sender, e.recipient,\n"
-	"         e.recipient_domain, e.smtp_code, e.enhanced_code, e.reason, l.lang,\n"
-	"         coalesce(ce.title, cr.title) AS code_title,\n"
-	"         coalesce(ce.fix_sender, cr.fix_sender) AS fix_sender,\n"
-	"         coalesce(ce.fix_admin, cr.fix_admin) AS fix_admin,\n"
-	"         r.title AS reason_title, r.diagnosis, r.remedy, e.reply, e.file, e.line\n"
-	"    FROM events e\n"
-	"    JOIN (SELECT 'en' AS lang UNION ALL SELECT 'ja' UNION ALL SELECT 'ko'\n"
-	"          UNION ALL SELECT 'zh') l\n"
-	"    LEFT JOIN codes ce ON ce.code = e.enhanced_code AND ce.lang = l.lang\n"
-	"    LEFT JOIN codes cr ON cr.code = CAST(e.smtp_code AS TEXT) AND cr.lang = l.lang\n"
-	"    LEFT JOIN reasons r ON r.id = e.reason AND r.lang = l.lang\n"
-	"   WHERE e.class IN ('transient', 'permanent');\n";
+/* ---- views, each written only when it is missing or its definition
+ * differs from this binary's (so a newer version brings its own, and an
+ * unchanged database is not written at all) */
+static const struct {
+	const char *name;
+	const char *sql;   /* exactly as sqlite_master keeps it */
+} views[] = {
+	{ "v_daily_volume",
+	  "CREATE VIEW v_daily_volume AS\n"
+	  "  SELECT substr(first_ts, 1, 10) AS date, count(*) AS messages, sum(size) AS bytes,\n"
+	  "         sum(nrcpt) AS recipients, count(DISTINCT sender) AS senders,\n"
+	  "         count(DISTINCT sender_domain) AS sender_domains\n"
+	  "    FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
+	  "   GROUP BY 1 ORDER BY 1" },
+	{ "v_daily_senders",
+	  "CREATE VIEW v_daily_senders AS\n"
+	  "  SELECT substr(first_ts, 1, 10) AS date, sender, sender_domain, count(*) AS messages,\n"
+	  "         sum(size) AS bytes, sum(nrcpt) AS recipients\n"
+	  "    FROM messages WHERE arrived = 1 AND origin_id IS NULL\n"
+	  "   GROUP BY 1, 2" },
+	{ "v_message_timeline",
+	  "CREATE VIEW v_message_timeline AS\n"
+	  "  SELECT m.id AS message_id, m.host, m.queue_id, m.header_message_id, m.origin,\n"
+	  "         m.origin_id, m.first_ts AS ts,\n"
+	  "         CASE WHEN m.arrived THEN 'arrived' ELSE 'first seen' END AS what,\n"
+	  "         m.sender, NULL AS recipient, NULL AS smtp_code, NULL AS enhanced_code,\n"
+	  "         NULL AS reply, s.path AS file, NULL AS line, m.first_offset AS offset\n"
+	  "    FROM messages m LEFT JOIN sources s ON s.id = m.source_id\n"
+	  "  UNION ALL\n"
+	  "  SELECT e.message_id, e.host, e.queue_id, m.header_message_id, m.origin, m.origin_id,\n"
+	  "         e.ts, e.kind, e.sender, e.recipient, e.smtp_code, e.enhanced_code, e.reply,\n"
+	  "         e.file, e.line, e.offset\n"
+	  "    FROM events e LEFT JOIN messages m ON m.id = e.message_id" },
+	{ "v_failures_advice",
+	  "CREATE VIEW v_failures_advice AS\n"
+	  "  SELECT e.id AS event_id, e.ts, e.kind, e.class, e.queue_id, e.sender, e.recipient,\n"
+	  "         e.recipient_domain, e.smtp_code, e.enhanced_code, e.reason, l.lang,\n"
+	  "         coalesce(ce.title, cr.title) AS code_title,\n"
+	  "         coalesce(ce.fix_sender, cr.fix_sender) AS fix_sender,\n"
+	  "         coalesce(ce.fix_admin, cr.fix_admin) AS fix_admin,\n"
+	  "         r.title AS reason_title, r.diagnosis, r.remedy, e.reply, e.file, e.line\n"
+	  "    FROM events e\n"
+	  "    JOIN (SELECT 'en' AS lang UNION ALL SELECT 'ja' UNION ALL SELECT 'ko'\n"
+	  "          UNION ALL SELECT 'zh') l\n"
+	  "    LEFT JOIN codes ce ON ce.code = e.enhanced_code AND ce.lang = l.lang\n"
+	  "    LEFT JOIN codes cr ON cr.code = CAST(e.smtp_code AS TEXT) AND cr.lang = l.lang\n"
+	  "    LEFT JOIN reasons r ON r.id = e.reason AND r.lang = l.lang" },
+};
+
+/* view_current - the view exists with this definition */
+static bool view_current(sqlite3 *db, const char *name, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	bool same = false;
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		same = strcmp((const char *)sqlite3_column_text(st, 0), sql) == 0;
+	sqlite3_finalize(st);
+	return same;
+}
 
 /* sqlext_views_load - see sqlext.h */
 int sqlext_views_load(sqlite3 *db, struct sl_error *err)
 {
+	bool all = true;
+	for (size_t i = 0; i < SL_ARRAY_LEN(views) && all; i++)
+		all = view_current(db, views[i].name, views[i].sql);
+	if (all)
+		return 0;
 	int rc = sqlite3_exec(db, "SAVEPOINT sqlext_views", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, views_sql, NULL, NULL, NULL);
+	for (size_t i = 0; i < SL_ARRAY_LEN(views) && rc == SQLITE_OK; i++) {
+		if (view_current(db, views[i].name, views[i].sql))
+			continue;
+		char *drop = sqlite3_mprintf("DROP VIEW IF EXISTS \"%w\"", views[i].name);
+		rc = sqlite3_exec(db, drop, NULL, NULL, NULL);
+		sqlite3_free(drop);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, views[i].sql, NULL, NULL, NULL);
+	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "RELEASE sqlext_views", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)

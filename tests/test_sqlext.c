@@ -76,12 +76,20 @@ static void test_views(void **state)
 	assert_non_null(st);
 	sqlite3 *db = store_db(st);
 	assert_int_equal(codes_sql_load(db, &err), 0);
+	char before[64], after[64], buf[512], sql[128];
 	assert_int_equal(sqlext_views_load(db, &err), 0);
-	assert_int_equal(sqlext_views_load(db, &err), 0);   /* again: replaced, not an error */
+	one_text(db, "PRAGMA schema_version", before, sizeof before);
+	assert_int_equal(sqlext_views_load(db, &err), 0);   /* again: nothing written */
+	assert_string_equal(one_text(db, "PRAGMA schema_version", after, sizeof after), before);
+	/* an old definition is replaced */
+	assert_int_equal(sqlite3_exec(db, "DROP VIEW v_daily_volume; CREATE VIEW v_daily_volume AS SELECT 1",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlext_views_load(db, &err), 0);
+	assert_string_equal(one_text(db, "SELECT count(*) FROM pragma_table_info('v_daily_volume')", buf,
+	                             sizeof buf), "6");
 	static const char *const views[] = {
 		"v_daily_volume", "v_daily_senders", "v_message_timeline", "v_failures_advice",
 	};
-	char buf[512], sql[128];
 	for (size_t i = 0; i < SL_ARRAY_LEN(views); i++) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", views[i]);
 		assert_string_equal(one_text(db, sql, buf, sizeof buf), "0");
