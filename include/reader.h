@@ -50,6 +50,9 @@ struct reader_info {
 };
 
 /* path "-" reads standard input. max_line 0 means READER_DEFAULT_MAX_LINE.
+ * A character device (other than standard input) is refused; a FIFO is read
+ * from when a writer opens it (within 60 s, $SMTPLOG_FIFO_WAIT) until its
+ * last writer closes it.
  * Returns NULL and fills err (SL_EIO) when the file cannot be opened or read,
  * or its gzip header is corrupt. */
 struct reader *reader_open(const char *path, size_t max_line, struct sl_error *err);

@@ -98,6 +98,11 @@ int sl_open_safe(const char *path, int flags, mode_t mode, bool *created, struct
 /* 0 if path does not exist or is such a file; -1 with err otherwise. */
 int sl_check_own(const char *path, struct sl_error *err);
 
+/* Appends s[0..n) to out for a terminal: control characters (C0, DEL, C1)
+ * and bytes that are not UTF-8 become \xNN, so a file name or a log line
+ * cannot move the cursor, retitle the window or hide text. */
+void sl_printable(struct sl_buf *out, const char *s, size_t n);
+
 /* ---- fault injection, for the crash tests (as SQLite's tests do): with
  * SMTPLOG_FAULT=PHASE or PHASE:N in the environment, the Nth time (default
  * the first) a run passes sl_fault(PHASE) the process kills itself with

@@ -60,11 +60,26 @@ const struct cli_option cli_global_options[] = {
 
 static void vfail(const struct cli_args *a, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "smtplog%s%s: ", a && a->cmd ? " " : "", a && a->cmd ? a->cmd : "");
+	/* messages name files and quote log lines: never raw to a terminal */
+	struct sl_buf msg, out;
+	sl_buf_init(&msg);
+	sl_buf_init(&out);
 	if (cli_where)
-		fprintf(stderr, "%s: ", cli_where);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		sl_buf_addf(&msg, "%s: ", cli_where);
+	sl_buf_vaddf(&msg, fmt, ap);
+	/* line by line: a message may span lines (an SQL error and its caret) */
+	for (size_t i = 0; i < msg.len;) {
+		const char *nl = memchr(msg.data + i, '\n', msg.len - i);
+		size_t n = nl ? (size_t)(nl - (msg.data + i)) : msg.len - i;
+		sl_printable(&out, msg.data + i, n);
+		if (nl)
+			sl_buf_addc(&out, '\n');
+		i += n + (nl ? 1 : 0);
+	}
+	fprintf(stderr, "smtplog%s%s: %s\n", a && a->cmd ? " " : "", a && a->cmd ? a->cmd : "",
+	        out.data ? out.data : "");
+	sl_buf_release(&msg);
+	sl_buf_release(&out);
 }
 
 /* cli_usage_error - the message, a pointer to the help, CLI_EXIT_USAGE */

@@ -185,7 +185,9 @@ int cmd_analyze(struct cli_args *a)
 	double t_start = clock_now(CLOCK_MONOTONIC);
 	int64_t *ids = xcalloc((size_t)nfiles, sizeof *ids);
 	size_t nids = 0;
-	int failed = 0;
+	int failed = 0, partial = 0;
+	struct sl_buf name;
+	sl_buf_init(&name);
 	for (int i = 0; i < nfiles && status == CLI_EXIT_OK; i++) {
 		struct ingest_file_result res;
 		sl_error_clear(&err);
@@ -194,18 +196,26 @@ int cmd_analyze(struct cli_args *a)
 			status = cli_fail_err(a, &err);
 			break;
 		}
-		if (rc > 0) {
+		if (rc > 0 && res.source_id == 0) {
 			cli_fail_err(a, &err);
 			failed++;
-			if (res.source_id == 0)
-				continue;   /* nothing of it was read */
+			continue;   /* nothing of it was read */
+		}
+		if (rc > 0) {
+			/* cut short (a gzip file cut off, a read error, truncated while
+			 * being read): what was read is stored */
+			cli_fail(a, CLI_EXIT_PARTIAL, "%s; the %llu lines read before are stored",
+			         err.msg, (unsigned long long)res.lines);
+			partial++;
 		}
 		ids[nids++] = res.source_id;
+		sl_buf_reset(&name);
+		sl_printable(&name, files[i], strlen(files[i]));
 		if (!a->quiet)
 			fprintf(stderr,
 			        "smtplog: %s: %llu lines, %llu recognized, %llu not understood, "
 			        "%llu of other programs, %llu truncated%s\n",
-			        files[i], (unsigned long long)res.lines, (unsigned long long)res.recognized,
+			        name.data, (unsigned long long)res.lines, (unsigned long long)res.recognized,
 			        (unsigned long long)res.unrecognized, (unsigned long long)res.foreign,
 			        (unsigned long long)res.truncated,
 			        res.skipped ? " (unchanged since an earlier run read it: skipped)"
@@ -216,9 +226,10 @@ int cmd_analyze(struct cli_args *a)
 			        : res.seen_before ? " (already in the database: nothing counted twice)" : "");
 		if (res.shrank || res.replaced)
 			fprintf(stderr, "smtplog: %s: %s since an earlier run read it (copytruncate?): "
-			        "read from its start\n", files[i],
+			        "read from its start\n", name.data,
 			        res.shrank ? "shorter" : "other first bytes");
 	}
+	sl_buf_release(&name);
 	if (status == CLI_EXIT_OK && ingest_finish(in, &err)) {
 		status = cli_fail_err(a, &err);
 	}
@@ -260,7 +271,8 @@ int cmd_analyze(struct cli_args *a)
 		status = cli_fail(a, CLI_EXIT_IOERR, "cannot write '%s': %s", a->unrecognized,
 		                  strerror(errno));
 	}
-	if (status == CLI_EXIT_OK && failed)
+	/* 66 only when nothing at all could be read; a file read in part is 1 */
+	if (status == CLI_EXIT_OK && (failed || partial))
 		status = failed == nfiles ? CLI_EXIT_NOINPUT : CLI_EXIT_PARTIAL;
 	if ((status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL) && report) {
 		struct sl_buf out;

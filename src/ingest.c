@@ -329,6 +329,14 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 	}
 	if (got < 0)
 		rc = 1;   /* a read error mid-file: keep what was read, report the file */
+	if (got == 0 && !info->compressed && info->size > 0 &&
+	    reader_stats(r)->bytes < (uint64_t)info->size) {
+		/* it ended before the size it had when opened: truncated meanwhile */
+		sl_error_set(err, SL_EIO, "'%s' became shorter while it was read (truncated, "
+		             "copytruncate?)", path);
+		rc = 1;
+		got = -1;
+	}
 	{
 		struct sl_error err2;
 		sl_error_clear(&err2);

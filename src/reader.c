@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -18,6 +19,8 @@
 #define READER_CHUNK (256 * 1024)
 /* zlib's own input buffer (its default of 8 KiB costs many small reads). */
 #define READER_GZBUF (128 * 1024)
+/* Seconds a FIFO may wait for its writer. */
+#define READER_FIFO_WAIT 60
 /* Largest max_line honoured: the buffer holds one such line. */
 #define READER_MAX_LINE_LIMIT ((size_t)1 << 30)
 
@@ -99,12 +102,36 @@ static struct reader *open_fail(struct sl_error *err, const char *path, int e)
 	return NULL;
 }
 
+/* wait_for_writer - a FIFO is read from its first writer until the last
+ * closes; with no writer within READER_FIFO_WAIT seconds (or
+ * $SMTPLOG_FIFO_WAIT) it is an error, not a wait without end */
+static int wait_for_writer(int fd, const char *path, struct sl_error *err)
+{
+	long secs = READER_FIFO_WAIT;
+	const char *env = getenv("SMTPLOG_FIFO_WAIT");
+	if (env && *env)
+		secs = strtol(env, NULL, 10);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int rc;
+	do
+		rc = poll(&p, 1, secs > 0 ? (int)(secs * 1000) : 0);
+	while (rc < 0 && errno == EINTR);
+	if (rc > 0)
+		return 0;   /* data, or a writer came and went */
+	if (rc < 0)
+		return sl_error_set(err, SL_EIO, "cannot read '%s': %s", path, strerror(errno));
+	return sl_error_set(err, SL_EIO, "cannot read '%s': no process opened this FIFO for "
+	                    "writing within %ld s", path, secs);
+}
+
 /* reader_open - open path or "-" and read ahead the fingerprint prefix */
 struct reader *reader_open(const char *path, size_t max_line, struct sl_error *err)
 {
 	struct stat st;
 	bool is_stdin = strcmp(path, "-") == 0;
-	int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer forever */
+	int fd = is_stdin ? dup(STDIN_FILENO)
+	                  : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return open_fail(err, path, errno);
 	if (fstat(fd, &st) < 0) {
@@ -115,6 +142,22 @@ struct reader *reader_open(const char *path, size_t max_line, struct sl_error *e
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return open_fail(err, path, EISDIR);
+	}
+	if (!is_stdin && S_ISCHR(st.st_mode)) {
+		/* /dev/zero, /dev/urandom, a terminal: no end, or not a log */
+		close(fd);
+		sl_error_set(err, SL_EIO, "cannot read '%s': a character device, not a log file "
+		             "(give '-' to read standard input)", path);
+		return NULL;
+	}
+	if (!is_stdin && S_ISFIFO(st.st_mode) && wait_for_writer(fd, path, err) < 0) {
+		close(fd);
+		return NULL;
+	}
+	if (!is_stdin) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
 	errno = 0;
 	gzFile gz = gzdopen(fd, "rb");

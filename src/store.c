@@ -1595,6 +1595,12 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 	}
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, st->opt.wait_ms);
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		/* SQLite opens a file it cannot write read-only, and fails later */
+		sl_error_set(err, SL_EIO, "cannot write '%s': a readonly database (this user may "
+		             "not write the file)", path);
+		goto fail;
+	}
 	if (st->loading && exec(st, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", err,
 	                        "open") < 0)
 		goto fail;

@@ -337,3 +337,32 @@ int sl_check_own(const char *path, struct sl_error *err)
 		why = "it has other hard links";
 	return why ? sl_error_set(err, SL_EIO, "cannot write '%s': %s", path, why) : 0;
 }
+
+/* sl_printable - see util.h */
+void sl_printable(struct sl_buf *out, const char *s, size_t n)
+{
+	static const char hexd[] = "0123456789abcdef";
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+		             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		bool ok = len > 0 && i + len <= n;
+		for (size_t k = 1; ok && k < len; k++)
+			ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+		/* C0 controls, DEL, C1 controls (U+0080..U+009F) and bytes that
+		 * are not UTF-8 are shown as \xNN: a terminal acts on them */
+		if (ok && len == 1 && (c < 0x20 || c == 0x7f))
+			ok = false;
+		if (ok && len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0)
+			ok = false;
+		if (ok) {
+			sl_buf_add(out, s + i, len);
+			i += len;
+			continue;
+		}
+		char esc[4] = { '\\', 'x', hexd[c >> 4], hexd[c & 0xf] };
+		sl_buf_add(out, esc, 4);
+		i++;
+	}
+}
