@@ -449,6 +449,78 @@ static void test_solaris_tag(void **state)
 	logline_ctx_release(&ctx);
 }
 
+/* Long legitimate lines, up to the longest line read (--max-line 65536),
+ * and hostile ones: the pattern, then the field scanner, each in one pass.
+ * Asserted: what the line means, and that no match limit was hit. */
+#define LONG_MSG 65000
+
+static char *long_buf;
+
+/* long_msg - prefix, filler repeated to about LONG_MSG bytes, suffix */
+static const char *long_msg(const char *prefix, const char *filler, const char *suffix)
+{
+	size_t p = strlen(prefix), f = strlen(filler), x = strlen(suffix), n = p;
+	memcpy(long_buf, prefix, p);
+	while (n + f + x < LONG_MSG) {
+		memcpy(long_buf + n, filler, f);
+		n += f;
+	}
+	memcpy(long_buf + n, suffix, x + 1);
+	return long_buf;
+}
+
+static void test_long_and_hostile_lines(void **state)
+{
+	(void)state;
+	long_buf = malloc(LONG_MSG + 256);
+	assert_non_null(long_buf);
+	unsigned long limits = patterns_stats(set)->limit_hits;
+
+	/* a to= line naming 2,500 recipients (deliveries 2, op.me: one line per
+	 * delivery attempt to one host) */
+	run("sendmail", long_msg("u31FFPtp032300: to=<sent0@example.com>", ",<sent1@example.com>",
+	                         ", delay=00:00:00, xdelay=00:00:00, mailer=esmtp, pri=245938, "
+	                         "relay=[93.184.216.34] [93.184.216.34], dsn=2.0.0, stat=Sent (ok)"));
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_true(ev.recipient_list);
+	assert_true(ev.recipient.len > LONG_MSG - 300);
+	assert_true(sl_span_eq(ev.remote_ip, "93.184.216.34"));
+	assert_true(sl_span_eq(ev.reply, "ok"));
+
+	/* a reject of 65,000 bytes whose text looks like fields */
+	run(NULL, long_msg("s1P819mk027713: ruleset=check_rcpt, arg1=<a@example.org>, relay=[192.0.2.1], "
+	                   "reject=550 5.7.1 <a@example.org>... Rejected", ", see=x, y=z", " end"));
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_int_equal(ev.smtp_code, 550);
+	assert_true(sl_span_eq(ev.recipient, "a@example.org"));
+	assert_true(ev.reply.len > LONG_MSG - 200);
+
+	/* "<addr>... text" of 65,000 bytes */
+	run(NULL, long_msg("55HIbcGI002794: <baduser@yourhost.com>... User unknown", " ...", ""));
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_true(sl_span_eq(ev.recipient, "baduser@yourhost.com"));
+
+	/* hostile: separators, names and brackets without end */
+	run(NULL, long_msg("j78ASk4e013166: to=", ",", ""));
+	assert_int_equal(ev.kind, EV_NONE);
+	run(NULL, long_msg("j78ASk4e013166: to=<a@example.org>", ", a=", ", stat=Sent"));
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_true(sl_span_eq(ev.recipient, "a@example.org"));
+	run(NULL, long_msg("j78ASk4e013166: from=<", "<", ", nrcpts=1"));
+	assert_int_equal(ev.kind, EV_MSG_ARRIVAL);
+	assert_int_equal(ev.nrcpt, 1);
+	run(NULL, long_msg("j78ASk4e013166: ruleset=check_rcpt, arg1=", " abcdefghijklmnopq=", ""));
+	assert_int_equal(ev.kind, EV_NONE);      /* no reject=: no refusal */
+	run(NULL, long_msg("j78ASk4e013166: ", "[1.2.3.4]: EXPN ", "root [rejected]"));
+	assert_int_equal(ev.kind, EV_NONE);
+	assert_int_equal(run(NULL, long_msg("j78ASk4e013166: ", ": ETRN x", " y")), RECOG_MATCHED);
+	assert_int_equal(run(NULL, long_msg("x", " did not issu", "e")), RECOG_UNRECOGNIZED);
+	assert_int_equal(run(NULL, long_msg("", "<a>.. ", "")), RECOG_UNRECOGNIZED);
+
+	assert_int_equal(patterns_stats(set)->limit_hits, limits);
+	free(long_buf);
+}
+
 /* ---- the corpus: every line recognized */
 
 static void test_corpus(void **state)
@@ -540,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_notices_and_notes),
 		cmocka_unit_test(test_fields_by_name),
 		cmocka_unit_test(test_solaris_tag),
+		cmocka_unit_test(test_long_and_hostile_lines),
 		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
