@@ -4,9 +4,10 @@
 # through SHELL -c) against sample logs, through a first run before
 # mail.log.1 exists, a rotation and a host with no mail log; the systemd
 # units checked by systemd-analyze verify against a root where `make
-# install` put the binary, and the load service's command run as systemd
-# would run it. Paths under /var/log, /var/lib and /usr/local are moved
-# into a temporary root; nothing else in the files is changed.
+# install` put the binary; the commands of the load and report services,
+# and of the journal drop-in (with a stand-in for journalctl), run as
+# systemd would run them. Paths under /var/log, /var/lib and /usr/local
+# are moved into a temporary root; nothing else in the files is changed.
 # Run by `make e2e` (part of `make test`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -109,24 +110,84 @@ else
 	skip=$((skip + 1))
 fi
 
-# the load service's ExecStart as systemd runs it: words split, no shell,
-# the command looked up in systemd's fixed PATH, SMTPLOG_DB from the unit
-exec_line=$(relocate contrib/systemd/smtplog-load.service | sed -n 's/^ExecStart=//p')
-env_line=$(relocate contrib/systemd/smtplog-load.service | sed -n 's/^Environment=//p')
-rm -rf "$root/var/lib/smtplog" && mkdir -p "$root/var/lib/smtplog"
-make -s install DESTDIR="$root" PREFIX=/usr/local >/dev/null
-out=$(python3 - "$exec_line" "$env_line" "$root" <<'PY'
+# systemd_exec FILE...: the last ExecStart= of the files (a unit, then its
+# drop-ins) run as systemd runs it: words split as systemd does (no shell),
+# the command looked up in systemd's fixed PATH (after $FAKEBIN, if set),
+# the unit's Environment=; prints the exit status, output in $T/svc.out
+systemd_exec() {
+	local exec_line env_line
+	exec_line=$(cat "$@" | relocate /dev/stdin | sed -n 's/^ExecStart=\(..*\)/\1/p' | tail -n 1)
+	env_line=$(cat "$@" | relocate /dev/stdin | sed -n 's/^Environment=//p' | tail -n 1)
+	python3 - "$exec_line" "$env_line" "$root" "${FAKEBIN:-}" > "$T/svc.out" 2>&1 <<'PY'
 import os, shlex, subprocess, sys
 argv, env = shlex.split(sys.argv[1]), dict([sys.argv[2].split("=", 1)])
-env["PATH"] = ":".join(sys.argv[3] + d if d.startswith("/usr/local") else d
-                       for d in "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".split(":"))
-p = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-print(f"{p.returncode}|{p.stdout.decode()}", end="")
+path = [sys.argv[3] + d if d.startswith("/usr/local") else d
+        for d in "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".split(":")]
+env["PATH"] = ":".join(([sys.argv[4]] if sys.argv[4] else []) + path)
+if "FAKE_JOURNAL" in os.environ:
+    env["FAKE_JOURNAL"] = os.environ["FAKE_JOURNAL"]
+sys.exit(subprocess.run(argv, env=env).returncode)
 PY
-)
-eq "systemd: the load service's command" "$out" "0|"
-eq "systemd: it stored both files" "$(q "$root/var/lib/smtplog/smtplog.db" "SELECT count(*), sum(lines) FROM sources")" \
+	echo $?
+}
+rm -rf "$root/var/lib/smtplog" && mkdir -p "$root/var/lib/smtplog"
+make -s install DESTDIR="$root" PREFIX=/usr/local >/dev/null
+svcdb=$root/var/lib/smtplog/smtplog.db
+eq "systemd: the load service's command" "$(systemd_exec contrib/systemd/smtplog-load.service)|$(cat "$T/svc.out")" "0|"
+eq "systemd: it stored both files" "$(q "$svcdb" "SELECT count(*), sum(lines) FROM sources")" \
 	"2|$(wc -l < sample-logs/mail.log.1 | tr -d ' ')"
+eq "systemd: the report service's command" "$(systemd_exec contrib/systemd/smtplog-report.service)" 0
+has "systemd: the report service printed the report" "$(cat "$T/svc.out")" \
+	"$("$SMTPLOG" report --db "$svcdb" --since yesterday --until today | head -n 1)"
+
+# The journal drop-in, with a stand-in for journalctl that checks the
+# arguments (the unit Debian's Postfix runs as, JSON, a cursor file) and
+# serves the journal from the cursor on, as journalctl --cursor-file does
+mkdir -p "$T/fakebin"
+cat > "$T/fakebin/journalctl" <<'SH'
+#!/bin/sh
+unit= out= cursor=
+for a; do
+	case $a in
+	--unit=*) unit=${a#--unit=} ;; --output=*) out=${a#--output=} ;;
+	--cursor-file=*) cursor=${a#--cursor-file=} ;; --quiet) ;;
+	*) echo "journalctl: unexpected argument $a" >&2; exit 1 ;;
+	esac
+done
+[ "$unit" = postfix@-.service ] && [ "$out" = json ] && [ -n "$cursor" ] ||
+	{ echo "journalctl: unit '$unit', output '$out', cursor '$cursor'" >&2; exit 1; }
+from=0
+[ -f "$cursor" ] && from=$(cat "$cursor")
+tail -n +$((from + 1)) "$FAKE_JOURNAL"
+wc -l < "$FAKE_JOURNAL" > "$cursor"
+SH
+chmod +x "$T/fakebin/journalctl"
+# the journal: sample-logs/mail.log as journalctl -o json gives it
+python3 - sample-logs/mail.log > "$T/journal.all" <<'PY'
+import json, sys, re, calendar, time
+for line in open(sys.argv[1]):
+    m = re.match(r'(\w+ +\d+ [\d:]+) (\S+) ([^\[:]+)(?:\[(\d+)\])?: (.*)', line.rstrip('\n'))
+    ts = calendar.timegm(time.strptime('2026 ' + m.group(1), '%Y %b %d %H:%M:%S'))
+    print(json.dumps({"__REALTIME_TIMESTAMP": str(ts * 1000000), "_HOSTNAME": m.group(2),
+                      "SYSLOG_IDENTIFIER": m.group(3), "_PID": m.group(4) or "1", "MESSAGE": m.group(5)}))
+PY
+rm -rf "$root/var/lib/smtplog" && mkdir -p "$root/var/lib/smtplog"
+export FAKE_JOURNAL=$T/journal.json
+head -n 20 "$T/journal.all" > "$FAKE_JOURNAL"
+dropin=(contrib/systemd/smtplog-load.service contrib/systemd/smtplog-load.service.d/journal.conf)
+eq "journal drop-in: first run" "$(FAKEBIN=$T/fakebin systemd_exec "${dropin[@]}")|$(cat "$T/svc.out")" "0|"
+cp "$T/journal.all" "$FAKE_JOURNAL"
+eq "journal drop-in: the next hour" "$(FAKEBIN=$T/fakebin systemd_exec "${dropin[@]}")|$(cat "$T/svc.out")" "0|"
+eq "journal drop-in: an hour with nothing new" "$(FAKEBIN=$T/fakebin systemd_exec "${dropin[@]}")|$(cat "$T/svc.out")" "0|"
+unset FAKE_JOURNAL
+
+"$SMTPLOG" analyze -q --no-report --db "$T/journal-clean.db" - < "$T/journal.all"
+eq "journal drop-in: every line once" "$(q "$svcdb" "SELECT sum(lines) FROM sources")" "$(wc -l < "$T/journal.all" | tr -d ' ')"
+eq "journal drop-in: the events of one clean run" "$(q "$svcdb" "SELECT count(*) FROM events")" \
+	"$(q "$T/journal-clean.db" "SELECT count(*) FROM events")"
+eq "journal drop-in: the messages of one clean run" \
+	"$(q "$svcdb" "SELECT count(*), sum(sender IS NULL), sum(complete) FROM messages")" \
+	"$(q "$T/journal-clean.db" "SELECT count(*), sum(sender IS NULL), sum(complete) FROM messages")"
 
 echo "e2e_contrib: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
