@@ -85,6 +85,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_trace.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_docs.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_config.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_man.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_crash.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_reasons.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_access.sh
@@ -152,18 +153,28 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB) $(ZLIB_FUZZ_LIB)
 bench: $(BIN)
 	bash tools/bench.sh $(CURDIR)/$(BIN)
 
-# The binary, the default patterns, and contrib/ (cron and systemd files, to
-# be copied into /etc by hand: contrib/README.md) beside the documentation.
+# The binary, the default patterns, the man pages, bash and zsh completion,
+# and contrib/ (cron and systemd files, to be copied into /etc by hand:
+# contrib/README.md) beside the documentation.
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/smtplog/patterns
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/smtplog
 	install -m 644 patterns/*.pat $(DESTDIR)$(PREFIX)/share/smtplog/patterns/
 	cd contrib && find . -type f | while read -r f; do \
 		install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/doc/smtplog/contrib/$$f" || exit 1; done
+	install -D -m 644 man/smtplog.1 $(DESTDIR)$(MANDIR)/man1/smtplog.1
+	install -D -m 644 man/smtplog.5 $(DESTDIR)$(MANDIR)/man5/smtplog.5
+	install -D -m 644 contrib/completion/smtplog.bash $(DESTDIR)$(BASHCOMPDIR)/smtplog
+	install -D -m 644 contrib/completion/_smtplog $(DESTDIR)$(ZSHCOMPDIR)/_smtplog
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/smtplog
 	rm -rf $(DESTDIR)$(PREFIX)/share/smtplog $(DESTDIR)$(PREFIX)/share/doc/smtplog
+	rm -f $(DESTDIR)$(MANDIR)/man1/smtplog.1 $(DESTDIR)$(MANDIR)/man5/smtplog.5
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/smtplog $(DESTDIR)$(ZSHCOMPDIR)/_smtplog
 
 clean:
 	rm -rf build build-san build-fuzz smtplog

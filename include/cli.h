@@ -94,7 +94,7 @@ struct cli_option {
 
 /* Rows several commands share. */
 #define CLI_OPT_DB { .name = "db", .arg = "PATH", .type = CLI_STR, .off = CLI_ARG(db), .config = true, \
-	.help = "database file (default: $SMTPLOG_DB, else " \
+	.help = "database file (default: $SMTPLOG_DB, the config file's db, else " \
 	        "$XDG_DATA_HOME/smtplog/smtplog.db); ':memory:' keeps nothing" }
 #define CLI_OPT_LANG { .name = "lang", .arg = "en|ja|ko|zh", .type = CLI_LANG, .off = CLI_ARG(lang), \
 	.config = true, \

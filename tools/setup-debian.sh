@@ -11,7 +11,9 @@ for flag in "$@"; do
 	--fuzz) need="$need clang libclang-rt-dev dpkg-dev" ;;
 	# make test-clickhouse: Debian's ClickHouse (18.16 in Debian 12), run by the test itself
 	--clickhouse) need="$need clickhouse-server clickhouse-client" ;;
-	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench, --fuzz or --clickhouse)" >&2; exit 64 ;;
+	# tests/e2e_man.sh: mandoc -T lint and man -l on man/, zsh -n on the zsh completion
+	--man) need="$need mandoc man-db zsh" ;;
+	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench, --fuzz, --clickhouse or --man)" >&2; exit 64 ;;
 	esac
 done
 missing=""
