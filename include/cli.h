@@ -43,6 +43,7 @@ struct cli_args {
 	const char *since_arg, *until_arg;
 	char since[40], until[40];       /* normalized ISO 8601 UTC; "" = open */
 	long wait;                       /* --wait SECONDS for another writer; -1 = default */
+	const char *older_than_arg;      /* prune --older-than TIME */
 	const char *group;               /* --group NAME: new files 0640 and of this group */
 	bool quiet, verbose, help;
 
@@ -152,6 +153,7 @@ int cmd_compare(struct cli_args *a);
 int cmd_codes(struct cli_args *a);
 int cmd_export(struct cli_args *a);
 int cmd_merge(struct cli_args *a);
+int cmd_prune(struct cli_args *a);
 int cmd_query(struct cli_args *a);
 int cmd_trace(struct cli_args *a);
 /* Each command's option rows (in its src/cmd_X.c): one line each. */
@@ -162,6 +164,7 @@ extern const struct cli_option cmd_compare_options[];
 extern const struct cli_option cmd_codes_options[];
 extern const struct cli_option cmd_export_options[];
 extern const struct cli_option cmd_merge_options[];
+extern const struct cli_option cmd_prune_options[];
 extern const struct cli_option cmd_query_options[];
 extern const struct cli_option cmd_trace_options[];
 
@@ -210,6 +213,9 @@ int cli_fail(const struct cli_args *a, int status, const char *fmt, ...) SL_PRIN
 /* Prints err and returns its exit status. */
 int cli_fail_err(const struct cli_args *a, const struct sl_error *err);
 int cli_exit_for(const struct sl_error *err);
+/* A time as --since takes it (ISO 8601, a date, today, yesterday, Nh, Nd)
+ * into out as ISO 8601 UTC; false if it is none of those. */
+bool cli_parse_when(const char *s, char *out, size_t size);
 /* The whole buffer to standard output; CLI_EXIT_OK or CLI_EXIT_IOERR (printed). */
 int cli_write_out(const struct cli_args *a, const struct sl_buf *b);
 

@@ -216,6 +216,20 @@ void store_set_reason_classifier(struct store *st,
  * 7 days. */
 void store_set_adopt_window(struct store *st, int64_t seconds);
 
+/* Retention: deletes the events before `before` (ISO 8601 UTC) and the
+ * messages whose last line is before it and that no event refers to, in
+ * one transaction, then compacts the file (VACUUM) so the space goes back.
+ * Sources stay, so a pruned rotated file that shows up again is not read
+ * again. */
+struct store_prune_stats {
+	int64_t events, messages;     /* rows deleted */
+	int64_t bytes_before;         /* the file's size before */
+};
+int store_prune(struct store *st, const char *before, struct store_prune_stats *out,
+                struct sl_error *err);
+/* The size of the file at path, or -1. */
+int64_t store_file_size(const char *path);
+
 /* Read access for report and query: the open connection. */
 struct sqlite3 *store_db(struct store *st);
 

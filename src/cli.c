@@ -240,6 +240,12 @@ static bool parse_when(const char *s, char *out, size_t size)
 	return true;
 }
 
+/* cli_parse_when - see cli.h */
+bool cli_parse_when(const char *s, char *out, size_t size)
+{
+	return parse_when(s, out, size);
+}
+
 /* check_path - an input named by an option exists and is readable */
 static int check_path(const struct cli_args *a, const struct cli_option *o, const char *v,
                       bool dir)

@@ -156,5 +156,17 @@ const struct cli_command cli_commands[] = {
 		.examples = (const char *const[]){
 			"smtplog merge --db site.db mx1.db mx2.db relay.db", NULL },
 	},
+	{
+		.name = "prune",
+		.run = cmd_prune,
+		.options = cmd_prune_options,
+		.summary = "delete events and messages older than an age, give the space back",
+		.description = "Delete the events and messages older than --older-than and compact "
+		               "the file. The record of which files were read stays, so a rotated "
+		               "file that shows up again is not read again.",
+		.exits = cli_exits_db_read,
+		.examples = (const char *const[]){
+			"smtplog prune --older-than 90d", NULL },
+	},
 	{ .name = NULL },
 };

@@ -1777,3 +1777,68 @@ void store_set_adopt_window(struct store *st, int64_t seconds)
 {
 	st->adopt_window = seconds > 0 ? seconds : 0;
 }
+
+/* ---- retention */
+
+/* store_prune - events and messages whose last line is before `before`,
+ * and what refers only to them, deleted in one transaction; the file
+ * then rebuilt (VACUUM) so the space goes back to the file system.
+ * Sources stay: a pruned file that shows up again is known by its
+ * fingerprint and read from where it was read to, which is its end. */
+int store_prune(struct store *st, const char *before, struct store_prune_stats *out,
+                struct sl_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (st->readonly)
+		SL_BUG("store_prune on a read-only store");
+	struct stat sb;
+	if (st->loading || stat(st->path, &sb) < 0)
+		sb.st_size = 0;
+	out->bytes_before = (int64_t)sb.st_size;
+	if (begin_write(st, err) < 0)
+		return -1;
+	sqlite3_stmt *s = NULL;
+	static const char *const sql[] = {
+		"DELETE FROM events WHERE ts < ?1",
+		/* a message is pruned with its last line, never while lines of it remain */
+		"DELETE FROM messages WHERE last_ts < ?1 AND NOT EXISTS"
+		" (SELECT 1 FROM events e WHERE e.message_id = messages.id)",
+		"DELETE FROM message_continuations WHERE NOT EXISTS"
+		" (SELECT 1 FROM messages m WHERE m.id = message_continuations.message_id)",
+		"UPDATE messages SET origin_id = NULL WHERE origin_id IS NOT NULL AND NOT EXISTS"
+		" (SELECT 1 FROM messages o WHERE o.id = messages.origin_id)",
+	};
+	int64_t *counts[] = { &out->events, &out->messages, NULL, NULL };
+	for (size_t i = 0; i < SL_ARRAY_LEN(sql); i++) {
+		int rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL);
+		if (rc == SQLITE_OK) {
+			if (sqlite3_bind_parameter_count(s) > 0)
+				sqlite3_bind_text(s, 1, before, -1, SQLITE_STATIC);
+			rc = sqlite3_step(s);
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE) {
+			db_fail(st, rc, err, "prune");
+			if (!sqlite3_get_autocommit(st->db))
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			st->in_tx = false;
+			return -1;
+		}
+		if (counts[i])
+			*counts[i] = sqlite3_changes64(st->db);
+	}
+	if (commit(st, err) < 0)
+		return -1;
+	/* VACUUM runs outside a transaction and rewrites the file: in WAL
+	 * mode the new pages go through the WAL, which the close folds in */
+	if (exec(st, "VACUUM", err, "compact") < 0)
+		return -1;
+	return 0;
+}
+
+/* store_file_size - see store.h */
+int64_t store_file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+}

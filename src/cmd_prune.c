@@ -1,0 +1,56 @@
+/* cmd_prune: `smtplog prune --older-than AGE`: retention. Events and
+ * messages older than AGE go, the file is compacted, sources stay (a
+ * pruned rotated file is not read again). See store_prune.
+ * SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+const struct cli_option cmd_prune_options[] = {
+	CLI_OPT_DB,
+	{ .name = "older-than", .arg = "TIME", .type = CLI_TIME, .off = CLI_ARG(older_than_arg),
+	  .help = "delete events and messages before TIME: an age such as 90d or 2160h, a date, "
+	          "or ISO 8601" },
+	CLI_OPT_WAIT,
+	CLI_OPT_QUIET,
+	CLI_OPT_HELP,
+	CLI_OPT_END,
+};
+
+/* cmd_prune - smtplog prune --older-than AGE */
+int cmd_prune(struct cli_args *a)
+{
+	if (a->noperands)
+		return cli_usage_error(a, "unexpected argument '%s'", a->operands[0]);
+	if (!a->older_than_arg)
+		return cli_usage_error(a, "give --older-than, e.g. --older-than 90d");
+	char before[40];
+	if (!cli_parse_when(a->older_than_arg, before, sizeof before))
+		return cli_usage_error(a, "bad --older-than '%s'", a->older_than_arg);
+	char buf[PATH_MAX];
+	int status = CLI_EXIT_OK;
+	const char *path = cli_existing_db(a, buf, sizeof buf, &status);
+	if (!path)
+		return status;
+	struct store *st = cli_open_store(a, path, &status);
+	if (!st)
+		return status;
+	struct sl_error err;
+	sl_error_clear(&err);
+	struct store_prune_stats ps;
+	if (store_prune(st, before, &ps, &err))
+		return cli_close_store(a, st, cli_fail_err(a, &err));
+	status = cli_close_store(a, st, CLI_EXIT_OK);
+	if (status == CLI_EXIT_OK && !a->quiet) {
+		int64_t after = store_file_size(path);
+		fprintf(stderr, "smtplog: pruned what is older than %s: %lld events, %lld messages; "
+		        "the file went from %.1f MB to %.1f MB\n", before, (long long)ps.events,
+		        (long long)ps.messages, (double)ps.bytes_before / 1e6,
+		        after >= 0 ? (double)after / 1e6 : 0.0);
+	}
+	return status;
+}
