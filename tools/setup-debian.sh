@@ -3,7 +3,8 @@
 # Ubuntu; installs nothing that is already there. Uses sudo when not root.
 set -eu
 # systemd: `systemd-analyze verify` checks contrib/systemd in `make test`
-need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 gzip tzdata systemd"
+# tcl: tclsh makes SQLite's amalgamation from Debian's source (tools/sqlite-source.sh)
+need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 gzip tzdata systemd tcl"
 for flag in "$@"; do
 	case $flag in
 	--bench) need="$need pflogsumm exim4-base time lnav" ;;
