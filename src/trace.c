@@ -388,7 +388,7 @@ void trace_format(const struct trace *t, struct sl_buf *out)
 		sl_buf_addc(out, '\n');
 	for (size_t i = 0; i < t->nitems; i++) {
 		const struct trace_item *it = &t->items[i];
-		sl_buf_addf(out, "%-20s  %-12s %-10s %s", it->ts ? it->ts : "-", it->queue_id,
+		sl_buf_addf(out, "%-20s  %-12s %-10s  %s", it->ts ? it->ts : "-", it->queue_id,
 		            it->what, it->detail ? it->detail : "");
 		if (it->file && it->line)
 			sl_buf_addf(out, "  [%s:%llu]\n", it->file, (unsigned long long)it->line);

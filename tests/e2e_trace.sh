@@ -41,7 +41,7 @@ $(zcat sample-logs/mail.log.2.gz | sed -n '9p;64p')"
 
 # ---- by address: its messages and the rejects before any queue (line 34)
 eq "trace address" "$(run trace --db "$db" bob@example.org)" 0
-has "address: the reject" "$(cat "$T/out")" "NOQUEUE      rejected   to <bob@example.org> from <promo@deals.example>, 554 5.7.1"
+has "address: the reject" "$(cat "$T/out")" "NOQUEUE      rejected    to <bob@example.org> from <promo@deals.example>, 554 5.7.1"
 has "address: a message" "$(cat "$T/out")" "3F2A11C0A12 mx1 (postfix)"
 eq "address in another case" "$(run trace --db "$db" BOB@Example.ORG; grep -c NOQUEUE "$T/out")" "0
 1"

@@ -98,7 +98,7 @@ static void test_format(void **state)
 	sl_buf_init(&out);
 	trace_format(&t, &out);
 	assert_non_null(strstr(out.data, "BBB mx (postfix): content-filter of AAA: from <a@x.example>"));
-	assert_non_null(strstr(out.data, "bounced    to <b@y.example>, 550 5.1.1, relay mx.y  [x.log:4]\n"
+	assert_non_null(strstr(out.data, "bounced     to <b@y.example>, 550 5.1.1, relay mx.y  [x.log:4]\n"
 	                                 "                        no\n"));
 	assert_non_null(strstr(out.data, "[x.log, byte 200]"));
 	sl_buf_release(&out);
