@@ -129,7 +129,7 @@ struct cli_option {
 /* ---- the command table (src/cli_commands.c).
  * To add a command: a row in cli_commands.c; src/cmd_X.c with its option
  * table and cmd_X(); a test in tests/e2e*.sh; its section in man/smtplog.1
- * (the test compares it with --help); README; completion (contrib/). */
+ * (tests/e2e_man.sh compares it with --help); README. */
 struct cli_command {
 	const char *name;
 	int (*run)(struct cli_args *a);            /* returns an exit status */

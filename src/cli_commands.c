@@ -9,7 +9,8 @@
  *     cli_args) and `int cmd_X(struct cli_args *a)`; declare both in cli.h;
  *  2. a row below (the Makefile picks up every src file by itself);
  *  3. tests: its exit statuses and messages in tests/e2e*.sh;
- *  4. man/smtplog.1 (a test compares it with --help), README, completion.
+ *  4. man/smtplog.1 (tests/e2e_man.sh compares it with --help), README; the
+ *     bash and zsh completion read --help and need nothing.
  * To add an option to a command: a row in its cmd_X_options[].
  * SPDX-License-Identifier: MIT */
 #include "cli.h"
