@@ -132,6 +132,7 @@ e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_access.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_exit.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_prune.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_follow.sh
 
 # The crash test on 1M-line Postfix and Exim logs from genlog (minutes).
 test-crash-long: $(BIN)

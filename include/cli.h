@@ -44,6 +44,7 @@ struct cli_args {
 	char since[40], until[40];       /* normalized ISO 8601 UTC; "" = open */
 	long wait;                       /* --wait SECONDS for another writer; -1 = default */
 	const char *older_than_arg;      /* prune --older-than TIME */
+	long interval;                   /* follow --interval SECONDS; 0 = 1 */
 	const char *group;               /* --group NAME: new files 0640 and of this group */
 	bool quiet, verbose, help;
 
@@ -154,6 +155,7 @@ int cmd_codes(struct cli_args *a);
 int cmd_export(struct cli_args *a);
 int cmd_merge(struct cli_args *a);
 int cmd_prune(struct cli_args *a);
+int cmd_follow(struct cli_args *a);
 int cmd_query(struct cli_args *a);
 int cmd_trace(struct cli_args *a);
 /* Each command's option rows (in its src/cmd_X.c): one line each. */
@@ -165,6 +167,7 @@ extern const struct cli_option cmd_codes_options[];
 extern const struct cli_option cmd_export_options[];
 extern const struct cli_option cmd_merge_options[];
 extern const struct cli_option cmd_prune_options[];
+extern const struct cli_option cmd_follow_options[];
 extern const struct cli_option cmd_query_options[];
 extern const struct cli_option cmd_trace_options[];
 

@@ -18,6 +18,9 @@ struct ingest_options {
 	FILE *unrecognized_out;          /* --unrecognized FILE: MTA lines no pattern understood */
 	uint64_t checkpoint_lines;       /* commit every N lines; 0 = 100000 */
 	bool reread;                     /* --reread: read files an earlier run read whole */
+	bool hold_partial;               /* follow: a last line without its newline waits */
+	const volatile int *stop;        /* set (by a signal): stop at the next line, as at the
+	                                    file's end; NULL: never */
 };
 
 /* What one input gave. */
@@ -41,6 +44,10 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
  * on with other files); -1: a fatal error (database): stop. */
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err);
+/* The same, opening open_path (e.g. /proc/self/fd/N: a file renamed away
+ * while it was followed) but storing it under the name path. */
+int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
+                   struct ingest_file_result *res, struct sl_error *err);
 
 /* Waits until everything is written. Messages still open stay open: the
  * end of each file saved them for the next run (store_resume_point). */

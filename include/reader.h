@@ -67,6 +67,11 @@ int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err)
  * then count from there, but bytes is the offset reached. 0 or -1 (err). */
 int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_error *err);
 
+/* At the end of the stream, a last line without its newline is not handed
+ * out or counted in bytes (follow: its writer is still writing it; the
+ * next reading, from reader_stats()->bytes, gets it whole). */
+void reader_hold_partial(struct reader *r);
+
 /* The fingerprint (as in reader_info) of the first len decompressed bytes;
  * false if the stream is shorter than len or len > READER_FINGERPRINT_BYTES.
  * The prefix is read ahead at open, so this works at any time. */

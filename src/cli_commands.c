@@ -158,6 +158,20 @@ const struct cli_command cli_commands[] = {
 			"smtplog merge --db site.db mx1.db mx2.db relay.db", NULL },
 	},
 	{
+		.name = "follow",
+		.run = cmd_follow,
+		.options = cmd_follow_options,
+		.operands = "FILE...",
+		.summary = "keep storing lines as the logs grow, like tail -F",
+		.description = "Store what is new in the files every second, as the logs grow: "
+		               "rotation by rename and by copytruncate is followed, a line is stored "
+		               "once its newline is written, and what is read is committed at once, so "
+		               "a report works meanwhile. SIGTERM or SIGINT stops it cleanly.",
+		.exits = cli_exits_analyze,
+		.examples = (const char *const[]){
+			"smtplog follow -q /var/log/mail.log", NULL },
+	},
+	{
 		.name = "prune",
 		.run = cmd_prune,
 		.options = cmd_prune_options,

@@ -225,10 +225,18 @@ static int feed_event(struct ingest *in, const struct logline *ll, struct event 
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err)
 {
+	return ingest_file_at(in, path, path, res, err);
+}
+
+int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
+                   struct ingest_file_result *res, struct sl_error *err)
+{
 	memset(res, 0, sizeof *res);
-	struct reader *r = reader_open(path, in->opt.max_line, err);
+	struct reader *r = reader_open(open_path, in->opt.max_line, err);
 	if (!r)
 		return 1;
+	if (in->opt.hold_partial)
+		reader_hold_partial(r);
 	int rc = 0;
 	const struct reader_info *info = reader_info(r);
 	struct store_source src;
@@ -276,8 +284,8 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 	struct event ev;
 	struct store_progress prog;
 	struct corr_pos pos = { .source_id = src.id, .file = path };
-	int got;
-	while ((got = reader_next(r, &line, err)) == 1) {
+	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
+	while ((in->opt.stop == NULL || !*in->opt.stop) && (got = reader_next(r, &line, err)) == 1) {
 		res->lines++;
 		if (line.truncated)
 			res->truncated++;
@@ -329,7 +337,7 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 	}
 	if (got < 0)
 		rc = 1;   /* a read error mid-file: keep what was read, report the file */
-	if (got == 0 && !info->compressed && info->size > 0 &&
+	if (got == 0 && !info->compressed && info->size > 0 && !in->opt.hold_partial &&
 	    reader_stats(r)->bytes < (uint64_t)info->size) {
 		/* it ended before the size it had when opened: truncated meanwhile */
 		sl_error_set(err, SL_EIO, "'%s' became shorter while it was read (truncated, "
@@ -342,7 +350,8 @@ int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *
 		sl_error_clear(&err2);
 		progress_fill(&prog, reader_stats(r), res, &span);
 		/* read to its end: the size vouches that nothing is left */
-		prog.size = got == 0 && info->size > 0 ? info->size : 0;
+		prog.size = got == 0 && info->size > 0 &&
+		            (info->compressed || prog.offset == (uint64_t)info->size) ? info->size : 0;
 		/* when ingest_file returns, the file's rows, counts and the state
 		 * of its open messages are in the database */
 		if (resume_point(in, src.id, &prog, from_start, &err2)) {

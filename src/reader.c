@@ -37,6 +37,7 @@ struct reader {
 	bool eof;             /* zlib returned end of stream */
 	bool skipping;        /* discarding the rest of an over-long line */
 	bool failed;          /* a read error was reported: keep reporting it */
+	bool hold_partial;    /* at the end, a line without its newline is left unread */
 	struct sl_error fail; /* that error */
 	char *prefix;         /* first prefix_len decompressed bytes, unmodified */
 	size_t prefix_len;
@@ -350,8 +351,8 @@ int reader_next(struct reader *r, struct reader_line *out, struct sl_error *err)
 		} else {
 			size_t pending = r->end - r->start;
 			if (r->eof) {
-				if (pending == 0)
-					return 0;
+				if (pending == 0 || r->hold_partial)
+					return 0;   /* (its writer may still be writing it) */
 				if (pending > r->max_line)
 					emit(r, out, r->max_line, pending, true, true);
 				else
@@ -417,6 +418,12 @@ int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_er
 	r->stats.lines = 0;
 	r->lineno = lineno;
 	return 0;
+}
+
+/* reader_hold_partial - see reader.h */
+void reader_hold_partial(struct reader *r)
+{
+	r->hold_partial = true;
 }
 
 /* reader_prefix_hash - fingerprint of the first len bytes, if the stream has them */
