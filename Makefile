@@ -52,7 +52,7 @@ LDLIBS  := $(DEPLIBS) -lpthread -lm
 
 # Every src/*.c but main.c goes into the library the tests link against.
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
-GEN_SRCS := $(BUILD)/gen/patterns_builtin.c $(BUILD)/gen/codes_data.c
+GEN_SRCS := $(BUILD)/gen/patterns_builtin.c $(BUILD)/gen/codes_data.c $(BUILD)/gen/report_labels.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:%.c=%.o) $(SQLITE_OBJ)
 LIB      := $(BUILD)/libsmtplog.a
 BIN      := $(BUILD)/smtplog
@@ -99,6 +99,11 @@ $(BUILD)/tools/%: tools/%.c
 $(BUILD)/gen/patterns_builtin.c: $(BUILD)/tools/embed $(wildcard patterns/*.pat)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed patterns_builtin $(sort $(wildcard patterns/*.pat)) > $@.tmp && mv $@.tmp $@
+
+# the report's words and its advice for this server's administrator
+$(BUILD)/gen/report_labels.c: $(BUILD)/tools/embed $(wildcard data/report/*.txt)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed report_labels_builtin $(sort $(wildcard data/report/*.txt)) > $@.tmp && mv $@.tmp $@
 
 CODES_DATA := $(sort $(wildcard data/codes/*) $(wildcard data/reasons/*))
 $(BUILD)/gen/codes_data.c: $(BUILD)/tools/gencodes $(CODES_DATA)

@@ -1,28 +1,87 @@
-/* report: reads the database (the views of the README's schema) into a
- * report of one run or one time range, and writes it as text, Markdown
- * or JSON. Advice comes from codes and reasons, the same knowledge as
- * `smtplog explain`. */
+/* report: reads the database (the views of docs/schema.md) into the report
+ * model (include/report_model.h) for one run or one time range, and hands
+ * it to a renderer: text, Markdown, HTML, JSON, CSV or Prometheus, one file
+ * each (src/render_*.c) behind struct report_renderer. Advice comes from
+ * codes, reasons and the report's own texts (data/report/), the same
+ * knowledge as `smtplog explain`. */
 #ifndef SMTPLOG_REPORT_H
 #define SMTPLOG_REPORT_H
 
 #include <stdint.h>
 #include "codes.h"
+#include "report_model.h"
 #include "util.h"
 
 struct sqlite3;
 
-enum report_format { REPORT_TEXT = 0, REPORT_MARKDOWN, REPORT_JSON };
+enum report_format {
+	REPORT_TEXT = 0, REPORT_MARKDOWN, REPORT_JSON, REPORT_HTML, REPORT_CSV, REPORT_PROMETHEUS,
+	REPORT_FORMAT_COUNT
+};
+
+#define REPORT_DETAIL_DEFAULT 5   /* --detail: 0 first screen only .. 10 everything */
+#define REPORT_DETAIL_MAX 10
 
 struct report_options {
 	enum codes_lang lang;
 	enum report_format format;
 	int top;                       /* rows per top-N list; 0 = 5 */
+	int detail;                    /* 0..10, used when detail_given */
+	bool detail_given;             /* else REPORT_DETAIL_DEFAULT */
+	const char *section;           /* csv: the section id (and ".table"), or NULL */
+	bool color;                    /* text: ANSI colours */
+	bool ascii;                    /* text: no block characters (the locale is not UTF-8) */
 	const int64_t *source_ids;     /* report on these sources only; NULL = all */
 	size_t nsources;
 	const char *since, *until;     /* ISO 8601 bounds on event time; NULL = open */
 };
 
+/* Fills m (zeroed first) from the database; 0, or -1 with err (SL_EUSAGE for
+ * a bad bound, SL_EDB). On error m is freed. Free with rm_model_free. */
+int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm_model *m,
+                 struct sl_error *err);
+
+/* One output format. render appends to out; -1 with err (SL_EUSAGE: csv
+ * without a known --section). */
+struct report_renderer {
+	const char *name;              /* --format value */
+	enum report_format format;
+	int (*render)(const struct rm_model *m, const struct report_options *opt,
+	              struct sl_buf *out, struct sl_error *err);
+};
+extern const struct report_renderer render_text, render_markdown, render_json, render_html,
+                                    render_csv, render_prometheus;
+/* By --format name, or NULL; report_renderer_for by enum (never NULL). */
+const struct report_renderer *report_renderer_find(const char *name);
+const struct report_renderer *report_renderer_for(enum report_format f);
+
+/* report_build, then the renderer of opt->format. */
 int report_write(struct sqlite3 *db, const struct report_options *opt, struct sl_buf *out,
                  struct sl_error *err);
+
+/* --fail-on EXPR: "NAME>N" terms joined by ',' (any term true fails), NAME
+ * one of received delivered deferred bounced expired rejected permanent
+ * transient unrecognized truncated warnings errors fatal panic queued.
+ * 0 with *hit set (and what, when hit, naming the term), or -1 with err
+ * (SL_EUSAGE) for a bad expression. */
+int report_fail_on(const struct rm_model *m, const char *expr, bool *hit, char *what,
+                   size_t whatsz, struct sl_error *err);
+
+/* Localized label of the report by key (data/report/LANG.txt); English when
+ * lang lacks it. Never NULL: an unknown key is a bug. */
+const char *report_label(const char *key, enum codes_lang lang);
+/* The same, NULL for a key English lacks (optional texts: admin advice). */
+const char *report_label_opt(const char *key, enum codes_lang lang);
+/* Whether lang has its own text for key; the keys, for tests. */
+bool report_label_translated(const char *key, enum codes_lang lang);
+size_t report_label_count(void);
+const char *report_label_key_at(size_t i);
+
+/* The daemon-health section (report_health.c) from the health table, when
+ * the database has one: fills s and the totals' warnings/errors/fatal/panic.
+ * src_in: "(1,2)" or NULL; since/until: bounds ("" when open). 0 or -1. */
+int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang, int top,
+                  const char *src_in, const char *since, const char *until,
+                  struct rm_totals *t, struct rm_section *s);
 
 #endif

@@ -1,14 +1,17 @@
-/* report: reads the database into a small report model (totals, failure
- * groups by reply code, enhanced code and reason, forwarding, lines not
- * understood) and renders it as text for a terminal or a cron mail,
- * Markdown, or JSON. It reads through bound parameters only and writes
- * nothing to the database. Advice comes from codes and reasons.
+/* report: reads the database into the report model (include/report_model.h):
+ * the first screen (totals against the previous period, largest problems,
+ * anything abnormal), traffic, volume, domains and relays, top lists,
+ * delays, failure and reject groups with their advice, forwarding, queue
+ * and daemon health, lines not understood. Reads through bound parameters
+ * only and writes nothing. Rendering is render_*.c's job.
  * SPDX-License-Identifier: MIT */
 #include "report.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 
 #include "reasons.h"
@@ -16,186 +19,33 @@
 #include "util_time.h"
 
 #define REPORT_DEFAULT_TOP 5
-#define REPORT_WIDTH 100          /* text lines never get wider */
 #define REPORT_MAX_FILES 10       /* files named in the scope; the rest are counted */
+#define REPORT_SHAPE_MAX 64       /* bytes of a no-code group's status text */
 
-/* ---- labels: every human-readable word of the text and Markdown reports
- * comes from data/codes ([headings], keys report_*) through codes_heading(),
- * so translators edit data, not C; JSON keys stay English */
+/* ---- query context: one period and set of sources */
 
-/* expand - append tmpl with {n} and {m} replaced by the counts and {from}
- * and {to} by the times (gencodes checks which placeholders each label uses) */
-static void expand(struct sl_buf *b, const char *tmpl, int64_t n, int64_t m, const char *from,
-                   const char *to)
-{
-	for (const char *p = tmpl; *p;) {
-		if (strncmp(p, "{n}", 3) == 0) {
-			sl_buf_addf(b, "%lld", (long long)n);
-			p += 3;
-		} else if (strncmp(p, "{m}", 3) == 0) {
-			sl_buf_addf(b, "%lld", (long long)m);
-			p += 3;
-		} else if (strncmp(p, "{from}", 6) == 0) {
-			sl_buf_adds(b, from ? from : "-");
-			p += 6;
-		} else if (strncmp(p, "{to}", 4) == 0) {
-			sl_buf_adds(b, to ? to : "-");
-			p += 4;
-		} else {
-			sl_buf_addc(b, *p++);
-		}
-	}
-}
-
-/* kind_label - an event kind as the copies' outcomes name it, localized */
-static const char *kind_label(const char *kind, enum codes_lang lang)
-{
-	static const struct {
-		const char *kind;
-		enum codes_heading label;
-	} kinds[] = {
-		{ "delivered", CODES_H_REPORT_KIND_DELIVERED },
-		{ "deferred", CODES_H_REPORT_KIND_DEFERRED },
-		{ "bounced", CODES_H_REPORT_KIND_BOUNCED },
-		{ "expired", CODES_H_REPORT_KIND_EXPIRED },
-		{ "rejected", CODES_H_REPORT_KIND_REJECTED },
-		{ "forwarded", CODES_H_REPORT_KIND_FORWARDED },
-		{ "probe", CODES_H_REPORT_KIND_PROBE },
-		{ "policy", CODES_H_REPORT_KIND_POLICY },
-	};
-	for (size_t i = 0; i < SL_ARRAY_LEN(kinds); i++)
-		if (strcmp(kind, kinds[i].kind) == 0)
-			return codes_heading(kinds[i].label, lang);
-	return kind;
-}
-
-/* program_label - a program name; ingest's bucket "(other)" localized */
-static const char *program_label(const char *program, enum codes_lang lang)
-{
-	return strcmp(program, "(other)") == 0 ? codes_heading(CODES_H_REPORT_PROGRAM_OTHER, lang)
-	                                       : program;
-}
-
-/* unrec_reason_label - why a line was not understood; ingest's "no pattern"
- * localized (the JSON keeps the stored text) */
-static const char *unrec_reason_label(const char *reason, enum codes_lang lang)
-{
-	return strcmp(reason, "no pattern") == 0 ? codes_heading(CODES_H_REPORT_NO_PATTERN, lang)
-	                                         : reason;
-}
-
-/* ---- the model */
-
-struct item {                  /* one row of a top list */
-	char *key;
-	char *key2;                /* second column (forward target), or NULL */
-	int64_t n;
-};
-
-struct list {
-	struct item *v;
-	size_t n;
-};
-
-struct group {                 /* failures sharing a code, enhanced code and reason */
-	int code;                  /* 0: none */
-	char *enhanced;            /* NULL: none */
-	char *reason;              /* NULL: none */
-	int64_t count;
-	int64_t distinct;          /* messages, or clients for rejections */
-	struct list domains, hosts;
-	char *sample;
-};
-
-/* Sections of failure groups, and what selects their events. Failures are
- * the kinds that delay or end a delivery (deliveries succeed by definition,
- * rejections have their own section, probes deliver nothing); naming the
- * kinds lets the events(kind, ts) index serve. */
-enum section { SEC_TRANSIENT, SEC_PERMANENT, SEC_REJECTED, SEC_COUNT };
-
-static const struct section_def {
-	const char *json_key;
-	enum codes_heading heading;
-	const char *where;         /* SQL condition on events e */
-	const char *distinct;      /* what "distinct" counts */
-	const char *host_key;      /* the host column of the top list */
-	enum codes_heading host_label;
-	enum codes_heading counts;  /* "{n} events, {m} messages" or "... clients" */
-} sections[SEC_COUNT] = {
-	[SEC_TRANSIENT] = {
-		.json_key = "transient", .heading = CODES_H_TRANSIENT,
-		.where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
-		         " AND e.class = 'transient'",
-		.distinct = "e.message_id",
-		.host_key = "coalesce(e.remote_host, e.remote_ip)",
-		.host_label = CODES_H_REPORT_HOSTS, .counts = CODES_H_REPORT_EVENTS_MESSAGES,
-	},
-	[SEC_PERMANENT] = {
-		.json_key = "permanent", .heading = CODES_H_PERMANENT,
-		.where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
-		         " AND e.class = 'permanent'",
-		.distinct = "e.message_id",
-		.host_key = "coalesce(e.remote_host, e.remote_ip)",
-		.host_label = CODES_H_REPORT_HOSTS, .counts = CODES_H_REPORT_EVENTS_MESSAGES,
-	},
-	[SEC_REJECTED] = {
-		.json_key = "rejected", .heading = CODES_H_REJECTED,
-		.where = "e.kind = 'rejected'",
-		.distinct = "coalesce(e.remote_ip, e.remote_host)",
-		.host_key = "CASE WHEN e.remote_ip IS NULL THEN e.remote_host"
-		            " WHEN e.remote_host IS NULL THEN '[' || e.remote_ip || ']'"
-		            " ELSE e.remote_host || '[' || e.remote_ip || ']' END",
-		.host_label = CODES_H_REPORT_CLIENTS, .counts = CODES_H_REPORT_EVENTS_CLIENTS,
-	},
-};
-
-struct unrec {                 /* a "not understood" row */
-	char *program, *reason, *sample;
-	int64_t n;
-};
-
-struct totals {
-	int64_t received, delivered, forwarded, deferred, deferred_msgs, bounced, bounced_msgs;
-	int64_t expired, rejected_4xx, rejected_5xx, probes, policy, notifications;
-	int64_t lines, recognized, unrecognized, foreign, truncated;
-};
-
-struct report {
+struct ctx {
 	sqlite3 *db;
-	const struct report_options *opt;
+	struct sl_error *err;
 	enum codes_lang lang;
 	int top;
 	char since[SL_TIME_ISO_MAX], until[SL_TIME_ISO_MAX];   /* "" when open */
 	char *src_in;              /* "(1,2,3)" or NULL for all sources */
-	char *ev_time, *msg_time;  /* the period on events e and messages m (see time_filters) */
-	struct sl_error *err;
-
-	struct list files;         /* path, lines */
-	int64_t nfiles;
-	char *first_ts, *last_ts;
-	struct totals t;
-	struct list unrec_top, foreign_top;
-	struct group *groups[SEC_COUNT];
-	size_t ngroups[SEC_COUNT];
-	struct list fwd251, fwd551, fwd_local, copy_outcomes, copy_targets;
-	int64_t n251, n551, nlocal, copies;
-	struct unrec *unrec;
-	size_t nunrec;
+	char *ev_time, *msg_time;  /* the period on events e and messages m */
 };
 
-/* ---- reading */
+#define L(key) report_label(key, c->lang)
 
-/* db_fail - err from the connection; -1 */
-static int db_fail(struct report *r, const char *what)
+static int db_fail(struct ctx *c, const char *what)
 {
-	return sl_error_set(r->err, SL_EDB, "cannot read the database (%s): %s", what,
-	                    sqlite3_errmsg(r->db));
+	return sl_error_set(c->err, SL_EDB, "cannot read the database (%s): %s", what,
+	                    sqlite3_errmsg(c->db));
 }
 
 /* prep - SQL from fmt, whose %s arguments are compile-time fragments and the
  * integer IN list (never user text); binds @since, @until, @top where used */
-static sqlite3_stmt *prep(struct report *r, const char *fmt, ...) SL_PRINTF(2, 3);
-static sqlite3_stmt *prep(struct report *r, const char *fmt, ...)
+static sqlite3_stmt *prep(struct ctx *c, const char *fmt, ...) SL_PRINTF(2, 3);
+static sqlite3_stmt *prep(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -204,27 +54,27 @@ static sqlite3_stmt *prep(struct report *r, const char *fmt, ...)
 	if (!sql)
 		SL_BUG("out of memory in sqlite3_vmprintf");
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		db_fail(r, "prepare");
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_fail(c, "prepare");
 		sqlite3_free(sql);
 		return NULL;
 	}
 	sqlite3_free(sql);
 	int i;
-	if ((i = sqlite3_bind_parameter_index(s, "@since")) > 0 && r->since[0])
-		sqlite3_bind_text(s, i, r->since, -1, SQLITE_STATIC);
-	if ((i = sqlite3_bind_parameter_index(s, "@until")) > 0 && r->until[0])
-		sqlite3_bind_text(s, i, r->until, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(s, "@since")) > 0 && c->since[0])
+		sqlite3_bind_text(s, i, c->since, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(s, "@until")) > 0 && c->until[0])
+		sqlite3_bind_text(s, i, c->until, -1, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(s, "@top")) > 0)
-		sqlite3_bind_int(s, i, r->top);
+		sqlite3_bind_int(s, i, c->top);
 	return s;
 }
 
 /* finish - finalize s; -1 if its last step failed */
-static int finish(struct report *r, sqlite3_stmt *s, int rc)
+static int finish(struct ctx *c, sqlite3_stmt *s, int rc)
 {
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_fail(r, "step");
+		db_fail(c, "step");
 		sqlite3_finalize(s);
 		return -1;
 	}
@@ -232,43 +82,52 @@ static int finish(struct report *r, sqlite3_stmt *s, int rc)
 	return 0;
 }
 
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
 static char *col_dup(sqlite3_stmt *s, int i)
 {
-	const unsigned char *v = sqlite3_column_text(s, i);
-	return v ? xstrdup((const char *)v) : NULL;
+	const char *v = col_text(s, i);
+	return v ? xstrdup(v) : NULL;
 }
 
-/* Filters: on events e (sources and time), messages m, sources s, unrecognized u. */
+static char *mprintf(const char *fmt, ...) SL_PRINTF(1, 2);
+static char *mprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (!s)
+		SL_BUG("out of memory in sqlite3_vmprintf");
+	return s;
+}
 
 /* time_condition - "col >= @since AND col < @until", the bounds given, or "1" */
-static char *time_condition(const struct report *r, const char *col)
+static char *time_condition(const struct ctx *c, const char *col)
 {
-	char *c = sqlite3_mprintf("%s%s%s%s%s%s", r->since[0] ? col : "",
-	                          r->since[0] ? " >= @since" : "",
-	                          r->since[0] && r->until[0] ? " AND " : "",
-	                          r->until[0] ? col : "", r->until[0] ? " < @until" : "",
-	                          r->since[0] || r->until[0] ? "" : "1");
-	if (!c)
-		SL_BUG("out of memory in sqlite3_mprintf");
-	return c;
+	return mprintf("%s%s%s%s%s%s", c->since[0] ? col : "", c->since[0] ? " >= @since" : "",
+	               c->since[0] && c->until[0] ? " AND " : "", c->until[0] ? col : "",
+	               c->until[0] ? " < @until" : "", c->since[0] || c->until[0] ? "" : "1");
 }
 
-/* time_filters - r->ev_time and r->msg_time. Only the bounds given are
- * spelled out (not "@since IS NULL OR ..."), so events(kind, ts) serves a
- * period as a range. messages has no index on first_ts: a period also
- * limits it to the row ids of the sources whose lines overlap it (a
- * message's id is its first line's place, and that line is in its period),
- * so a nightly report reads one day's messages, not every day's. */
-static int time_filters(struct report *r)
+/* time_filters - c->ev_time and c->msg_time. Only the bounds given are
+ * spelled out, so events(kind, ts) serves a period as a range. messages has
+ * no index on first_ts: a period also limits it to the row ids of the
+ * sources whose lines overlap it (a message's id is its first line's
+ * place), so a nightly report reads one day's messages, not every day's. */
+static int time_filters(struct ctx *c)
 {
-	r->ev_time = time_condition(r, "e.ts");
-	char *msg = time_condition(r, "m.first_ts");
-	if (!r->since[0] && !r->until[0]) {
-		r->msg_time = msg;
+	c->ev_time = time_condition(c, "e.ts");
+	char *msg = time_condition(c, "m.first_ts");
+	if (!c->since[0] && !c->until[0]) {
+		c->msg_time = msg;
 		return 0;
 	}
 	enum { MAX_RANGES = 64 };   /* beyond that, a scan is as good */
-	sqlite3_stmt *s = prep(r,
+	sqlite3_stmt *s = prep(c,
 		"SELECT id FROM sources WHERE (@until IS NULL OR first_ts IS NULL OR first_ts < @until)"
 		" AND (@since IS NULL OR last_ts IS NULL OR last_ts >= @since) ORDER BY id LIMIT %d",
 		MAX_RANGES + 1);
@@ -281,103 +140,135 @@ static int time_filters(struct report *r)
 	sl_buf_addf(&b, "%s AND (0", msg);
 	int rc, n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		int64_t lo = store_key(id, 0);
+		int64_t lo = store_key(sqlite3_column_int64(s, 0), 0);
 		if (lo < 0 || ++n > MAX_RANGES)
 			break;
 		sl_buf_addf(&b, " OR m.id BETWEEN %lld AND %lld", (long long)lo,
 		            (long long)(lo + (INT64_C(1) << STORE_KEY_BITS) - 1));
 	}
 	bool limited = rc == SQLITE_DONE;
-	if (finish(r, s, rc == SQLITE_ROW ? SQLITE_DONE : rc) < 0) {
+	if (finish(c, s, rc == SQLITE_ROW ? SQLITE_DONE : rc) < 0) {
 		sqlite3_free(msg);
 		sl_buf_release(&b);
 		return -1;
 	}
 	sl_buf_addc(&b, ')');
-	r->msg_time = sqlite3_mprintf("%s", limited ? b.data : msg);
-	if (!r->msg_time)
-		SL_BUG("out of memory in sqlite3_mprintf");
+	c->msg_time = mprintf("%s", limited ? b.data : msg);
 	sqlite3_free(msg);
 	sl_buf_release(&b);
 	return 0;
 }
 
-/* The "x.source_id IN (...)" prefix, or "1" for all sources. */
-static char *src_filter(const struct report *r, const char *column)
+/* src_filter - "column IN (...)", or "1" for all sources */
+static char *src_filter(const struct ctx *c, const char *column)
 {
-	char *f = r->src_in ? sqlite3_mprintf("%s IN %s", column, r->src_in)
-	                    : sqlite3_mprintf("1");
-	if (!f)
-		SL_BUG("out of memory in sqlite3_mprintf");
-	return f;
+	return c->src_in ? mprintf("%s IN %s", column, c->src_in) : mprintf("1");
 }
 
-/* read_list - rows of (key, [key2,] count) into l */
-static int read_list(struct report *r, sqlite3_stmt *s, struct list *l, bool two_keys)
+static void ctx_release(struct ctx *c)
 {
-	int rc;
-	size_t cap = 0;
+	sqlite3_free(c->src_in);
+	sqlite3_free(c->ev_time);
+	sqlite3_free(c->msg_time);
+	c->src_in = c->ev_time = c->msg_time = NULL;
+}
+
+/* ---- small helpers for tables */
+
+/* table_from - every row of s into t, column i of s into column i of t */
+static int table_from(struct ctx *c, sqlite3_stmt *s, struct rm_table *t)
+{
 	if (!s)
 		return -1;
+	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			l->v = xrealloc(l->v, cap * sizeof *l->v);
+		struct rm_cell *row = rm_row_add(t);
+		for (size_t i = 0; i < t->ncols; i++) {
+			if (sqlite3_column_type(s, (int)i) == SQLITE_NULL)
+				continue;
+			if (t->cols[i].type == RM_STR)
+				rm_cell_str(&row[i], col_text(s, (int)i));
+			else
+				rm_cell_num(&row[i], sqlite3_column_double(s, (int)i));
 		}
-		struct item *it = &l->v[l->n++];
-		it->key = col_dup(s, 0);
-		if (!it->key)
-			it->key = xstrdup("");
-		it->key2 = two_keys ? col_dup(s, 1) : NULL;
-		it->n = sqlite3_column_int64(s, two_keys ? 2 : 1);
 	}
-	return finish(r, s, rc);
+	return finish(c, s, rc);
 }
 
-static void list_free(struct list *l)
+/* count_of - a one-number query */
+static int count_of(struct ctx *c, sqlite3_stmt *s, int64_t *out)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].key2);
-	}
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	return finish(c, s, rc);
 }
 
-/* read_scope - the files and the period */
-static int read_scope(struct report *r)
+/* label_kind - an event kind as the report names it */
+static const char *label_kind(struct ctx *c, const char *kind)
 {
-	char *f = src_filter(r, "s.id");
-	sqlite3_stmt *s = prep(r, "SELECT path, lines FROM sources s WHERE %s ORDER BY id LIMIT %d",
+	char key[48];
+	snprintf(key, sizeof key, "kind.%s", kind);
+	const char *l = report_label_opt(key, c->lang);
+	return l ? l : kind;
+}
+
+/* ---- scope and totals */
+
+static int read_scope(struct ctx *c, struct rm_model *m, char **first_ts, char **last_ts)
+{
+	char *f = src_filter(c, "s.id");
+	int ret = -1;
+	struct sl_buf b;
+	sl_buf_init(&b);
+	sqlite3_stmt *s = prep(c, "SELECT path, lines FROM sources s WHERE %s ORDER BY id LIMIT %d",
 	                       f, REPORT_MAX_FILES);
-	int ret = read_list(r, s, &r->files, false);
-	if (ret == 0) {
-		s = prep(r,
-		         "SELECT count(*), min(first_ts), max(last_ts), coalesce(sum(lines), 0),"
-		         " coalesce(sum(recognized), 0), coalesce(sum(unrecognized), 0),"
-		         " coalesce(sum(foreign_lines), 0), coalesce(sum(truncated), 0)"
-		         " FROM sources s WHERE %s", f);
-		int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
-		if (rc == SQLITE_ROW) {
-			r->nfiles = sqlite3_column_int64(s, 0);
-			r->first_ts = col_dup(s, 1);
-			r->last_ts = col_dup(s, 2);
-			r->t.lines = sqlite3_column_int64(s, 3);
-			r->t.recognized = sqlite3_column_int64(s, 4);
-			r->t.unrecognized = sqlite3_column_int64(s, 5);
-			r->t.foreign = sqlite3_column_int64(s, 6);
-			r->t.truncated = sqlite3_column_int64(s, 7);
-		}
-		ret = s ? finish(r, s, rc) : -1;
+	if (!s)
+		goto out;
+	int rc, n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sl_buf_addf(&b, "%s%s (", n++ ? ", " : "", col_text(s, 0) ? col_text(s, 0) : "");
+		sl_buf_addf(&b, L("file_lines"), (long long)sqlite3_column_int64(s, 1));
+		sl_buf_addc(&b, ')');
 	}
+	if (finish(c, s, rc) < 0)
+		goto out;
+	s = prep(c,
+	         "SELECT count(*), min(first_ts), max(last_ts), coalesce(sum(lines), 0),"
+	         " coalesce(sum(recognized), 0), coalesce(sum(unrecognized), 0),"
+	         " coalesce(sum(foreign_lines), 0), coalesce(sum(truncated), 0)"
+	         " FROM sources s WHERE %s", f);
+	rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+	if (rc == SQLITE_ROW) {
+		int64_t nfiles = sqlite3_column_int64(s, 0);
+		if (nfiles > n) {
+			sl_buf_adds(&b, ", ");
+			sl_buf_addf(&b, L("more_files"), (long long)(nfiles - n));
+		}
+		*first_ts = col_dup(s, 1);
+		*last_ts = col_dup(s, 2);
+		m->t.lines = sqlite3_column_int64(s, 3);
+		m->t.recognized = sqlite3_column_int64(s, 4);
+		m->t.unrecognized = sqlite3_column_int64(s, 5);
+		m->t.foreign = sqlite3_column_int64(s, 6);
+		m->t.truncated = sqlite3_column_int64(s, 7);
+	}
+	if (!s || finish(c, s, rc) < 0)
+		goto out;
+	m->files = xstrdup(b.len ? b.data : "-");
+	ret = 0;
+out:
+	sl_buf_release(&b);
 	sqlite3_free(f);
 	return ret;
 }
 
-/* read_totals - counts of events and messages */
-static int read_totals(struct report *r)
+/* The condition of a rejection answered with 4xx (or transient without a code). */
+#define REJECT_4XX "(e.smtp_code / 100 = 4 OR (e.smtp_code IS NULL AND e.class = 'transient'))"
+
+/* read_totals - counts of events and messages in c's period and sources */
+static int read_totals(struct ctx *c, struct rm_totals *t)
 {
 	/* Each total is a subquery on one kind, which the index on (kind, ts)
 	 * answers without the rows: it also holds the row id, and so the source
@@ -393,1232 +284,1132 @@ static int read_totals(struct report *r)
 		{ "count(*)", "= 'bounced'", NULL },
 		{ "count(DISTINCT e.message_id)", "= 'bounced'", NULL },
 		{ "count(*)", "= 'expired'", NULL },
-		{ "coalesce(sum(e.smtp_code / 100 = 4 OR (e.smtp_code IS NULL AND e.class = 'transient')), 0)",
-		  "= 'rejected'", NULL },
-		{ "coalesce(sum(NOT (coalesce(e.smtp_code / 100 = 4, 0)"
-		  " OR (e.smtp_code IS NULL AND coalesce(e.class = 'transient', 0)))), 0)",
-		  "= 'rejected'", NULL },
+		{ "coalesce(sum(" REJECT_4XX "), 0)", "= 'rejected'", NULL },
+		{ "coalesce(sum(NOT coalesce(" REJECT_4XX ", 0)), 0)", "= 'rejected'", NULL },
 		{ "count(*)", "= 'probe'", NULL },
 		{ "count(*)", "= 'policy'", NULL },
 	};
-	char *f = src_filter(r, STORE_SOURCE_SQL("e.id"));
-	char *ts_unindexed = time_condition(r, "+e.ts");
+	char *f = src_filter(c, STORE_SOURCE_SQL("e.id"));
+	char *ts_unindexed = time_condition(c, "+e.ts");
 	struct sl_buf sql;
 	sl_buf_init(&sql);
 	sl_buf_adds(&sql, "SELECT ");
 	for (size_t i = 0; i < SL_ARRAY_LEN(totals); i++) {
 		sl_buf_addf(&sql, "%s(SELECT %s FROM events e WHERE %s AND %s AND e.kind %s)",
-		            i ? ", " : "", totals[i].value, f, r->ev_time, totals[i].kinds);
-		/* "+e.kind", "+e.ts": the partial index of hand-offs, not every
-		 * delivery of the period */
+		            i ? ", " : "", totals[i].value, f, c->ev_time, totals[i].kinds);
 		if (totals[i].minus)
 			sl_buf_addf(&sql, " - (SELECT count(*) FROM events e WHERE %s AND %s"
 			            " AND e.handoff <> 0 AND +e.kind %s)", f, ts_unindexed, totals[i].kinds);
 	}
-	sqlite3_stmt *s = prep(r, "%s", sql.data);
+	sqlite3_stmt *s = prep(c, "%s", sql.data);
 	sl_buf_release(&sql);
 	sqlite3_free(ts_unindexed);
 	sqlite3_free(f);
 	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
 	if (rc == SQLITE_ROW) {
-		int64_t *dst[] = { &r->t.delivered, &r->t.forwarded, &r->t.deferred, &r->t.deferred_msgs,
-		                   &r->t.bounced, &r->t.bounced_msgs, &r->t.expired, &r->t.rejected_4xx,
-		                   &r->t.rejected_5xx, &r->t.probes, &r->t.policy };
+		int64_t *dst[] = { &t->delivered, &t->forwarded, &t->deferred, &t->deferred_msgs,
+		                   &t->bounced, &t->bounced_msgs, &t->expired, &t->rejected_4xx,
+		                   &t->rejected_5xx, &t->probes, &t->policy };
 		for (size_t i = 0; i < SL_ARRAY_LEN(dst); i++)
 			*dst[i] = sqlite3_column_int64(s, (int)i);
 	}
-	if (!s || finish(r, s, rc) < 0)
+	if (!s || finish(c, s, rc) < 0)
 		return -1;
 
-	f = src_filter(r, "m.source_id");
-	s = prep(r,
+	f = src_filter(c, "m.source_id");
+	s = prep(c,
 	         "SELECT coalesce(sum(arrived = 1 AND origin_id IS NULL), 0),"
-	         " coalesce(sum(origin = 'notification'), 0), coalesce(sum(origin = 'forward'), 0)"
-	         " FROM messages m WHERE %s AND %s", f, r->msg_time);
+	         " coalesce(sum(origin = 'notification'), 0),"
+	         " coalesce(sum(CASE WHEN arrived = 1 AND origin_id IS NULL THEN size END), 0)"
+	         " FROM messages m WHERE %s AND %s", f, c->msg_time);
 	sqlite3_free(f);
 	rc = s ? sqlite3_step(s) : SQLITE_ERROR;
 	if (rc == SQLITE_ROW) {
-		r->t.received = sqlite3_column_int64(s, 0);
-		r->t.notifications = sqlite3_column_int64(s, 1);
-		r->copies = sqlite3_column_int64(s, 2);
+		t->received = sqlite3_column_int64(s, 0);
+		t->notifications = sqlite3_column_int64(s, 1);
+		t->bytes_received = sqlite3_column_int64(s, 2);
 	}
-	return s ? finish(r, s, rc) : -1;
+	return s ? finish(c, s, rc) : -1;
 }
 
-/* same_key - NULL-aware equality of a group's key and a result row's */
-static bool same_key(const struct group *g, sqlite3_stmt *s)
+/* The deliveries of the period: rows of v_deliveries, joined with their message's size. */
+#define DELIVERED "e.kind IN ('delivered', 'forwarded') AND e.handoff = 0"
+
+/* ---- sections. Each builder fills its section; the table below gives
+ * their order on the page, their detail level and their titles. */
+
+struct build {
+	struct ctx *c;             /* the report's period */
+	struct rm_model *m;
+	struct rm_section *groups[3];   /* transient, permanent, rejected: for the problems */
+};
+
+static void add_total(struct build *bd, struct rm_table *t, const char *key, int64_t now,
+                      int64_t before, const char *note)
 {
-	const char *enh = (const char *)sqlite3_column_text(s, 1);
-	const char *reason = (const char *)sqlite3_column_text(s, 2);
-	return g->code == sqlite3_column_int(s, 0) &&
-	       (g->enhanced ? enh && strcmp(g->enhanced, enh) == 0 : !enh) &&
-	       (g->reason ? reason && strcmp(g->reason, reason) == 0 : !reason);
+	struct ctx *c = bd->c;
+	struct rm_cell *row = rm_row_add(t);
+	rm_cell_str(&row[0], key);
+	rm_cell_str(&row[1], L(key));
+	rm_cell_num(&row[2], (double)now);
+	if (bd->m->has_prev) {
+		rm_cell_num(&row[3], (double)before);
+		if (before > 0)
+			rm_cell_num(&row[4], ((double)now - (double)before) / (double)before);
+	}
+	rm_cell_str(&row[5], note);
 }
 
-/* list_add - append (key, key2, n) to l; key2 may be NULL */
-static void list_add(struct list *l, const char *key, const char *key2, int64_t n)
+static int sec_totals(struct build *bd, struct rm_section *s)
 {
-	/* grows one by one: lists hold at most `top` rows */
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-	l->v[l->n].key = xstrdup(key ? key : "");
-	l->v[l->n].key2 = key2 ? xstrdup(key2) : NULL;
-	l->v[l->n].n = n;
-	l->n++;
+	struct ctx *c = bd->c;
+	const struct rm_totals *x = &bd->m->t, *p = &bd->m->prev;
+	struct rm_table *t = rm_table_add(s, "totals", NULL);
+	rm_col_add(t, "id", L("col.id"), RM_STR);
+	rm_col_add(t, "what", L("col.what"), RM_STR);
+	rm_col_add(t, "count", L("col.count"), RM_INT);
+	rm_col_add(t, "previous", L("col.previous"), RM_INT);
+	rm_col_add(t, "change", L("col.change"), RM_CHANGE);
+	rm_col_add(t, "note", L("col.note"), RM_STR);
+	char note[160];
+	add_total(bd, t, "received", x->received, p->received, NULL);
+	add_total(bd, t, "delivered", x->delivered, p->delivered, NULL);
+	add_total(bd, t, "forwarded", x->forwarded, p->forwarded, NULL);
+	snprintf(note, sizeof note, L("note.messages"), (long long)x->deferred_msgs);
+	add_total(bd, t, "deferred", x->deferred, p->deferred, note);
+	snprintf(note, sizeof note, L("note.messages"), (long long)x->bounced_msgs);
+	add_total(bd, t, "bounced", x->bounced, p->bounced, note);
+	add_total(bd, t, "expired", x->expired, p->expired, NULL);
+	snprintf(note, sizeof note, "4xx %lld, 5xx %lld", (long long)x->rejected_4xx,
+	         (long long)x->rejected_5xx);
+	add_total(bd, t, "rejected", x->rejected_4xx + x->rejected_5xx,
+	          p->rejected_4xx + p->rejected_5xx, note);
+	if (x->probes || p->probes)
+		add_total(bd, t, "probes", x->probes, p->probes, NULL);
+	if (x->policy || p->policy)
+		add_total(bd, t, "policy", x->policy, p->policy, NULL);
+	add_total(bd, t, "notifications", x->notifications, p->notifications, NULL);
+	/* line counts cover whole files: no previous period */
+	struct rm_cell *row = rm_row_add(t);
+	rm_cell_str(&row[0], "lines");
+	rm_cell_str(&row[1], L("lines"));
+	rm_cell_num(&row[2], (double)x->lines);
+	if (x->foreign) {
+		snprintf(note, sizeof note, L("note.foreign"), (long long)x->foreign);
+		rm_cell_str(&row[5], note);
+	}
+	if (bd->c->since[0] || bd->c->until[0])
+		s->note = xstrdup(L("note.whole_files"));
+	return 0;
 }
 
-/* read_group_tops - the top domains (which = 0) or hosts (1) of every group
- * of a section in one scan: a window ranks the keys within each group */
-static int read_group_tops(struct report *r, enum section sec, int which, const char *f)
+/* first_sentence - up to the first ". " (or the end), at most n bytes, into out */
+static void first_sentence(const char *s, char *out, size_t n)
 {
-	const struct section_def *d = &sections[sec];
-	const char *key = which ? d->host_key : "e.recipient_domain";
-	sqlite3_stmt *s = prep(r,
-		"SELECT smtp_code, enhanced_code, reason, k, n FROM ("
-		" SELECT e.smtp_code, e.enhanced_code, e.reason, %s AS k, count(*) AS n,"
-		"  row_number() OVER (PARTITION BY e.smtp_code, e.enhanced_code, e.reason"
-		"   ORDER BY count(*) DESC, %s) AS rank"
-		" FROM events e WHERE %s AND %s AND %s AND (%s) IS NOT NULL"
-		" GROUP BY e.smtp_code, e.enhanced_code, e.reason, k)"
-		" WHERE rank <= @top ORDER BY smtp_code, enhanced_code, reason, rank",
-		key, key, f, r->ev_time, d->where, key);
-	if (!s)
-		return -1;
-	struct group *g = NULL;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		/* rows come grouped by key: search only when the key changes */
-		if (!g || !same_key(g, s)) {
-			g = NULL;
-			for (size_t i = 0; i < r->ngroups[sec] && !g; i++)
-				if (same_key(&r->groups[sec][i], s))
-					g = &r->groups[sec][i];
-			if (!g)
-				continue;   /* cannot happen: same filter as the groups */
+	size_t i = 0;
+	for (; s[i] && i + 1 < n; i++) {
+		out[i] = s[i];
+		if ((s[i] == '.' && (s[i + 1] == ' ' || !s[i + 1])) ||
+		    (!strncmp(s + i, "\xe3\x80\x82", 3) && i + 3 < n)) {   /* 。 */
+			if (s[i] != '.') {
+				memcpy(out + i, s + i, 3);
+				i += 2;
+			}
+			i++;
+			break;
 		}
-		list_add(which ? &g->hosts : &g->domains, (const char *)sqlite3_column_text(s, 3),
-		         NULL, sqlite3_column_int64(s, 4));
 	}
-	return finish(r, s, rc);
+	out[i] = '\0';
 }
 
-/* read_groups - one section's groups: count desc, then code, enhanced code, reason */
-static int read_groups(struct report *r, enum section sec)
+/* diagnosis_line - one line saying what a group is about */
+static void diagnosis_line(const struct rm_group *g, char *out, size_t n)
 {
-	const struct section_def *d = &sections[sec];
-	char *f = src_filter(r, "e.source_id");
+	char first[400];
+	const struct rm_advice *a = &g->advice;
+	if (a->admin) {
+		/* a rejection by this server: what its administrator can do */
+		first_sentence(a->admin, first, sizeof first);
+		snprintf(out, n, "%s%s%s", a->reason_title ? a->reason_title : "",
+		         a->reason_title ? ": " : "", first);
+	} else if (a->reason_title && a->diagnosis) {
+		first_sentence(a->diagnosis, first, sizeof first);
+		snprintf(out, n, "%s: %s", a->reason_title, first);
+	} else if (a->meaning_enhanced || a->meaning_reply) {
+		snprintf(out, n, "%s", a->meaning_enhanced ? a->meaning_enhanced : a->meaning_reply);
+	} else {
+		snprintf(out, n, "%s", g->sample ? g->sample : "");
+	}
+}
+
+/* sec_problems - the largest failure and reject groups, one line each */
+static int sec_problems(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	struct rm_table *t = rm_table_add(s, "problems", NULL);
+	rm_col_add(t, "events", L("col.events"), RM_INT);
+	rm_col_add(t, "kind", L("col.kind"), RM_STR);
+	rm_col_add(t, "group", L("col.group"), RM_STR);
+	rm_col_add(t, "diagnosis", L("col.diagnosis"), RM_STR);
+	t->cols[3].cut = true;
+	enum { NPROBLEMS = 5 };
+	const struct rm_group *best[NPROBLEMS];
+	const char *kinds[NPROBLEMS];
+	size_t nbest = 0;
+	static const char *const kind_of[3] = { "deferred", "bounced", "rejected" };
+	for (;;) {
+		const struct rm_group *pick = NULL;
+		const char *pick_kind = NULL;
+		for (int k = 0; k < 3; k++) {
+			const struct rm_section *gs = bd->groups[k];
+			for (size_t i = 0; gs && i < gs->ngroups; i++) {
+				const struct rm_group *g = &gs->groups[i];
+				bool taken = false;
+				for (size_t j = 0; j < nbest; j++)
+					taken = taken || best[j] == g;
+				if (!taken && (!pick || g->count > pick->count)) {
+					pick = g;
+					pick_kind = kind_of[k];
+				}
+			}
+		}
+		if (!pick || nbest == NPROBLEMS)
+			break;
+		best[nbest] = pick;
+		kinds[nbest++] = pick_kind;
+	}
+	for (size_t i = 0; i < nbest; i++) {
+		char diag[512];
+		struct rm_cell *row = rm_row_add(t);
+		rm_cell_num(&row[0], (double)best[i]->count);
+		rm_cell_str(&row[1], label_kind(c, kinds[i]));
+		rm_cell_str(&row[2], best[i]->title);
+		diagnosis_line(best[i], diag, sizeof diag);
+		rm_cell_str(&row[3], diag);
+	}
+	if (nbest == 0)
+		s->note = xstrdup(L("note.no_problems"));
+	return 0;
+}
+
+/* sec_abnormal - what needs a look even on a good day */
+static int sec_abnormal(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	const struct rm_totals *x = &bd->m->t;
+	struct rm_table *t = rm_table_add(s, "abnormal", NULL);
+	rm_col_add(t, "id", L("col.id"), RM_STR);
+	rm_col_add(t, "count", L("col.count"), RM_INT);
+	rm_col_add(t, "what", L("col.what"), RM_STR);
+	t->noheader = true;
+	const struct {
+		const char *id;
+		int64_t n;
+	} checks[] = {
+		{ "panic", x->panic },   { "fatal", x->fatal },       { "errors", x->errors },
+		{ "queued", x->queued }, { "unrecognized", x->unrecognized },
+		{ "truncated", x->truncated },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(checks); i++) {
+		if (checks[i].n <= 0)
+			continue;
+		char key[48];
+		snprintf(key, sizeof key, "abnormal.%s", checks[i].id);
+		struct rm_cell *row = rm_row_add(t);
+		rm_cell_str(&row[0], checks[i].id);
+		rm_cell_num(&row[1], (double)checks[i].n);
+		rm_cell_str(&row[2], L(key));
+	}
+	if (t->nrows == 0)
+		s->note = xstrdup(L("note.nothing_abnormal"));
+	return 0;
+}
+
+/* ---- traffic */
+
+struct slot {                 /* one hour ("YYYY-MM-DDTHH") */
+	char key[16];
+	int64_t n[5];             /* received, delivered, deferred, bounced, rejected */
+};
+
+static struct slot *slot_get(struct slot **v, size_t *n, const char *key)
+{
+	for (size_t i = *n; i-- > 0;)    /* rows come in key order: the last is likely */
+		if (strcmp((*v)[i].key, key) == 0)
+			return &(*v)[i];
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	struct slot *sl = &(*v)[(*n)++];
+	memset(sl, 0, sizeof *sl);
+	snprintf(sl->key, sizeof sl->key, "%s", key);
+	return sl;
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct slot *)a)->key, ((const struct slot *)b)->key);
+}
+
+static void traffic_cols(struct ctx *c, struct rm_table *t, const char *first_key,
+                         const char *first_label)
+{
+	rm_col_add(t, first_key, first_label, RM_STR);
+	rm_col_add(t, "received", L("col.received"), RM_INT);
+	rm_col_add(t, "delivered", L("col.delivered"), RM_INT);
+	rm_col_add(t, "deferred", L("col.deferred"), RM_INT);
+	rm_col_add(t, "bounced", L("col.bounced"), RM_INT);
+	rm_col_add(t, "rejected", L("col.rejected"), RM_INT);
+	t->chart = RM_CHART_BARS;
+}
+
+static void traffic_row(struct rm_table *t, const char *key, const int64_t n[5])
+{
+	struct rm_cell *row = rm_row_add(t);
+	rm_cell_str(&row[0], key);
+	for (int i = 0; i < 5; i++)
+		rm_cell_num(&row[1 + i], (double)n[i]);
+}
+
+/* sec_traffic - per hour (per hour of day, and per day, when the period
+ * spans days), UTC */
+static int sec_traffic(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	struct slot *v = NULL;
+	size_t n = 0;
 	int ret = -1;
-	size_t cap = 0;
-	/* The bare reply comes from the row of the min() (SQLite's min/max
-	 * rule): the first event in log order that has a reply. */
-	sqlite3_stmt *s = prep(r,
-		"SELECT e.smtp_code, e.enhanced_code, e.reason, count(*) AS n,"
-		" count(DISTINCT %s), min((e.reply IS NULL) * 4611686018427387904 + e.id), e.reply"
-		" FROM events e"
-		" WHERE %s AND %s AND %s"
-		" GROUP BY e.smtp_code, e.enhanced_code, e.reason"
-		" ORDER BY n DESC, e.smtp_code, e.enhanced_code, e.reason", d->distinct, f, r->ev_time,
-		d->where);
-	if (!s)
-		goto out;
+	char *fe = src_filter(c, "e.source_id"), *fm = src_filter(c, "m.source_id");
+	sqlite3_stmt *q = prep(c,
+		"SELECT substr(e.ts, 1, 13) AS k, sum(" DELIVERED "), sum(e.kind = 'deferred'),"
+		" sum(e.kind IN ('bounced', 'expired')), sum(e.kind = 'rejected')"
+		" FROM events e WHERE %s AND %s AND e.ts IS NOT NULL AND e.ts <> '' GROUP BY k", fe,
+		c->ev_time);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (r->ngroups[sec] == cap) {
-			cap = cap ? cap * 2 : 8;
-			r->groups[sec] = xrealloc(r->groups[sec], cap * sizeof *r->groups[sec]);
-		}
-		struct group *g = &r->groups[sec][r->ngroups[sec]++];
-		memset(g, 0, sizeof *g);
-		g->code = sqlite3_column_int(s, 0);
-		g->enhanced = col_dup(s, 1);
-		g->reason = col_dup(s, 2);
-		g->count = sqlite3_column_int64(s, 3);
-		g->distinct = sqlite3_column_int64(s, 4);
-		g->sample = col_dup(s, 6);
+	if (!q)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct slot *sl = slot_get(&v, &n, col_text(q, 0));
+		for (int i = 0; i < 4; i++)
+			sl->n[1 + i] += sqlite3_column_int64(q, 1 + i);
 	}
-	if (finish(r, s, rc) < 0)
+	if (finish(c, q, rc) < 0)
 		goto out;
-	if (r->ngroups[sec] > 0 &&
-	    (read_group_tops(r, sec, 0, f) < 0 || read_group_tops(r, sec, 1, f) < 0))
+	q = prep(c,
+		"SELECT substr(m.first_ts, 1, 13) AS k, count(*) FROM messages m"
+		" WHERE %s AND %s AND m.arrived = 1 AND m.origin_id IS NULL AND m.first_ts <> ''"
+		" GROUP BY k", fm, c->msg_time);
+	if (!q)
 		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		slot_get(&v, &n, col_text(q, 0))->n[0] += sqlite3_column_int64(q, 1);
+	if (finish(c, q, rc) < 0)
+		goto out;
+	if (n)
+		qsort(v, n, sizeof *v, slot_cmp);
+	size_t days = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strncmp(v[i].key, v[i - 1].key, 10) != 0)
+			days++;
+	if (n == 0) {
+		s->note = xstrdup(L("note.no_traffic"));
+	} else if (days <= 1 || (n <= 24 && days == 2)) {
+		struct rm_table *t = rm_table_add(s, "hourly", L("table.hourly"));
+		traffic_cols(c, t, "hour", L("col.hour"));
+		for (size_t i = 0; i < n; i++) {
+			char key[24];
+			/* "06:00", or "11-23 06:00" when the day changes within */
+			if (days <= 1)
+				snprintf(key, sizeof key, "%.2s:00", v[i].key + 11);
+			else
+				snprintf(key, sizeof key, "%.5s %.2s:00", v[i].key + 5, v[i].key + 11);
+			traffic_row(t, key, v[i].n);
+		}
+	} else {
+		struct rm_table *d = rm_table_add(s, "daily", L("table.daily"));
+		traffic_cols(c, d, "day", L("col.day"));
+		int64_t acc[5] = { 0 }, hours[24][5];
+		memset(hours, 0, sizeof hours);
+		for (size_t i = 0; i < n; i++) {
+			int h = atoi(v[i].key + 11);
+			for (int k = 0; k < 5; k++) {
+				acc[k] += v[i].n[k];
+				if (h >= 0 && h < 24)
+					hours[h][k] += v[i].n[k];
+			}
+			if (i + 1 == n || strncmp(v[i].key, v[i + 1].key, 10) != 0) {
+				char key[16];
+				snprintf(key, sizeof key, "%.10s", v[i].key);
+				traffic_row(d, key, acc);
+				memset(acc, 0, sizeof acc);
+			}
+		}
+		struct rm_table *t = rm_table_add(s, "hour_of_day", L("table.hour_of_day"));
+		traffic_cols(c, t, "hour", L("col.hour"));
+		t->detail = 6;
+		for (int h = 0; h < 24; h++) {
+			char key[8];
+			snprintf(key, sizeof key, "%02d:00", h);
+			traffic_row(t, key, hours[h]);
+		}
+	}
 	ret = 0;
 out:
-	sqlite3_free(f);
-	return ret;
-}
-
-/* count_of - a one-number query */
-static int count_of(struct report *r, sqlite3_stmt *s, int64_t *out)
-{
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	return finish(r, s, rc);
-}
-
-/* read_replies_25x - 251 (will forward) and 551 (please try) replies in one
- * scan: totals, and the top (recipient, address named) pairs of each */
-static int read_replies_25x(struct report *r, const char *f)
-{
-	sqlite3_stmt *s = prep(r,
-		"SELECT e.smtp_code, e.recipient, e.forward_to, count(*) AS n FROM events e"
-		" WHERE %s AND %s AND e.smtp_code IN (251, 551)"
-		" GROUP BY 1, 2, 3 ORDER BY 1, n DESC, 2, 3", f, r->ev_time);
-	if (!s)
-		return -1;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		bool is251 = sqlite3_column_int(s, 0) == 251;
-		struct list *l = is251 ? &r->fwd251 : &r->fwd551;
-		int64_t n = sqlite3_column_int64(s, 3);
-		*(is251 ? &r->n251 : &r->n551) += n;
-		if (l->n < (size_t)r->top)
-			list_add(l, (const char *)sqlite3_column_text(s, 1),
-			         (const char *)sqlite3_column_text(s, 2), n);
-	}
-	return finish(r, s, rc);
-}
-
-/* read_forwarding - 251s, 551s, local .forward and what became of the copies */
-static int read_forwarding(struct report *r)
-{
-	char *f = src_filter(r, "e.source_id");
-	char *fm = src_filter(r, "m.source_id");
-	static const char local_cond[] =
-		"e.kind = 'forwarded' AND e.handoff = 0 AND coalesce(e.smtp_code, 0) <> 251";
-	/* Copies made by local delivery of messages in scope. */
-	static const char copies[] =
-		"e.message_id IN (SELECT m.id FROM messages m WHERE m.origin = 'forward'"
-		" AND %s AND %s)";
-	char *copy_cond = sqlite3_mprintf(copies, fm, r->msg_time);
-	int ret = -1;
-	if (!copy_cond)
-		SL_BUG("out of memory in sqlite3_mprintf");
-
-	if (read_replies_25x(r, f) < 0 ||
-	    read_list(r, prep(r,
-	                      "SELECT e.recipient, count(*) AS n FROM events e WHERE %s AND %s"
-	                      " AND %s GROUP BY 1 ORDER BY n DESC, 1 LIMIT @top",
-	                      f, r->ev_time, local_cond),
-	              &r->fwd_local, false) < 0 ||
-	    count_of(r, prep(r, "SELECT count(*) FROM events e WHERE %s AND %s AND %s", f,
-	                     r->ev_time, local_cond),
-	             &r->nlocal) < 0 ||
-	    read_list(r, prep(r,
-	                      "SELECT e.kind, count(*) AS n FROM events e WHERE %s AND e.handoff = 0"
-	                      " GROUP BY 1 ORDER BY n DESC, 1",
-	                      copy_cond),
-	              &r->copy_outcomes, false) < 0 ||
-	    read_list(r, prep(r,
-	                      "SELECT e.recipient, count(*) AS n FROM events e WHERE %s"
-	                      " AND e.handoff = 0 AND e.recipient IS NOT NULL"
-	                      " GROUP BY 1 ORDER BY n DESC, 1 LIMIT @top",
-	                      copy_cond),
-	              &r->copy_targets, false) < 0)
-		goto out;
-	ret = 0;
-out:
-	sqlite3_free(copy_cond);
-	sqlite3_free(f);
+	free(v);
+	sqlite3_free(fe);
 	sqlite3_free(fm);
 	return ret;
 }
 
-/* read_unrecognized - lines not understood by program and reason (all of
- * them: nothing is dropped silently), and the top programs of each kind */
-static int read_unrecognized(struct report *r)
+/* ---- volume, domains, relays, top lists */
+
+static int sec_volume(struct build *bd, struct rm_section *s)
 {
-	char *f = src_filter(r, "u.source_id");
-	int ret = -1;
-	size_t cap = 0;
-	sqlite3_stmt *s = prep(r,
-		"SELECT u.program, u.reason, sum(u.count) AS n, min(u.source_id), u.sample1"
-		" FROM unrecognized u WHERE %s AND u.reason <> 'not mail-transfer'"
-		" GROUP BY u.program, u.reason ORDER BY n DESC, 1, 2", f);
-	if (!s)
-		goto out;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (r->nunrec == cap) {
-			cap = cap ? cap * 2 : 8;
-			r->unrec = xrealloc(r->unrec, cap * sizeof *r->unrec);
-		}
-		struct unrec *u = &r->unrec[r->nunrec++];
-		u->program = col_dup(s, 0);
-		u->reason = col_dup(s, 1);
-		u->n = sqlite3_column_int64(s, 2);
-		u->sample = col_dup(s, 4);
-	}
-	if (finish(r, s, rc) < 0)
-		goto out;
-	static const char tops[] =
-		"SELECT u.program, sum(u.count) AS n FROM unrecognized u WHERE %s AND u.reason %s"
-		" 'not mail-transfer' GROUP BY 1 ORDER BY n DESC, 1 LIMIT @top";
-	if (read_list(r, prep(r, tops, f, "<>"), &r->unrec_top, false) < 0 ||
-	    read_list(r, prep(r, tops, f, "="), &r->foreign_top, false) < 0)
-		goto out;
-	ret = 0;
-out:
-	sqlite3_free(f);
+	struct ctx *c = bd->c;
+	struct rm_table *t = rm_table_add(s, "volume", NULL);
+	rm_col_add(t, "bytes_received", L("col.bytes_received"), RM_BYTES);
+	rm_col_add(t, "bytes_delivered", L("col.bytes_delivered"), RM_BYTES);
+	rm_col_add(t, "senders", L("col.senders"), RM_INT);
+	rm_col_add(t, "sender_domains", L("col.sender_domains"), RM_INT);
+	rm_col_add(t, "recipients", L("col.recipients"), RM_INT);
+	rm_col_add(t, "recipient_domains", L("col.recipient_domains"), RM_INT);
+	char *fe = src_filter(c, "e.source_id"), *fm = src_filter(c, "m.source_id");
+	sqlite3_stmt *q = prep(c,
+		"SELECT (SELECT coalesce(sum(m.size), 0) FROM messages m WHERE %s AND %s"
+		"        AND m.arrived = 1 AND m.origin_id IS NULL),"
+		" (SELECT coalesce(sum(m.size), 0) FROM events e JOIN messages m ON m.id = e.message_id"
+		"        WHERE %s AND %s AND " DELIVERED "),"
+		" (SELECT count(DISTINCT m.sender) FROM messages m WHERE %s AND %s"
+		"        AND m.arrived = 1 AND m.origin_id IS NULL),"
+		" (SELECT count(DISTINCT m.sender_domain) FROM messages m WHERE %s AND %s"
+		"        AND m.arrived = 1 AND m.origin_id IS NULL),"
+		" (SELECT count(DISTINCT e.recipient) FROM events e WHERE %s AND %s AND " DELIVERED "),"
+		" (SELECT count(DISTINCT e.recipient_domain) FROM events e WHERE %s AND %s AND "
+		DELIVERED ")",
+		fm, c->msg_time, fe, c->ev_time, fm, c->msg_time, fm, c->msg_time, fe, c->ev_time, fe,
+		c->ev_time);
+	int ret = table_from(c, q, t);
+	if (ret == 0 && t->nrows == 1)
+		bd->m->t.bytes_delivered = (int64_t)rm_cell(t, 0, 1)->v;
+	t->vertical = true;
+	sqlite3_free(fe);
+	sqlite3_free(fm);
 	return ret;
 }
 
-/* ---- advice for a group */
+/* delivery_table - per key (recipient domain, relay host): delivered, bytes,
+ * deferred, bounced, and the average, 95th percentile and maximum delay of
+ * the deliveries; the keys with the most events first */
+static int delivery_table(struct build *bd, struct rm_section *s, const char *tkey,
+                          const char *title, const char *col_key, const char *col_label,
+                          const char *expr)
+{
+	struct ctx *c = bd->c;
+	struct rm_table *t = rm_table_add(s, tkey, title);
+	rm_col_add(t, col_key, col_label, RM_STR);
+	rm_col_add(t, "delivered", L("col.delivered"), RM_INT);
+	rm_col_add(t, "bytes", L("col.bytes"), RM_BYTES);
+	rm_col_add(t, "deferred", L("col.deferred"), RM_INT);
+	rm_col_add(t, "bounced", L("col.bounced"), RM_INT);
+	rm_col_add(t, "delay_avg", L("col.delay_avg"), RM_SECS);
+	rm_col_add(t, "delay_p95", L("col.delay_p95"), RM_SECS);
+	rm_col_add(t, "delay_max", L("col.delay_max"), RM_SECS);
+	char *fe = src_filter(c, "e.source_id");
+	/* cume_dist over the deliveries with a delay of each key: the 95th
+	 * percentile is the smallest delay at or above 0.95 */
+	sqlite3_stmt *q = prep(c,
+		"WITH x AS (SELECT %s AS k, e.kind, e.handoff, e.delay, e.message_id,"
+		"  CASE WHEN " DELIVERED " AND e.delay IS NOT NULL THEN cume_dist() OVER"
+		"   (PARTITION BY %s, (" DELIVERED " AND e.delay IS NOT NULL) ORDER BY e.delay) END AS cd"
+		"  FROM events e WHERE %s AND %s"
+		"  AND e.kind IN ('delivered', 'forwarded', 'deferred', 'bounced', 'expired')"
+		"  AND e.handoff = 0 AND %s IS NOT NULL),"
+		" g AS (SELECT k, sum(kind IN ('delivered', 'forwarded')) AS d,"
+		"  sum(kind = 'deferred') AS df, sum(kind IN ('bounced', 'expired')) AS b,"
+		"  avg(CASE WHEN kind IN ('delivered', 'forwarded') THEN delay END) AS av,"
+		"  min(CASE WHEN cd >= 0.95 THEN delay END) AS p95,"
+		"  max(CASE WHEN kind IN ('delivered', 'forwarded') THEN delay END) AS mx, count(*) AS n"
+		"  FROM x GROUP BY k)"
+		" SELECT k, d, (SELECT sum(m.size) FROM x JOIN messages m ON m.id = x.message_id"
+		"  WHERE x.k = g.k AND x.kind IN ('delivered', 'forwarded')), df, b, av, p95, mx,"
+		"  (SELECT count(*) FROM g) FROM g ORDER BY n DESC, k LIMIT @top",
+		expr, expr, fe, c->ev_time, expr);
+	sqlite3_free(fe);
+	if (!q)
+		return -1;
+	int rc;
+	int64_t total = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct rm_cell *row = rm_row_add(t);
+		rm_cell_str(&row[0], col_text(q, 0));
+		for (int i = 1; i < 8; i++)
+			if (sqlite3_column_type(q, i) != SQLITE_NULL)
+				rm_cell_num(&row[i], sqlite3_column_double(q, i));
+			else if (i < 5)
+				rm_cell_num(&row[i], 0);
+		total = sqlite3_column_int64(q, 8);
+	}
+	if (total > (int64_t)t->nrows)
+		t->omitted = total - (int64_t)t->nrows;
+	return finish(c, q, rc);
+}
 
-struct advice {
-	struct codes_info reply, enhanced;
-	bool has_reply, has_enhanced;
-	struct reason_info reason;
-	bool has_reason;
-	const char *fix_sender, *fix_admin;   /* the most specific known texts, or NULL */
+static int sec_domains(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	return delivery_table(bd, s, "domains", NULL, "domain", L("col.domain"),
+	                      "e.recipient_domain");
+}
+
+static int sec_relays(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	return delivery_table(bd, s, "relays", NULL, "relay", L("col.relay"),
+	                      "coalesce(e.remote_host, e.relay)");
+}
+
+/* top_table - key, count, bytes of the top keys by count (or by size) */
+static int top_table(struct build *bd, struct rm_section *s, const char *tkey, const char *title,
+                     const char *key_col, const char *key_label, const char *from_where,
+                     const char *key_expr, const char *size_expr, bool by_size, int detail)
+{
+	struct ctx *c = bd->c;
+	struct rm_table *t = rm_table_add(s, tkey, title);
+	t->detail = detail;
+	rm_col_add(t, key_col, key_label, RM_STR);
+	rm_col_add(t, "count", L("col.messages"), RM_INT);
+	rm_col_add(t, "bytes", L("col.bytes"), RM_BYTES);
+	sqlite3_stmt *q = prep(c,
+		"SELECT %s AS k, count(*) AS n, sum(%s) AS b, count(*) OVER () FROM %s"
+		" AND (%s) IS NOT NULL GROUP BY k ORDER BY %s DESC, k LIMIT @top",
+		key_expr, size_expr, from_where, key_expr, by_size ? "b" : "n");
+	if (!q)
+		return -1;
+	int rc;
+	int64_t total = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct rm_cell *row = rm_row_add(t);
+		const char *k = col_text(q, 0);
+		rm_cell_str(&row[0], k && !*k ? "<>" : k);
+		rm_cell_num(&row[1], sqlite3_column_double(q, 1));
+		if (sqlite3_column_type(q, 2) != SQLITE_NULL)
+			rm_cell_num(&row[2], sqlite3_column_double(q, 2));
+		total = sqlite3_column_int64(q, 3);
+	}
+	if (total > (int64_t)t->nrows)
+		t->omitted = total - (int64_t)t->nrows;
+	return finish(c, q, rc);
+}
+
+static int sec_senders(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	char *fm = src_filter(c, "m.source_id");
+	char *from = mprintf("messages m WHERE %s AND %s AND m.arrived = 1 AND m.origin_id IS NULL",
+	                     fm, c->msg_time);
+	int ret = top_table(bd, s, "senders", L("table.senders"), "sender", L("col.sender"), from,
+	                    "m.sender", "m.size", false, 0) < 0 ||
+	          top_table(bd, s, "senders_by_size", L("table.senders_by_size"), "sender",
+	                    L("col.sender"), from, "m.sender", "m.size", true, 7) < 0 ||
+	          top_table(bd, s, "sending_domains", L("table.sending_domains"), "domain",
+	                    L("col.domain"), from, "m.sender_domain", "m.size", false, 6) < 0 ||
+	          top_table(bd, s, "sending_hosts", L("table.sending_hosts"), "host", L("col.host"),
+	                    from,
+	                    "CASE WHEN m.client_ip IS NULL THEN m.client_host"
+	                    " ELSE coalesce(m.client_host, '') || '[' || m.client_ip || ']' END",
+	                    "m.size", false, 6) < 0 ? -1 : 0;
+	sqlite3_free(from);
+	sqlite3_free(fm);
+	return ret;
+}
+
+static int sec_recipients(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	char *fe = src_filter(c, "e.source_id");
+	char *from = mprintf("events e LEFT JOIN messages m ON m.id = e.message_id WHERE %s AND %s"
+	                     " AND " DELIVERED, fe, c->ev_time);
+	int ret = top_table(bd, s, "recipients", L("table.recipients"), "recipient",
+	                    L("col.recipient"), from, "e.recipient", "m.size", false, 0) < 0 ||
+	          top_table(bd, s, "recipients_by_size", L("table.recipients_by_size"), "recipient",
+	                    L("col.recipient"), from, "e.recipient", "m.size", true, 7) < 0 ? -1 : 0;
+	sqlite3_free(from);
+	sqlite3_free(fe);
+	return ret;
+}
+
+/* ---- delays */
+
+/* percentiles - of the delays of the events where cond, in seconds */
+static int delay_row(struct build *bd, struct rm_table *t, const char *id, const char *cond,
+                     bool histogram)
+{
+	struct ctx *c = bd->c;
+	char *fe = src_filter(c, "e.source_id");
+	sqlite3_stmt *q = prep(c,
+		"SELECT e.delay FROM events e WHERE %s AND %s AND %s AND e.delay IS NOT NULL"
+		" ORDER BY e.delay", fe, c->ev_time, cond);
+	sqlite3_free(fe);
+	if (!q)
+		return -1;
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n++] = sqlite3_column_double(q, 0);
+	}
+	int ret = finish(c, q, rc);
+	if (ret == 0) {
+		struct rm_cell *row = rm_row_add(t);
+		rm_cell_str(&row[0], id);
+		rm_cell_str(&row[1], L(id));
+		rm_cell_num(&row[2], (double)n);
+		static const double ps[] = { 0.5, 0.9, 0.95, 0.99 };
+		for (size_t i = 0; n && i < SL_ARRAY_LEN(ps); i++) {
+			/* nearest rank: the smallest value with at least p of them at or below */
+			size_t r = (size_t)ceil(ps[i] * (double)n);
+			rm_cell_num(&row[3 + i], v[r ? r - 1 : 0]);
+		}
+		if (n)
+			rm_cell_num(&row[7], v[n - 1]);
+		if (histogram) {
+			struct rm_model *m = bd->m;
+			size_t k = 0;
+			for (int b = 0; b < RM_DELAY_BUCKETS; b++) {
+				while (k < n && v[k] <= rm_delay_bounds[b])
+					k++;
+				m->delay_buckets[b] = (int64_t)k;
+			}
+			for (size_t i = 0; i < n; i++)
+				m->delay_sum += v[i];
+			m->delay_count = (int64_t)n;
+		}
+	}
+	free(v);
+	return ret;
+}
+
+static int sec_delays(struct build *bd, struct rm_section *s)
+{
+	struct ctx *c = bd->c;
+	struct rm_table *t = rm_table_add(s, "delays", NULL);
+	rm_col_add(t, "id", L("col.id"), RM_STR);
+	rm_col_add(t, "what", L("col.what"), RM_STR);
+	rm_col_add(t, "count", L("col.count"), RM_INT);
+	rm_col_add(t, "p50", "50%", RM_SECS);
+	rm_col_add(t, "p90", "90%", RM_SECS);
+	rm_col_add(t, "p95", "95%", RM_SECS);
+	rm_col_add(t, "p99", "99%", RM_SECS);
+	rm_col_add(t, "max", L("col.max"), RM_SECS);
+	return delay_row(bd, t, "delay.delivered", DELIVERED, true) < 0 ||
+	       delay_row(bd, t, "delay.deferred", "e.kind = 'deferred'", false) < 0 ? -1 : 0;
+}
+
+/* ---- failure and reject groups */
+
+/* Sections of failure groups, and what selects their events. Failures are
+ * the kinds that delay or end a delivery (deliveries succeed by definition,
+ * rejections have their own section, probes deliver nothing); naming the
+ * kinds lets the events(kind, ts) index serve. */
+struct group_def {
+	const char *where;         /* SQL condition on events e */
+	const char *distinct;      /* what "distinct" counts */
+	const char *host_key;      /* the host column of the top list */
+	bool rejected;
 };
 
-static void advice_for(const struct group *g, enum codes_lang lang, struct advice *a)
+static const struct group_def group_defs[3] = {
+	{ .where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
+	           " AND e.class = 'transient'",
+	  .distinct = "e.message_id", .host_key = "coalesce(e.remote_host, e.remote_ip)" },
+	{ .where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
+	           " AND e.class = 'permanent'",
+	  .distinct = "e.message_id", .host_key = "coalesce(e.remote_host, e.remote_ip)" },
+	{ .where = "e.kind = 'rejected'", .distinct = "coalesce(e.remote_ip, e.remote_host)",
+	  .host_key = "CASE WHEN e.remote_ip IS NULL THEN e.remote_host"
+	              " WHEN e.remote_host IS NULL THEN '[' || e.remote_ip || ']'"
+	              " ELSE e.remote_host || '[' || e.remote_ip || ']' END",
+	  .rejected = true },
+};
+
+/* Events without a code are grouped by their status text too (issue: "Sender
+ * verify failed" and "Access denied" are different problems); the text's
+ * shape (report_reply_shape) hides addresses, hosts and numbers. */
+#define GROUP_SHAPE "CASE WHEN e.smtp_code IS NULL AND e.enhanced_code IS NULL" \
+                    " THEN smtplog_reply_shape(e.reply) END"
+#define GROUP_KEY "e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE
+
+/* reply_shape - the status text with <addresses>, [literals], host names and
+ * numbers blanked, so that one kind of message is one group */
+static void reply_shape(const char *s, struct sl_buf *out)
 {
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n && out->len < REPORT_SHAPE_MAX;) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '<' || ch == '[') {
+			const char *close = strchr(s + i, ch == '<' ? '>' : ']');
+			sl_buf_adds(out, ch == '<' ? "<>" : "[]");
+			i = close ? (size_t)(close - s) + 1 : n;
+		} else if (ch >= '0' && ch <= '9') {
+			sl_buf_addc(out, '#');
+			while (i < n && s[i] >= '0' && s[i] <= '9')
+				i++;
+		} else if (ch == ' ' || ch == '\t') {
+			if (out->len && out->data[out->len - 1] != ' ')
+				sl_buf_addc(out, ' ');
+			i++;
+		} else {
+			/* a word with a dot or '@' inside is a host or an address */
+			size_t e = i;
+			bool dotted = false;
+			while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '<' && s[e] != '[' &&
+			       s[e] != '(' && s[e] != ')' && s[e] != ',' && s[e] != ';') {
+				if ((s[e] == '.' || s[e] == '@') && e > i && e + 1 < n &&
+				    s[e + 1] != ' ' && s[e + 1] != ')' && s[e + 1] != ',')
+					dotted = true;
+				e++;
+			}
+			if (e == i) {
+				sl_buf_addc(out, s[i++]);
+			} else if (dotted) {
+				/* keep what ends the word (a colon) */
+				sl_buf_addc(out, '*');
+				if (s[e - 1] == ':')
+					sl_buf_addc(out, ':');
+				i = e;
+			} else {
+				sl_buf_add(out, s + i, e - i);
+				i = e;
+			}
+		}
+	}
+	/* never cut a UTF-8 sequence */
+	while (out->len && ((unsigned char)out->data[out->len - 1] & 0xc0) == 0x80)
+		out->len--;
+	if (out->len && ((unsigned char)out->data[out->len - 1] & 0xc0) == 0xc0)
+		out->len--;
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->len--;
+	out->data[out->len] = '\0';
+}
+
+static void sql_reply_shape(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	struct sl_buf b;
+	sl_buf_init(&b);
+	reply_shape(s, &b);
+	sqlite3_result_text(cx, b.data, (int)b.len, SQLITE_TRANSIENT);
+	sl_buf_release(&b);
+}
+
+/* same_key - NULL-aware equality of a group's key and a result row's */
+static bool same_key(const struct rm_group *g, sqlite3_stmt *s)
+{
+	const char *enh = col_text(s, 1), *reason = col_text(s, 2), *status = col_text(s, 3);
+	return g->code == sqlite3_column_int(s, 0) &&
+	       (g->enhanced ? enh && strcmp(g->enhanced, enh) == 0 : !enh) &&
+	       (g->reason ? reason && strcmp(g->reason, reason) == 0 : !reason) &&
+	       (g->status ? status && strcmp(g->status, status) == 0 : !status);
+}
+
+static void top_add(struct rm_top **v, size_t *n, const char *key, int64_t count)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[*n].key = xstrdup(key ? key : "");
+	(*v)[*n].n = count;
+	(*n)++;
+}
+
+/* read_group_tops - the top domains (which = 0) or hosts (1) of every group
+ * of a section in one scan: a window ranks the keys within each group */
+static int read_group_tops(struct ctx *c, struct rm_section *sec, const struct group_def *d,
+                           int which, const char *f)
+{
+	const char *key = which ? d->host_key : "e.recipient_domain";
+	sqlite3_stmt *s = prep(c,
+		"SELECT smtp_code, enhanced_code, reason, shape, k, n FROM ("
+		" SELECT e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE " AS shape,"
+		"  %s AS k, count(*) AS n,"
+		"  row_number() OVER (PARTITION BY " GROUP_KEY " ORDER BY count(*) DESC, %s) AS rank"
+		" FROM events e WHERE %s AND %s AND %s AND (%s) IS NOT NULL"
+		" GROUP BY " GROUP_KEY ", k)"
+		" WHERE rank <= @top ORDER BY smtp_code, enhanced_code, reason, shape, rank",
+		key, key, f, c->ev_time, d->where, key);
+	if (!s)
+		return -1;
+	struct rm_group *g = NULL;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!g || !same_key(g, s)) {
+			g = NULL;
+			for (size_t i = 0; i < sec->ngroups && !g; i++)
+				if (same_key(&sec->groups[i], s))
+					g = &sec->groups[i];
+			if (!g)
+				continue;   /* cannot happen: same filter as the groups */
+		}
+		if (which)
+			top_add(&g->hosts, &g->nhosts, col_text(s, 4), sqlite3_column_int64(s, 5));
+		else
+			top_add(&g->domains, &g->ndomains, col_text(s, 4), sqlite3_column_int64(s, 5));
+	}
+	return finish(c, s, rc);
+}
+
+/* advice_for - the texts for a group: the reason's, else the code's */
+static void advice_for(struct ctx *c, struct rm_group *g, bool rejected)
+{
+	struct rm_advice *a = &g->advice;
+	struct codes_info reply, enh;
+	struct reason_info reason;
+	bool has_reply = g->code && codes_reply(g->code, c->lang, &reply);
+	bool has_enh = g->enhanced && codes_enhanced(g->enhanced, c->lang, &enh);
+	bool has_reason = g->reason && reasons_text(g->reason, c->lang, &reason);
 	memset(a, 0, sizeof *a);
-	a->has_reply = g->code && codes_reply(g->code, lang, &a->reply);
-	a->has_enhanced = g->enhanced && codes_enhanced(g->enhanced, lang, &a->enhanced);
-	a->has_reason = g->reason && reasons_text(g->reason, lang, &a->reason);
+	a->meaning_reply = has_reply ? reply.title : NULL;
+	a->meaning_enhanced = has_enh ? enh.title : NULL;
+	if (has_reason) {
+		a->reason_title = reason.title;
+		a->diagnosis = reason.diagnosis;
+		a->remedy = reason.remedy;
+	}
+	if (rejected) {
+		/* This server refused: the advice is for its administrator (what
+		 * rejected it, whether it is a false positive, how to allow it),
+		 * not for the remote sender the reason texts address. */
+		char key[64];
+		snprintf(key, sizeof key, "admin.%s", g->reason ? g->reason : "");
+		a->admin = report_label_opt(key, c->lang);
+		if (!a->admin)
+			a->admin = L(g->code / 100 == 4 ? "admin.generic-4xx" : "admin.generic-5xx");
+		a->remedy = NULL;
+		return;
+	}
 	/* The enhanced code is the more specific when the table knows it;
-	 * otherwise the reply code's entry, then whatever generic text exists. */
+	 * otherwise the reply code's entry. A recognized reason's remedy is
+	 * specific to what the server said; the code's general texts would only
+	 * repeat or blur it. */
 	const struct codes_info *pick = NULL;
-	if (a->has_enhanced && a->enhanced.known)
-		pick = &a->enhanced;
-	else if (a->has_reply && a->reply.known)
-		pick = &a->reply;
-	else if (a->has_enhanced)
-		pick = &a->enhanced;
-	else if (a->has_reply)
-		pick = &a->reply;
-	/* A recognized reason's remedy is specific to what the server said; the
-	 * code's general fix texts would only repeat or blur it. */
-	if (pick && !a->has_reason) {
+	if (has_enh && enh.known)
+		pick = &enh;
+	else if (has_reply && reply.known)
+		pick = &reply;
+	else if (has_enh)
+		pick = &enh;
+	else if (has_reply)
+		pick = &reply;
+	if (pick && !has_reason) {
 		a->fix_sender = pick->fix_sender;
 		a->fix_admin = pick->fix_admin;
 	}
 }
 
-/* ---- text helpers: UTF-8 aware cleaning and wrapping */
-
-/* u8_next - the code point at s[i..n) and its length; invalid bytes give
- * U+FFFD with length 1 */
-static size_t u8_next(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
+/* group_title - "451 4.7.1 greylisting", "(no code) \"Sender verify failed\"" */
+static char *group_title(struct ctx *c, const struct rm_group *g)
 {
-	unsigned c = s[i];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, v = c & 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, v = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	if (i + len > n)
-		goto bad;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[i + k] & 0xc0) != 0x80)
-			goto bad;
-		v = (v << 6) | (s[i + k] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0xfffd;
-	return 1;
-}
-
-/* cp_width - columns a code point takes in a terminal: 2 for East Asian wide */
-static int cp_width(uint32_t cp)
-{
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
-/* put_cp - append a code point as UTF-8; control characters become '?' so
- * that a log line cannot move the cursor of whoever reads the report */
-static void put_cp(struct sl_buf *b, uint32_t cp)
-{
-	char u[4];
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-		cp = cp == '\t' ? ' ' : '?';
-	if (cp < 0x80) {
-		sl_buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		sl_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		sl_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		sl_buf_add(b, u, 4);
-	}
-}
-
-/* text_width - display columns of s */
-static size_t text_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), w = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += u8_next(p, n, i, &cp);
-		w += (size_t)cp_width(cp);
-	}
-	return w;
-}
-
-static void put_clean(struct sl_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += u8_next(p, n, i, &cp);
-		put_cp(b, cp);
-	}
-}
-
-static void pad(struct sl_buf *b, size_t n)
-{
-	while (n-- > 0)
-		sl_buf_addc(b, ' ');
-}
-
-/* is_closing_punct - CJK punctuation that must not start a line */
-static bool is_closing_punct(uint32_t cp)
-{
-	switch (cp) {
-	case 0x3001: case 0x3002: case 0xff0c: case 0xff0e: case 0xff1a: case 0xff1b:
-	case 0xff01: case 0xff1f: case 0xff09: case 0x300d: case 0x300f: case 0x3011:
-	case 0x3009: case 0x300b: case 0x30fc: case 0xff5e: case 0x2019: case 0x201d:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* wrap - append s, cleaned, at column *col, breaking lines at spaces (or
- * between characters for text without spaces, such as Japanese) before
- * REPORT_WIDTH; continuation lines start at column indent */
-static void wrap(struct sl_buf *b, const char *s, size_t *col, size_t indent)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-	bool line_empty = true;
-	while (i < n) {
-		if (p[i] == ' ' || p[i] == '\n' || p[i] == '\t') {
-			i++;
-			continue;
-		}
-		size_t end = i, w = 0, first_w = 0;
-		bool wide = false, first_done = false;
-		int first_class = -1;
-		while (end < n && p[end] != ' ' && p[end] != '\n' && p[end] != '\t') {
-			uint32_t cp;
-			end += u8_next(p, n, end, &cp);
-			int cw = cp_width(cp);
-			w += (size_t)cw;
-			/* Hangul words are separated by spaces: keep them whole */
-			wide = wide || (cw == 2 && !(cp >= 0xac00 && cp <= 0xd7a3) &&
-			                !(cp >= 0x1100 && cp <= 0x115f));
-			/* the first unit (as in the loop below) must fit after the space */
-			if (!first_done) {
-				if (first_class < 0 || is_closing_punct(cp) || (first_class == 1 && cw == 1)) {
-					first_w += (size_t)cw;
-					if (first_class < 0)
-						first_class = cw;
-				} else {
-					first_done = true;
-				}
-			}
-		}
-		/* A word holding Chinese or Japanese characters may break
-		 * anywhere, so it fills the line instead of moving down whole. */
-		if (!line_empty && *col + 1 + (wide ? first_w : w) > REPORT_WIDTH) {
-			sl_buf_addc(b, '\n');
-			pad(b, indent);
-			*col = indent;
-			line_empty = true;
-		} else if (!line_empty) {
-			sl_buf_addc(b, ' ');
-			(*col)++;
-		}
-		while (i < end) {
-			/* Break between units: one wide character, or a run of narrow
-			 * ones (an identifier, a number, a code), each with the closing
-			 * punctuation that follows it, so no line starts with "、" and
-			 * default_destination_concurrency_limit stays whole. */
-			size_t uend = i, uw = 0;
-			uint32_t cp;
-			size_t len = u8_next(p, n, uend, &cp);
-			bool narrow = cp_width(cp) == 1;
-			do {
-				uend += len;
-				uw += (size_t)cp_width(cp);
-				if (uend >= end)
-					break;
-				len = u8_next(p, n, uend, &cp);
-			} while ((narrow && cp_width(cp) == 1) || is_closing_punct(cp));
-			if (*col + uw > REPORT_WIDTH && *col > indent && indent + uw <= REPORT_WIDTH) {
-				sl_buf_addc(b, '\n');
-				pad(b, indent);
-				*col = indent;
-			}
-			while (i < uend) {
-				len = u8_next(p, n, i, &cp);
-				size_t cw = (size_t)cp_width(cp);
-				if (*col + cw > REPORT_WIDTH && *col > indent) {
-					/* only a unit longer than a whole line breaks inside */
-					sl_buf_addc(b, '\n');
-					pad(b, indent);
-					*col = indent;
-				}
-				put_cp(b, cp);
-				*col += cw;
-				i += len;
-			}
-		}
-		line_empty = false;
-	}
-}
-
-/* ---- text */
-
-static void text_heading(struct sl_buf *b, const char *h, char under)
-{
-	sl_buf_addc(b, '\n');
-	put_clean(b, h);
-	sl_buf_addc(b, '\n');
-	for (size_t i = text_width(h); i > 0; i--)
-		sl_buf_addc(b, under);
-	sl_buf_addc(b, '\n');
-}
-
-/* text_total - "  label ......... 123  extra" with aligned numbers */
-static void text_total(struct sl_buf *b, const char *label, int64_t n, const char *extra)
-{
-	/* columns by display width, so that CJK labels align with the rest */
-	size_t w = text_width(label), gap = w < 36 ? 36 - w : 1;
-	sl_buf_adds(b, "  ");
-	put_clean(b, label);
-	pad(b, gap);
-	sl_buf_addf(b, "%10lld", (long long)n);
-	if (extra && *extra) {
-		size_t col = 2 + w + gap + 10 + 1;
-		sl_buf_addc(b, ' ');
-		wrap(b, extra, &col, 49);
-	}
-	sl_buf_addc(b, '\n');
-}
-
-/* How a list's keys are shown: as stored (NULL), or through a label function
- * for keys that are words of smtplog's own (event kinds, "(other)"). */
-typedef const char *key_label_fn(const char *key, enum codes_lang lang);
-
-/* list_text - "a (3), b (2)" into t (reset first) */
-static void list_text(struct sl_buf *t, const struct list *l, key_label_fn *show,
-                      enum codes_lang lang)
-{
-	sl_buf_reset(t);
-	for (size_t i = 0; i < l->n; i++)
-		sl_buf_addf(t, "%s%s (%lld)", i ? ", " : "",
-		            show ? show(l->v[i].key, lang) : l->v[i].key, (long long)l->v[i].n);
-}
-
-/* field_column - the column where the texts of "Label: text" fields start:
- * after the widest label of the language, and at least at column 16 */
-static size_t field_column(enum codes_lang lang)
-{
-	static const enum codes_heading labels[] = {
-		CODES_H_REPORT_DOMAINS, CODES_H_REPORT_HOSTS, CODES_H_REPORT_CLIENTS,
-		CODES_H_REPORT_REPLY, CODES_H_REPORT_MEANING, CODES_H_REASON, CODES_H_DIAGNOSIS,
-		CODES_H_REMEDY, CODES_H_REPORT_SAMPLE,
-	};
-	size_t at = 16;
-	for (size_t i = 0; i < SL_ARRAY_LEN(labels); i++) {
-		size_t c = 4 + text_width(codes_heading(labels[i], lang)) + 2;   /* ": " */
-		if (c > at)
-			at = c;
-	}
-	return at;
-}
-
-/* text_field - "    Label:  text", the text from column at (see
- * field_column) and wrapped under itself; columns count display width, so
- * Japanese, Korean and Chinese labels line up too */
-static void text_field(struct sl_buf *b, const char *label, const char *text, size_t at)
-{
-	if (!text || !*text)
-		return;
-	sl_buf_adds(b, "    ");
-	put_clean(b, label);
-	sl_buf_addc(b, ':');
-	size_t col = 4 + text_width(label) + 1;
-	if (col < at) {
-		pad(b, at - col);
-		col = at;
-	} else {
-		sl_buf_addc(b, ' ');
-		col++;
-	}
-	/* a label wider than the column (the forwarding's longer ones) moves
-	 * the text right; keep the wrapped lines under it unless that leaves
-	 * too little room */
-	wrap(b, text, &col, col <= 40 ? col : at);
-	sl_buf_addc(b, '\n');
-}
-
-/* text_para - a label on its own line, then the text indented */
-static void text_para(struct sl_buf *b, const char *label, const char *text)
-{
-	if (!text || !*text)
-		return;
-	sl_buf_adds(b, "    ");
-	put_clean(b, label);
-	sl_buf_adds(b, ":\n      ");
-	size_t col = 6;
-	wrap(b, text, &col, 6);
-	sl_buf_addc(b, '\n');
-}
-
-/* group_title - "451 4.7.1 greylisting" */
-static void group_title(struct sl_buf *t, const struct group *g, enum codes_lang lang)
-{
-	sl_buf_reset(t);
+	struct sl_buf t;
+	sl_buf_init(&t);
 	if (g->code)
-		sl_buf_addf(t, "%d", g->code);
+		sl_buf_addf(&t, "%d", g->code);
 	if (g->enhanced)
-		sl_buf_addf(t, "%s%s", t->len ? " " : "", g->enhanced);
+		sl_buf_addf(&t, "%s%s", t.len ? " " : "", g->enhanced);
 	if (!g->code && !g->enhanced)
-		sl_buf_addf(t, "(%s)", codes_heading(CODES_H_REPORT_NO_CODE, lang));
+		sl_buf_addf(&t, "(%s)", L("no_code"));
 	if (g->reason)
-		sl_buf_addf(t, " %s", g->reason);
+		sl_buf_addf(&t, " %s", g->reason);
+	if (g->status)
+		sl_buf_addf(&t, " \"%s\"", g->status);
+	return sl_buf_detach(&t);
 }
 
-/* meaning - "451 Local Error; 4.7.1 Delivery not authorized" */
-static void meaning(struct sl_buf *t, const struct group *g, const struct advice *a)
+/* read_groups - one section's groups: count desc, then the key */
+static int read_groups(struct build *bd, struct rm_section *sec, const struct group_def *d)
 {
-	sl_buf_reset(t);
-	if (a->has_reply)
-		sl_buf_addf(t, "%d %s", g->code, a->reply.title);
-	if (a->has_enhanced)
-		sl_buf_addf(t, "%s%s %s", t->len ? "; " : "", g->enhanced, a->enhanced.title);
-}
-
-static void text_groups(struct report *r, struct sl_buf *b, enum section sec, struct sl_buf *t)
-{
-	const struct section_def *d = &sections[sec];
-	enum codes_lang lang = r->lang;
-	size_t at = field_column(lang);
-	text_heading(b, codes_heading(d->heading, lang), '-');
-	if (r->ngroups[sec] == 0) {
-		sl_buf_addf(b, "  %s\n", codes_heading(CODES_H_REPORT_NONE, lang));
-		return;
-	}
-	for (size_t i = 0; i < r->ngroups[sec]; i++) {
-		const struct group *g = &r->groups[sec][i];
-		struct advice a;
-		advice_for(g, lang, &a);
-		group_title(t, g, lang);
-		sl_buf_adds(b, i ? "\n  " : "  ");
-		put_clean(b, t->data);
-		sl_buf_reset(t);
-		expand(t, codes_heading(d->counts, lang), g->count, g->distinct, NULL, NULL);
-		sl_buf_adds(b, ": ");
-		put_clean(b, t->data);
-		sl_buf_addc(b, '\n');
-		list_text(t, &g->domains, NULL, lang);
-		text_field(b, codes_heading(CODES_H_REPORT_DOMAINS, lang), t->data, at);
-		list_text(t, &g->hosts, NULL, lang);
-		text_field(b, codes_heading(d->host_label, lang), t->data, at);
-		text_field(b, codes_heading(CODES_H_REPORT_REPLY, lang), g->sample, at);
-		meaning(t, g, &a);
-		text_field(b, codes_heading(CODES_H_REPORT_MEANING, lang), t->data, at);
-		if (a.has_reason) {
-			text_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title, at);
-			text_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis, at);
-			text_field(b, codes_heading(CODES_H_REMEDY, lang), a.reason.remedy, at);
+	struct ctx *c = bd->c;
+	char *f = src_filter(c, "e.source_id");
+	int ret = -1;
+	size_t cap = 0;
+	/* The bare reply comes from the row of the min() (SQLite's min/max
+	 * rule): the first event in log order that has a reply. */
+	sqlite3_stmt *s = prep(c,
+		"SELECT e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE " AS shape,"
+		" count(*) AS n, count(DISTINCT %s), min((e.reply IS NULL) * 4611686018427387904 + e.id),"
+		" e.reply FROM events e WHERE %s AND %s AND %s"
+		" GROUP BY " GROUP_KEY " ORDER BY n DESC, e.smtp_code, e.enhanced_code, e.reason, shape",
+		d->distinct, f, c->ev_time, d->where);
+	if (!s)
+		goto out;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sec->ngroups == cap) {
+			cap = cap ? cap * 2 : 8;
+			sec->groups = xrealloc(sec->groups, cap * sizeof *sec->groups);
 		}
-		text_para(b, codes_heading(CODES_H_FIX_SENDER, lang), a.fix_sender);
-		text_para(b, codes_heading(CODES_H_FIX_ADMIN, lang), a.fix_admin);
+		struct rm_group *g = &sec->groups[sec->ngroups++];
+		memset(g, 0, sizeof *g);
+		g->code = sqlite3_column_int(s, 0);
+		g->enhanced = col_dup(s, 1);
+		g->reason = col_dup(s, 2);
+		g->status = col_dup(s, 3);
+		g->count = sqlite3_column_int64(s, 4);
+		g->distinct = sqlite3_column_int64(s, 5);
+		g->sample = col_dup(s, 7);
+		g->title = group_title(c, g);
+		advice_for(c, g, d->rejected);
 	}
+	if (finish(c, s, rc) < 0)
+		goto out;
+	if (sec->ngroups > 0 &&
+	    (read_group_tops(c, sec, d, 0, f) < 0 || read_group_tops(c, sec, d, 1, f) < 0))
+		goto out;
+	ret = 0;
+out:
+	sqlite3_free(f);
+	return ret;
 }
 
-/* text_pairs - "    recipient -> target (n)" rows */
-static void text_pairs(struct sl_buf *b, const char *label, int64_t total, const struct list *l)
+/* group_section - the groups of failure section k (0 transient, 1
+ * permanent, 2 rejected), remembered for the largest problems */
+static int group_section(struct build *bd, struct rm_section *s, int k)
 {
-	sl_buf_adds(b, "  ");
-	put_clean(b, label);
-	sl_buf_addf(b, ": %lld\n", (long long)total);
-	for (size_t i = 0; i < l->n; i++) {
-		struct sl_buf line;
-		sl_buf_init(&line);
-		sl_buf_addf(&line, "%s%s%s (%lld)", l->v[i].key, l->v[i].key2 ? " -> " : "",
-		            l->v[i].key2 ? l->v[i].key2 : "", (long long)l->v[i].n);
-		size_t col = 4;
-		sl_buf_adds(b, "    ");
-		wrap(b, line.data, &col, 6);
-		sl_buf_addc(b, '\n');
-		sl_buf_release(&line);
-	}
+	struct ctx *c = bd->c;
+	bool rej = group_defs[k].rejected;
+	s->distinct_key = rej ? "clients" : "messages";
+	s->hosts_key = rej ? "clients_top" : "hosts";
+	s->hosts_label = L(rej ? "clients" : "hosts");
+	s->counts_label = L(rej ? "events_clients" : "events_messages");
+	bd->groups[k] = s;
+	return read_groups(bd, s, &group_defs[k]);
 }
 
-/* scope_files - "a.log (100 lines), b.log (20 lines), +3 more files" into t (reset first) */
-static void scope_files(const struct report *r, struct sl_buf *t)
+static int sec_transient(struct build *bd, struct rm_section *s)
 {
-	enum codes_lang lang = r->lang;
-	sl_buf_reset(t);
-	for (size_t i = 0; i < r->files.n; i++) {
-		sl_buf_addf(t, "%s%s (", i ? ", " : "", r->files.v[i].key);
-		expand(t, codes_heading(CODES_H_REPORT_FILE_LINES, lang), r->files.v[i].n, 0, NULL,
-		       NULL);
-		sl_buf_addc(t, ')');
-	}
-	if (r->nfiles > (int64_t)r->files.n) {
-		sl_buf_adds(t, ", ");
-		expand(t, codes_heading(CODES_H_REPORT_MORE_FILES, lang),
-		       r->nfiles - (int64_t)r->files.n, 0, NULL, NULL);
-	}
+	return group_section(bd, s, 0);
 }
 
-/* scope_period - "FROM to TO (line counts cover whole files)" into t (reset first) */
-static void scope_period(const struct report *r, struct sl_buf *t)
+static int sec_permanent(struct build *bd, struct rm_section *s)
 {
-	enum codes_lang lang = r->lang;
-	const char *from = r->since[0] ? r->opt->since : r->first_ts;
-	const char *to = r->until[0] ? r->opt->until : r->last_ts;
-	sl_buf_reset(t);
-	expand(t, codes_heading(CODES_H_REPORT_PERIOD_RANGE, lang), 0, 0, from, to);
-	if (r->since[0] || r->until[0])
-		sl_buf_addf(t, " (%s)", codes_heading(CODES_H_REPORT_WHOLE_FILES, lang));
+	return group_section(bd, s, 1);
 }
 
-static void render_text(struct report *r, struct sl_buf *b)
+static int sec_rejected(struct build *bd, struct rm_section *s)
 {
-	enum codes_lang lang = r->lang;
-	struct sl_buf t;
-	sl_buf_init(&t);
-	const char *title = codes_heading(CODES_H_REPORT_TITLE, lang);
-	put_clean(b, title);
-	sl_buf_addc(b, '\n');
-	for (size_t i = text_width(title); i > 0; i--)
-		sl_buf_addc(b, '=');
-	sl_buf_addc(b, '\n');
-
-	/* scope */
-	scope_files(r, &t);
-	const char *label = codes_heading(CODES_H_REPORT_FILES, lang);
-	put_clean(b, label);
-	sl_buf_adds(b, ": ");
-	size_t col = text_width(label) + 2;
-	wrap(b, r->files.n ? t.data : "-", &col, 4);
-	sl_buf_addc(b, '\n');
-	scope_period(r, &t);
-	label = codes_heading(CODES_H_REPORT_PERIOD, lang);
-	put_clean(b, label);
-	sl_buf_adds(b, ": ");
-	col = text_width(label) + 2;
-	wrap(b, t.data, &col, 4);
-	sl_buf_addc(b, '\n');
-
-	/* totals */
-	const struct totals *x = &r->t;
-	text_heading(b, codes_heading(CODES_H_TOTALS, lang), '-');
-	text_total(b, codes_heading(CODES_H_REPORT_RECEIVED, lang), x->received, NULL);
-	text_total(b, codes_heading(CODES_H_REPORT_DELIVERED, lang), x->delivered, NULL);
-	sl_buf_reset(&t);
-	sl_buf_addf(&t, "  %s", codes_heading(CODES_H_REPORT_OF_THEM_FORWARDED, lang));
-	text_total(b, t.data, x->forwarded, NULL);
-	sl_buf_reset(&t);
-	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->deferred_msgs, 0,
-	       NULL, NULL);
-	text_total(b, codes_heading(CODES_H_REPORT_DEFERRED, lang), x->deferred, t.data);
-	sl_buf_reset(&t);
-	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->bounced_msgs, 0,
-	       NULL, NULL);
-	text_total(b, codes_heading(CODES_H_REPORT_BOUNCED, lang), x->bounced, t.data);
-	text_total(b, codes_heading(CODES_H_REPORT_EXPIRED, lang), x->expired, NULL);
-	sl_buf_reset(&t);
-	sl_buf_addf(&t, "(4xx %lld, 5xx %lld)", (long long)x->rejected_4xx,
-	            (long long)x->rejected_5xx);
-	text_total(b, codes_heading(CODES_H_REPORT_REJECTED, lang),
-	           x->rejected_4xx + x->rejected_5xx, t.data);
-	text_total(b, codes_heading(CODES_H_REPORT_PROBES, lang), x->probes, NULL);
-	text_total(b, codes_heading(CODES_H_REPORT_POLICY, lang), x->policy, NULL);
-	text_total(b, codes_heading(CODES_H_REPORT_NOTIFICATIONS, lang), x->notifications, NULL);
-	text_total(b, codes_heading(CODES_H_REPORT_LINES_READ, lang), x->lines, NULL);
-	list_text(&t, &r->unrec_top, program_label, lang);
-	text_total(b, codes_heading(CODES_H_REPORT_NOT_UNDERSTOOD, lang), x->unrecognized, t.data);
-	list_text(&t, &r->foreign_top, program_label, lang);
-	text_total(b, codes_heading(CODES_H_REPORT_OTHER_PROGRAMS, lang), x->foreign, t.data);
-	text_total(b, codes_heading(CODES_H_REPORT_TRUNCATED, lang), x->truncated, NULL);
-
-	for (int s = 0; s < SEC_COUNT; s++)
-		text_groups(r, b, (enum section)s, &t);
-
-	/* forwarding */
-	size_t at = field_column(lang);
-	text_heading(b, codes_heading(CODES_H_FORWARDING, lang), '-');
-	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_251, lang), r->n251, &r->fwd251);
-	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_551, lang), r->n551, &r->fwd551);
-	text_pairs(b, codes_heading(CODES_H_REPORT_FWD_LOCAL, lang), r->nlocal, &r->fwd_local);
-	if (r->copies) {
-		sl_buf_adds(b, "  ");
-		put_clean(b, codes_heading(CODES_H_REPORT_FWD_COPIES, lang));
-		sl_buf_addf(b, ": %lld\n", (long long)r->copies);
-		list_text(&t, &r->copy_outcomes, kind_label, lang);
-		text_field(b, codes_heading(CODES_H_REPORT_FWD_COPY_OUTCOMES, lang), t.data, at);
-		list_text(&t, &r->copy_targets, NULL, lang);
-		text_field(b, codes_heading(CODES_H_REPORT_FWD_TARGETS, lang), t.data, at);
+	struct ctx *c = bd->c;
+	if (group_section(bd, s, 2) < 0)
+		return -1;
+	char *fe = src_filter(c, "e.source_id");
+	struct rm_table *t = rm_table_add(s, "clients", L("table.reject_clients"));
+	rm_col_add(t, "client", L("col.client"), RM_STR);
+	rm_col_add(t, "helo", L("col.helo"), RM_STR);
+	rm_col_add(t, "count", L("col.rejects"), RM_INT);
+	int ret = table_from(c, prep(c,
+		"SELECT %s AS k, max(e.helo), count(*) AS n FROM events e WHERE %s AND %s"
+		" AND e.kind = 'rejected' AND k IS NOT NULL GROUP BY k ORDER BY n DESC, k LIMIT @top",
+		group_defs[2].host_key, fe, c->ev_time), t);
+	if (ret == 0) {
+		t = rm_table_add(s, "senders", L("table.reject_senders"));
+		rm_col_add(t, "sender", L("col.sender"), RM_STR);
+		rm_col_add(t, "count", L("col.rejects"), RM_INT);
+		ret = table_from(c, prep(c,
+			"SELECT CASE WHEN e.sender = '' THEN '<>' ELSE e.sender END AS k, count(*) AS n"
+			" FROM events e WHERE %s AND %s AND e.kind = 'rejected' AND e.sender IS NOT NULL"
+			" GROUP BY k ORDER BY n DESC, k LIMIT @top", fe, c->ev_time), t);
+		t->detail = 6;
 	}
-
-	/* not understood */
-	text_heading(b, codes_heading(CODES_H_UNRECOGNIZED, lang), '-');
-	if (r->nunrec == 0)
-		sl_buf_addf(b, "  %s\n", codes_heading(CODES_H_REPORT_NOTHING_DROPPED, lang));
-	for (size_t i = 0; i < r->nunrec; i++) {
-		const struct unrec *u = &r->unrec[i];
-		sl_buf_adds(b, "  ");
-		put_clean(b, u->program ? program_label(u->program, lang) : "");
-		sl_buf_adds(b, " (");
-		put_clean(b, u->reason ? unrec_reason_label(u->reason, lang) : "");
-		sl_buf_addf(b, "): %lld\n", (long long)u->n);
-		text_field(b, codes_heading(CODES_H_REPORT_SAMPLE, lang), u->sample, at);
-	}
-	sl_buf_release(&t);
+	sqlite3_free(fe);
+	return ret;
 }
 
-/* ---- Markdown */
+/* ---- forwarding */
 
-/* md - s with Markdown's special characters escaped, and no line breaks */
-static void md(struct sl_buf *b, const char *s)
+static int sec_forwarding(struct build *bd, struct rm_section *s)
 {
-	struct sl_buf c;
-	sl_buf_init(&c);
-	put_clean(&c, s ? s : "");
-	for (size_t i = 0; i < c.len; i++) {
-		char ch = c.data[i];
-		if (strchr("\\`*_[]<>|#~", ch))
-			sl_buf_addc(b, '\\');
-		sl_buf_addc(b, ch);
+	struct ctx *c = bd->c;
+	char *f = src_filter(c, "e.source_id"), *fm = src_filter(c, "m.source_id");
+	int ret = -1;
+	struct rm_table *t = rm_table_add(s, "summary", NULL);
+	rm_col_add(t, "accepted_251", L("col.fwd_251"), RM_INT);
+	rm_col_add(t, "probes_251", L("col.fwd_251_probes"), RM_INT);
+	rm_col_add(t, "user_not_local_551", L("col.fwd_551"), RM_INT);
+	rm_col_add(t, "local", L("col.fwd_local"), RM_INT);
+	rm_col_add(t, "copies", L("col.fwd_copies"), RM_INT);
+	t->vertical = true;
+	if (table_from(c, prep(c,
+		"SELECT (SELECT count(*) FROM events e WHERE %s AND %s AND e.smtp_code = 251),"
+		" (SELECT count(*) FROM events e WHERE %s AND %s AND e.smtp_code = 251"
+		"  AND e.kind = 'probe'),"
+		" (SELECT count(*) FROM events e WHERE %s AND %s AND e.smtp_code = 551),"
+		" (SELECT count(*) FROM events e WHERE %s AND %s AND e.kind = 'forwarded'"
+		"  AND e.handoff = 0 AND coalesce(e.smtp_code, 0) <> 251),"
+		" (SELECT count(*) FROM messages m WHERE %s AND %s AND m.origin = 'forward')",
+		f, c->ev_time, f, c->ev_time, f, c->ev_time, f, c->ev_time, fm, c->msg_time), t) < 0)
+		goto out;
+	if (t->nrows == 1 && rm_cell(t, 0, 1)->v > 0) {
+		char note[256];
+		snprintf(note, sizeof note, L("note.probes_251"), (long long)rm_cell(t, 0, 1)->v,
+		         (long long)rm_cell(t, 0, 0)->v);
+		s->note = xstrdup(note);
 	}
-	sl_buf_release(&c);
+	t = rm_table_add(s, "addresses", L("table.forward_addresses"));
+	t->detail = 6;
+	rm_col_add(t, "code", L("col.code"), RM_STR);
+	rm_col_add(t, "recipient", L("col.recipient"), RM_STR);
+	rm_col_add(t, "forward_to", L("col.forward_to"), RM_STR);
+	rm_col_add(t, "count", L("col.count"), RM_INT);
+	if (table_from(c, prep(c,
+		"SELECT code, recipient, forward_to, n FROM (SELECT CASE WHEN e.smtp_code IN (251, 551)"
+		"  THEN CAST(e.smtp_code AS TEXT) ELSE '.forward' END AS code, e.recipient,"
+		"  e.forward_to, count(*) AS n, row_number() OVER (PARTITION BY CASE WHEN e.smtp_code"
+		"  IN (251, 551) THEN e.smtp_code END ORDER BY count(*) DESC, e.recipient) AS rank"
+		" FROM events e WHERE %s AND %s AND (e.smtp_code IN (251, 551) OR"
+		"  (e.kind = 'forwarded' AND e.handoff = 0))"
+		" GROUP BY 1, 2, 3) WHERE rank <= @top ORDER BY code, n DESC, recipient",
+		f, c->ev_time), t) < 0)
+		goto out;
+	t = rm_table_add(s, "copies", L("table.forward_copies"));
+	t->detail = 6;
+	rm_col_add(t, "kind", L("col.kind"), RM_STR);
+	rm_col_add(t, "count", L("col.count"), RM_INT);
+	if (table_from(c, prep(c,
+		"SELECT e.kind, count(*) AS n FROM events e WHERE e.message_id IN (SELECT m.id FROM"
+		" messages m WHERE m.origin = 'forward' AND %s AND %s) AND e.handoff = 0"
+		" GROUP BY 1 ORDER BY n DESC, 1", fm, c->msg_time), t) < 0)
+		goto out;
+	for (size_t i = 0; i < t->nrows; i++)
+		rm_cell_str(rm_cell(t, i, 0), label_kind(c, rm_cell(t, i, 0)->s));
+	ret = 0;
+out:
+	sqlite3_free(f);
+	sqlite3_free(fm);
+	return ret;
 }
 
-static void md_list(struct sl_buf *b, const char *label, const struct list *l,
-                    key_label_fn *show, enum codes_lang lang)
+/* ---- queue health */
+
+static int sec_queue(struct build *bd, struct rm_section *s)
 {
-	if (l->n == 0)
-		return;
-	sl_buf_adds(b, "- ");
-	md(b, label);
-	sl_buf_adds(b, ": ");
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			sl_buf_adds(b, ", ");
-		md(b, show ? show(l->v[i].key, lang) : l->v[i].key);
-		if (l->v[i].key2) {
-			sl_buf_adds(b, " → ");
-			md(b, l->v[i].key2);
-		}
-		sl_buf_addf(b, " (%lld)", (long long)l->v[i].n);
-	}
-	sl_buf_addc(b, '\n');
+	struct ctx *c = bd->c;
+	char *fm = src_filter(c, "m.source_id");
+	char *until = c->until[0] ? mprintf("m.first_ts < @until") : mprintf("1");
+	/* messages_unfinished (complete = 0) is a small partial index */
+	static const char deferred_unfinished[] =
+		"FROM messages m WHERE m.complete = 0 AND %s AND %s AND EXISTS (SELECT 1 FROM events e"
+		" WHERE e.message_id = m.id AND e.kind = 'deferred')"
+		" AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id"
+		"  AND e.kind IN ('delivered', 'forwarded', 'bounced', 'expired')"
+		"  AND e.id > (SELECT max(d.id) FROM events d WHERE d.message_id = m.id"
+		"   AND d.kind = 'deferred'))";
+	char *from = mprintf(deferred_unfinished, fm, until);
+	int ret = count_of(c, prep(c, "SELECT count(*) %s", from), &bd->m->t.queued);
+	struct rm_table *t = rm_table_add(s, "queued", NULL);
+	rm_col_add(t, "queue_id", L("col.queue_id"), RM_STR);
+	rm_col_add(t, "since", L("col.since"), RM_STR);
+	rm_col_add(t, "deferrals", L("col.deferrals"), RM_INT);
+	rm_col_add(t, "recipient", L("col.recipient"), RM_STR);
+	rm_col_add(t, "last_reply", L("col.last_reply"), RM_STR);
+	t->cols[4].cut = true;
+	if (ret == 0)
+		ret = table_from(c, prep(c,
+			"SELECT m.queue_id, m.first_ts,"
+			" (SELECT count(*) FROM events e WHERE e.message_id = m.id AND e.kind = 'deferred'),"
+			" (SELECT e.recipient FROM events e WHERE e.message_id = m.id"
+			"  AND e.kind = 'deferred' ORDER BY e.id DESC LIMIT 1),"
+			" (SELECT e.reply FROM events e WHERE e.message_id = m.id"
+			"  AND e.kind = 'deferred' ORDER BY e.id DESC LIMIT 1)"
+			" %s ORDER BY m.first_ts, m.id LIMIT @top", from), t);
+	if (ret == 0 && bd->m->t.queued > (int64_t)t->nrows)
+		t->omitted = bd->m->t.queued - (int64_t)t->nrows;
+	if (ret == 0 && bd->m->t.queued == 0)
+		s->note = xstrdup(L("note.queue_empty"));
+	sqlite3_free(from);
+	sqlite3_free(until);
+	sqlite3_free(fm);
+	return ret;
 }
 
-static void md_field(struct sl_buf *b, const char *label, const char *text)
+/* ---- lines not understood */
+
+static int sec_unrecognized(struct build *bd, struct rm_section *s)
 {
-	if (!text || !*text)
-		return;
-	sl_buf_adds(b, "- **");
-	md(b, label);
-	sl_buf_adds(b, ":** ");
-	md(b, text);
-	sl_buf_addc(b, '\n');
+	struct ctx *c = bd->c;
+	char *f = src_filter(c, "u.source_id");
+	struct rm_table *t = rm_table_add(s, "lines", NULL);
+	rm_col_add(t, "program", L("col.program"), RM_STR);
+	rm_col_add(t, "reason", L("col.reason"), RM_STR);
+	rm_col_add(t, "count", L("col.count"), RM_INT);
+	rm_col_add(t, "sample", L("col.sample"), RM_STR);
+	t->cols[3].wrap = true;
+	int ret = table_from(c, prep(c,
+		"SELECT u.program, u.reason, sum(u.count) AS n, u.sample1"
+		" FROM unrecognized u WHERE %s AND u.reason <> 'not mail-transfer'"
+		" GROUP BY u.program, u.reason ORDER BY n DESC, 1, 2", f), t);
+	s->note = xstrdup(L(t->nrows ? "note.teach_pattern" : "note.nothing_dropped"));
+	if (ret == 0) {
+		t = rm_table_add(s, "other_programs", L("table.other_programs"));
+		rm_col_add(t, "program", L("col.program"), RM_STR);
+		rm_col_add(t, "count", L("col.count"), RM_INT);
+		t->detail = 6;
+		ret = table_from(c, prep(c,
+			"SELECT u.program, sum(u.count) AS n FROM unrecognized u WHERE %s"
+			" AND u.reason = 'not mail-transfer' GROUP BY 1 ORDER BY n DESC, 1 LIMIT @top", f), t);
+	}
+	sqlite3_free(f);
+	return ret;
 }
 
-static void md_row(struct sl_buf *b, const char *label, int64_t n, const char *extra)
+/* ---- daemon health: the health table (store_health.c) when it exists */
+
+static int sec_health(struct build *bd, struct rm_section *s)
 {
-	sl_buf_adds(b, "| ");
-	md(b, label);
-	sl_buf_addf(b, " | %lld | ", (long long)n);
-	md(b, extra ? extra : "");
-	sl_buf_adds(b, " |\n");
+	return report_health(bd->c->db, bd->c->err, bd->c->lang, bd->c->top, bd->c->src_in,
+	                     bd->c->since, bd->c->until, &bd->m->t, s);
 }
 
-static void render_markdown(struct report *r, struct sl_buf *b)
-{
-	enum codes_lang lang = r->lang;
-	struct sl_buf t;
-	sl_buf_init(&t);
-
-	sl_buf_adds(b, "# ");
-	md(b, codes_heading(CODES_H_REPORT_TITLE, lang));
-	sl_buf_adds(b, "\n\n- ");
-	md(b, codes_heading(CODES_H_REPORT_FILES, lang));
-	sl_buf_adds(b, ": ");
-	scope_files(r, &t);
-	md(b, t.data);
-	sl_buf_adds(b, "\n- ");
-	md(b, codes_heading(CODES_H_REPORT_PERIOD, lang));
-	sl_buf_adds(b, ": ");
-	scope_period(r, &t);
-	md(b, t.data);
-
-	const struct totals *x = &r->t;
-	sl_buf_adds(b, "\n\n## ");
-	md(b, codes_heading(CODES_H_TOTALS, lang));
-	sl_buf_adds(b, "\n\n| | ");
-	md(b, codes_heading(CODES_H_REPORT_COUNT, lang));
-	sl_buf_adds(b, " | |\n|---|---:|---|\n");
-	md_row(b, codes_heading(CODES_H_REPORT_RECEIVED, lang), x->received, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_DELIVERED, lang), x->delivered, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_OF_THEM_FORWARDED, lang), x->forwarded, NULL);
-	sl_buf_reset(&t);
-	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->deferred_msgs, 0,
-	       NULL, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_DEFERRED, lang), x->deferred, t.data);
-	sl_buf_reset(&t);
-	expand(&t, codes_heading(CODES_H_REPORT_TOTAL_EVENTS_MESSAGES, lang), x->bounced_msgs, 0,
-	       NULL, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_BOUNCED, lang), x->bounced, t.data);
-	md_row(b, codes_heading(CODES_H_REPORT_EXPIRED, lang), x->expired, NULL);
-	sl_buf_reset(&t);
-	sl_buf_addf(&t, "4xx %lld, 5xx %lld", (long long)x->rejected_4xx,
-	            (long long)x->rejected_5xx);
-	md_row(b, codes_heading(CODES_H_REPORT_REJECTED, lang), x->rejected_4xx + x->rejected_5xx,
-	       t.data);
-	md_row(b, codes_heading(CODES_H_REPORT_PROBES, lang), x->probes, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_POLICY, lang), x->policy, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_NOTIFICATIONS, lang), x->notifications, NULL);
-	md_row(b, codes_heading(CODES_H_REPORT_LINES_READ, lang), x->lines, NULL);
-	list_text(&t, &r->unrec_top, program_label, lang);
-	md_row(b, codes_heading(CODES_H_REPORT_NOT_UNDERSTOOD, lang), x->unrecognized, t.data);
-	list_text(&t, &r->foreign_top, program_label, lang);
-	md_row(b, codes_heading(CODES_H_REPORT_OTHER_PROGRAMS, lang), x->foreign, t.data);
-	md_row(b, codes_heading(CODES_H_REPORT_TRUNCATED, lang), x->truncated, NULL);
-
-	for (int s = 0; s < SEC_COUNT; s++) {
-		const struct section_def *d = &sections[s];
-		sl_buf_adds(b, "\n## ");
-		md(b, codes_heading(d->heading, lang));
-		sl_buf_adds(b, "\n");
-		if (r->ngroups[s] == 0) {
-			sl_buf_adds(b, "\n");
-			md(b, codes_heading(CODES_H_REPORT_NONE, lang));
-			sl_buf_adds(b, "\n");
-		}
-		for (size_t i = 0; i < r->ngroups[s]; i++) {
-			const struct group *g = &r->groups[s][i];
-			struct advice a;
-			advice_for(g, lang, &a);
-			group_title(&t, g, lang);
-			sl_buf_adds(b, "\n### ");
-			md(b, t.data);
-			sl_buf_reset(&t);
-			expand(&t, codes_heading(d->counts, lang), g->count, g->distinct, NULL, NULL);
-			sl_buf_adds(b, ": ");
-			md(b, t.data);
-			sl_buf_adds(b, "\n\n");
-			md_list(b, codes_heading(CODES_H_REPORT_DOMAINS, lang), &g->domains, NULL, lang);
-			md_list(b, codes_heading(d->host_label, lang), &g->hosts, NULL, lang);
-			md_field(b, codes_heading(CODES_H_REPORT_REPLY, lang), g->sample);
-			meaning(&t, g, &a);
-			md_field(b, codes_heading(CODES_H_REPORT_MEANING, lang), t.data);
-			if (a.has_reason) {
-				md_field(b, codes_heading(CODES_H_REASON, lang), a.reason.title);
-				md_field(b, codes_heading(CODES_H_DIAGNOSIS, lang), a.reason.diagnosis);
-				md_field(b, codes_heading(CODES_H_REMEDY, lang), a.reason.remedy);
-			}
-			md_field(b, codes_heading(CODES_H_FIX_SENDER, lang), a.fix_sender);
-			md_field(b, codes_heading(CODES_H_FIX_ADMIN, lang), a.fix_admin);
-		}
-	}
-
-	sl_buf_adds(b, "\n## ");
-	md(b, codes_heading(CODES_H_FORWARDING, lang));
-	sl_buf_adds(b, "\n\n");
-	const struct {
-		enum codes_heading label;
-		int64_t n;
-		const struct list *l;
-	} fw[] = {
-		{ CODES_H_REPORT_FWD_251, r->n251, &r->fwd251 },
-		{ CODES_H_REPORT_FWD_551, r->n551, &r->fwd551 },
-		{ CODES_H_REPORT_FWD_LOCAL, r->nlocal, &r->fwd_local },
-	};
-	for (size_t i = 0; i < SL_ARRAY_LEN(fw); i++) {
-		sl_buf_adds(b, "- ");
-		md(b, codes_heading(fw[i].label, lang));
-		sl_buf_addf(b, ": %lld\n", (long long)fw[i].n);
-		for (size_t k = 0; k < fw[i].l->n; k++) {
-			const struct item *it = &fw[i].l->v[k];
-			sl_buf_adds(b, "  - ");
-			md(b, it->key);
-			if (it->key2) {
-				sl_buf_adds(b, " → ");
-				md(b, it->key2);
-			}
-			sl_buf_addf(b, " (%lld)\n", (long long)it->n);
-		}
-	}
-	if (r->copies) {
-		sl_buf_adds(b, "- ");
-		md(b, codes_heading(CODES_H_REPORT_FWD_COPIES, lang));
-		sl_buf_addf(b, ": %lld\n", (long long)r->copies);
-		md_list(b, codes_heading(CODES_H_REPORT_FWD_COPY_OUTCOMES, lang), &r->copy_outcomes,
-		        kind_label, lang);
-		md_list(b, codes_heading(CODES_H_REPORT_FWD_TARGETS, lang), &r->copy_targets, NULL,
-		        lang);
-	}
-
-	sl_buf_adds(b, "\n## ");
-	md(b, codes_heading(CODES_H_UNRECOGNIZED, lang));
-	sl_buf_adds(b, "\n\n");
-	if (r->nunrec == 0) {
-		md(b, codes_heading(CODES_H_REPORT_NOTHING_DROPPED, lang));
-		sl_buf_addc(b, '\n');
-	} else {
-		sl_buf_adds(b, "| ");
-		md(b, codes_heading(CODES_H_REPORT_PROGRAM, lang));
-		sl_buf_adds(b, " | ");
-		md(b, codes_heading(CODES_H_REASON, lang));
-		sl_buf_adds(b, " | ");
-		md(b, codes_heading(CODES_H_REPORT_COUNT, lang));
-		sl_buf_adds(b, " | ");
-		md(b, codes_heading(CODES_H_REPORT_SAMPLE, lang));
-		sl_buf_adds(b, " |\n|---|---|---:|---|\n");
-		for (size_t i = 0; i < r->nunrec; i++) {
-			sl_buf_adds(b, "| ");
-			const struct unrec *u = &r->unrec[i];
-			md(b, u->program ? program_label(u->program, lang) : NULL);
-			sl_buf_adds(b, " | ");
-			md(b, u->reason ? unrec_reason_label(u->reason, lang) : NULL);
-			sl_buf_addf(b, " | %lld | ", (long long)u->n);
-			md(b, u->sample);
-			sl_buf_adds(b, " |\n");
-		}
-	}
-	sl_buf_release(&t);
-}
-
-/* ---- JSON: stable English keys; values escaped by codes_json_string */
-
-static void js(struct sl_buf *b, const char *s)
-{
-	if (s)
-		codes_json_string(b, s);
-	else
-		sl_buf_adds(b, "null");
-}
-
-static void jkey(struct sl_buf *b, bool *first, const char *key)
-{
-	sl_buf_adds(b, *first ? "" : ",");
-	*first = false;
-	codes_json_string(b, key);
-	sl_buf_addc(b, ':');
-}
-
-static void jnum(struct sl_buf *b, bool *first, const char *key, int64_t n)
-{
-	jkey(b, first, key);
-	sl_buf_addf(b, "%lld", (long long)n);
-}
-
-static void jstr(struct sl_buf *b, bool *first, const char *key, const char *s)
-{
-	jkey(b, first, key);
-	js(b, s);
-}
-
-static void jlist(struct sl_buf *b, bool *first, const char *key, const struct list *l,
-                  const char *name1, const char *name2)
-{
-	jkey(b, first, key);
-	sl_buf_addc(b, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		bool f = true;
-		sl_buf_adds(b, i ? ",{" : "{");
-		jstr(b, &f, name1, l->v[i].key);
-		if (name2)
-			jstr(b, &f, name2, l->v[i].key2);
-		jnum(b, &f, "count", l->v[i].n);
-		sl_buf_addc(b, '}');
-	}
-	sl_buf_addc(b, ']');
-}
-
-static void json_code(struct sl_buf *b, bool *first, const char *key, const char *code,
-                      const struct codes_info *ci)
-{
-	bool f = true;
-	jkey(b, first, key);
-	sl_buf_addc(b, '{');
-	jstr(b, &f, "code", code);
-	jstr(b, &f, "title", ci->title);
-	jkey(b, &f, "known");
-	sl_buf_adds(b, ci->known ? "true" : "false");
-	sl_buf_addc(b, '}');
-}
-
-static void render_json(struct report *r, struct sl_buf *b)
-{
-	enum codes_lang lang = r->lang;
-	bool f = true;
-	sl_buf_addc(b, '{');
-	jstr(b, &f, "title", codes_heading(CODES_H_REPORT_TITLE, lang));
-	jstr(b, &f, "lang", codes_lang_name(lang));
-
-	jkey(b, &f, "scope");
-	{
-		bool g = true;
-		sl_buf_addc(b, '{');
-		jlist(b, &g, "files", &r->files, "path", NULL);
-		jnum(b, &g, "nfiles", r->nfiles);
-		jstr(b, &g, "first_ts", r->first_ts);
-		jstr(b, &g, "last_ts", r->last_ts);
-		jstr(b, &g, "since", r->since[0] ? r->opt->since : NULL);
-		jstr(b, &g, "until", r->until[0] ? r->opt->until : NULL);
-		sl_buf_addc(b, '}');
-	}
-
-	const struct totals *x = &r->t;
-	jkey(b, &f, "totals");
-	{
-		bool g = true;
-		sl_buf_addc(b, '{');
-		jnum(b, &g, "received", x->received);
-		jnum(b, &g, "delivered", x->delivered);
-		jnum(b, &g, "forwarded", x->forwarded);
-		jnum(b, &g, "deferred", x->deferred);
-		jnum(b, &g, "deferred_messages", x->deferred_msgs);
-		jnum(b, &g, "bounced", x->bounced);
-		jnum(b, &g, "bounced_messages", x->bounced_msgs);
-		jnum(b, &g, "expired", x->expired);
-		jnum(b, &g, "rejected", x->rejected_4xx + x->rejected_5xx);
-		jnum(b, &g, "rejected_4xx", x->rejected_4xx);
-		jnum(b, &g, "rejected_5xx", x->rejected_5xx);
-		jnum(b, &g, "probes", x->probes);
-		jnum(b, &g, "policy", x->policy);
-		jnum(b, &g, "notifications", x->notifications);
-		jnum(b, &g, "lines", x->lines);
-		jnum(b, &g, "recognized", x->recognized);
-		jnum(b, &g, "unrecognized", x->unrecognized);
-		jnum(b, &g, "foreign", x->foreign);
-		jnum(b, &g, "truncated", x->truncated);
-		jlist(b, &g, "unrecognized_programs", &r->unrec_top, "program", NULL);
-		jlist(b, &g, "foreign_programs", &r->foreign_top, "program", NULL);
-		sl_buf_addc(b, '}');
-	}
-
-	for (int s = 0; s < SEC_COUNT; s++) {
-		const struct section_def *d = &sections[s];
-		jkey(b, &f, d->json_key);
-		sl_buf_addc(b, '[');
-		for (size_t i = 0; i < r->ngroups[s]; i++) {
-			const struct group *gr = &r->groups[s][i];
-			struct advice a;
-			advice_for(gr, lang, &a);
-			bool g = true;
-			sl_buf_adds(b, i ? ",{" : "{");
-			jkey(b, &g, "smtp_code");
-			if (gr->code)
-				sl_buf_addf(b, "%d", gr->code);
-			else
-				sl_buf_adds(b, "null");
-			jstr(b, &g, "enhanced_code", gr->enhanced);
-			jstr(b, &g, "reason", gr->reason);
-			jnum(b, &g, "count", gr->count);
-			jnum(b, &g, s == SEC_REJECTED ? "clients" : "messages", gr->distinct);
-			jlist(b, &g, "domains", &gr->domains, "name", NULL);
-			jlist(b, &g, s == SEC_REJECTED ? "clients_top" : "hosts", &gr->hosts, "name", NULL);
-			jstr(b, &g, "sample_reply", gr->sample);
-			jkey(b, &g, "advice");
-			{
-				bool h = true;
-				char code[8];
-				snprintf(code, sizeof code, "%d", gr->code);
-				sl_buf_addc(b, '{');
-				if (a.has_reply)
-					json_code(b, &h, "reply", code, &a.reply);
-				if (a.has_enhanced)
-					json_code(b, &h, "enhanced", gr->enhanced, &a.enhanced);
-				if (a.has_reason) {
-					bool k = true;
-					jkey(b, &h, "reason");
-					sl_buf_addc(b, '{');
-					jstr(b, &k, "id", a.reason.id);
-					jstr(b, &k, "title", a.reason.title);
-					jstr(b, &k, "diagnosis", a.reason.diagnosis);
-					jstr(b, &k, "remedy", a.reason.remedy);
-					sl_buf_addc(b, '}');
-				}
-				jstr(b, &h, "fix_sender", a.fix_sender);
-				jstr(b, &h, "fix_admin", a.fix_admin);
-				sl_buf_addc(b, '}');
-			}
-			sl_buf_addc(b, '}');
-		}
-		sl_buf_addc(b, ']');
-	}
-
-	jkey(b, &f, "forwarding");
-	{
-		bool g = true;
-		sl_buf_addc(b, '{');
-		jnum(b, &g, "accepted_251", r->n251);
-		jlist(b, &g, "accepted_251_top", &r->fwd251, "recipient", "forward_to");
-		jnum(b, &g, "user_not_local_551", r->n551);
-		jlist(b, &g, "user_not_local_551_top", &r->fwd551, "recipient", "forward_to");
-		jnum(b, &g, "local", r->nlocal);
-		jlist(b, &g, "local_top", &r->fwd_local, "recipient", NULL);
-		jnum(b, &g, "copies", r->copies);
-		jlist(b, &g, "copy_outcomes", &r->copy_outcomes, "kind", NULL);
-		jlist(b, &g, "copy_targets", &r->copy_targets, "recipient", NULL);
-		sl_buf_addc(b, '}');
-	}
-
-	jkey(b, &f, "not_understood");
-	sl_buf_addc(b, '[');
-	for (size_t i = 0; i < r->nunrec; i++) {
-		bool g = true;
-		sl_buf_adds(b, i ? ",{" : "{");
-		jstr(b, &g, "program", r->unrec[i].program);
-		jstr(b, &g, "reason", r->unrec[i].reason);
-		jnum(b, &g, "count", r->unrec[i].n);
-		jstr(b, &g, "sample", r->unrec[i].sample);
-		sl_buf_addc(b, '}');
-	}
-	sl_buf_adds(b, "]}\n");
-}
+/* The sections, in page order. Builders run in this order except the
+ * first screen's problems, built after the groups they rank (late). */
+static const struct section_def {
+	const char *id;
+	const char *title;         /* label key */
+	int detail;
+	bool late;
+	int (*build)(struct build *bd, struct rm_section *s);
+} section_defs[] = {
+	{ .id = "totals", .title = "sec.totals", .detail = 0, .build = sec_totals },
+	{ .id = "problems", .title = "sec.problems", .detail = 0, .late = true,
+	  .build = sec_problems },
+	{ .id = "abnormal", .title = "sec.abnormal", .detail = 0, .late = true,
+	  .build = sec_abnormal },
+	{ .id = "traffic", .title = "sec.traffic", .detail = 3, .build = sec_traffic },
+	{ .id = "volume", .title = "sec.volume", .detail = 4, .build = sec_volume },
+	{ .id = "domains", .title = "sec.domains", .detail = 4, .build = sec_domains },
+	{ .id = "relays", .title = "sec.relays", .detail = 5, .build = sec_relays },
+	{ .id = "senders", .title = "sec.senders", .detail = 5, .build = sec_senders },
+	{ .id = "recipients", .title = "sec.recipients", .detail = 6, .build = sec_recipients },
+	{ .id = "delays", .title = "sec.delays", .detail = 4, .build = sec_delays },
+	{ .id = "transient", .title = "sec.transient", .detail = 1, .build = sec_transient },
+	{ .id = "permanent", .title = "sec.permanent", .detail = 1, .build = sec_permanent },
+	{ .id = "rejected", .title = "sec.rejected", .detail = 1, .build = sec_rejected },
+	{ .id = "forwarding", .title = "sec.forwarding", .detail = 5, .build = sec_forwarding },
+	{ .id = "queue", .title = "sec.queue", .detail = 2, .build = sec_queue },
+	{ .id = "health", .title = "sec.health", .detail = 2, .build = sec_health },
+	{ .id = "unrecognized", .title = "sec.unrecognized", .detail = 2,
+	  .build = sec_unrecognized },
+};
 
 /* ---- entry */
 
 /* bound - an ISO 8601 bound as the text ts columns compare against: UTC,
  * and without the final 'Z', so that "…:01Z" and "…:01.5Z" both sort at
  * or after the bound "…:01". A date alone ("2026-11-23") is used as is. */
-static int bound(struct report *r, const char *in, char out[SL_TIME_ISO_MAX], const char *name)
+static int bound(struct ctx *c, const char *in, char out[SL_TIME_ISO_MAX], const char *name)
 {
 	struct sl_time t;
 	out[0] = '\0';
@@ -1635,59 +1426,90 @@ static int bound(struct report *r, const char *in, char out[SL_TIME_ISO_MAX], co
 		memcpy(out, in, 11);
 		return 0;
 	}
-	return sl_error_set(r->err, SL_EUSAGE,
+	return sl_error_set(c->err, SL_EUSAGE,
 	                    "bad %s '%s' (expected ISO 8601, e.g. 2026-11-23T00:00:00Z)", name, in);
 }
 
-static void report_release(struct report *r)
+/* to_time - seconds of an ISO 8601 text (a bound, or a stored ts); -1 if none */
+static int64_t to_time(const char *s)
 {
-	list_free(&r->files);
-	list_free(&r->unrec_top);
-	list_free(&r->foreign_top);
-	list_free(&r->fwd251);
-	list_free(&r->fwd551);
-	list_free(&r->fwd_local);
-	list_free(&r->copy_outcomes);
-	list_free(&r->copy_targets);
-	for (int s = 0; s < SEC_COUNT; s++) {
-		for (size_t i = 0; i < r->ngroups[s]; i++) {
-			struct group *g = &r->groups[s][i];
-			free(g->enhanced);
-			free(g->reason);
-			free(g->sample);
-			list_free(&g->domains);
-			list_free(&g->hosts);
-		}
-		free(r->groups[s]);
-	}
-	for (size_t i = 0; i < r->nunrec; i++) {
-		free(r->unrec[i].program);
-		free(r->unrec[i].reason);
-		free(r->unrec[i].sample);
-	}
-	free(r->unrec);
-	free(r->first_ts);
-	free(r->last_ts);
-	sqlite3_free(r->src_in);
-	sqlite3_free(r->ev_time);
-	sqlite3_free(r->msg_time);
+	struct sl_time t;
+	char buf[SL_TIME_ISO_MAX + 12];
+	if (!s || !*s)
+		return -1;
+	snprintf(buf, sizeof buf, "%s%s", s, strlen(s) == 10 ? "T00:00:00Z" :
+	         s[strlen(s) - 1] == 'Z' ? "" : "Z");
+	return sl_time_parse_iso(buf, strlen(buf), &t) == 0 ? t.sec : -1;
 }
 
-/* report_write - read the database and append the report to out */
-int report_write(struct sqlite3 *db, const struct report_options *opt, struct sl_buf *out,
+static void iso_of(int64_t sec, char out[SL_TIME_ISO_MAX])
+{
+	sl_time_format_iso((struct sl_time){ .sec = sec }, out);
+}
+
+/* previous_period - the totals of the period of equal length just before
+ * this one, from every source of the database (the rotated file of
+ * yesterday is another source) */
+static int previous_period(struct ctx *c, struct rm_model *m, const char *first_ts,
+                           const char *last_ts)
+{
+	int64_t start = c->since[0] ? to_time(c->since) : to_time(first_ts);
+	int64_t end = c->until[0] ? to_time(c->until) : to_time(last_ts);
+	if (!c->until[0] && end >= 0)
+		end++;               /* last_ts is inside the period */
+	if (start < 0 || end <= start)
+		return 0;
+	struct ctx p = { .db = c->db, .err = c->err, .lang = c->lang, .top = c->top };
+	char a[SL_TIME_ISO_MAX], b[SL_TIME_ISO_MAX];
+	iso_of(start - (end - start), a);
+	iso_of(start, b);
+	int ret = -1;
+	if (bound(&p, a, p.since, "previous") < 0 || bound(&p, b, p.until, "previous") < 0 ||
+	    time_filters(&p) < 0 || read_totals(&p, &m->prev) < 0)
+		goto out;
+	const struct rm_totals *x = &m->prev;
+	m->has_prev = x->received || x->delivered || x->deferred || x->bounced || x->expired ||
+	              x->rejected_4xx || x->rejected_5xx;
+	if (m->has_prev) {
+		m->prev_since = xstrdup(a);
+		m->prev_until = xstrdup(b);
+	}
+	ret = 0;
+out:
+	ctx_release(&p);
+	return ret;
+}
+
+/* report_build - the model of opt's period and sources */
+int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm_model *m,
                  struct sl_error *err)
 {
-	struct report r;
+	struct ctx cx = { .db = db, .err = err };
+	struct ctx *c = &cx;
+	struct build bd = { .c = c, .m = m };
+	char *first_ts = NULL, *last_ts = NULL;
 	int ret = -1;
-	memset(&r, 0, sizeof r);
-	r.db = db;
-	r.opt = opt;
-	r.err = err;
-	r.lang = (unsigned)opt->lang < CODES_LANG_COUNT ? opt->lang : CODES_EN;
-	r.top = opt->top > 0 ? opt->top : REPORT_DEFAULT_TOP;
+	memset(m, 0, sizeof *m);
+	c->lang = (unsigned)opt->lang < CODES_LANG_COUNT ? opt->lang : CODES_EN;
+	c->top = opt->top > 0 ? opt->top : REPORT_DEFAULT_TOP;
+	m->lang = c->lang;
+	m->detail = opt->detail_given ? opt->detail : REPORT_DETAIL_DEFAULT;
+	if (m->detail < 0)
+		m->detail = 0;
+	if (m->detail > REPORT_DETAIL_MAX)
+		m->detail = REPORT_DETAIL_MAX;
+	m->title = L("title");
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	m->generated = sde && *sde ? strtoll(sde, NULL, 10) : (int64_t)time(NULL);
 
-	if (bound(&r, opt->since, r.since, "--since") < 0 ||
-	    bound(&r, opt->until, r.until, "--until") < 0)
+	if (sqlite3_create_function_v2(db, "smtplog_reply_shape", 1,
+	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_reply_shape,
+	                               NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(c, "function");
+		goto out;
+	}
+	if (bound(c, opt->since, c->since, "--since") < 0 ||
+	    bound(c, opt->until, c->until, "--until") < 0)
 		goto out;
 	if (opt->source_ids) {
 		/* Integers only: built with %lld, so it is safe to paste into SQL. */
@@ -1699,35 +1521,162 @@ int report_write(struct sqlite3 *db, const struct report_options *opt, struct sl
 		if (opt->nsources == 0)
 			sl_buf_adds(&in, "NULL");
 		sl_buf_addc(&in, ')');
-		r.src_in = sqlite3_mprintf("%s", in.data);
+		c->src_in = mprintf("%s", in.data);
 		sl_buf_release(&in);
-		if (!r.src_in)
-			SL_BUG("out of memory in sqlite3_mprintf");
 	}
-
-	if (time_filters(&r) < 0 || read_scope(&r) < 0 || read_totals(&r) < 0)
+	if (time_filters(c) < 0 || read_scope(c, m, &first_ts, &last_ts) < 0 ||
+	    read_totals(c, &m->t) < 0 || previous_period(c, m, first_ts, last_ts) < 0)
 		goto out;
-	for (int s = 0; s < SEC_COUNT; s++)
-		if (read_groups(&r, (enum section)s) < 0)
-			goto out;
-	if (read_forwarding(&r) < 0 || read_unrecognized(&r) < 0)
-		goto out;
-
-	switch (opt->format) {
-	case REPORT_TEXT:
-		render_text(&r, out);
-		break;
-	case REPORT_MARKDOWN:
-		render_markdown(&r, out);
-		break;
-	case REPORT_JSON:
-		render_json(&r, out);
-		break;
-	default:
-		SL_BUG("unknown report format %d", (int)opt->format);
+	m->since = opt->since ? xstrdup(opt->since) : NULL;
+	m->until = opt->until ? xstrdup(opt->until) : NULL;
+	{
+		struct sl_buf b;
+		sl_buf_init(&b);
+		const char *from = c->since[0] ? opt->since : first_ts;
+		const char *to = c->until[0] ? opt->until : last_ts;
+		sl_buf_adds(&b, from ? from : "-");
+		sl_buf_adds(&b, " .. ");
+		sl_buf_adds(&b, to ? to : "-");
+		m->period = sl_buf_detach(&b);
 	}
+	for (size_t i = 0; i < SL_ARRAY_LEN(section_defs); i++)
+		rm_section_add(m, section_defs[i].id, L(section_defs[i].title), section_defs[i].detail);
+	for (int late = 0; late < 2; late++)
+		for (size_t i = 0; i < SL_ARRAY_LEN(section_defs); i++)
+			if (section_defs[i].late == (late == 1) &&
+			    section_defs[i].build(&bd, &m->sections[i]) < 0)
+				goto out;
+	rm_number_advice(m);
 	ret = 0;
 out:
-	report_release(&r);
+	free(first_ts);
+	free(last_ts);
+	ctx_release(c);
+	if (ret < 0)
+		rm_model_free(m);
 	return ret;
+}
+
+static const struct report_renderer *const renderers[] = {
+	&render_text, &render_markdown, &render_json, &render_html, &render_csv, &render_prometheus,
+	NULL,
+};
+
+const struct report_renderer *report_renderer_find(const char *name)
+{
+	for (size_t i = 0; renderers[i]; i++)
+		if (strcmp(renderers[i]->name, name) == 0)
+			return renderers[i];
+	return NULL;
+}
+
+const struct report_renderer *report_renderer_for(enum report_format f)
+{
+	for (size_t i = 0; renderers[i]; i++)
+		if (renderers[i]->format == f)
+			return renderers[i];
+	SL_BUG("unknown report format %d", (int)f);
+}
+
+/* report_write - read the database and append the report to out */
+int report_write(struct sqlite3 *db, const struct report_options *opt, struct sl_buf *out,
+                 struct sl_error *err)
+{
+	struct rm_model m;
+	if (report_build(db, opt, &m, err) < 0)
+		return -1;
+	int ret = report_renderer_for(opt->format)->render(&m, opt, out, err);
+	rm_model_free(&m);
+	return ret;
+}
+
+/* ---- --fail-on */
+
+static int64_t total_named(const struct rm_totals *t, const char *name, bool *known)
+{
+	const struct {
+		const char *name;
+		int64_t v;
+	} names[] = {
+		{ "received", t->received },
+		{ "delivered", t->delivered },
+		{ "deferred", t->deferred },
+		{ "bounced", t->bounced },
+		{ "expired", t->expired },
+		{ "rejected", t->rejected_4xx + t->rejected_5xx },
+		{ "permanent", t->bounced + t->expired + t->rejected_5xx },
+		{ "transient", t->deferred + t->rejected_4xx },
+		{ "unrecognized", t->unrecognized },
+		{ "truncated", t->truncated },
+		{ "warnings", t->warnings },
+		{ "errors", t->errors },
+		{ "fatal", t->fatal },
+		{ "panic", t->panic },
+		{ "queued", t->queued },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(names); i++)
+		if (strcmp(names[i].name, name) == 0) {
+			*known = true;
+			return names[i].v;
+		}
+	*known = false;
+	return 0;
+}
+
+/* report_fail_on - evaluate "NAME>N[,NAME>=N...]" on the model's totals */
+int report_fail_on(const struct rm_model *m, const char *expr, bool *hit, char *what,
+                   size_t whatsz, struct sl_error *err)
+{
+	*hit = false;
+	const char *p = expr;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char term[128], name[64];
+		if (len == 0 || len >= sizeof term)
+			return sl_error_set(err, SL_EUSAGE, "bad --fail-on term in '%s'", expr);
+		memcpy(term, p, len);
+		term[len] = '\0';
+		size_t k = strcspn(term, "<>=!");
+		if (k == 0 || k >= sizeof name || !term[k])
+			return sl_error_set(err, SL_EUSAGE,
+			                    "bad --fail-on term '%s' (expected NAME>N, e.g. permanent>100)",
+			                    term);
+		memcpy(name, term, k);
+		name[k] = '\0';
+		const char *op = term + k;
+		size_t oplen = (op[1] == '=') ? 2 : 1;
+		char *numend;
+		long long limit = strtoll(op + oplen, &numend, 10);
+		if (*numend || numend == op + oplen)
+			return sl_error_set(err, SL_EUSAGE, "bad number in --fail-on term '%s'", term);
+		bool known;
+		int64_t v = total_named(&m->t, name, &known);
+		if (!known)
+			return sl_error_set(err, SL_EUSAGE,
+			                    "unknown --fail-on name '%s' (received, delivered, deferred, "
+			                    "bounced, expired, rejected, permanent, transient, unrecognized, "
+			                    "truncated, warnings, errors, fatal, panic, queued)", name);
+		bool t;
+		if (oplen == 2 && op[0] == '>')
+			t = v >= limit;
+		else if (oplen == 2 && op[0] == '<')
+			t = v <= limit;
+		else if (oplen == 2 && (op[0] == '=' || op[0] == '!'))
+			t = op[0] == '=' ? v == limit : v != limit;
+		else if (op[0] == '>')
+			t = v > limit;
+		else if (op[0] == '<')
+			t = v < limit;
+		else if (op[0] == '=')
+			t = v == limit;
+		else
+			return sl_error_set(err, SL_EUSAGE, "bad operator in --fail-on term '%s'", term);
+		if (t && !*hit) {
+			*hit = true;
+			snprintf(what, whatsz, "%s (%s = %lld)", term, name, (long long)v);
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return 0;
 }
