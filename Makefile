@@ -125,6 +125,7 @@ unit: $(TEST_BINS)
 e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) E2E_INSTALL=1 bash tests/e2e.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_cli.sh
+	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_report.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_scale.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_contrib.sh
 	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
@@ -145,11 +146,7 @@ test-crash-long: $(BIN)
 
 test: unit e2e fuzz-replay
 
-# The ClickHouse set-up of README "Scaling out", end to end (run by CI):
-# installs Debian's clickhouse-server if missing, runs it on loopback.
-test-clickhouse: $(BIN)
-	bash tools/setup-debian.sh --clickhouse
-	bash tools/test-clickhouse.sh $(CURDIR)/$(BIN)
+.PHONY: all test check unit e2e test-clickhouse e2e-extras bench demo install uninstall clean fuzz fuzz-build
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -15,6 +15,7 @@
 enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_PARTIAL = 1,      /* some inputs could not be read; the others were processed */
+	CLI_EXIT_FAIL_ON = 2,      /* a --fail-on condition holds (the report was written) */
 	CLI_EXIT_USAGE = 64,       /* bad command, option or argument */
 	CLI_EXIT_DATAERR = 65,     /* bad pattern file; database not smtplog's, corrupt or too new */
 	CLI_EXIT_NOINPUT = 66,     /* an input (log, database, directory, file) cannot be read */
@@ -60,6 +61,10 @@ struct cli_args {
 	const char *patterns_dir, *mta, *unrecognized;
 	long year, max_line, idle_window, max_open;
 	bool no_report, reread;
+
+	/* report (and analyze's report) */
+	long detail;                     /* --detail 0..10; -1 = the default */
+	const char *section, *output, *mail_to, *fail_on, *color;
 
 	/* export, merge */
 	const char *incremental;         /* --incremental NAME: the destination */
@@ -124,6 +129,24 @@ struct cli_option {
 	.config = true, \
 	.help = "create the database and output files readable by this group (mode 0640; " \
 	        "default 0600, the owner only)" }
+/* The report's rows, shared by analyze and report (src/cmd_report.c). */
+#define CLI_OPT_REPORT_FORMAT { .name = "format", .arg = "text|markdown|html|json|csv|prometheus", \
+	.type = CLI_CHOICE, .off = CLI_ARG(format), .help = "report format (default: text)" }
+#define CLI_OPTS_REPORT \
+	{ .name = "detail", .arg = "LEVEL", .type = CLI_LONG, .off = CLI_ARG(detail), .min = 0, \
+	  .max = 10, .help = "how much to show: 0 the first screen only, 5 the default, 10 " \
+	  "everything" }, \
+	{ .name = "section", .arg = "ID", .type = CLI_STR, .off = CLI_ARG(section), \
+	  .help = "csv: the section (or SECTION.TABLE) to write, e.g. traffic.hourly" }, \
+	{ .name = "output", .short_name = 'o', .arg = "FILE", .type = CLI_STR, \
+	  .off = CLI_ARG(output), .help = "write the report to FILE, replaced atomically" }, \
+	{ .name = "mail-to", .arg = "ADDR", .type = CLI_STR, .off = CLI_ARG(mail_to), \
+	  .help = "mail the report (text and HTML) to ADDR through sendmail -t -oi" }, \
+	{ .name = "fail-on", .arg = "EXPR", .type = CLI_STR, .off = CLI_ARG(fail_on), \
+	  .help = "exit with status 2 when a total passes a limit, e.g. permanent>100,fatal>0" }, \
+	{ .name = "color", .arg = "auto|always|never", .type = CLI_CHOICE, .off = CLI_ARG(color), \
+	  .help = "colour in the text report (default auto: on a terminal, unless NO_COLOR is " \
+	  "set)" }
 #define CLI_OPT_HELP { .name = "help", .short_name = 'h', .type = CLI_FLAG, .off = CLI_ARG(help), \
 	.help = "show this help and exit" }
 
@@ -144,7 +167,8 @@ struct cli_command {
 extern const struct cli_command cli_commands[];   /* ends with { .name = NULL } */
 
 /* Exit-status lists for the table. */
-extern const int cli_exits_analyze[], cli_exits_db_read[], cli_exits_pure[], cli_exits_trace[];
+extern const int cli_exits_analyze[], cli_exits_db_read[], cli_exits_report[], cli_exits_pure[],
+	cli_exits_trace[];
 
 /* Each command's entry point. */
 int cmd_analyze(struct cli_args *a);
@@ -174,6 +198,11 @@ extern const struct cli_option cmd_trace_options[];
 /* The report's options from a (src/cmd_report.c; analyze uses them too). */
 struct report_options;
 void cmd_report_options_from(const struct cli_args *a, struct report_options *ro);
+/* Builds the report of db and sends it where a asks (standard output,
+ * --output, --mail-to); the exit status, CLI_EXIT_FAIL_ON when --fail-on
+ * holds (src/cmd_report.c; analyze uses it too). */
+struct sqlite3;
+int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct report_options *ro);
 /* --format of explain, compare, codes as enum codes_format. */
 int cmd_codes_format(const struct cli_args *a);
 

@@ -77,6 +77,18 @@ bool report_label_translated(const char *key, enum codes_lang lang);
 size_t report_label_count(void);
 const char *report_label_key_at(size_t i);
 
+/* ---- delivery (report_deliver.c) */
+/* data to path through a temporary file in the same directory, fsync and
+ * rename: readers see the old file or the new one. 0 or -1 (SL_EIO). */
+int report_write_file(const char *path, const char *data, size_t len, struct sl_error *err);
+/* "Subject: ..." with RFC 2047 encoded words when text is not ASCII. */
+void report_subject_header(struct sl_buf *b, const char *text);
+/* A MIME multipart/alternative message of the text and HTML reports. */
+void report_mime(struct sl_buf *b, const char *to, const char *subject, const char *text,
+                 const char *html, int64_t now);
+/* Pipes msg to `$SMTPLOG_SENDMAIL -t -oi` (default /usr/sbin/sendmail). */
+int report_sendmail(const struct sl_buf *msg, struct sl_error *err);
+
 /* The daemon-health section (report_health.c) from the health table, when
  * the database has one: fills s and the totals' warnings/errors/fatal/panic.
  * src_in: "(1,2)" or NULL; since/until: bounds ("" when open). 0 or -1. */

@@ -27,6 +27,7 @@ static const struct {
 	{ CLI_EXIT_OK, "success" },
 	{ CLI_EXIT_PARTIAL, "some inputs could not be read; the others were processed (trace: "
 	                    "nothing matched)" },
+	{ CLI_EXIT_FAIL_ON, "a --fail-on condition holds (the report was written)" },
 	{ CLI_EXIT_USAGE, "bad command, option or argument" },
 	{ CLI_EXIT_DATAERR, "bad pattern file; database not smtplog's, corrupt or too new" },
 	{ CLI_EXIT_NOINPUT, "an input (log, database, directory, file) cannot be read" },
@@ -554,7 +555,7 @@ int cli_main(int argc, char **argv)
 		cli_print_commands(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	struct cli_args a = { .lang = -1, .wait = -1 };
+	struct cli_args a = { .lang = -1, .wait = -1, .detail = -1 };
 	int status = cli_parse(c, argc - 1, argv + 1, &a);
 	if (status < 0 && a.help) {
 		cli_print_help(stdout, c);

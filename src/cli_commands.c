@@ -17,8 +17,8 @@
 
 /* Which exit statuses a command can end with (for its --help). */
 const int cli_exits_analyze[] = {
-	CLI_EXIT_OK, CLI_EXIT_PARTIAL, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT,
-	CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
+	CLI_EXIT_OK, CLI_EXIT_PARTIAL, CLI_EXIT_FAIL_ON, CLI_EXIT_USAGE, CLI_EXIT_DATAERR,
+	CLI_EXIT_NOINPUT, CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
 };
 const int cli_exits_db_read[] = {
 	CLI_EXIT_OK, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT, CLI_EXIT_SOFTWARE,
@@ -26,6 +26,10 @@ const int cli_exits_db_read[] = {
 };
 const int cli_exits_trace[] = {
 	CLI_EXIT_OK, CLI_EXIT_PARTIAL, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT,
+	CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
+};
+const int cli_exits_report[] = {
+	CLI_EXIT_OK, CLI_EXIT_FAIL_ON, CLI_EXIT_USAGE, CLI_EXIT_DATAERR, CLI_EXIT_NOINPUT,
 	CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, CLI_EXIT_TEMPFAIL, -1,
 };
 const int cli_exits_pure[] = { CLI_EXIT_OK, CLI_EXIT_USAGE, CLI_EXIT_SOFTWARE, CLI_EXIT_IOERR, -1 };
@@ -53,7 +57,7 @@ const struct cli_command cli_commands[] = {
 		.summary = "print the report of the database (or of a time range)",
 		.description = "Print the report of everything in the database, or of the events "
 		               "between --since and --until.",
-		.exits = cli_exits_db_read,
+		.exits = cli_exits_report,
 		.examples = (const char *const[]){
 			"smtplog report --since yesterday --until today",
 			"smtplog report --since 2026-11-22 --format markdown", NULL },

@@ -43,7 +43,8 @@ const struct cli_option cmd_analyze_options[] = {
 	CLI_OPT_WAIT,
 	CLI_OPT_GROUP,
 	CLI_OPT_LANG,
-	CLI_OPT_FORMAT,
+	CLI_OPT_REPORT_FORMAT,
+	CLI_OPTS_REPORT,
 	CLI_OPT_TOP,
 	CLI_OPT_QUIET,
 	CLI_OPT_VERBOSE,
@@ -275,18 +276,12 @@ int cmd_analyze(struct cli_args *a)
 	if (status == CLI_EXIT_OK && (failed || partial))
 		status = failed == nfiles ? CLI_EXIT_NOINPUT : CLI_EXIT_PARTIAL;
 	if ((status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL) && report) {
-		struct sl_buf out;
-		sl_buf_init(&out);
 		ropt.source_ids = ids;
 		ropt.nsources = nids;
-		if (report_write(reader ? reader : store_db(st), &ropt, &out, &err)) {
-			status = cli_fail_err(a, &err);
-		} else {
-			int w = cli_write_out(a, &out);
-			if (w != CLI_EXIT_OK)
-				status = w;
-		}
-		sl_buf_release(&out);
+		int w = cmd_report_emit(a, reader ? reader : store_db(st), &ropt);
+		if (w != CLI_EXIT_OK && (w != CLI_EXIT_FAIL_ON || status == CLI_EXIT_OK ||
+		                         status == CLI_EXIT_PARTIAL))
+			status = w;
 	}
 	store_close_reader(reader);
 	free(ids);

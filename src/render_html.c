@@ -74,7 +74,8 @@ static void chart(struct sl_buf *b, const struct rm_table *t)
 	            max);
 	sl_buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>", LEFT - 4,
 	            H - BOTTOM);
-	size_t every = t->nrows > 24 ? (t->nrows + 23) / 24 : 1;
+	/* a label every ~48 px */
+	size_t every = (size_t)(48.0 / slot) + 1;
 	for (size_t r = 0; r < t->nrows; r++) {
 		double x0 = LEFT + slot * (double)r;
 		for (size_t c = 1; c <= nser; c++) {
@@ -92,7 +93,9 @@ static void chart(struct sl_buf *b, const struct rm_table *t)
 			            x0 + slot / 2, H - 8);
 			struct sl_buf k;
 			sl_buf_init(&k);
-			render_fit(&k, rm_cell(t, r, 0)->s, 5, true);
+			/* "2026-11-22" -> "11-22": the end of a key tells the slots apart */
+			const char *key = rm_cell(t, r, 0)->s ? rm_cell(t, r, 0)->s : "";
+			render_fit(&k, strlen(key) > 5 ? key + strlen(key) - 5 : key, 5, true);
 			esc(b, k.data);
 			sl_buf_release(&k);
 			sl_buf_adds(b, "</text>");

@@ -34,7 +34,7 @@ eq "--since an offset" "$(run report --db "$T/a.db" --since 2026-11-23T12:00:00+
 eq "--since with offset: after --until in UTC" "$(run report --db "$T/a.db" --since 2026-11-23T12:00:00+02:00 --until 2026-11-23T09:59:59Z)" 64
 eq "--lang unknown" "$(run report --db "$T/a.db" --lang fr)" 64
 eq "--format unknown" "$(run report --db "$T/a.db" --format xml)" 64
-has "--format choices" "$(cat "$T/err")" "expected text, markdown or json"
+has "--format choices" "$(cat "$T/err")" "expected text, markdown, html, json, csv or prometheus"
 eq "--top out of range" "$(run report --db "$T/a.db" --top 0)" 64
 eq "--top not a number" "$(run report --db "$T/a.db" --top 5x)" 64
 eq "--year out of range" "$(run analyze --db "$T/h.db" --year 1066 sample-logs/mail.log)" 64

@@ -4,7 +4,7 @@
 set -eu
 # systemd: `systemd-analyze verify` checks contrib/systemd in `make test`
 # tcl: tclsh makes SQLite's amalgamation from Debian's source (tools/sqlite-source.sh)
-need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 gzip tzdata systemd tcl"
+need="build-essential pkg-config libpcre2-dev libsqlite3-dev zlib1g-dev libssl-dev libcmocka-dev sqlite3 python3 python3-jsonschema gzip tzdata systemd tcl"
 for flag in "$@"; do
 	case $flag in
 	--bench) need="$need pflogsumm exim4-base time lnav" ;;
@@ -14,7 +14,10 @@ for flag in "$@"; do
 	--clickhouse) need="$need clickhouse-server clickhouse-client" ;;
 	# tests/e2e_man.sh: mandoc -T lint and man -l on man/, zsh -n on the zsh completion
 	--man) need="$need mandoc man-db zsh" ;;
-	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench, --fuzz, --clickhouse or --man)" >&2; exit 64 ;;
+	# make e2e-extras: headless Chromium renders the HTML report, promtool
+	# checks the Prometheus output
+	--ci-extras) need="$need chromium prometheus" ;;
+	*) echo "setup-debian.sh: unknown option '$flag' (expected --bench, --fuzz, --clickhouse, --man or --ci-extras)" >&2; exit 64 ;;
 	esac
 done
 missing=""
