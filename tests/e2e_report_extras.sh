@@ -5,7 +5,6 @@
 # as build/test-artifacts/report.png) and the Prometheus output through
 # `promtool check metrics`. Run by `make e2e-extras`.
 . "$(dirname "$0")/e2e_lib.sh"
-export SOURCE_DATE_EPOCH=1790000000
 ART=${ARTIFACTS:-$PWD/build/test-artifacts}
 mkdir -p "$ART"
 db=$T/r.db
