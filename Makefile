@@ -146,7 +146,7 @@ test-crash-long: $(BIN)
 
 test: unit e2e fuzz-replay
 
-.PHONY: all test check unit e2e test-clickhouse e2e-extras bench demo install uninstall clean fuzz fuzz-build
+.PHONY: e2e-extras
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
