@@ -146,7 +146,11 @@ test-crash-long: $(BIN)
 
 test: unit e2e fuzz-replay
 
+# The report in headless Chromium and through promtool (tools/setup-debian.sh
+# --ci-extras installs them); the screenshot stays in build/test-artifacts/.
 .PHONY: e2e-extras
+e2e-extras: $(BIN)
+	SMTPLOG=$(CURDIR)/$(BIN) ARTIFACTS=$(CURDIR)/$(BUILD)/test-artifacts bash tests/e2e_report_extras.sh
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
