@@ -146,6 +146,12 @@ test-crash-long: $(BIN)
 
 test: unit e2e fuzz-replay
 
+# The ClickHouse set-up of README "Scaling out", end to end (run by CI):
+# installs Debian's clickhouse-server if missing, runs it on loopback.
+test-clickhouse: $(BIN)
+	bash tools/setup-debian.sh --clickhouse
+	bash tools/test-clickhouse.sh $(CURDIR)/$(BIN)
+
 # The report in headless Chromium and through promtool (tools/setup-debian.sh
 # --ci-extras installs them); the screenshot stays in build/test-artifacts/.
 .PHONY: e2e-extras
