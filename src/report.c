@@ -716,21 +716,21 @@ static int delivery_table(struct build *bd, struct rm_section *s, const char *tk
 	/* cume_dist over the deliveries with a delay of each key: the 95th
 	 * percentile is the smallest delay at or above 0.95 */
 	sqlite3_stmt *q = prep(c,
-		"WITH x AS (SELECT %s AS k, e.kind, e.handoff, e.delay, e.message_id,"
+		"WITH x AS (SELECT %s AS k, e.kind, e.handoff, e.delay, m.size,"
 		"  CASE WHEN " DELIVERED " AND e.delay IS NOT NULL THEN cume_dist() OVER"
 		"   (PARTITION BY %s, (" DELIVERED " AND e.delay IS NOT NULL) ORDER BY e.delay) END AS cd"
-		"  FROM events e WHERE %s AND %s"
+		"  FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE %s AND %s"
 		"  AND e.kind IN ('delivered', 'forwarded', 'deferred', 'bounced', 'expired')"
 		"  AND e.handoff = 0 AND %s IS NOT NULL),"
 		" g AS (SELECT k, sum(kind IN ('delivered', 'forwarded')) AS d,"
 		"  sum(kind = 'deferred') AS df, sum(kind IN ('bounced', 'expired')) AS b,"
 		"  avg(CASE WHEN kind IN ('delivered', 'forwarded') THEN delay END) AS av,"
 		"  min(CASE WHEN cd >= 0.95 THEN delay END) AS p95,"
-		"  max(CASE WHEN kind IN ('delivered', 'forwarded') THEN delay END) AS mx, count(*) AS n"
+		"  max(CASE WHEN kind IN ('delivered', 'forwarded') THEN delay END) AS mx, count(*) AS n,"
+		"  sum(CASE WHEN kind IN ('delivered', 'forwarded') THEN size END) AS bytes"
 		"  FROM x GROUP BY k)"
-		" SELECT k, d, (SELECT sum(m.size) FROM x JOIN messages m ON m.id = x.message_id"
-		"  WHERE x.k = g.k AND x.kind IN ('delivered', 'forwarded')), df, b, av, p95, mx,"
-		"  (SELECT count(*) FROM g) FROM g ORDER BY n DESC, k LIMIT @top",
+		" SELECT k, d, bytes, df, b, av, p95, mx, count(*) OVER ()"
+		" FROM g ORDER BY n DESC, k LIMIT @top",
 		expr, expr, fe, c->ev_time, expr);
 	sqlite3_free(fe);
 	if (!q)
