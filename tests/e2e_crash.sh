@@ -39,7 +39,7 @@ if [ "$LINES_GEN" -gt 0 ]; then
 	sed -n "$((third + 1)),$((2 * third))p" "$T/pf.log" > "$T/final/mail.log.1"
 	tail -n +"$((2 * third + 1))" "$T/pf.log" > "$T/final/mail.log"
 	YEAR=2026
-	CHECKPOINT=100000
+	CHECKPOINT=$((LINES_GEN / 20))
 else
 	cp sample-logs/mail.log.2.gz sample-logs/mail.log.1 sample-logs/mail.log "$T/final/"
 	cp sample-logs/exim/mainlog "$T/final/mainlog"
@@ -57,7 +57,7 @@ dump() {
 		                WHERE name NOT IN ('added_at', 'updated_at', 'saved_at', 'dev', 'inode',
 		                                   'key_fingerprint')")
 		echo "== $t $(q "$db" "SELECT count(*) FROM $t")"
-		q "$db" "SELECT $cols FROM $t ORDER BY 1, 2, 3" | md5sum
+		q "$db" "SELECT $cols FROM $t ORDER BY $cols" | md5sum
 	done
 }
 
