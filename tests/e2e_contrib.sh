@@ -4,9 +4,9 @@
 # through SHELL -c) against sample logs, through a first run before
 # mail.log.1 exists, a rotation and a host with no mail log; the systemd
 # units checked by systemd-analyze verify against a root where `make
-# install` put the binary; the commands of the load and report services,
-# and of the journal drop-in (with a stand-in for journalctl), run as
-# systemd would run them. Paths under /var/log, /var/lib and /usr/local
+# install` put the binary; the commands of the load, report and follow
+# services (follow through a growing log, then SIGTERM), and of the journal
+# drop-in (with a stand-in for journalctl), run as systemd would run them. Paths under /var/log, /var/lib and /usr/local
 # are moved into a temporary root; nothing else in the files is changed.
 # Run by `make e2e` (part of `make test`).
 set -uo pipefail
@@ -119,14 +119,16 @@ systemd_exec() {
 	exec_line=$(cat "$@" | relocate /dev/stdin | sed -n 's/^ExecStart=\(..*\)/\1/p' | tail -n 1)
 	env_line=$(cat "$@" | relocate /dev/stdin | sed -n 's/^Environment=//p' | tail -n 1)
 	python3 - "$exec_line" "$env_line" "$root" "${FAKEBIN:-}" > "$T/svc.out" 2>&1 <<'PY'
-import os, shlex, subprocess, sys
+import os, shlex, sys
 argv, env = shlex.split(sys.argv[1]), dict([sys.argv[2].split("=", 1)])
 path = [sys.argv[3] + d if d.startswith("/usr/local") else d
         for d in "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".split(":")]
 env["PATH"] = ":".join(([sys.argv[4]] if sys.argv[4] else []) + path)
 if "FAKE_JOURNAL" in os.environ:
     env["FAKE_JOURNAL"] = os.environ["FAKE_JOURNAL"]
-sys.exit(subprocess.run(argv, env=env).returncode)
+if os.environ.get("PIDFILE"):
+    open(os.environ["PIDFILE"], "w").write(str(os.getpid()))   # the command's, after exec
+os.execvpe(argv[0], argv, env)   # the command itself, as systemd runs it: signals reach it
 PY
 	echo $?
 }
@@ -139,6 +141,32 @@ eq "systemd: it stored both files" "$(q "$svcdb" "SELECT count(*), sum(lines) FR
 eq "systemd: the report service's command" "$(systemd_exec contrib/systemd/smtplog-report.service)" 0
 has "systemd: the report service printed the report" "$(cat "$T/svc.out")" \
 	"$("$SMTPLOG" report --db "$svcdb" --since yesterday --until today | head -n 1)"
+
+# The follow service: stores lines as they are written; SIGTERM (systemctl
+# stop) ends it cleanly. wait_lines N: until the database holds N lines
+# (at most 60 s: a stuck follow fails the test, it does not hang it)
+wait_lines() {
+	local k
+	for k in $(seq 1 120); do
+		[ "$(q "$svcdb" "SELECT coalesce(sum(lines), 0) FROM sources" 2>/dev/null)" = "$1" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+rm -rf "$root/var/lib/smtplog" "$root/var/log" && mkdir -p "$root/var/lib/smtplog" "$root/var/log"
+head -n 1000 sample-logs/mail.log.1 > "$root/var/log/mail.log"
+PIDFILE=$T/follow.pid systemd_exec contrib/systemd/smtplog-follow.service > "$T/follow.status" &
+follow=$!
+eq "follow service: the lines there at its start" "$(wait_lines 1000 && echo stored)" stored
+tail -n +1001 sample-logs/mail.log.1 >> "$root/var/log/mail.log"
+all=$(wc -l < sample-logs/mail.log.1 | tr -d ' ')
+eq "follow service: the lines written while it runs" "$(wait_lines "$all" && echo stored)" stored
+kill -TERM "$(cat "$T/follow.pid")"
+wait "$follow"
+eq "follow service: SIGTERM stops it cleanly" "$(cat "$T/follow.status")|$(cat "$T/svc.out")" \
+	"0|smtplog: stopped; what was read is stored"
+eq "follow service: the events of one clean run" "$(q "$svcdb" "SELECT count(*) FROM events")" \
+	"$(q "$T/clean.db" "SELECT count(*) FROM events")"
 
 # The journal drop-in, with a stand-in for journalctl that checks the
 # arguments (the unit Debian's Postfix runs as, JSON, a cursor file) and
