@@ -96,7 +96,7 @@ void report_subject_header(struct sl_buf *b, const char *text)
 	size_t n = strlen(text);
 	bool ascii = true;
 	for (size_t i = 0; i < n; i++)
-		if (s[i] >= 0x80 || s[i] < 0x20)
+		if (s[i] >= 0x7f || s[i] < 0x20)   /* DEL is no header character either */
 			ascii = false;
 	sl_buf_adds(b, "Subject: ");
 	if (ascii && n < 900) {
