@@ -2,10 +2,14 @@
  * list of strings (one per line) that play the log-derived values of a
  * small database: hosts, addresses, replies, reasons, program names and
  * unrecognized samples, as a hostile log could make them. The report is
- * written (in a format that depends on the input's length) and checked: JSON parses, text and Markdown
- * carry no control character a terminal acts on and are valid UTF-8, and
- * every Markdown table row has as many cells as its header. Each string
- * also goes through codes_json_string alone.
+ * built once and written in every format, and checked: JSON parses, text
+ * and Markdown are valid UTF-8 without control characters a terminal acts
+ * on, every Markdown table row has as many cells as its header, HTML
+ * holds none of the strings with markup characters as they were and only
+ * well-formed entities, CSV (every section) parses as RFC 4180 with no
+ * formula, Prometheus parses with escaped label values. Each string also
+ * goes alone through codes_json_string, render_clean, render_html_escape,
+ * render_fit and report_subject_header.
  * SPDX-License-Identifier: MIT */
 #include "fuzz.h"
 
@@ -14,6 +18,7 @@
 #include "codes.h"
 #include "codes_sql.h"
 #include "reasons.h"
+#include "render.h"
 #include "report.h"
 #include "store.h"
 
@@ -89,6 +94,100 @@ static void check_markdown_tables(const char *s, size_t n)
 	}
 }
 
+/* check_html - no string with markup characters appears as it was (each
+ * must have been escaped), every '&' starts an entity, no control bytes */
+static void check_html(const char *s, size_t n, char *const *slot)
+{
+	fuzz_check_terminal_safe("report --format html", s, n, true);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '&')
+			continue;
+		size_t k = i + 1;
+		if (k < n && s[k] == '#') {
+			k++;
+			if (k < n && (s[k] == 'x' || s[k] == 'X'))
+				k++;
+			while (k < n && strchr("0123456789abcdefABCDEF", s[k]) && s[k])
+				k++;
+		} else {
+			while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+			                 (s[k] >= '0' && s[k] <= '9')))
+				k++;
+		}
+		FUZZ_CHECK(k > i + 1 && k < n && s[k] == ';', "report --format html: a bare '&': %.30s",
+		           s + i);
+	}
+	for (size_t i = 0; i < NSLOTS; i++)
+		if (strpbrk(slot[i], "<>&\"'") && strlen(slot[i]) >= 2)
+			FUZZ_CHECK(!sl_memmem(s, n, slot[i], strlen(slot[i])),
+			           "report --format html: a string with markup characters as it was: %.60s",
+			           slot[i]);
+}
+
+static void check_output(int f, const char *name, const char *s, size_t n, char *const *slot)
+{
+	switch (f) {
+	case REPORT_JSON:
+		fuzz_check_json(name, s, n);
+		break;
+	case REPORT_HTML:
+		check_html(s, n, slot);
+		break;
+	case REPORT_CSV:
+		fuzz_check_csv(name, s, n);
+		{
+			/* CRLF ends its records: no other control character */
+			char *t = malloc(n ? n : 1);
+			for (size_t i = 0; i < n; i++)
+				t[i] = s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? ' ' : s[i];
+			fuzz_check_terminal_safe(name, t, n, false);
+			free(t);
+		}
+		break;
+	case REPORT_PROMETHEUS:
+		fuzz_check_prometheus(name, s, n);
+		break;
+	default:
+		fuzz_check_terminal_safe(name, s, n, false);
+		if (f == REPORT_MARKDOWN)
+			check_markdown_tables(s, n);
+	}
+}
+
+/* check_escapers - one string through each escaping function alone */
+static void check_escapers(const char *s, size_t size)
+{
+	struct sl_buf b;
+	sl_buf_init(&b);
+	codes_json_string(&b, s);
+	fuzz_check_json("codes_json_string", b.data, b.len);
+	sl_buf_reset(&b);
+	render_clean(&b, s);
+	fuzz_check_terminal_safe("render_clean", b.data, b.len, false);
+	sl_buf_reset(&b);
+	render_html_escape(&b, s);
+	fuzz_check_terminal_safe("render_html_escape", b.data, b.len, false);
+	FUZZ_CHECK(!strpbrk(b.data, "<>\"'"), "render_html_escape left markup: %.60s", b.data);
+	sl_buf_reset(&b);
+	size_t width = 1 + size % 40;
+	size_t cols = render_fit(&b, s, width, size & 2);   /* ascii: a "..." ellipsis */
+	fuzz_check_terminal_safe("render_fit", b.data, b.len, false);
+	FUZZ_CHECK(cols <= width && render_width(b.data) == cols,
+	           "render_fit to %zu columns: %zu said, %zu written", width, cols,
+	           render_width(b.data));
+	sl_buf_reset(&b);
+	report_subject_header(&b, s);
+	FUZZ_CHECK(strncmp(b.data, "Subject: ", 9) == 0 && b.len && b.data[b.len - 1] == '\n',
+	           "subject header: %.60s", b.data);
+	for (size_t i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.data[i];
+		FUZZ_CHECK(c < 0x7f && (c >= 0x20 || (c == '\n' && (i + 1 == b.len || b.data[i + 1] == ' '))),
+		           "subject header: byte 0x%02x at %zu (a header line must be folded, ASCII, "
+		           "without control characters)", c, i);
+	}
+	sl_buf_release(&b);
+}
+
 static const char *const kinds[] = { "delivered", "deferred", "bounced", "expired",
                                      "rejected",  "forwarded", "probe",  "policy" };
 static const char *const classes[] = { "success",   "transient", "permanent", "permanent",
@@ -115,13 +214,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = nlines; i < NSLOTS; i++)
 		slot[i] = strdup(nlines ? slot[i % nlines] : "");
 
-	for (size_t i = 0; i < NSLOTS; i++) {
-		struct sl_buf j;
-		sl_buf_init(&j);
-		codes_json_string(&j, slot[i]);
-		fuzz_check_json("codes_json_string", j.data, j.len);
-		sl_buf_release(&j);
-	}
+	for (size_t i = 0; i < NSLOTS; i++)
+		check_escapers(slot[i], size);
 
 	exec("BEGIN");
 	static const int src_slots[] = { 0 };
@@ -182,30 +276,53 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct report_options opt = {
 		.lang = (enum codes_lang)(size % CODES_LANG_COUNT),
 		.top = 1 + (int)(size % 3),
+		.detail = REPORT_DETAIL_MAX,
+		.detail_given = true,
+		.ascii = size & 1,
 	};
 	/* now and then a bound from the input, as --since would give it */
 	if (size % 5 == 0)
 		opt.since = slot[NSLOTS - 1];
-	{
-		int f = (int)(size / 2 % 3);
-		struct sl_buf out;
-		struct sl_error err;
-		sl_buf_init(&out);
-		sl_error_clear(&err);
-		opt.format = (enum report_format)f;
-		if (report_write(db, &opt, &out, &err) == 0) {
-			if (f == REPORT_JSON) {
-				fuzz_check_json("report --format json", out.data, out.len);
-			} else {
-				fuzz_check_terminal_safe(f == REPORT_TEXT ? "report" : "report --format markdown",
-				                         out.data, out.len, false);
-				if (f == REPORT_MARKDOWN)
-					check_markdown_tables(out.data, out.len);
+	struct rm_model m;
+	struct sl_error err;
+	sl_error_clear(&err);
+	if (report_build(db, &opt, &m, &err) == 0) {
+		for (int f = 0; f < REPORT_FORMAT_COUNT; f++) {
+			const struct report_renderer *r = report_renderer_for((enum report_format)f);
+			opt.format = (enum report_format)f;
+			if (f != REPORT_CSV) {
+				struct sl_buf out;
+				sl_buf_init(&out);
+				FUZZ_CHECK(r->render(&m, &opt, &out, &err) == 0, "render %s: %s", r->name, err.msg);
+				check_output(f, r->name, out.data, out.len, slot);
+				sl_buf_release(&out);
+				continue;
 			}
-		} else {
-			FUZZ_CHECK(opt.since && err.code == SL_EUSAGE, "report failed: %s", err.msg);
+			/* CSV: one section (which, the input's length says), and every
+			 * table of it ("ID.TABLE") */
+			for (size_t k = size % (m.nsections + 1); k < m.nsections; k += m.nsections) {
+				const struct rm_section *sec = &m.sections[k];
+				for (size_t t = 0; t <= sec->ntables; t++) {
+					char id[128];
+					if (t == 0)
+						snprintf(id, sizeof id, "%s", sec->id);
+					else
+						snprintf(id, sizeof id, "%s.%s", sec->id, sec->tables[t - 1].key);
+					opt.section = id;
+					struct sl_buf out;
+					sl_buf_init(&out);
+					if (r->render(&m, &opt, &out, &err) == 0)
+						check_output(f, id, out.data, out.len, slot);
+					else
+						FUZZ_CHECK(err.code == SL_EUSAGE, "render csv %s: %s", id, err.msg);
+					sl_buf_release(&out);
+				}
+			}
+			opt.section = NULL;
 		}
-		sl_buf_release(&out);
+		rm_model_free(&m);
+	} else {
+		FUZZ_CHECK(opt.since && err.code == SL_EUSAGE, "report failed: %s", err.msg);
 	}
 	exec("ROLLBACK");
 	for (size_t i = 0; i < NSLOTS; i++)
