@@ -21,6 +21,8 @@
 static char dir[4096];
 static char log_path[4200], db_parts[4200], db_whole[4200];
 
+static void cleanup(void);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
@@ -39,7 +41,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(log_path, sizeof log_path, "%s/mail.log", dir);
 	snprintf(db_parts, sizeof db_parts, "%s/parts.db", dir);
 	snprintf(db_whole, sizeof db_whole, "%s/whole.db", dir);
+	atexit(cleanup);
 	return 0;
+}
+
+static void remove_db(const char *db);
+
+/* cleanup - at exit (libFuzzer's and the replay's): nothing left in the temporary directory */
+static void cleanup(void)
+{
+	remove_db(db_parts);
+	remove_db(db_whole);
+	unlink(log_path);
+	rmdir(dir);
 }
 
 static void remove_db(const char *db)

@@ -13,6 +13,11 @@
 
 static char path[4096];
 
+static void cleanup(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
@@ -24,6 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	close(fd);
+	atexit(cleanup);
 	return 0;
 }
 
