@@ -122,23 +122,12 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h tests/recog_testutil.h $(LIB)
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
+# Every tests/e2e_*.sh but the helper library and the extras (which need
+# Chromium and promtool: make e2e-extras); a new script needs no line here.
+E2E_SCRIPTS := $(filter-out tests/e2e_lib.sh tests/e2e_report_extras.sh,$(sort $(wildcard tests/e2e_*.sh)))
 e2e: $(BIN)
 	SMTPLOG=$(CURDIR)/$(BIN) E2E_INSTALL=1 bash tests/e2e.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_cli.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_report.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_scale.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_contrib.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_query.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_trace.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_docs.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_config.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_man.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_crash.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_reasons.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_access.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_exit.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_prune.sh
-	SMTPLOG=$(CURDIR)/$(BIN) bash tests/e2e_follow.sh
+	@set -e; for s in $(E2E_SCRIPTS); do SMTPLOG=$(CURDIR)/$(BIN) bash $$s; done
 
 # The crash test on 1M-line Postfix and Exim logs from genlog (minutes).
 test-crash-long: $(BIN)
