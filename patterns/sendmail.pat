@@ -16,6 +16,8 @@
 # relay=, dsn=, stat=; envelope: from=, size=, nrcpts=, msgid=, proto=,
 # relay=; ruleset and milter: arg1=/to=/from=, relay=, reject=).
 #
+# to= and from= usually come first; fields before them are passed over.
+#
 # Every regex is linear in the line: possessive quantifiers, anchors, and
 # no two quantifiers that can match the same bytes one after the other.
 #
@@ -33,8 +35,8 @@ mta: sendmail
 programs: *
 kind: status
 fields: delivery
-prefilter: : to=
-regex: ^(?<queue_id>[0-9A-Za-z]++): to=
+prefilter: to=
+regex: ^(?<queue_id>[0-9A-Za-z]++):[ ](?:(?!to=|from=|stat=|reject=)[a-z_]++=[^,]*+,[ ]?+)*+to=
 
 # ---- a message entered the queue: "from=<a>, size=, class=, nrcpts=,
 # msgid=<id>, [bodytype=, ]proto=, daemon=, relay=host [ip]". After
@@ -46,8 +48,8 @@ mta: sendmail
 programs: *
 kind: arrival
 fields: envelope
-prefilter: : from=
-regex: ^(?<queue_id>[0-9A-Za-z]++): from=
+prefilter: from=
+regex: ^(?<queue_id>[0-9A-Za-z]++):[ ](?:(?!to=|from=|stat=|reject=)[a-z_]++=[^,]*+,[ ]?+)*+from=
 
 # ---- TLS and AUTH notes, as frequent as deliveries: no event
 id: sendmail.tls-auth

@@ -372,14 +372,19 @@ static const struct scase fields[] = {
 	         "please come back in 00:05:00",
 	  .kind = EV_REJECTED, .cls = EV_CLASS_TRANSIENT, .code = 451, .enh = "4.7.1",
 	  .qid = "6AM0020058361", .rcpt = "grace80@example.org" },
-	/* 8: a ruleset line without reject= is no refusal */
+	/* 8: deliveries 7 with ctladdr= before to= */
+	{ .msg = "6AM0000058400: ctladdr=<ben.lee@example.org> (1297/1297), to=<ben.lee@example.org>, "
+	         "delay=00:00:00, xdelay=00:00:00, mailer=local, pri=88095, dsn=2.0.0, stat=Sent",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .enh = "2.0.0", .qid = "6AM0000058400",
+	  .rcpt = "ben.lee@example.org" },
+	/* 9: a ruleset line without reject= is no refusal */
 	{ .msg = "6AM0020058362: ruleset=check_rcpt, arg1=<a@example.org>, relay=[192.0.2.1], "
 	         "quarantine=held for review" },
-	/* 9: corpus (fail2ban-sendmail-reject.log), the queue ID of the transaction */
+	/* 10: corpus (fail2ban-sendmail-reject.log), the queue ID of the transaction */
 	{ .prog = "sendmail", .msg = "rA37ZTSC026250: <arhipov@domain.com>... No such user here",
 	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .qid = "rA37ZTSC026250",
 	  .rcpt = "arhipov@domain.com", .reply = "No such user here" },
-	/* 10: NOQUEUE is no queue ID */
+	/* 11: NOQUEUE is no queue ID */
 	{ .msg = "NOQUEUE: ruleset=check_relay, arg1=[192.0.2.7], arg2=192.0.2.7, relay=[192.0.2.7], "
 	         "reject=421 4.3.2 Connection rate limit exceeded.",
 	  .kind = EV_REJECTED, .cls = EV_CLASS_TRANSIENT, .code = 421, .enh = "4.3.2", .ip = "192.0.2.7" },
