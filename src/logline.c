@@ -400,6 +400,10 @@ static bool parse_iso(struct logline_ctx *ctx, const char *line, const char *e,
 	    mi < 0 || mi > 59 || s < 0 || s > 60)
 		return false;
 	int y = y1 * 100 + y2;
+	/* No mail log predates the Unix epoch; and a time zone must not carry a
+	 * stamp past the four digits every stored time is written with. */
+	if (y < 1970 || y > 9998)
+		return false;
 	bool exim = p[10] == ' ';
 	p += 19;
 	int32_t usec = 0, off = 0;

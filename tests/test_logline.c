@@ -230,6 +230,11 @@ static const struct case_ cases[] = {
 	{ "2026-11-23X06:25:01 host p: m", LOGLINE_BARE, "", "", "", -1,
 	  "2026-11-23X06:25:01 host p: m", NULL },
 	{ "2026-11-23 06:25:01x", LOGLINE_BARE, "", "", "", -1, "2026-11-23 06:25:01x", NULL },
+	/* years no log has (found by fuzzing: year 0000 east of UTC became year -1) */
+	{ "0000-01-01 00:44:31 U", LOGLINE_BARE, "", "", "", -1, "0000-01-01 00:44:31 U",
+	  "Europe/Berlin" },
+	{ "9999-12-31T23:59:59-05:00 h p: m", LOGLINE_BARE, "", "", "", -1,
+	  "9999-12-31T23:59:59-05:00 h p: m", NULL },
 	{ "{not json", LOGLINE_BARE, "", "", "", -1, "{not json", NULL },
 
 	/* journalctl -o json */

@@ -80,8 +80,10 @@ for name in "$@"; do
 	*) max_len=4096 ;;
 	esac
 	echo "== $name: $seconds s on $(ls "$seeddir" | wc -l) seeds" >&2
-	# -timeout: one input that runs 10 s is a hang; -rss_limit_mb: 2 GiB is a leak
-	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
+	# -timeout: one input that runs 10 s is a hang; -rss_limit_mb: 2 GiB is a leak;
+	# -seed: a fixed seed (FUZZ_SEED, default 1) makes a run repeatable, so a
+	# failure in CI is found again by the same command on any machine
+	"$bin" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
 		-print_final_stats=1 -dict=tests/fuzz/mail.dict -artifact_prefix="$out/artifacts/$name-" \
 		"$corpus" "$seeddir" > "$log" 2>&1
 	rc=$?
