@@ -94,6 +94,22 @@ static void check_markdown_tables(const char *s, size_t n)
 	}
 }
 
+/* only_tags - s is nothing but tags such as "</dl></div>": the renderer writes
+ * those itself, so finding them in its output proves nothing about escaping */
+static bool only_tags(const char *s)
+{
+	while (*s == '<') {
+		const char *e = strchr(s, '>');
+		if (!e)
+			return false;
+		for (const char *p = s + 1; p < e; p++)
+			if (!(*p == '/' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+				return false;
+		s = e + 1;
+	}
+	return *s == '\0';
+}
+
 /* check_html - no string with markup characters appears as it was (each
  * must have been escaped), every '&' starts an entity, no control bytes */
 static void check_html(const char *s, size_t n, char *const *slot)
@@ -118,7 +134,7 @@ static void check_html(const char *s, size_t n, char *const *slot)
 		           s + i);
 	}
 	for (size_t i = 0; i < NSLOTS; i++)
-		if (strpbrk(slot[i], "<>&\"'") && strlen(slot[i]) >= 2)
+		if (strpbrk(slot[i], "<>&\"'") && strlen(slot[i]) >= 2 && !only_tags(slot[i]))
 			FUZZ_CHECK(!sl_memmem(s, n, slot[i], strlen(slot[i])),
 			           "report --format html: a string with markup characters as it was: %.60s",
 			           slot[i]);
