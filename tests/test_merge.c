@@ -15,32 +15,6 @@
 #include "store.h"
 #include "util.h"
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/test_merge_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tpath(const char *name)
-{
-	static char bufs[8][128];
-	static int i;
-	char *b = bufs[i++ % 8];
-	snprintf(b, sizeof bufs[0], "%s/%s", tmpdir, name);
-	return b;
-}
-
 static struct store *must_open(const char *path)
 {
 	struct sl_error err = { 0 };
@@ -165,13 +139,13 @@ static char *sorted_lines(const char *s)
 static void test_two_hosts(void **state)
 {
 	(void)state;
-	make_host(tpath("mx1.db"), "mx1", "00000000000000a1", 1, false);
-	make_host(tpath("mx2.db"), "mx2", "00000000000000b2", 2, false);
-	struct store *st = must_open(tpath("all.db"));
+	make_host(test_tmp_path("mx1.db"), "mx1", "00000000000000a1", 1, false);
+	make_host(test_tmp_path("mx2.db"), "mx2", "00000000000000b2", 2, false);
+	struct store *st = must_open(test_tmp_path("all.db"));
 	sqlite3 *db = store_db(st);
 	struct merge_stats stats = { 0 };
-	merge_ok(db, tpath("mx1.db"), &stats);
-	merge_ok(db, tpath("mx2.db"), &stats);
+	merge_ok(db, test_tmp_path("mx1.db"), &stats);
+	merge_ok(db, test_tmp_path("mx2.db"), &stats);
 	assert_int_equal(stats.sources_new, 3);      /* mx2's empty source too */
 	assert_int_equal(stats.events, 2);
 	assert_int_equal(stats.messages, 2);
@@ -185,8 +159,8 @@ static void test_two_hosts(void **state)
 
 	/* the same databases again: nothing added, nothing changed */
 	struct merge_stats again = { 0 };
-	merge_ok(db, tpath("mx1.db"), &again);
-	merge_ok(db, tpath("mx2.db"), &again);
+	merge_ok(db, test_tmp_path("mx1.db"), &again);
+	merge_ok(db, test_tmp_path("mx2.db"), &again);
 	assert_int_equal(again.sources_new, 0);
 	assert_int_equal(again.sources_known, 3);
 	assert_int_equal(again.events + again.messages, 0);
@@ -195,7 +169,7 @@ static void test_two_hosts(void **state)
 
 	/* the merged database exports the rows of both parts, with the same keys */
 	char *merged = export_all(db);
-	struct store *a = must_open(tpath("mx1.db")), *b = must_open(tpath("mx2.db"));
+	struct store *a = must_open(test_tmp_path("mx1.db")), *b = must_open(test_tmp_path("mx2.db"));
 	char *ea = export_all(store_db(a)), *eb = export_all(store_db(b));
 	must_close(a);
 	must_close(b);
@@ -217,15 +191,15 @@ static void test_two_hosts(void **state)
 static void test_later_copy(void **state)
 {
 	(void)state;
-	make_host(tpath("mx1-monday.db"), "mx1", "00000000000000a1", 1, false);
-	make_host(tpath("mx1-tuesday.db"), "mx1", "00000000000000a1", 1, true);
-	struct store *st = must_open(tpath("all.db"));
+	make_host(test_tmp_path("mx1-monday.db"), "mx1", "00000000000000a1", 1, false);
+	make_host(test_tmp_path("mx1-tuesday.db"), "mx1", "00000000000000a1", 1, true);
+	struct store *st = must_open(test_tmp_path("all.db"));
 	sqlite3 *db = store_db(st);
 	struct merge_stats stats = { 0 };
-	merge_ok(db, tpath("mx1-monday.db"), &stats);
+	merge_ok(db, test_tmp_path("mx1-monday.db"), &stats);
 	assert_int_equal(q_int(db, "SELECT complete FROM messages"), 0);
 	memset(&stats, 0, sizeof stats);
-	merge_ok(db, tpath("mx1-tuesday.db"), &stats);
+	merge_ok(db, test_tmp_path("mx1-tuesday.db"), &stats);
 	/* the same file (its key fingerprint), grown: one source, the new rows */
 	assert_int_equal(stats.sources_known, 1);
 	assert_int_equal(stats.sources_new, 0);
@@ -241,7 +215,7 @@ static void test_later_copy(void **state)
 	assert_int_equal(q_int(db, "SELECT count FROM unrecognized"), 7);
 	/* the older copy again changes nothing back */
 	memset(&stats, 0, sizeof stats);
-	merge_ok(db, tpath("mx1-monday.db"), &stats);
+	merge_ok(db, test_tmp_path("mx1-monday.db"), &stats);
 	assert_int_equal(stats.events + stats.messages, 0);
 	assert_int_equal(q_int(db, "SELECT complete FROM messages"), 1);
 	assert_int_equal(q_int(db, "SELECT bytes FROM sources"), 3000);
@@ -252,44 +226,44 @@ static void test_later_copy(void **state)
 static void test_refused(void **state)
 {
 	(void)state;
-	struct store *st = must_open(tpath("all.db"));
+	struct store *st = must_open(test_tmp_path("all.db"));
 	sqlite3 *db = store_db(st);
 	struct sl_error err = { 0 };
-	assert_int_equal(merge_database(db, tpath("missing.db"), NULL, &err), -1);
+	assert_int_equal(merge_database(db, test_tmp_path("missing.db"), NULL, &err), -1);
 	assert_int_equal(err.code, SL_EIO);
-	assert_int_equal(access(tpath("missing.db"), F_OK), -1);   /* not created */
+	assert_int_equal(access(test_tmp_path("missing.db"), F_OK), -1);   /* not created */
 
 	sqlite3 *other;
-	assert_int_equal(sqlite3_open(tpath("other.db"), &other), SQLITE_OK);
+	assert_int_equal(sqlite3_open(test_tmp_path("other.db"), &other), SQLITE_OK);
 	exec(other, "CREATE TABLE t(x)");
 	sqlite3_close(other);
-	assert_int_equal(merge_database(db, tpath("other.db"), NULL, &err), -1);
+	assert_int_equal(merge_database(db, test_tmp_path("other.db"), NULL, &err), -1);
 	assert_int_equal(err.code, SL_EDB);
 	assert_non_null(strstr(err.msg, "not an smtplog database"));
 
-	make_host(tpath("old.db"), "mx1", "00000000000000a1", 1, false);
-	assert_int_equal(sqlite3_open(tpath("old.db"), &other), SQLITE_OK);
+	make_host(test_tmp_path("old.db"), "mx1", "00000000000000a1", 1, false);
+	assert_int_equal(sqlite3_open(test_tmp_path("old.db"), &other), SQLITE_OK);
 	exec(other, "PRAGMA user_version = 2");
 	sqlite3_close(other);
-	assert_int_equal(merge_database(db, tpath("old.db"), NULL, &err), -1);
+	assert_int_equal(merge_database(db, test_tmp_path("old.db"), NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "schema version is 2"));
 	must_close(st);
 
-	st = must_open(tpath("all.db"));
-	assert_int_equal(merge_database(store_db(st), tpath("all.db"), NULL, &err), -1);
+	st = must_open(test_tmp_path("all.db"));
+	assert_int_equal(merge_database(store_db(st), test_tmp_path("all.db"), NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "into itself"));
 	/* nothing was left attached or open: a good merge still works */
-	make_host(tpath("mx1.db"), "mx1", "00000000000000a1", 1, false);
-	merge_ok(store_db(st), tpath("mx1.db"), NULL);
+	make_host(test_tmp_path("mx1.db"), "mx1", "00000000000000a1", 1, false);
+	merge_ok(store_db(st), test_tmp_path("mx1.db"), NULL);
 	must_close(st);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_two_hosts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_later_copy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_hosts, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_later_copy, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_refused, test_tmp_setup, test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,32 +13,6 @@
 #include "redact.h"
 #include "util.h"
 
-static char tmpdir[64];
-
-static int setup_dir(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/test_redact_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tpath(const char *name)
-{
-	static char buf[4][128];
-	static int i;
-	char *b = buf[i++ % 4];
-	snprintf(b, sizeof buf[0], "%s/%s", tmpdir, name);
-	return b;
-}
-
 static void hex(const unsigned char *p, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++)
@@ -167,7 +141,7 @@ static void test_key_file(void **state)
 {
 	(void)state;
 	struct sl_error err = { 0 };
-	const char *path = tpath("redact.key");
+	const char *path = test_tmp_path("redact.key");
 	struct redact *r = redact_open(path, &err);
 	assert_non_null(r);
 	struct stat sb;
@@ -186,7 +160,7 @@ static void test_key_file(void **state)
 	redact_free(r2);
 	/* no temporary file left behind */
 	char cmd[256];
-	snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 1", tmpdir);
+	snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 1", test_tmpdir());
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -195,13 +169,13 @@ static void test_key_refused(void **state)
 	(void)state;
 	struct sl_error err = { 0 };
 	/* a symlink planted where the key goes is neither followed nor replaced */
-	const char *target = tpath("elsewhere"), *link_path = tpath("planted.key");
+	const char *target = test_tmp_path("elsewhere"), *link_path = test_tmp_path("planted.key");
 	assert_int_equal(symlink(target, link_path), 0);
 	assert_null(redact_open(link_path, &err));
 	assert_non_null(strstr(err.msg, "symbolic link"));
 	assert_int_equal(access(target, F_OK), -1);
 	/* readable by the group */
-	const char *open_path = tpath("open.key");
+	const char *open_path = test_tmp_path("open.key");
 	int fd = open(open_path, O_WRONLY | O_CREAT | O_EXCL, 0640);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "0123456789abcdef0123456789abcdef", 32), 32);
@@ -211,7 +185,7 @@ static void test_key_refused(void **state)
 	assert_int_equal(err.code, SL_EUSAGE);
 	assert_non_null(strstr(err.msg, "chmod 600"));
 	/* too short */
-	const char *short_path = tpath("short.key");
+	const char *short_path = test_tmp_path("short.key");
 	fd = open(short_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "short", 5), 5);
@@ -219,7 +193,7 @@ static void test_key_refused(void **state)
 	assert_null(redact_open(short_path, &err));
 	assert_non_null(strstr(err.msg, "too short"));
 	/* a directory that does not exist */
-	assert_null(redact_open(tpath("no/such/dir.key"), &err));
+	assert_null(redact_open(test_tmp_path("no/such/dir.key"), &err));
 	assert_int_equal(err.code, SL_EIO);
 }
 
@@ -229,8 +203,8 @@ int main(void)
 		cmocka_unit_test(test_hmac_rfc4231),
 		cmocka_unit_test(test_address),
 		cmocka_unit_test(test_text),
-		cmocka_unit_test_setup_teardown(test_key_file, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_key_refused, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_key_file, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_key_refused, test_tmp_setup, test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

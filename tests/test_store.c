@@ -19,33 +19,6 @@
 
 /* ---- helpers */
 
-static char tmpdir[64];
-
-static int setup_dir(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/test_store_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* tpath - a file name in the test directory (static buffer, one of 16) */
-static const char *tpath(const char *name)
-{
-	static char bufs[16][128];
-	static int i;
-	char *b = bufs[i++ % 16];
-	snprintf(b, sizeof bufs[0], "%s/%s", tmpdir, name);
-	return b;
-}
-
 static void write_file(const char *path, const char *data)
 {
 	FILE *f = fopen(path, "wb");
@@ -250,7 +223,7 @@ static void test_new_schema(void **state)
 static void test_file_mode_and_journal(void **state)
 {
 	(void)state;
-	const char *path = tpath("mode.db");
+	const char *path = test_tmp_path("mode.db");
 	mode_t um = umask(022);
 	umask(um);
 	/* A new file is loaded without a journal, an existing one in WAL mode;
@@ -267,7 +240,7 @@ static void test_file_mode_and_journal(void **state)
 		struct stat sb;
 		assert_int_equal(stat(path, &sb), 0);
 		assert_int_equal(sb.st_mode & 0777, 0600 & ~um);   /* personal data: 0600 */
-		assert_int_equal(stat(tpath("mode.db-wal"), &sb), -1);
+		assert_int_equal(stat(test_tmp_path("mode.db-wal"), &sb), -1);
 		assert_int_equal(errno, ENOENT);
 
 		sqlite3 *db = NULL;
@@ -290,7 +263,7 @@ static bool exists(const char *path)
 static void test_new_file_appears_at_close(void **state)
 {
 	(void)state;
-	const char *path = tpath("new.db");
+	const char *path = test_tmp_path("new.db");
 	char loading[512], wal[512];
 	snprintf(loading, sizeof loading, "%s.loading", path);
 	snprintf(wal, sizeof wal, "%s.loading-wal", path);
@@ -339,7 +312,7 @@ static const char index_list[] =
 static void test_load_builds_indexes_at_close(void **state)
 {
 	(void)state;
-	const char *path = tpath("bulk.db");
+	const char *path = test_tmp_path("bulk.db");
 	const char *all = "events_forwarding events_handoff events_kind_ts events_message"
 	                  " events_recipient_domain events_ts";
 	/* a load into empty tables writes no index entries until the end, but
@@ -584,7 +557,7 @@ static void test_message_open_update(void **state)
 static void test_adoption_across_runs(void **state)
 {
 	(void)state;
-	const char *path = tpath("adopt.db");
+	const char *path = test_tmp_path("adopt.db");
 	struct corr_message m;
 	int64_t id;
 
@@ -708,8 +681,8 @@ static void progress(struct store *st, int64_t id, uint64_t lines)
 static void test_unchanged_source(void **state)
 {
 	(void)state;
-	const char *log = tpath("unchanged.log");
-	const char *gz = tpath("unchanged.log.gz");
+	const char *log = test_tmp_path("unchanged.log");
+	const char *gz = test_tmp_path("unchanged.log.gz");
 	const char *text = "Nov 23 06:25:01 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]\n"
 	                   "Nov 23 06:25:02 mx1 postfix/smtpd[1]: disconnect from a[192.0.2.1]\n";
 	write_file(log, text);
@@ -744,11 +717,11 @@ static void test_unchanged_source(void **state)
 static void test_source_identity(void **state)
 {
 	(void)state;
-	const char *log = tpath("mail.log");
-	const char *rot = tpath("mail.log.1");
-	const char *gz = tpath("mail.log.2.gz");
-	const char *other = tpath("other.log");
-	const char *empty = tpath("empty.log");
+	const char *log = test_tmp_path("mail.log");
+	const char *rot = test_tmp_path("mail.log.1");
+	const char *gz = test_tmp_path("mail.log.2.gz");
+	const char *other = test_tmp_path("other.log");
+	const char *empty = test_tmp_path("empty.log");
 	const char *text = "Nov 23 06:25:01 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]\n"
 	                   "Nov 23 06:25:02 mx1 postfix/smtpd[1]: disconnect from a[192.0.2.1]\n";
 	write_file(log, text);
@@ -806,7 +779,7 @@ static void test_source_identity(void **state)
 	assert_int_equal(q_int(db, "SELECT count(*) FROM sources"), 3);
 
 	/* two stored sources are prefixes of a file: the longer one wins */
-	const char *first = tpath("first.log");
+	const char *first = test_tmp_path("first.log");
 	write_file(first, text);                 /* s1 moved on: this is new again */
 	struct store_source s5 = begin(st, first);
 	assert_false(s5.seen_before);
@@ -823,8 +796,8 @@ static void test_source_identity(void **state)
 static void test_checkpoint_commits(void **state)
 {
 	(void)state;
-	const char *path = tpath("ckpt.db");
-	const char *log = tpath("ckpt.log");
+	const char *path = test_tmp_path("ckpt.db");
+	const char *log = test_tmp_path("ckpt.log");
 	write_file(log, "Nov 23 06:25:01 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]\n");
 	must_close(must_open(path));   /* an existing file: commits are visible at once */
 	struct store *st = must_open(path);
@@ -875,17 +848,17 @@ static void test_open_errors(void **state)
 	(void)state;
 	char want[256];
 
-	const char *foreign = tpath("foreign.db");
+	const char *foreign = test_tmp_path("foreign.db");
 	raw_exec(foreign, "CREATE TABLE t(x)");
 	snprintf(want, sizeof want, "'%s' is not an smtplog database", foreign);
 	expect_open_error(foreign, SL_EDB, want);
 
-	const char *appid = tpath("appid.db");
+	const char *appid = test_tmp_path("appid.db");
 	raw_exec(appid, "PRAGMA application_id = 42");
 	snprintf(want, sizeof want, "'%s' is not an smtplog database", appid);
 	expect_open_error(appid, SL_EDB, want);
 
-	const char *newer = tpath("newer.db");
+	const char *newer = test_tmp_path("newer.db");
 	must_close(must_open(newer));
 	raw_exec(newer, "PRAGMA user_version = 99");
 	snprintf(want, sizeof want,
@@ -893,13 +866,13 @@ static void test_open_errors(void **state)
 	         newer, STORE_SCHEMA_VERSION);
 	expect_open_error(newer, SL_EDB, want);
 
-	const char *zero = tpath("zero.db");
+	const char *zero = test_tmp_path("zero.db");
 	must_close(must_open(zero));
 	raw_exec(zero, "PRAGMA user_version = 0");
 	snprintf(want, sizeof want, "'%s' has an unknown smtplog schema version 0", zero);
 	expect_open_error(zero, SL_EDB, want);
 
-	const char *garbage = tpath("garbage.db");
+	const char *garbage = test_tmp_path("garbage.db");
 	char junk[4096];
 	for (size_t i = 0; i < sizeof junk - 1; i++)
 		junk[i] = (char)('a' + i % 26);
@@ -909,14 +882,14 @@ static void test_open_errors(void **state)
 	expect_open_error(garbage, SL_EDB, want);
 
 	snprintf(want, sizeof want, "cannot create '%s/no/such/dir.db.loading': No such file or directory",
-	         tmpdir);
-	expect_open_error(tpath("no/such/dir.db"), SL_EIO, want);
+	         test_tmpdir());
+	expect_open_error(test_tmp_path("no/such/dir.db"), SL_EIO, want);
 }
 
 static void test_locked(void **state)
 {
 	(void)state;
-	const char *path = tpath("locked.db");
+	const char *path = test_tmp_path("locked.db");
 	must_close(must_open(path));
 
 	sqlite3 *holder = NULL;
@@ -1194,7 +1167,7 @@ static const char v1_schema[] =
 static void test_migrate_v1(void **state)
 {
 	(void)state;
-	const char *path = tpath("v1.db");
+	const char *path = test_tmp_path("v1.db");
 	char *sql = sqlite3_mprintf(
 		"%s PRAGMA application_id = %d; PRAGMA user_version = 1;"
 		"INSERT INTO sources(id, path, fingerprint, fingerprint_len) VALUES (1, 'a', 'x', 1),"
@@ -1269,7 +1242,7 @@ static void test_migrate_v1(void **state)
 static void test_insert_rate(void **state)
 {
 	(void)state;
-	const char *path = tpath("rate.db");
+	const char *path = test_tmp_path("rate.db");
 	const char *env = getenv("SMTPLOG_STORE_BENCH");
 	long n = env && *env ? atol(env) : 100000;
 	struct store *st = must_open(path);
@@ -1326,8 +1299,8 @@ static void test_insert_rate(void **state)
 static void test_no_write_through_links(void **state)
 {
 	(void)state;
-	const char *victim = tpath("victim.txt");
-	const char *db = tpath("linked.db");
+	const char *victim = test_tmp_path("victim.txt");
+	const char *db = test_tmp_path("linked.db");
 	char loading[256], wal[256];
 	snprintf(loading, sizeof loading, "%s.loading", db);
 	snprintf(wal, sizeof wal, "%s-wal", db);
@@ -1347,7 +1320,7 @@ static void test_no_write_through_links(void **state)
 	assert_int_equal(symlink(victim, wal), 0);
 	expect_open_error(db, SL_EIO, "symbolic link");
 	unlink(wal);
-	const char *hard = tpath("hard.db");
+	const char *hard = test_tmp_path("hard.db");
 	assert_int_equal(link(db, hard), 0);
 	expect_open_error(db, SL_EIO, "other hard links");
 	unlink(hard);
@@ -1361,7 +1334,7 @@ static void test_no_write_through_links(void **state)
 static void test_readonly_open(void **state)
 {
 	(void)state;
-	const char *db = tpath("ro.db");
+	const char *db = test_tmp_path("ro.db");
 	must_close(must_open(db));
 	assert_int_equal(chmod(db, 0400), 0);
 	struct stat before, after;
@@ -1381,7 +1354,7 @@ static void test_readonly_open(void **state)
 	char wal[256];
 	snprintf(wal, sizeof wal, "%s-wal", db);
 	assert_int_equal(access(wal, F_OK), -1);
-	const char *none = tpath("none.db");
+	const char *none = test_tmp_path("none.db");
 	assert_null(store_open_opts(none, &o, &err));      /* never created by a reader */
 	assert_int_equal(access(none, F_OK), -1);
 	chmod(db, 0600);
@@ -1414,5 +1387,5 @@ int main(void)
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_insert_rate),
 	};
-	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	return cmocka_run_group_tests(tests, test_tmp_setup, test_tmp_teardown);
 }

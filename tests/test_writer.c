@@ -13,32 +13,6 @@
 #include "store.h"
 #include "writer.h"
 
-static char tmpdir[64];
-
-static int setup_dir(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/test_writer_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tpath(const char *name)
-{
-	static char bufs[8][128];
-	static int i;
-	char *b = bufs[i++ % 8];
-	snprintf(b, sizeof bufs[0], "%s/%s", tmpdir, name);
-	return b;
-}
-
 static struct store *must_open(const char *path)
 {
 	struct sl_error err = { 0 };
@@ -231,14 +205,14 @@ static void test_same_rows_as_the_store(void **state)
 	                            .last_ts = "2026-11-23T07:00:00Z" };
 
 	/* directly */
-	struct store *a = must_open(tpath("direct.db"));
+	struct store *a = must_open(test_tmp_path("direct.db"));
 	struct feeder fa = { .k = store_sink(a), .src = add_source(a, "mail.log") };
 	history(&fa, n);
 	ok(store_set_unrecognized(a, fa.src, "postfix/smtpd", "no pattern", 2, samples, 2, &err), &err);
 	ok(store_checkpoint(a, fa.src, &p, &err), &err);
 
 	/* through the writer thread */
-	struct store *b = must_open(tpath("writer.db"));
+	struct store *b = must_open(test_tmp_path("writer.db"));
 	int64_t src = add_source(b, "mail.log");
 	struct writer *w = writer_new(b, &err);
 	assert_non_null(w);
@@ -269,7 +243,7 @@ static void test_continuation_ids_rewritten(void **state)
 {
 	(void)state;
 	struct sl_error err = { 0 };
-	const char *path = tpath("adopt.db");
+	const char *path = test_tmp_path("adopt.db");
 
 	/* run 1: ABC arrives and is deferred when the file ends */
 	struct store *st = must_open(path);
@@ -322,7 +296,7 @@ static void test_continuation_ids_rewritten(void **state)
 static void test_error_reaches_producer(void **state)
 {
 	(void)state;
-	const char *path = tpath("locked.db");
+	const char *path = test_tmp_path("locked.db");
 	must_close(must_open(path));
 	struct store *st = must_open(path);
 	struct sl_error err = { 0 };
@@ -370,5 +344,5 @@ int main(void)
 		cmocka_unit_test(test_continuation_ids_rewritten),
 		cmocka_unit_test(test_error_reaches_producer),
 	};
-	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	return cmocka_run_group_tests(tests, test_tmp_setup, test_tmp_teardown);
 }
