@@ -41,6 +41,8 @@ bool render_hidden_col(const struct rm_col *c);
 /* A number column with no value in any row (a comparison that does not
  * exist): the human formats leave it out. */
 bool render_column_empty(const struct rm_table *t, size_t col);
+/* "example.org (12), example.net (3)" of a top list, into t (reset first). */
+void render_tops(struct sl_buf *t, const struct rm_top *v, size_t n);
 /* "451 Local Error; 4.7.1 Delivery not authorized" of a group, into t (reset first). */
 void render_meaning(struct sl_buf *t, const struct rm_group *g);
 

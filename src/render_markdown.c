@@ -110,8 +110,7 @@ static void tops(struct sl_buf *b, const char *label, const struct rm_top *v, si
 		return;
 	struct sl_buf t;
 	sl_buf_init(&t);
-	for (size_t i = 0; i < n; i++)
-		sl_buf_addf(&t, "%s%s (%lld)", i ? ", " : "", v[i].key, (long long)v[i].n);
+	render_tops(&t, v, n);
 	field(b, label, t.data);
 	sl_buf_release(&t);
 }

@@ -228,13 +228,6 @@ static void field(struct text *x, const char *label, const char *text, size_t at
 	sl_buf_addc(b, '\n');
 }
 
-static void tops(struct sl_buf *t, const struct rm_top *v, size_t n)
-{
-	sl_buf_reset(t);
-	for (size_t i = 0; i < n; i++)
-		sl_buf_addf(t, "%s%s (%lld)", i ? ", " : "", v[i].key, (long long)v[i].n);
-}
-
 /* field_column - where the texts of "Label: text" fields start */
 static size_t field_column(struct text *x)
 {
@@ -269,9 +262,9 @@ static void groups_full(struct text *x, const struct rm_section *s)
 		render_wrap(b, t.data, &col, 6, RENDER_WIDTH);
 		sgr(x, "0");
 		sl_buf_addc(b, '\n');
-		tops(&t, g->domains, g->ndomains);
+		render_tops(&t, g->domains, g->ndomains);
 		field(x, LT("domains"), t.data, at);
-		tops(&t, g->hosts, g->nhosts);
+		render_tops(&t, g->hosts, g->nhosts);
 		field(x, s->hosts_label, t.data, at);
 		field(x, LT("reply"), g->sample, at);
 		render_meaning(&t, g);

@@ -322,6 +322,13 @@ bool render_column_empty(const struct rm_table *t, size_t col)
 	return true;
 }
 
+void render_tops(struct sl_buf *t, const struct rm_top *v, size_t n)
+{
+	sl_buf_reset(t);
+	for (size_t i = 0; i < n; i++)
+		sl_buf_addf(t, "%s%s (%lld)", i ? ", " : "", v[i].key, (long long)v[i].n);
+}
+
 void render_meaning(struct sl_buf *t, const struct rm_group *g)
 {
 	sl_buf_reset(t);
