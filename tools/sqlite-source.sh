@@ -11,8 +11,8 @@
 # DIR matches the installed version, so the Makefile runs this every time
 # and an upgraded libsqlite3-0 brings its own source.
 #
-# The apt sources are the machine's own, as deb-src entries in a private
-# list: the system's apt configuration is left alone.
+# tools/debian-source.sh fetches the source; the system's apt configuration
+# is left alone.
 set -eu
 dir=$1
 mk=$dir/sqlite.mk
@@ -48,20 +48,8 @@ command -v dpkg-source >/dev/null || fail "dpkg-source not found (Debian package
 echo "sqlite-source: making SQLite's amalgamation from Debian's sqlite3 $version" >&2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial"
-# The suites the installed version came from, as deb-src entries:
-# "        500 http://mirror/debian bookworm/main amd64 Packages" under " *** VERSION"
-apt-cache policy libsqlite3-0 | awk '
-	/^ \*\*\* / { inst = 1; next }
-	/^     [^ ]/ { inst = 0 }
-	inst && $NF == "Packages" && $3 ~ /\// { split($3, s, "/"); print "deb-src " $2 " " s[1] " " s[2] }
-' > "$tmp/sources.list"
-[ -s "$tmp/sources.list" ] || fail "no apt source for libsqlite3-0 $version"
-set -- -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
-	-o Dir::State::Lists="$tmp/lists" -o Dir::Cache="$tmp/cache" -o APT::Sandbox::User=root -qq
-apt-get "$@" update >/dev/null 2>&1 || fail "cannot read the source indexes"
-(cd "$tmp" && apt-get "$@" source "sqlite3=$version" >/dev/null 2>&1) ||
-	fail "cannot fetch Debian's sqlite3 $version"
+why=$(sh "$(dirname "$0")/debian-source.sh" libsqlite3-0 sqlite3 "$version" "$tmp" 2>&1) ||
+	fail "$why"
 src=$(find "$tmp" -maxdepth 2 -name configure -path '*/sqlite3-*' | head -n 1)
 [ -n "$src" ] || fail "sqlite3 $version unpacked without its configure script"
 src=$(dirname "$src")
