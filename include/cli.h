@@ -60,7 +60,7 @@ struct cli_args {
 	/* analyze */
 	const char *patterns_dir, *mta, *unrecognized;
 	long year, max_line, idle_window, max_open;
-	bool no_report, reread;
+	bool no_report, reread, final;
 
 	/* report (and analyze's report) */
 	long detail;                     /* --detail 0..10; -1 = the default */

@@ -18,7 +18,7 @@ struct ingest_options {
 	FILE *unrecognized_out;          /* --unrecognized FILE: MTA lines no pattern understood */
 	uint64_t checkpoint_lines;       /* commit every N lines; 0 = 100000 */
 	bool reread;                     /* --reread: read files an earlier run read whole */
-	bool hold_partial;               /* follow: a last line without its newline waits */
+	bool final;                      /* --final: every file is complete (see ingest_file) */
 	const volatile int *stop;        /* set (by a signal): stop at the next line, as at the
 	                                    file's end; NULL: never */
 };
@@ -41,13 +41,25 @@ struct ingest;
 struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, struct sl_error *err);
 
 /* 0: the file was read; 1: it could not be read (err names it; the run goes
- * on with other files); -1: a fatal error (database): stop. */
+ * on with other files); -1: a fatal error (database): stop.
+ * A last line without its newline in a plain file (neither compressed nor
+ * standard input nor a FIFO) is left for a later run, which reads it once
+ * its writer has finished it: it is not stored and the source's offset
+ * stops before it. It is read as a line when the file is complete: its
+ * name is a rotated one (ingest_rotated_name), or final is set. */
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err);
 /* The same, opening open_path (e.g. /proc/self/fd/N: a file renamed away
  * while it was followed) but storing it under the name path. */
 int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
                    struct ingest_file_result *res, struct sl_error *err);
+
+/* The files read from now on are complete (or not): their last line is
+ * read even without its newline (follow: a file rotated away). */
+void ingest_set_final(struct ingest *in, bool final);
+/* A rotated generation's name, so no longer written to: it ends in .N
+ * (1 to 4 digits) or -YYYYMMDD, either followed by .gz or not. */
+bool ingest_rotated_name(const char *path);
 
 /* Waits until everything is written. Messages still open stay open: the
  * end of each file saved them for the next run (store_resume_point). */

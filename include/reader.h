@@ -71,6 +71,9 @@ int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno, struct sl_er
  * out or counted in bytes (follow: its writer is still writing it; the
  * next reading, from reader_stats()->bytes, gets it whole). */
 void reader_hold_partial(struct reader *r);
+/* After reader_next returned 0: the bytes of the last line left unread by
+ * reader_hold_partial (0 when the stream ended with a newline). */
+uint64_t reader_held(const struct reader *r);
 
 /* The fingerprint (as in reader_info) of the first len decompressed bytes;
  * false if the stream is shorter than len or len > READER_FINGERPRINT_BYTES.

@@ -106,9 +106,10 @@ void sl_printable(struct sl_buf *out, const char *s, size_t n);
 /* ---- fault injection, for the crash tests (as SQLite's tests do): with
  * SMTPLOG_FAULT=PHASE or PHASE:N in the environment, the Nth time (default
  * the first) a run passes sl_fault(PHASE) the process kills itself with
- * SIGKILL, as a crash or `kill -9` would stop it there. The phases are
- * listed in DEVELOPERS.md ("Crash safety"). Costs a string compare when set,
- * one load otherwise. */
+ * SIGKILL, as a crash or `kill -9` would stop it there. PHASE:N:stop stops
+ * it (SIGSTOP) instead, so a test can change its input at a known point and
+ * let it go on (SIGCONT). The phases are listed in DEVELOPERS.md ("Crash
+ * safety"). Costs a string compare when set, one load otherwise. */
 void sl_fault(const char *phase);
 #define SL_HASH_SEED 0xcbf29ce484222325ULL
 

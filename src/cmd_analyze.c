@@ -40,6 +40,9 @@ const struct cli_option cmd_analyze_options[] = {
 	{ .name = "reread", .type = CLI_FLAG, .off = CLI_ARG(reread),
 	  .help = "read files an earlier run read to their end and that have not grown "
 	          "(default: skip them)" },
+	{ .name = "final", .type = CLI_FLAG, .off = CLI_ARG(final),
+	  .help = "the files are complete: read a last line without its newline (default: "
+	          "left for the next run, unless the name is a rotated one such as .1)" },
 	CLI_OPT_WAIT,
 	CLI_OPT_GROUP,
 	CLI_OPT_LANG,
@@ -151,6 +154,7 @@ int cmd_analyze(struct cli_args *a)
 		.max_line = (size_t)a->max_line,
 		.corr = { .max_open = (size_t)a->max_open, .idle_seconds = a->idle_window },
 		.reread = a->reread,
+		.final = a->final,
 	};
 	struct report_options ropt;
 	cmd_report_options_from(a, &ropt);

@@ -71,7 +71,10 @@ static int pass_file(struct cli_args *a, struct ingest *in, struct followed *f, 
 		/* rotated: the old file's last lines, through the descriptor */
 		char fdpath[64];
 		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", f->fd);
+		/* complete now: a last line without its newline is read too */
+		ingest_set_final(in, true);
 		int rc = ingest_file_at(in, fdpath, f->path, &res, &err);
+		ingest_set_final(in, false);
 		close(f->fd);
 		f->fd = -1;
 		f->any = false;
@@ -139,7 +142,6 @@ int cmd_follow(struct cli_args *a)
 		.patterns_dir = a->patterns_dir,
 		.force_mta = a->mta,
 		.year = (int)a->year,
-		.hold_partial = true,
 		.stop = &stop_requested,
 	};
 	struct sl_error err;

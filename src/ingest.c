@@ -235,10 +235,13 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	struct reader *r = reader_open(open_path, in->opt.max_line, err);
 	if (!r)
 		return 1;
-	if (in->opt.hold_partial)
-		reader_hold_partial(r);
 	int rc = 0;
 	const struct reader_info *info = reader_info(r);
+	/* (a plain file: its size is known, and zlib passes it through) */
+	bool hold = !in->opt.final && !info->is_stdin && info->size >= 0 && !info->compressed &&
+	            !ingest_rotated_name(path);
+	if (hold)
+		reader_hold_partial(r);
 	struct store_source src;
 	/* the store is used directly here: first let the writer thread finish */
 	if (writer_sync(in->writer, err) || store_source_begin(in->st, path, r, &src, err)) {
@@ -337,8 +340,8 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	}
 	if (got < 0)
 		rc = 1;   /* a read error mid-file: keep what was read, report the file */
-	if (got == 0 && !info->compressed && info->size > 0 && !in->opt.hold_partial &&
-	    reader_stats(r)->bytes < (uint64_t)info->size) {
+	if (got == 0 && !info->compressed && info->size > 0 &&
+	    reader_stats(r)->bytes + reader_held(r) < (uint64_t)info->size) {
 		/* it ended before the size it had when opened: truncated meanwhile */
 		sl_error_set(err, SL_EIO, "'%s' became shorter while it was read (truncated, "
 		             "copytruncate?)", path);
@@ -363,6 +366,27 @@ out:
 	logline_ctx_release(&lctx);
 	reader_free(r);
 	return rc;
+}
+
+void ingest_set_final(struct ingest *in, bool final)
+{
+	in->opt.final = final;
+}
+
+/* ingest_rotated_name - see ingest.h */
+bool ingest_rotated_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".gz") == 0)
+		n -= 3;
+	size_t d = n;
+	while (d > 0 && base[d - 1] >= '0' && base[d - 1] <= '9')
+		d--;
+	if (d == n || d < 2)
+		return false;
+	return (base[d - 1] == '.' && n - d <= 4) || (base[d - 1] == '-' && n - d == 8);
 }
 
 int ingest_finish(struct ingest *in, struct sl_error *err)

@@ -426,6 +426,12 @@ void reader_hold_partial(struct reader *r)
 	r->hold_partial = true;
 }
 
+/* reader_held - see reader.h */
+uint64_t reader_held(const struct reader *r)
+{
+	return r->eof && r->hold_partial && !r->skipping ? r->end - r->start : 0;
+}
+
 /* reader_prefix_hash - fingerprint of the first len bytes, if the stream has them */
 bool reader_prefix_hash(const struct reader *r, size_t len, char out[17])
 {

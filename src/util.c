@@ -238,12 +238,13 @@ uint64_t sl_hash64(const void *p, size_t n, uint64_t seed)
 	return h;
 }
 
-/* sl_fault - SIGKILL at the configured phase (see util.h) */
+/* sl_fault - SIGKILL (or SIGSTOP) at the configured phase (see util.h) */
 void sl_fault(const char *phase)
 {
 	static int state;            /* 0 unread, 1 none, 2 armed */
 	static char want[64];
 	static long remaining;
+	static bool stop;            /* ":stop": SIGSTOP instead of SIGKILL */
 	if (state == 1)
 		return;
 	if (state == 0) {
@@ -256,6 +257,11 @@ void sl_fault(const char *phase)
 		remaining = 1;
 		if (colon) {
 			*colon = '\0';
+			char *action = strchr(colon + 1, ':');
+			if (action) {
+				*action = '\0';
+				stop = strcmp(action + 1, "stop") == 0;
+			}
 			remaining = strtol(colon + 1, NULL, 10);
 			if (remaining < 1)
 				remaining = 1;
@@ -263,7 +269,7 @@ void sl_fault(const char *phase)
 		state = 2;
 	}
 	if (strcmp(phase, want) == 0 && --remaining == 0)
-		raise(SIGKILL);
+		raise(stop ? SIGSTOP : SIGKILL);
 }
 
 /* sl_open_safe - see util.h */

@@ -139,6 +139,104 @@ static void test_unreadable_file_is_not_fatal(void **state)
 	ingest_free(in);
 }
 
+/* write_file - path's content becomes text (mode "w") or grows by it ("a") */
+static void write_file(const char *path, const char *mode, const char *text)
+{
+	FILE *f = fopen(path, mode);
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* one run over path, as analyze does it: a new ingest on the same store */
+static void run_once(const char *path, bool final, struct ingest_file_result *res)
+{
+	struct sl_error err;
+	struct ingest_options opt = { .year = 2026, .final = final };
+	struct ingest *in = ingest_new(st, &opt, &err);
+	assert_non_null(in);
+	assert_int_equal(ingest_file(in, path, res, &err), 0);
+	assert_int_equal(ingest_finish(in, &err), 0);
+	ingest_free(in);
+}
+
+/* A log's writer is halfway through its last line when a run reads it
+ * (sample-logs/mail.log, lines 4 and 11, the latter cut after "dsn="):
+ * the half is not stored, the offset stops at the last newline, and the
+ * next run, once the line is whole, stores it once with all its fields. */
+#define HEAD "Nov 23 09:14:03 mx1 postfix/qmgr[812]: 3F2A11C0A12: from=<jane.doe@gmail.com>, " \
+	"size=5231, nrcpt=1 (queue active)\n"
+#define HALF "Nov 23 09:14:04 mx1 postfix/smtp[4112]: 3F2A11C0A12: to=<bob@example.org>, " \
+	"relay=127.0.0.1[127.0.0.1]:10024, delay=1.1, delays=0.2/0/0.01/0.89, dsn="
+#define REST "2.0.0, status=sent (250 2.0.0 Ok: queued as 5B7C21C0A15)"
+
+static void test_partial_last_line_waits(void **state)
+{
+	(void)state;
+	char log[] = "/tmp/smtplog-partial-XXXXXX";
+	close(mkstemp(log));
+	write_file(log, "w", HEAD HALF);
+	struct ingest_file_result res;
+	run_once(log, false, &res);
+	assert_int_equal(res.lines, 1);
+	assert_int_equal(q1("SELECT count(*) FROM events"), 0);
+	assert_int_equal(q1("SELECT bytes FROM sources"), (long long)strlen(HEAD));
+	assert_int_equal(q1("SELECT size IS NULL FROM sources"), 1);   /* not read to its end */
+	/* the run after: still no newline, still nothing */
+	run_once(log, false, &res);
+	assert_int_equal(res.lines, 1);
+	assert_int_equal(q1("SELECT count(*) FROM events"), 0);
+	write_file(log, "a", REST "\n");
+	run_once(log, false, &res);
+	assert_int_equal(res.lines, 2);
+	assert_int_equal(res.resumed_at, strlen(HEAD));
+	assert_int_equal(q1("SELECT count(*) FROM events"), 1);
+	assert_int_equal(q1("SELECT count(*) FROM events WHERE kind = 'delivered' AND line = 2"
+	                    " AND recipient = 'bob@example.org' AND sender = 'jane.doe@gmail.com'"
+	                    " AND enhanced_code = '2.0.0' AND status = 'sent'"), 1);
+	assert_int_equal(q1("SELECT size FROM messages"), 5231);
+	assert_int_equal(q1("SELECT bytes = size FROM sources"), 1);
+	unlink(log);
+}
+
+/* A complete file is read to its end, last line included: with final
+ * (analyze --final), and under a rotated name. */
+static void test_partial_last_line_of_complete_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/smtplog-rot-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char log[64], rotated[64];
+	snprintf(log, sizeof log, "%s/mail.log", dir);
+	snprintf(rotated, sizeof rotated, "%s/mail.log.1", dir);
+	write_file(log, "w", HEAD HALF);
+	struct ingest_file_result res;
+	run_once(log, false, &res);
+	assert_int_equal(res.lines, 1);
+	/* rotated: the same source, read on to its end */
+	assert_int_equal(rename(log, rotated), 0);
+	run_once(rotated, false, &res);
+	assert_int_equal(res.lines, 2);
+	assert_int_equal(res.lines, res.recognized + res.unrecognized + res.foreign);
+	assert_int_equal(q1("SELECT count(*) FROM sources"), 1);
+	assert_int_equal(q1("SELECT bytes = size FROM sources"), 1);
+	unlink(rotated);
+	/* --final */
+	write_file(log, "w", "Nov 24 00:00:00 mx1 postfix/qmgr[9]: 4A1B2C3D4E: removed\n" HALF);
+	run_once(log, true, &res);
+	assert_int_equal(res.lines, 2);
+	unlink(log);
+	rmdir(dir);
+	assert_true(ingest_rotated_name("/var/log/mail.log.1"));
+	assert_true(ingest_rotated_name("mail.log.12.gz"));
+	assert_true(ingest_rotated_name("/var/log/maillog-20261122"));
+	assert_false(ingest_rotated_name("/var/log/mail.log"));
+	assert_false(ingest_rotated_name("mail.log.gz1"));
+	assert_false(ingest_rotated_name("/var/log.1/mail.log"));
+	assert_false(ingest_rotated_name("12345"));
+	assert_false(ingest_rotated_name("mail-2026112"));
+}
+
 static void test_bad_patterns_dir(void **state)
 {
 	(void)state;
@@ -156,6 +254,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_event_per_recipient, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_file_is_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_patterns_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_last_line_waits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_last_line_of_complete_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

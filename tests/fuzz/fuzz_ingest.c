@@ -1,8 +1,9 @@
 /* fuzz_ingest: the whole pipeline into SQLite, and the promise of the
  * hourly job: a log read in two runs (the first part, then the file grown
  * to its end) leaves the database one run over the whole file leaves. The
- * input is the log; its first byte chooses where it is cut (at 0, the
- * whole file is read twice, and the second run must add nothing). Each run is
+ * input is the log; its first byte chooses where it is cut, at a line's end
+ * or inside a line, as a run finds a line its writer is still writing (at 0,
+ * the whole file is read twice, and the second run must add nothing). Each run is
  * analyze's sequence (store_open, ingest_file, ingest_finish, indexes,
  * store_close) into a file database; checkpoints every 3 lines, a cap of 4
  * open messages. Checks every line is counted once, and every row of
@@ -153,13 +154,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	/* the cut: after the k-th newline of the rest of the input */
+	/* the cut: after the k-th newline of the rest of the input (the low
+	 * four bits of the first byte), then 7 bytes times the high four into
+	 * the next line: the first run may find a line half-written */
 	const uint8_t *log = data + 1;
 	size_t len = size - 1, cut = 0;
 	for (unsigned k = data[0] % 16; k > 0 && cut < len; k--) {
 		const uint8_t *nl = memchr(log + cut, '\n', len - cut);
 		cut = nl ? (size_t)(nl - log) + 1 : len;
 	}
+	cut += (size_t)(data[0] >> 4) * 7;
+	if (cut > len)
+		cut = len;
 	remove_db(db_parts);
 	remove_db(db_whole);
 	unlink(log_path);
