@@ -94,14 +94,22 @@ regex: ^(?:NOQUEUE: )?(?<action>reject): (?<x_stage>CONNECT|connect) from \[(?<r
 # smtpd/postscreen access decisions: NOQUEUE (no queue file yet) or a queue
 # id; reject/defer/warn/hold/discard/filter/redirect, milter and proxy
 # (before-queue filter) results. The client part is absent for proxy-*.
+# After the reply, smtpd_check.c (log_whatsup) appends "from=<S>", "to=<R>",
+# "proto=P" and "helo=<H>" in that order, each only when the session has it:
+# a reject at CONNECT or EHLO has no from= ("; proto=SMTP"), one at MAIL no
+# to= ("; from=<s> proto=ESMTP helo=<h>"); postscreen separates them by ", ".
+# The reply ends at the first "; " that one of them follows.
 id: postfix.smtpd.action
 mta: postfix
 programs: smtpd postscreen cleanup
 kind: action
 regex: ^(?:(?<queue_id>NOQUEUE|[0-9A-Za-z]++): )?(?<action>reject|reject_warning|defer|defer_if_permit|defer_if_reject|warn|hold|discard|filter|redirect|milter-reject|milter-discard|milter-hold|proxy-reject):
   (?: (?<x_stage>[A-Z][A-Z-]*+))?(?: from (?<remote_host>[^\[\]\s]*+)\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?:
-  (?: (?<reply>(?:[^;]++|;(?!\s*+from=<[^<>;]*+>,? to=<[^<>;]*+>))*+))?
-  (?:;\s*+from=<(?<sender>[^<>;]*+)>,? to=<(?<recipient>[^<>;]*+)>(?:,? proto=(?<protocol>[\w-]++))?(?:,? helo=<(?<helo>[^<>]*+)>?)?.*+)?$
+  (?: (?<reply>(?:[^;]++|;(?!\s*+(?=from=<|to=<|proto=|helo=<)
+  (?:from=<(?:[^<>;]++|<[^<>;]*+>)*+>,?\s*+)?(?:to=<(?:[^<>;]++|<[^<>;]*+>)*+>,?\s*+)?
+  (?:proto=[\w-]++,?\s*+)?(?:helo=<[^<>]*+>?)?\s*+$))*+))?
+  (?:;\s*+(?:from=<(?<sender>(?:[^<>;]++|<[^<>;]*+>)*+)>,?\s*+)?(?:to=<(?<recipient>(?:[^<>;]++|<[^<>;]*+>)*+)>,?\s*+)?
+  (?:proto=(?<protocol>[\w-]++),?\s*+)?(?:helo=<(?<helo>[^<>]*+)>?)?)?\s*+$
 
 # cleanup header_checks/body_checks and milters acting on content:
 # "reject: header Subject: x from host[ip]; from=<a> to=<b> proto=ESMTP helo=<h>: 5.7.1 text"

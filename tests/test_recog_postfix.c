@@ -255,6 +255,57 @@ static void test_noqueue_reject_without_envelope(void **state)
 	assert_span(ev.reply, "554 5.7.1 Service unavailable");
 }
 
+/* smtpd_check.c (log_whatsup) appends from=, to=, proto= and helo= each only
+ * when the session has it: a reject at CONNECT or EHLO names no sender, one
+ * at MAIL no recipient. The reply ends before the first of them. Lines from
+ * postfix-logwatch's "#TD" test lines (NOQUEUE CONNECT/MAIL/VRFY rejects)
+ * and a Postfix forum thread of 2012 (CONNECT, "Access denied"). */
+static void test_noqueue_reject_partial_envelope(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *msg, *reply, *sender, *recipient, *proto, *helo;
+	} cases[] = {
+		{ "NOQUEUE: reject: CONNECT from localhost[127.0.0.1]: 554 5.7.1 <localhost[127.0.0.1]>: "
+		  "Client host rejected: Access denied; proto=SMTP",
+		  "554 5.7.1 <localhost[127.0.0.1]>: Client host rejected: Access denied", NULL, NULL,
+		  "SMTP", NULL },
+		{ "NOQUEUE: reject: CONNECT from unknown[192.168.0.1]: 503 5.5.0 <unknown[192.168.0.1]>: "
+		  "Client host rejected: Improper use of SMTP command pipelining; proto=SMTP",
+		  "503 5.5.0 <unknown[192.168.0.1]>: Client host rejected: Improper use of SMTP command "
+		  "pipelining", NULL, NULL, "SMTP", NULL },
+		{ "NOQUEUE: reject: MAIL from example.com[192.168.0.2]: 452 4.3.4 Message size exceeds "
+		  "fixed limit; proto=ESMTP helo=<example.com>",
+		  "452 4.3.4 Message size exceeds fixed limit", NULL, NULL, "ESMTP", "example.com" },
+		{ "NOQUEUE: reject: MAIL from unknown[192.0.2.9]: 450 4.1.8 <ddwmadm@example.com>: Sender "
+		  "address rejected: Domain not found; from=<ddwmadm@example.com> proto=ESMTP "
+		  "helo=<pmempe31.example.com>",
+		  "450 4.1.8 <ddwmadm@example.com>: Sender address rejected: Domain not found",
+		  "ddwmadm@example.com", NULL, "ESMTP", "pmempe31.example.com" },
+		{ "NOQUEUE: reject: VRFY from example.com[10.0.0.1]: 550 5.1.1 <:>: Recipient address "
+		  "rejected: User unknown in local recipient table; to=<:> proto=SMTP helo=<192.168.0.1>",
+		  "550 5.1.1 <:>: Recipient address rejected: User unknown in local recipient table", NULL,
+		  ":", "SMTP", "192.168.0.1" },
+		/* an address with angle brackets in it */
+		{ "NOQUEUE: reject_warning: VRFY from example.com[10.0.0.1]: 450 4.1.2 <<D0-1C7-1F41F6@BS>>: "
+		  "Recipient address rejected: Domain not found; to=<<D0-1C7-1F41F6@BS>> proto=SMTP "
+		  "helo=<friend>",
+		  "450 4.1.2 <<D0-1C7-1F41F6@BS>>: Recipient address rejected: Domain not found", NULL,
+		  "<D0-1C7-1F41F6@BS>", "SMTP", "friend" },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+		assert_int_equal(run("postfix/smtpd", cases[i].msg), RECOG_MATCHED);
+		if (!strstr(cases[i].msg, "reject_warning"))
+			assert_int_equal(ev.kind, EV_REJECTED);
+		span_check((int)i, "reply", ev.reply, cases[i].reply, false);
+		span_check((int)i, "sender", ev.sender, cases[i].sender, false);
+		span_check((int)i, "recipient", ev.recipient, cases[i].recipient, false);
+		span_check((int)i, "protocol", ev.protocol, cases[i].proto, false);
+		span_check((int)i, "helo", ev.helo, cases[i].helo, false);
+	}
+	assert_int_equal(failures, 0);
+}
+
 static void test_postscreen_reject(void **state)
 {
 	(void)state;
@@ -423,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_noqueue_reject),
 		cmocka_unit_test(test_noqueue_reject_without_envelope),
+		cmocka_unit_test(test_noqueue_reject_partial_envelope),
 		cmocka_unit_test(test_postscreen_reject),
 		cmocka_unit_test(test_postscreen_busy),
 		cmocka_unit_test(test_qmgr_expired_reply),
