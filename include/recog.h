@@ -49,6 +49,14 @@ void recog_reply_codes(struct event *ev);
 /* The value of s if it is all decimal digits, saturated at max (>= 9);
  * dflt when s is empty or holds anything else. No sign, no overflow. */
 long recog_number(struct sl_span s, long dflt, long max);
+/* The address of an envelope field as an MTA logs it: "<a@b>", a bare
+ * "a@b", or "Name <a@b>" / "\"Name\" <a@b>" (Sendmail logs a recipient as it
+ * was given, a To: header's phrase included): the inside of the last <...>,
+ * else the text without blanks around it. "<>" gives an empty, non-NULL span. */
+struct sl_span recog_address(struct sl_span s);
+/* The end of the first address of a ','-separated list at p (before e): the
+ * next ',' outside "..." and <...>, or e. */
+const char *recog_address_list_next(const char *p, const char *e);
 /* Class from the event kind (and, for rejects, the code's first digit). */
 enum ev_class recog_class_for(const struct event *ev);
 

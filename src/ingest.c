@@ -204,14 +204,11 @@ static int feed_event(struct ingest *in, const struct logline *ll, struct event 
 	struct event one = *ev;
 	one.recipient_list = false;
 	while (p < end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *a = p, *b = comma ? comma : end;
-		while (a < b && (*a == ' ' || *a == '<'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '>'))
-			b--;
-		if (b > a) {
-			one.recipient = (struct sl_span){ a, (size_t)(b - a) };
+		const char *next = recog_address_list_next(p, end);
+		const char *comma = next < end ? next : NULL;
+		struct sl_span a = recog_address((struct sl_span){ p, (size_t)(next - p) });
+		if (a.len) {
+			one.recipient = a;
 			one.more_recipients = comma != NULL;
 			if (correlate_feed(in->corr, ll, &one, pos, err))
 				return -1;

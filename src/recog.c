@@ -256,6 +256,44 @@ enum ev_class recog_class_for(const struct event *ev)
 	}
 }
 
+struct sl_span recog_address(struct sl_span s)
+{
+	if (!s.p)
+		return s;
+	const char *p = s.p, *e = s.p + s.len;
+	while (p < e && *p == ' ')
+		p++;
+	while (e > p && e[-1] == ' ')
+		e--;
+	if (e > p && e[-1] == '>') {
+		const char *lt = e - 1;
+		while (lt > p && lt[-1] != '<' && lt[-1] != '>')
+			lt--;
+		if (lt > p && lt[-1] == '<')
+			return (struct sl_span){ lt, (size_t)(e - 1 - lt) };
+	}
+	return (struct sl_span){ p, (size_t)(e - p) };
+}
+
+const char *recog_address_list_next(const char *p, const char *e)
+{
+	bool quoted = false;
+	int angle = 0;
+	for (; p < e; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (*p == '<')
+			angle++;
+		else if (*p == '>' && angle > 0)
+			angle--;
+		else if (*p == ',' && angle == 0)
+			return p;
+	}
+	return e;
+}
+
 long recog_number(struct sl_span s, long dflt, long max)
 {
 	if (sl_span_empty(s))

@@ -31,14 +31,6 @@ static const char *span_find(struct sl_span s, const char *lit)
 	return s.len ? sl_memmem(s.p, s.len, lit, strlen(lit)) : NULL;
 }
 
-/* strip_angles - "<a@b>" -> "a@b" */
-static struct sl_span strip_angles(struct sl_span s)
-{
-	if (s.len >= 2 && s.p[0] == '<' && s.p[s.len - 1] == '>' &&
-	    !memchr(s.p + 1, '<', s.len - 2))
-		return (struct sl_span){ s.p + 1, s.len - 2 };
-	return s;
-}
 
 /* Largest value read into one part of a delay: more digits saturate
  * (the line still gives a delay, the longest one can think of). */
@@ -337,7 +329,7 @@ static void read_fields(const struct logline *ll, const char *what, struct event
 		if (!ev->reply.p)
 			ev->kind = EV_NONE;
 	}
-	ev->sender = strip_angles(ev->sender);
+	ev->sender = recog_address(ev->sender);
 	recog_reply_codes(ev);
 }
 
@@ -373,10 +365,10 @@ static void sendmail_refine(const struct logline *ll, const struct pattern_match
 		ev->kind = to_kind(ev);
 		/* "to=<a>,<b>": one event per address (ingest splits the list) */
 		struct sl_span r = ev->recipient;
-		if (r.len && memchr(r.p, ',', r.len))
+		if (r.len && recog_address_list_next(r.p, r.p + r.len) < r.p + r.len)
 			ev->recipient_list = true;
 		else
-			ev->recipient = strip_angles(r);
+			ev->recipient = recog_address(r);
 		if (ev->kind == EV_DELIVERED) {
 			ev->new_queue_id = next_hop_id(ev->reply);
 			if (ev->smtp_code == 251)
@@ -385,9 +377,9 @@ static void sendmail_refine(const struct logline *ll, const struct pattern_match
 	} else if (ev->kind == EV_MSG_ARRIVAL) {
 		/* from= with nrcpts=0: every recipient was refused, no message
 		 * (correlate keeps the transaction, but not as mail received) */
-		ev->header_msgid = strip_angles(ev->header_msgid);
+		ev->header_msgid = recog_address(ev->header_msgid);
 	} else if (ev->kind == EV_REJECTED) {
-		ev->recipient = strip_angles(ev->recipient);
+		ev->recipient = recog_address(ev->recipient);
 		/* "<a>... Relaying temporarily denied", "... Deferred: ...": a
 		 * text with no code says itself whether the refusal is temporary */
 		if (ev->smtp_code == 0 && !ev->enhanced_code[0] &&

@@ -112,6 +112,21 @@ static const struct scase deliveries[] = {
 	         "dsn=2.0.0, stat=Sent (ok:  Message 40279894 accepted)",
 	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .enh = "2.0.0", .qid = "u31FFPtp032300",
 	  .rcpt = "<sent1@example.com>,<sent2@example.com>", .ip = "93.184.216.34", .list = true },
+	/* the MSP logs a recipient as it was given: with a To: header's phrase
+	 * (a forum post of 2017, Ubuntu's sendmail with PHP's mail()) */
+	{ .prog = "sendmail",
+	  .msg = "v8T8xJkc021561: to=sunnogo1 <sun@xxx.com.cn>, ctladdr=www-data (33/33), "
+	         "delay=00:01:00, xdelay=00:01:00, mailer=relay, pri=32020, relay=[127.0.0.1] "
+	         "[127.0.0.1], dsn=2.0.0, stat=Sent (v8T8xJvo021562 Message accepted for delivery)",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .enh = "2.0.0", .qid = "v8T8xJkc021561",
+	  .rcpt = "sun@xxx.com.cn", .ip = "127.0.0.1", .nqid = "v8T8xJvo021562", .delay = 60 },
+	/* a phrase in quotes with a comma in it is one address, no list */
+	{ .prog = "sendmail",
+	  .msg = "v8T8xJkc021561: to=\"Doe, John\" <jd@example.com>, ctladdr=www-data (33/33), "
+	         "delay=00:00:01, xdelay=00:00:01, mailer=relay, pri=32020, relay=[127.0.0.1] "
+	         "[127.0.0.1], dsn=2.0.0, stat=Sent (v8T8xJvo021562 Message accepted for delivery)",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .enh = "2.0.0", .qid = "v8T8xJkc021561",
+	  .rcpt = "jd@example.com", .ip = "127.0.0.1", .nqid = "v8T8xJvo021562", .delay = 1 },
 	/* 3: fluent-plugin, a day in the delay, a reply code in the deferral */
 	{ .prog = "sendmail",
 	  .msg = "u31FFPtp032300: to=<deferred2@example.com>, delay=1+00:00:15, xdelay=00:00:15, "
@@ -398,6 +413,37 @@ static void run_table(const struct scase *cases, size_t n)
 	assert_int_equal(failures, 0);
 }
 
+/* recog_address, recog_address_list_next: how a to= list is cut into
+ * addresses (ingest feeds one event per address) */
+static void test_address_lists(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *list, *addr[3];
+	} cases[] = {
+		{ "<a@x.example>,<b@y.example>", { "a@x.example", "b@y.example", NULL } },
+		{ "a@x.example, b@y.example", { "a@x.example", "b@y.example", NULL } },
+		{ "sunnogo1 <sun@xxx.com.cn>,other <o@x.example>", { "sun@xxx.com.cn", "o@x.example", NULL } },
+		{ "\"Doe, John\" <jd@x.example>,<b@y.example>", { "jd@x.example", "b@y.example", NULL } },
+		{ "<\"odd,local\"@x.example>", { "\"odd,local\"@x.example", NULL, NULL } },
+		{ "<>", { "", NULL, NULL } },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+		const char *p = cases[i].list, *e = p + strlen(p);
+		size_t n = 0;
+		while (p < e) {
+			const char *next = recog_address_list_next(p, e);
+			struct sl_span a = recog_address((struct sl_span){ p, (size_t)(next - p) });
+			assert_true(n < 3 && cases[i].addr[n]);
+			span_check((int)i, "address", a, cases[i].addr[n], false);
+			n++;
+			p = next < e ? next + 1 : e;
+		}
+		assert_true(n == 3 || !cases[i].addr[n]);
+	}
+	assert_int_equal(failures, 0);
+}
+
 static void test_deliveries(void **state)
 {
 	(void)state;
@@ -611,6 +657,7 @@ static void test_corpus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_address_lists),
 		cmocka_unit_test(test_deliveries),
 		cmocka_unit_test(test_arrivals),
 		cmocka_unit_test(test_rejects),
