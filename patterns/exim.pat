@@ -166,7 +166,10 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
 # ---- lines about a message that carry no event of their own: "*>" (a
 # delivery suppressed by -N), "=> blackhole" (recipients discarded by an
 # ACL), freezing, the host-level error that the "=="/"**" lines after it
-# repeat per address, TLS, DKIM and SpamAssassin notes
+# repeat per address, TLS, DKIM and SpamAssassin notes. The smtp
+# transport's write_logs() writes a host's error as "H=name [ip][:port]:
+# text" or "H=name [ip][:port] <errno text>" ("Network is unreachable",
+# "No route to host"): any such text.
 id: exim.message.info
 mta: exim
 programs: *
@@ -177,6 +180,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
   SMTP timeout after|LMTP timeout after|Remote host (?:\S+ \[[^\]]*\] )?closed connection|
   Connection refused|Connection timed out|TLS session|TLS error|PRDR error)|
+  H=\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: |

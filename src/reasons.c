@@ -192,9 +192,81 @@ static bool codes_allow(const struct rule *ru, int smtp_code, const char *enhanc
 	return !decidable;
 }
 
+/* multiline_code - the code of a multi-line reply ("550-5.7.1 first line"):
+ * the first "NNN-" at a word start, else 0 */
+static int multiline_code(const char *t, size_t len)
+{
+	for (size_t i = 0; i + 4 <= len; i++)
+		if ((i == 0 || !isalnum((unsigned char)t[i - 1])) && t[i] >= '2' && t[i] <= '5' &&
+		    isdigit((unsigned char)t[i + 1]) && isdigit((unsigned char)t[i + 2]) && t[i + 3] == '-')
+			return (t[i] - '0') * 100 + (t[i + 1] - '0') * 10 + (t[i + 2] - '0');
+	return 0;
+}
+
+/* marker_len - the length of a continuation line's start at t: "\n" (Exim
+ * writes a reply's line breaks so) or a space (Postfix joins the lines
+ * with one), then the reply's code, '-' or ' ', and an enhanced code and
+ * a space if any; 0 if none starts there */
+static size_t marker_len(const char *t, const char *e, int code)
+{
+	const char *p = t;
+	if (e - p >= 2 && p[0] == '\\' && p[1] == 'n')
+		p += 2;
+	else if (p < e && *p == ' ')
+		p++;
+	else
+		return 0;
+	if (e - p < 4 || p[0] - '0' != code / 100 || p[1] - '0' != code / 10 % 10 ||
+	    p[2] - '0' != code % 10 || (p[3] != '-' && p[3] != ' '))
+		return 0;
+	p += 4;
+	const char *q = p;
+	if (q < e && *q >= '2' && *q <= '5' && q + 1 < e && q[1] == '.') {
+		q += 2;
+		while (q < e && (isdigit((unsigned char)*q) || *q == '.'))
+			q++;
+		if (q < e && *q == ' ')
+			p = q + 1;
+	}
+	return (size_t)(p - t);
+}
+
+/* join_lines - a multi-line reply as one line of text: each continuation
+ * line's "\n550-5.7.1 " (Exim) or " 550-5.7.1 " (Postfix) becomes a space,
+ * so that a phrase cut by a line break still reads whole ("not authorized
+ * to\n550-5.7.1 send email directly"). The first line keeps its code.
+ * Returns a malloc'd copy, or NULL when the text is no multi-line reply. */
+static char *join_lines(const char *text, size_t len, size_t *out_len)
+{
+	int code = multiline_code(text, len);
+	if (!code)
+		return NULL;
+	const char *first = NULL;
+	for (size_t i = 0; i + 4 <= len && !first; i++)
+		if (text[i] - '0' == code / 100 && text[i + 1] - '0' == code / 10 % 10 &&
+		    text[i + 2] - '0' == code % 10 && text[i + 3] == '-')
+			first = text + i + 4;
+	char *out = xmalloc(len + 1);
+	size_t n = (size_t)(first - text);
+	memcpy(out, text, n);
+	const char *p = first, *e = text + len;
+	while (p < e) {
+		size_t m = marker_len(p, e, code);
+		if (m) {
+			out[n++] = ' ';
+			p += m;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	*out_len = n;
+	return out;
+}
+
 /* classify - the first rule, in file order, that fits the text and code */
-static const char *classify(struct reasons *r, const char *text, size_t len, int smtp_code,
-                            const char *enhanced)
+static const char *classify_line(struct reasons *r, const char *text, size_t len,
+                                 int smtp_code, const char *enhanced)
 {
 	struct pattern_match m;
 	/* Fast path: the set's own in-order match. Only when its first hit is
@@ -215,6 +287,19 @@ static const char *classify(struct reasons *r, const char *text, size_t len, int
 			return ru->reason;
 	}
 	return NULL;
+}
+
+/* classify - classify_line() on the reply, its lines joined */
+static const char *classify(struct reasons *r, const char *text, size_t len, int smtp_code,
+                            const char *enhanced)
+{
+	size_t jlen;
+	char *joined = text ? join_lines(text, len, &jlen) : NULL;
+	if (!joined)
+		return classify_line(r, text, len, smtp_code, enhanced);
+	const char *reason = classify_line(r, joined, jlen, smtp_code, enhanced);
+	free(joined);
+	return reason;
 }
 
 /* reasons_classify - classify(), remembered for texts seen before (the

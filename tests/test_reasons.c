@@ -314,6 +314,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "gmail", "450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.", "rate-limit" },
 	{ "gmail", "421 4.7.0 TLS required for RCPT domain, closing connection.", "tls-required" },
 	{ "gmail", "550 5.7.1 The IP you're using to send mail is not authorized to send email directly to our servers. Please use the SMTP relay at your service provider instead.", "blocked-ip" },
+	/* the same, multi-line as logged: Exim writes the line breaks as "\n",
+	 * each line with its code (an Exim ** line quoted in a public README);
+	 * Postfix joins the lines with a space (smtp_chat.c) */
+	{ "gmail", "SMTP error from remote mail server after pipelined end of data: 550-5.7.1 [37.120.52.145] The IP you're using to send mail is not authorized to\\n550-5.7.1 send email directly to our servers. Please use the SMTP relay at your\\n550-5.7.1 service provider instead. Learn more at\\n550 5.7.1  https://support.google.com/mail/?p=NotAuthorizedError c3si4159020wri.581 - gsmtp", "blocked-ip" },
+	{ "gmail", "host gmail-smtp-in.l.google.com[192.0.2.26] said: 550-5.7.1 [192.0.2.1] The IP you're using to send mail is not authorized to 550-5.7.1 send email directly to our servers. Please use the SMTP relay at your 550-5.7.1 service provider instead. Learn more at 550 5.7.1  https://support.google.com/mail/?p=NotAuthorizedError x - gsmtp (in reply to end of DATA command)", "blocked-ip" },
 	/* Yahoo Sender Hub, "SMTP error codes": TSS09 is a block, TSS04 a throttle */
 	{ "yahoo", "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes", "blocked-ip" },
 	/* Microsoft, "Email non-delivery reports and SMTP errors in Exchange Online"

@@ -286,6 +286,10 @@ static const struct ecase failures_cases[] = {
 	         "initial connection: 450 I'm busy" },
 	/* 16: 0476 */
 	{ .msg = "10HmaZ-000000005vi-0000 H=127.0.0.1 [127.0.0.1] Connection refused" },
+	/* the smtp transport's write_logs(): any errno text after the host (an
+	 * Exim 4.97 mainlog quoted in a public write-up, IPv6 unreachable) */
+	{ .msg = "1smkL5-00000000e65-24eQ H=mx.yandex.ru [2a02:6b8::311] Network is unreachable" },
+	{ .msg = "1smkL5-00000000e65-24eQ H=mx.example.net [192.0.2.7]:25 No route to host" },
 	/* 17: 0203 and 18: 0206: freezing */
 	{ .msg = "10HmaZ-000000005vi-0000 Frozen (delivery error message)" },
 	{ .msg = IDX " Message is frozen" },
