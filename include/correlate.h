@@ -64,6 +64,9 @@ struct sink {
 	/* A message's fields changed, or it is finished (m->removed) or evicted. */
 	int (*message_update)(void *ctx, const struct corr_message *m, struct sl_error *err);
 	int (*event)(void *ctx, const struct corr_event *e, struct sl_error *err);
+	/* A line of daemon health (EV_HEALTH): belongs to no message. NULL:
+	 * dropped. */
+	int (*health)(void *ctx, const struct corr_event *e, struct sl_error *err);
 };
 
 struct correlate_config {

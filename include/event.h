@@ -30,6 +30,9 @@ enum ev_kind {
 	EV_MSG_REMOVED,      /* the queue file is gone: the message is finished */
 	EV_MSG_NOTIFY,       /* a notification about this message was queued as new_qid
 	                        (Postfix bounce "sender non-delivery notification: NEWID") */
+	/* ---- daemon health: rows of `health` (store_health.c), never of `events` */
+	EV_HEALTH,           /* an MTA warning, error, fatal error or panic, a SASL or TLS
+	                        failure, a postscreen verdict: event.health names which */
 	EV_KIND_COUNT
 };
 
@@ -70,6 +73,8 @@ struct event {
 	bool more_recipients;       /* not the last address of its line's list (set by ingest) */
 	struct sl_span origin_queue_id; /* on an arrival: the message this one notifies about
 	                               (Exim "<= <> R=ID"), linked as its notification */
+	const char *health;         /* EV_HEALTH: "warning", "error", "fatal", "panic", "sasl",
+	                               "tls" or "postscreen" (static storage) */
 	bool failure_notice;        /* a bounce/expiry announced by a notice (Sendmail "DSN:"):
 	                               it counts only if no permanent failure of the message
 	                               was logged, and only once */

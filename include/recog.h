@@ -60,6 +60,10 @@ const char *recog_address_list_next(const char *p, const char *e);
 /* Class from the event kind (and, for rejects, the code's first digit). */
 enum ev_class recog_class_for(const struct event *ev);
 
+/* The health category (static storage) named by name[0..len): "warning",
+ * "error", "fatal", "panic", "sasl", "tls", "postscreen"; NULL for others. */
+const char *recog_health_category(const char *name, size_t len);
+
 /* Registry, NULL-terminated. */
 extern const struct recog_mta *const recog_mtas[];
 const struct recog_mta *recog_mta_by_name(const char *name);

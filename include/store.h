@@ -13,7 +13,7 @@
 struct sqlite3;
 struct store;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_APPLICATION_ID 0x534d5450   /* "SMTP" */
 
 /* Row ids of events and messages are derived from where their line is, so
@@ -160,6 +160,15 @@ int store_load_state(struct store *st, struct sl_buf *out, struct sl_error *err)
 int store_set_unrecognized(struct store *st, int64_t source_id, const char *program,
                            const char *reason, uint64_t count, const char *const *samples,
                            size_t nsamples, struct sl_error *err);
+
+/* Rows of the tables other store modules keep (store_health.c): the
+ * statement prepared at open, inside the write transaction (begun if
+ * need be), bound by the caller, then stepped by store_row_end, which
+ * counts the row towards the batch's commit. NULL or -1 on error. */
+enum store_row_stmt { STORE_ROW_HEALTH };
+struct sqlite3_stmt *store_row_begin(struct store *st, enum store_row_stmt which,
+                                     struct sl_error *err);
+int store_row_end(struct store *st, struct sqlite3_stmt *s, struct sl_error *err);
 
 /* The sink correlate writes into. Valid while st is open. Its message_open
  * gives a message the id store_key(source_id, first_offset), unless the

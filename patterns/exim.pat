@@ -163,6 +163,29 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
   P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}))*+
 
+# ---- daemon health: rows of the health table (see postfix.pat). SMTP
+# authentication failures, by client (smtp_in.c: "NAME authenticator failed
+# for H [ip]:port: 535 Incorrect authentication data (set_id=USER)"; the
+# host and HELO parts are optional, H= appears with some log selectors).
+id: exim.health.auth
+mta: exim
+programs: *
+kind: health
+category: sasl
+prefilter: authenticator failed for
+regex: ^(?:\[\d++\] )?+(?<reply>\S++ authenticator failed for (?:H=)?+(?:(?<remote_host>[^\s()\[\]]++) )?+
+  (?:\([^()]*+\) )?+\[(?<remote_ip>[^\[\]]++)\].*+)$
+
+# TLS failures (tls-openssl.c, tls-gnu.c): "TLS error on connection from
+# H (HELO) [ip] (SSL_accept): REASON", "TLS error on connection to H [ip]",
+# and "[ip] SSL verify error: ...", with or without a message ID in front.
+id: exim.health.tls
+mta: exim
+programs: *
+kind: health
+category: tls
+regex: ^(?:\[\d++\] )?+(?<reply>(?:(?!TLS error on |SSL verify error)\S++ )*+(?:TLS error on |SSL verify error).*+)$
+
 # ---- lines about a message that carry no event of their own: "*>" (a
 # delivery suppressed by -N), "=> blackhole" (recipients discarded by an
 # ACL), freezing, the host-level error that the "=="/"**" lines after it
@@ -204,16 +227,19 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
   Connection refused by |tick check: |TLS session|Warning: )
 
-# ---- paniclog: recognized as Exim's, with no event
+# ---- paniclog: what Exim writes to its panic log (and its main log):
+# configuration and expansion errors, failed lookups, forks and binds,
+# crashes. Rows of the health table as panics.
 id: exim.panic
 mta: exim
 programs: *
-kind: none
+kind: health
+category: panic
 regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}) )?
-  (?:Failed to |failed to |Cannot |cannot |Couldn't |couldn't |Unable to |unable to |
+  (?<reply>(?:Failed to |failed to |Cannot |cannot |Couldn't |couldn't |Unable to |unable to |
   Exim configuration error|error in .*(?:ACL|router|transport|condition)|Temporary internal error|
   socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
-  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host)
+  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host).*+)$
 
 # ---- rejectlog: the header dump after a rejection. These come as bare
 # lines with no stamp; only shapes that can be nothing else are taken:

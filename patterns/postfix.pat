@@ -151,6 +151,57 @@ regex: ^[0-9A-Za-z]+: (?:host \S+ (?:said|refused to talk to me):|lost connectio
   (?:Trusted|Untrusted|Verified|Anonymous) TLS connection|SASL authentication failed|
   replace: |prepend: |bcc: |info: |dropped)
 
+# ---- daemon health: rows of the health table, by category (the entry's
+# category:, else the severity word in the status group) and the shape of
+# the reply group. Postfix's msg(3) prefixes a daemon's own problems with
+# "warning: ", "error: ", "fatal: " or "panic: " (msg_warn, msg_error,
+# msg_fatal, msg_panic); they come after the entries above, which read the
+# shapes that share a prefix (header_checks "warning: header ...").
+#
+# SASL authentication failures, by client: smtpd_sasl_glue.c logs
+# "warning: HOST[ADDR]: SASL MECH authentication failed: REASON", with
+# ":PORT" after the address when smtpd_client_port_logging is on, and a
+# ", sasl_username=NAME" tail since Postfix 3.
+id: postfix.health.sasl
+mta: postfix
+programs: smtpd
+kind: health
+category: sasl
+prefilter: authentication failed
+regex: ^warning: (?<remote_host>[^\[\]\s]++)\[(?<remote_ip>[^\[\]]++)\](?::\d++)?+: (?<reply>SASL [^\s:]++ authentication failed.*+)$
+
+# TLS failures (tls_server.c, tls_client.c, tls_misc.c, tls_verify.c):
+# "SSL_accept error from HOST[ADDR]: REASON", "SSL_connect error to
+# HOST[ADDR]:PORT: REASON", "warning: TLS library problem: ...",
+# "certificate verification failed for HOST[ADDR]:PORT: REASON",
+# "Server certificate not verified" / "not trusted".
+id: postfix.health.tls
+mta: postfix
+programs: smtpd smtp lmtp postscreen tlsproxy
+kind: health
+category: tls
+regex: ^(?:warning: )?+(?<reply>(?:SSL_accept error from |SSL_connect error to |TLS library problem|
+  (?:[Ss]erver )?certificate verification failed for |Server certificate not (?:verified|trusted)).*+)$
+
+# postscreen's verdicts, counted by word (postscreen(8)): CONNECT, PASS
+# NEW/OLD, PREGREET, DNSBL rank, HANGUP, the allow and deny lists (named
+# WHITELISTED/BLACKLISTED before Postfix 3.6), the deep protocol tests.
+id: postfix.health.postscreen
+mta: postfix
+programs: postscreen
+kind: health
+category: postscreen
+regex: ^(?<reply>CONNECT|PASS NEW|PASS OLD|PREGREET|DNSBL rank|HANGUP|BLACKLISTED|WHITELISTED|DENYLISTED|
+  ALLOWLISTED|WHITELIST VETO|ALLOWLIST VETO|COMMAND TIME LIMIT|COMMAND COUNT LIMIT|COMMAND LENGTH LIMIT|
+  COMMAND PIPELINING|BARE NEWLINE|NON-SMTP COMMAND)(?: |$)
+
+# Everything else a daemon reports about itself, by severity.
+id: postfix.health.severity
+mta: postfix
+programs: *
+kind: health
+regex: ^(?<status>warning|error|fatal|panic): (?<reply>.*+)$
+
 # ---- session, TLS, postscreen and daemon lines: recognized, no event
 id: postfix.session
 mta: postfix

@@ -52,6 +52,30 @@ prefilter: from=
 regex: ^(?<queue_id>[0-9A-Za-z]++):[ ](?:(?!to=|from=|stat=|reject=)[a-z_]++=[^,]*+,[ ]?+)*+from=
 
 # ---- TLS and AUTH notes, as frequent as deliveries: no event
+# ---- daemon health: rows of the health table (see postfix.pat). SMTP AUTH
+# failures by client (usersmtp.c/srvrsmtp.c: "AUTH failure (MECH): REASON
+# (-13) SASL(-13): ..., user=NAME, relay=HOST [ip] (may be forged)"; the
+# last relay= names the client).
+id: sendmail.health.auth
+mta: sendmail
+programs: *
+kind: health
+category: sasl
+prefilter: AUTH failure
+regex: ^(?:[0-9A-Za-z]++: )?+(?<reply>AUTH failure \([^()]*+\): (?:(?:[^,]++,)*+ relay=(?:(?<remote_host>[^\s\[\],]++) )?+
+  \[(?<remote_ip>[^\[\]]++)\])?.*+)$
+
+# STARTTLS failures (tls.c, sm_tls.c): "STARTTLS=server, error: accept
+# failed=-1, reason=..., relay=...", "STARTTLS=client, error: connect
+# failed=...", "STARTTLS: read error=..." / "write error=...".
+id: sendmail.health.tls
+mta: sendmail
+programs: *
+kind: health
+category: tls
+prefilter: STARTTLS
+regex: ^(?:[0-9A-Za-z]++: )?+(?<reply>STARTTLS(?:=(?:server|client), error: |: (?:read|write) error=).*+)$
+
 id: sendmail.tls-auth
 mta: sendmail
 programs: *
@@ -137,13 +161,14 @@ kind: removed
 prefilter: done; 
 regex: ^(?<queue_id>[0-9A-Za-z]++): done; 
 
-# ---- counted, no event: system errors
+# ---- daemon health: system errors (SYSERR), rows of the health table as errors
 id: sendmail.syserr
 mta: sendmail
 programs: *
-kind: none
+kind: health
+category: error
 prefilter: SYSERR
-regex: ^(?:[0-9A-Za-z]++: ?+)?+SYSERR(?:\([^)]*+\))?+: 
+regex: ^(?:[0-9A-Za-z]++: ?+)?+SYSERR(?:\([^)]*+\))?+: (?<reply>.*+)$
 
 # ---- sessions, TLS, AUTH, the daemon: no event
 id: sendmail.session

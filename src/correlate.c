@@ -658,6 +658,11 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 {
 	if (ev->kind == EV_NONE)
 		return 0;
+	if (ev->kind == EV_HEALTH) {
+		/* no message's line: straight to the sink */
+		struct corr_event ce = { .ev = ev, .ll = ll, .pos = pos, .seq = pos->seq };
+		return c->sink.health ? c->sink.health(c->sink.ctx, &ce, err) : 0;
+	}
 	int64_t now = ll->ts.sec;
 	if (evict(c, now, err) || (ll->has_ts && held_expire(c, now, err)))
 		return -1;

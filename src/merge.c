@@ -268,6 +268,17 @@ static int copy_rows(struct merger *m, struct merge_stats *stats)
 	            names.data, exprs.data);
 	if (exec(m, sql.data, "copy the unrecognized lines") < 0)
 		goto out;
+	/* health counts are whole-file figures too: the rows of the copy that
+	 * read further replace the source's */
+	if (columns(m, "health", NULL, &names, &exprs) < 0)
+		goto out;
+	sl_buf_reset(&sql);
+	sl_buf_addf(&sql, "DELETE FROM main.health WHERE source_id IN (SELECT new FROM " MAP
+	            " WHERE newer); INSERT INTO main.health(%s) SELECT %s FROM src.health x"
+	            " WHERE x.source_id IN (SELECT old FROM " MAP " WHERE newer)", names.data,
+	            exprs.data);
+	if (exec(m, sql.data, "copy the health counts") < 0)
+		goto out;
 	rc = 0;
 out:
 	sl_buf_release(&names);

@@ -50,7 +50,31 @@ static const struct {
 	{ "none", EV_NONE },             { "arrival", EV_MSG_ARRIVAL },
 	{ "header_id", EV_MSG_HEADER_ID }, { "queued", EV_MSG_QUEUED },
 	{ "removed", EV_MSG_REMOVED },   { "notify", EV_MSG_NOTIFY },
+	{ "health", EV_HEALTH },
 };
+
+/* The categories of the health table. */
+static const char *const health_categories[] = {
+	"warning", "error", "fatal", "panic", "sasl", "tls", "postscreen", NULL
+};
+
+const char *recog_health_category(const char *name, size_t len)
+{
+	for (size_t i = 0; health_categories[i]; i++)
+		if (strlen(health_categories[i]) == len && memcmp(health_categories[i], name, len) == 0)
+			return health_categories[i];
+	return NULL;
+}
+
+/* health_of - the category of a health line: the pattern's `category:`, else
+ * its status group (the severity word: "warning", "fatal", ...) */
+static const char *health_of(const struct pattern *p, struct sl_span status)
+{
+	const char *attr = pattern_attr(p, "category");
+	if (attr)
+		return recog_health_category(attr, strlen(attr));
+	return recog_health_category(status.p ? status.p : "", status.len);
+}
 
 const char *ev_kind_name(enum ev_kind k)
 {
@@ -414,6 +438,13 @@ static bool try_mta(struct recog *r, const struct recog_mta *mta, const struct l
 	                    ll->message.len, &m))
 		return false;
 	fill_event(r, mta, &m, ev);
+	if (ev->kind == EV_HEALTH) {
+		/* a line of daemon health: no codes, no refinement */
+		ev->health = health_of(m.pattern, ev->status);
+		if (!ev->health)
+			ev->kind = EV_NONE;
+		return true;
+	}
 	recog_reply_codes(ev);
 	if (mta->refine)
 		mta->refine(ll, &m, ev);

@@ -1,7 +1,8 @@
 /* render_prometheus: the report's figures in the Prometheus text exposition
  * format, for node_exporter's textfile collector: counters by kind, class,
  * code, enhanced code and reason, the delivery delay histogram, lines not
- * understood, daemon messages, the queue, and the time of the run. Names
+ * understood, daemon messages, SASL and TLS failures, postscreen verdicts,
+ * the queue, and the time of the run. Names
  * follow the Prometheus conventions (smtplog_ prefix, base units, _total
  * for counters); label values are escaped. The figures are those of the
  * report's period: without --since/--until, the whole database, so they
@@ -186,6 +187,32 @@ static int render(const struct rm_model *m, const struct report_options *opt,
 		sl_buf_adds(b, "smtplog_daemon_messages_total");
 		label(b, &f, "severity", sev[i].severity);
 		sl_buf_addf(b, "} %lld\n", (long long)sev[i].n);
+	}
+	/* the rest of the health table: SASL and TLS failures, postscreen's verdicts */
+	const struct rm_section *hs = rm_section_find(m, "health");
+	const struct rm_table *sev_t = rm_table_find(hs, "severity");
+	const struct {
+		const char *category, *name, *help;
+	} fam[] = {
+		{ "sasl", "smtplog_sasl_failures_total", "SMTP authentication (SASL) failures." },
+		{ "tls", "smtplog_tls_failures_total", "TLS handshake and certificate failures." },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(fam); i++) {
+		double total = 0;
+		for (size_t r = 0; sev_t && r < sev_t->nrows; r++)
+			if (rm_cell(sev_t, r, 0)->s && strcmp(rm_cell(sev_t, r, 0)->s, fam[i].category) == 0)
+				total = rm_cell(sev_t, r, 1)->v;
+		head(b, fam[i].name, "counter", fam[i].help);
+		sl_buf_addf(b, "%s %.0f\n", fam[i].name, total);
+	}
+	const struct rm_table *ps = rm_table_find(hs, "postscreen");
+	head(b, "smtplog_postscreen_verdicts_total", "counter",
+	     "Postfix postscreen verdicts (CONNECT, PASS NEW, PASS OLD, PREGREET, DNSBL rank, ...).");
+	for (size_t r = 0; ps && r < ps->nrows; r++) {
+		bool f = true;
+		sl_buf_adds(b, "smtplog_postscreen_verdicts_total");
+		label(b, &f, "verdict", rm_cell(ps, r, 0)->s);
+		sl_buf_addf(b, "} %.0f\n", rm_cell(ps, r, 1)->v);
 	}
 	head(b, "smtplog_queue_deferred_messages", "gauge",
 	     "Messages deferred and not finished at the end of the period.");

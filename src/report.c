@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "reasons.h"
+#include "shape.h"
 #include "store.h"
 #include "util_time.h"
 
@@ -936,64 +937,10 @@ static const struct group_def group_defs[3] = {
 
 /* Events without a code are grouped by their status text too (issue: "Sender
  * verify failed" and "Access denied" are different problems); the text's
- * shape (report_reply_shape) hides addresses, hosts and numbers. */
+ * shape (shape_text) hides addresses, hosts, IP addresses and numbers. */
 #define GROUP_SHAPE "CASE WHEN e.smtp_code IS NULL AND e.enhanced_code IS NULL" \
                     " THEN smtplog_reply_shape(e.reply) END"
 #define GROUP_KEY "e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE
-
-/* reply_shape - the status text with <addresses>, [literals], host names and
- * numbers blanked, so that one kind of message is one group */
-static void reply_shape(const char *s, struct sl_buf *out)
-{
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n && out->len < REPORT_SHAPE_MAX;) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '<' || ch == '[') {
-			const char *close = strchr(s + i, ch == '<' ? '>' : ']');
-			sl_buf_adds(out, ch == '<' ? "<>" : "[]");
-			i = close ? (size_t)(close - s) + 1 : n;
-		} else if (ch >= '0' && ch <= '9') {
-			sl_buf_addc(out, '#');
-			while (i < n && s[i] >= '0' && s[i] <= '9')
-				i++;
-		} else if (ch == ' ' || ch == '\t') {
-			if (out->len && out->data[out->len - 1] != ' ')
-				sl_buf_addc(out, ' ');
-			i++;
-		} else {
-			/* a word with a dot or '@' inside is a host or an address */
-			size_t e = i;
-			bool dotted = false;
-			while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '<' && s[e] != '[' &&
-			       s[e] != '(' && s[e] != ')' && s[e] != ',' && s[e] != ';') {
-				if ((s[e] == '.' || s[e] == '@') && e > i && e + 1 < n &&
-				    s[e + 1] != ' ' && s[e + 1] != ')' && s[e + 1] != ',')
-					dotted = true;
-				e++;
-			}
-			if (e == i) {
-				sl_buf_addc(out, s[i++]);
-			} else if (dotted) {
-				/* keep what ends the word (a colon) */
-				sl_buf_addc(out, '*');
-				if (s[e - 1] == ':')
-					sl_buf_addc(out, ':');
-				i = e;
-			} else {
-				sl_buf_add(out, s + i, e - i);
-				i = e;
-			}
-		}
-	}
-	/* never cut a UTF-8 sequence */
-	while (out->len && ((unsigned char)out->data[out->len - 1] & 0xc0) == 0x80)
-		out->len--;
-	if (out->len && ((unsigned char)out->data[out->len - 1] & 0xc0) == 0xc0)
-		out->len--;
-	while (out->len && out->data[out->len - 1] == ' ')
-		out->len--;
-	out->data[out->len] = '\0';
-}
 
 static void sql_reply_shape(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
@@ -1005,7 +952,7 @@ static void sql_reply_shape(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	}
 	struct sl_buf b;
 	sl_buf_init(&b);
-	reply_shape(s, &b);
+	shape_text(s, strlen(s), REPORT_SHAPE_MAX, &b);
 	sqlite3_result_text(cx, b.data, (int)b.len, SQLITE_TRANSIENT);
 	sl_buf_release(&b);
 }

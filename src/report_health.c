@@ -97,20 +97,24 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 		else if (strcmp(cat, "panic") == 0)
 			t->panic = n;
 	}
-	struct rm_table *m = rm_table_add(s, "messages", LB("table.health_messages"));
+	/* rm_table_add moves the tables: pointers are taken once all are added */
+	size_t first = s->ntables;
+	rm_table_add(s, "messages", LB("table.health_messages"));
+	rm_table_add(s, "sasl", LB("table.sasl"));
+	rm_table_add(s, "tls", LB("table.tls"));
+	rm_table_add(s, "postscreen", LB("table.postscreen"));
+	struct rm_table *m = &s->tables[first], *sasl = &s->tables[first + 1],
+	                *tls = &s->tables[first + 2], *ps = &s->tables[first + 3];
 	rm_col_add(m, "category", LB("col.category"), RM_STR);
 	rm_col_add(m, "program", LB("col.program"), RM_STR);
 	rm_col_add(m, "count", LB("col.count"), RM_INT);
 	rm_col_add(m, "shape", LB("col.message"), RM_STR);
 	rm_col_add(m, "sample", LB("col.sample"), RM_STR);
 	m->cols[4].wrap = true;
-	struct rm_table *sasl = rm_table_add(s, "sasl", LB("table.sasl"));
 	rm_col_add(sasl, "client", LB("col.client"), RM_STR);
 	rm_col_add(sasl, "count", LB("col.count"), RM_INT);
-	struct rm_table *tls = rm_table_add(s, "tls", LB("table.tls"));
 	rm_col_add(tls, "shape", LB("col.message"), RM_STR);
 	rm_col_add(tls, "count", LB("col.count"), RM_INT);
-	struct rm_table *ps = rm_table_add(s, "postscreen", LB("table.postscreen"));
 	rm_col_add(ps, "verdict", LB("col.verdict"), RM_STR);
 	rm_col_add(ps, "count", LB("col.count"), RM_INT);
 	if (query(db, err,
@@ -130,7 +134,7 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 	          " AND h.category = 'postscreen' GROUP BY 1 ORDER BY n DESC, 1", filter, since,
 	          until, top, ps) < 0)
 		goto out;
-	if (tot->nrows == 0)
+	if (s->tables[first - 1].nrows == 0)
 		s->note = xstrdup(LB("note.health_quiet"));
 	ret = 0;
 out:

@@ -171,6 +171,11 @@ static const struct {
 	  "         e.ts, e.kind, e.sender, e.recipient, e.smtp_code, e.enhanced_code, e.reply,\n"
 	  "         e.file, e.line, e.offset\n"
 	  "    FROM events e LEFT JOIN messages m ON m.id = e.message_id" },
+	{ "v_health",
+	  "CREATE VIEW v_health AS\n"
+	  "  SELECT substr(hour, 1, 10) AS date, category, program, shape, client,\n"
+	  "         sum(count) AS count, min(sample) AS sample\n"
+	  "    FROM health GROUP BY 1, 2, 3, 4, 5" },
 	{ "v_failures_advice",
 	  "CREATE VIEW v_failures_advice AS\n"
 	  "  SELECT e.id AS event_id, e.ts, e.kind, e.class, e.queue_id, e.sender, e.recipient,\n"

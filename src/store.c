@@ -4,6 +4,7 @@
  * each source's progress. It does not parse, correlate or report.
  * SPDX-License-Identifier: MIT */
 #include "store.h"
+#include "store_health.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -212,7 +213,7 @@
 
 static const char schema_sql[] =
 	SCHEMA_SOURCES SCHEMA_MESSAGES SCHEMA_CONTINUATIONS SCHEMA_EVENTS SCHEMA_UNRECOGNIZED
-	SCHEMA_STATE SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
+	SCHEMA_STATE STORE_HEALTH_SCHEMA SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
 
 /* 1 -> 2: ids of events and messages become store_key()s, the UNIQUE
  * indexes they replace go. Old tables are renamed aside (legacy_alter_table
@@ -260,11 +261,12 @@ static const char migrate_3[] =
 /* 3 -> 4: open messages are kept between runs. A database of version 3
  * kept them as unfinished rows, which adoption still continues. */
 static const char migrate_4[] = SCHEMA_STATE;
+static const char migrate_5[] = STORE_HEALTH_SCHEMA;
 
 /* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
  * runs with the others in one transaction. Version 1 is the first. */
 static const char *const migrations[STORE_SCHEMA_VERSION + 1] = {
-	[2] = migrate_2, [3] = migrate_3, [4] = migrate_4,
+	[2] = migrate_2, [3] = migrate_3, [4] = migrate_4, [5] = migrate_5,
 };
 
 /* ---- prepared statements, made once at open */
@@ -275,12 +277,13 @@ enum stmt_id {
 	S_MSG_INSERT, S_MSG_BY_KEY, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
 	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_GET, S_SRC_SAME_FILE, S_SRC_INSERT, S_SRC_IDENTITY,
 	S_SRC_PROGRESS, S_UNREC_SET, S_UNREC_ADD, S_UNREC_DEL, S_UNREC_CLEAR, S_STATE_PUT,
-	S_STATE_GET,
+	S_STATE_GET, S_HEALTH,
 	S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_HEALTH] = store_health_upsert_sql,
 	[S_COMMIT] = "COMMIT",
 	[S_EVENT] =
 		"INSERT OR IGNORE INTO events(ts, host, mta, program, instance, queue_id,"
@@ -821,6 +824,21 @@ static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *er
 	if (!store_event_fill(st, e, &row, &st->scratch))
 		return 0;
 	return store_event_write(st, &row, err);
+}
+
+/* store_row_begin, store_row_end - see store.h */
+struct sqlite3_stmt *store_row_begin(struct store *st, enum store_row_stmt which,
+                                     struct sl_error *err)
+{
+	(void)which;   /* one so far: STORE_ROW_HEALTH */
+	return begin_write(st, err) < 0 ? NULL : st->stmt[S_HEALTH];
+}
+
+int store_row_end(struct store *st, struct sqlite3_stmt *s, struct sl_error *err)
+{
+	if (step_done(st, s, err) < 0)
+		return -1;
+	return row_written(st, err);
 }
 
 /* ---- sink: messages */
@@ -1588,6 +1606,7 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 		.message_open = sink_message_open,
 		.message_update = sink_message_update,
 		.event = sink_event,
+		.health = store_health_sink,
 	};
 
 	int rc = sqlite3_open_v2(st->loading ? st->loading : path, &st->db,
@@ -1811,8 +1830,9 @@ int store_prune(struct store *st, const char *before, struct store_prune_stats *
 		" (SELECT 1 FROM messages m WHERE m.id = message_continuations.message_id)",
 		"UPDATE messages SET origin_id = NULL WHERE origin_id IS NOT NULL AND NOT EXISTS"
 		" (SELECT 1 FROM messages o WHERE o.id = messages.origin_id)",
+		STORE_HEALTH_PRUNE,
 	};
-	int64_t *counts[] = { &out->events, &out->messages, NULL, NULL };
+	int64_t *counts[] = { &out->events, &out->messages, NULL, NULL, NULL };
 	for (size_t i = 0; i < SL_ARRAY_LEN(sql); i++) {
 		int rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL);
 		if (rc == SQLITE_OK) {

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE   /* pthread_setname_np: the thread shows as smtplog-writer in top, perf */
 #include "writer.h"
+#include "store_health.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,12 +23,14 @@
  * (a power of two, at least twice WRITER_BATCH_RECS). */
 #define WRITER_MAP (2 * WRITER_BATCH_RECS)
 
-enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_COMMIT, R_UNREC, R_END_LOAD };
+enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_COMMIT, R_UNREC, R_END_LOAD,
+              R_HEALTH };
 
 struct rec {
 	enum rec_op op;
 	union {
 		struct store_event ev;
+		struct store_health_row health;
 		struct {
 			struct corr_message m;   /* strings in the arena; m.id is the key */
 			bool arrived_at_open;    /* what message_open saw: decides adoption */
@@ -206,6 +209,10 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 			break;
 		case R_END_LOAD:
 			if (store_end_load(w->st, err))
+				return -1;
+			break;
+		case R_HEALTH:
+			if (store_health_write(w->st, &r->u.health, err))
 				return -1;
 			break;
 		}
@@ -403,6 +410,30 @@ static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *er
 		*copy[i] = put_span(b, *copy[i]);
 	if (row.file)
 		r->u.ev.file = w->file_copy;
+	return 0;
+}
+
+/* sink_health - copy a line of daemon health into the batch */
+static int sink_health(void *ctx, const struct corr_event *e, struct sl_error *err)
+{
+	struct writer *w = ctx;
+	struct store_health_row row;
+	if (!store_health_fill(e, &row, &w->scratch))
+		return 0;
+	struct sl_span *spans[] = { &row.program, &row.shape, &row.sample, &row.client };
+	size_t need = 0;
+	for (size_t i = 0; i < SL_ARRAY_LEN(spans); i++)
+		need += spans[i]->p ? spans[i]->len + 1 : 0;
+	if (reserve(w, need, err))
+		return -1;
+	struct batch *b = w->cur;
+	struct rec *r = &b->recs[b->n++];
+	r->op = R_HEALTH;
+	r->u.health = row;
+	struct sl_span *copy[] = { &r->u.health.program, &r->u.health.shape, &r->u.health.sample,
+	                           &r->u.health.client };
+	for (size_t i = 0; i < SL_ARRAY_LEN(copy); i++)
+		*copy[i] = put_span(b, *copy[i]);
 	return 0;
 }
 
@@ -630,6 +661,7 @@ struct writer *writer_new(struct store *st, struct sl_error *err)
 		.message_open = sink_message_open,
 		.message_update = sink_message_update,
 		.event = sink_event,
+		.health = sink_health,
 	};
 	w->gen = 1;   /* zeroed slots are stale */
 	sl_buf_init(&w->scratch);

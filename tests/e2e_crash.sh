@@ -89,6 +89,7 @@ t0=$(date +%s%N)
 eq "reference run" $? 0
 ref_ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
 want=$(dump "$T/ref/job.db")
+eq "the reference has rows of health (postscreen, warnings)" "$(q "$T/ref/job.db" "SELECT count(*) > 0 FROM health")" 1
 rows=$(q "$T/ref/job.db" "SELECT (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM messages) || ' messages'")
 
 # ---- the job without faults equals one clean run (a message whose lines

@@ -72,6 +72,9 @@ static const struct doc_example {
 	  "Greylisting in action, please come back in 00:05:00", "Sendmail libmilter docs" },
 	{ "sendmail.reject.tcpwrappers", "NOQUEUE: tcpwrappers (bad.example.com, 192.0.2.66) rejection",
 	  "Sendmail op.me, TCP wrappers" },
+	{ "sendmail.health.tls", "STARTTLS=server, error: accept failed=0, reason=unknown, "
+	  "SSL_error=5, errno=104, retry=-1, relay=[192.0.2.9]",
+	  "Sendmail srvrsmtp.c: \"STARTTLS=server, error: accept failed=%d, reason=%s, ...\"" },
 	{ "sendmail.syserr", "SYSERR(root): hash map \"Alias0\": missing map file /etc/mail/aliases.db: "
 	  "No such file or directory", "Sendmail op.me, SYSERR" },
 	{ "reason.null-mx", "556 5.1.10 <foo@example.com>: Recipient address rejected: Domain "

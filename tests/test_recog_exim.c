@@ -28,6 +28,7 @@ struct ecase {
 	const char *qid, *rcpt, *orig, *sender, *host, *ip, *helo, *proto, *msgid, *fwd;
 	const char *nqid, *oqid, *reply;
 	long size;
+	const char *health;      /* EV_HEALTH: the category */
 };
 
 static struct logline ll;
@@ -85,6 +86,11 @@ static void check_case(int i, const struct ecase *c)
 		span_check(i, "reply", ev.reply, c->reply, true);
 	if (c->size)
 		int_check(i, "size", ev.size, c->size);
+	if (c->kind == EV_HEALTH && (!ev.health || strcmp(ev.health, c->health) != 0)) {
+		printf("case %d: health: got %s, want %s\n", i, ev.health ? ev.health : "(none)",
+		       c->health);
+		failures++;
+	}
 }
 
 #define IDX "10HmaX-000000005vi-0000"   /* the 4.97+ form, as the test suite writes it */
@@ -401,17 +407,23 @@ static const struct ecase notes[] = {
 	{ .msg = "exim x.yz daemon started: pid=p1237, no queue runs, listening for SMTP on port PORT_D" },
 	{ .msg = "SMTP connection from (hydra) [10.101.1.10]:53682 lost" },
 	{ .msg = "no host name found for IP address 192.0.2.8" },
+	/* daemon health: rows of the health table */
 	{ .msg = "dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535 Incorrect "
-	         "authentication data (set_id=info@test.com)" },
+	         "authentication data (set_id=info@test.com)",
+	  .kind = EV_HEALTH, .health = "sasl", .ip = "1.2.3.4",
+	  .reply = "dovecot_login authenticator failed for" },
 	{ .msg = "H=tata.test.biz [1.2.3.4]:41584 sender verify fail for <toto@test.biz>: The mail "
 	         "server does not recognize toto@test.biz as a valid sender." },
 	{ .msg = "unexpected disconnection while reading SMTP command from (User) [120.155.208.9]:2120 D=21s" },
 	{ .msg = "TLS error on connection from (win-077ccx) [128.1.57.122] (SSL_accept): error:0A000126:SSL "
-	         "routines::unexpected eof while reading" },
+	         "routines::unexpected eof while reading",
+	  .kind = EV_HEALTH, .health = "tls", .reply = "TLS error on connection from" },
 	{ .msg = "1VxPit-000MMd-U4 SA: Action: flagged as Spam but accepted: score=8.2 required=5.0" },
 	/* paniclog */
-	{ .msg = "Failed to create spool file /var/spool/exim4//input//1vAbCd-0001Xy-Ab-D: Permission denied" },
-	{ .msg = "Exim configuration error in line 42 of /etc/exim4/exim4.conf:" },
+	{ .msg = "Failed to create spool file /var/spool/exim4//input//1vAbCd-0001Xy-Ab-D: Permission denied",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "Failed to create spool file" },
+	{ .msg = "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "Exim configuration error in line 42" },
 	/* through syslog: "exim[1234]:" and the +pid selector's "[1234] " */
 	{ .prog = "exim", .msg = "[8003] SMTP protocol error in \"AUTH LOGIN\" H=(User) [192.0.2.29]:4816 "
 	                        "I=[192.0.2.1]:25 Ci=8003 LOGIN authentication mechanism not supported" },
@@ -613,7 +625,8 @@ static void test_corpus(void **state)
 	assert_int_equal(total.kinds[EV_REJECTED], 111);   /* 3 synchronization errors, 1 drop */
 	assert_int_equal(total.kinds[EV_MSG_ARRIVAL], 124);
 	assert_int_equal(total.kinds[EV_MSG_REMOVED], 85);
-	assert_int_equal(total.kinds[EV_NONE], 289);
+	assert_int_equal(total.kinds[EV_NONE], 225);
+	assert_int_equal(total.kinds[EV_HEALTH], 64);   /* 61 SASL, 3 TLS failures */
 }
 
 int main(void)

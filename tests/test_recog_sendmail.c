@@ -310,16 +310,18 @@ static const struct scase notices[] = {
 	         "cipher=TLS_AES_128_GCM_SHA256, bits=256/256" },
 	{ .msg = "AUTH=server, relay=[179.4.172.5], authid=mallory.scott@example.org, mech=PLAIN, bits=0" },
 	{ .msg = "s1GNXHYB005133: [190.5.230.178]: possible SMTP attack: command=AUTH, count=5" },
+	/* daemon health (the health table): system errors */
 	{ .msg = "SYSERR(root): hash map \"Alias0\": missing map file /etc/mail/aliases.db: No such file "
-	         "or directory" },
+	         "or directory", .kind = EV_HEALTH, .reply = "hash map \"Alias0\": missing map file" },
 	{ .msg = "j4KDbUaV007215: SYSERR(root): collect: Cannot write ./dfj4KDbUaV007215 (bfcommit, uid=0, "
-	         "gid=25): No space left on device" },
+	         "gid=25): No space left on device", .kind = EV_HEALTH, .reply = "collect: Cannot write" },
 	{ .prog = "sendmail", .msg = "j4KDbUaV007215[2]: \\263\\273\\270 continued" },
 	{ .prog = "sm-msp-queue", .msg = "starting daemon (8.14.4): queueing@00:25:00" },
 	{ .prog = "sendmail", .msg = "h9NL1K9M013890: h9NL1K9M013891: clone: owner=Postmaster" },
 	{ .msg = "u31FFPtp032300: Milter: no active filter" },
 	/* Postfix's compatibility command is Postfix's, not Sendmail's */
-	{ .prog = "postfix/sendmail", .msg = "fatal: usage: sendmail [options]" },
+	{ .prog = "postfix/sendmail", .msg = "fatal: usage: sendmail [options]", .kind = EV_HEALTH,
+	  .reply = "usage: sendmail [options]" },
 	{ .msg = "something Sendmail never wrote", .res = RECOG_UNRECOGNIZED },
 };
 
@@ -650,7 +652,8 @@ static void test_corpus(void **state)
 	assert_int_equal(kinds[EV_MSG_ARRIVAL], 121);
 	assert_int_equal(kinds[EV_MSG_REMOVED], 2);
 	assert_int_equal(kinds[EV_MSG_NOTIFY], 9);
-	assert_int_equal(kinds[EV_NONE], 79);
+	assert_int_equal(kinds[EV_NONE], 72);
+	assert_int_equal(kinds[EV_HEALTH], 7);   /* AUTH failures */
 	assert_int_equal(notice_events, 10);
 }
 

@@ -202,7 +202,7 @@ static void test_new_schema(void **state)
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'table' ORDER BY name)",
-	           "correlate_state events message_continuations messages sources unrecognized");
+	           "correlate_state events health message_continuations messages sources unrecognized");
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'view' ORDER BY name)",
@@ -212,8 +212,8 @@ static void test_new_schema(void **state)
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
 	           "events_forwarding events_handoff events_kind_ts events_message"
-	           " events_recipient_domain events_ts messages_copies messages_host_queue messages_unfinished"
-	           " sources_fingerprint");
+	           " events_recipient_domain events_ts health_key messages_copies messages_host_queue"
+	           " messages_unfinished sources_fingerprint");
 	/* every view compiles */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_daily_summary"), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM v_top_deferring_domains"), 0);
@@ -1223,7 +1223,7 @@ static void test_migrate_v1(void **state)
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE sql IS NOT NULL ORDER BY name)",
 	           "correlate_state events events_forwarding events_handoff events_kind_ts events_message"
-	           " events_recipient_domain events_ts"
+	           " events_recipient_domain events_ts health health_key"
 	           " message_continuations messages messages_copies messages_host_queue messages_unfinished sources"
 	           " sources_fingerprint"
 	           " unrecognized v_daily_summary v_deliveries v_failures_permanent"

@@ -1,0 +1,73 @@
+/* store_health: the health table (docs/schema.md): the MTA's warnings,
+ * errors, fatal errors and panics, SASL and TLS failures and postscreen
+ * verdicts, counted per (source, hour, category, program, message shape,
+ * client) with the first line as a sample. Its schema, its rows and how a
+ * line becomes one; store.c runs the statement in its write transaction.
+ *
+ * Exactly once: a row remembers the offset of the last line it counted
+ * (last_offset) and adds a line only past it. A source's lines reach the
+ * writer in file order and commit in that order, so a line at or before
+ * last_offset was counted and one after it was not, whether the file is
+ * read again from the start (--reread), from a resume point after a kill,
+ * or under another name. */
+#ifndef SMTPLOG_STORE_HEALTH_H
+#define SMTPLOG_STORE_HEALTH_H
+
+#include "correlate.h"
+#include "util.h"
+
+struct store;
+
+/* The CHECK spells out an OR chain (see store.c). hour and client may be
+ * NULL, which a UNIQUE index tells apart: the key reads them through
+ * ifnull(). */
+#define STORE_HEALTH_SCHEMA \
+	"CREATE TABLE IF NOT EXISTS health (" \
+	" source_id INTEGER NOT NULL REFERENCES sources(id)," \
+	" hour TEXT," \
+	" category TEXT NOT NULL CHECK (category = 'warning' OR category = 'error'" \
+	"  OR category = 'fatal' OR category = 'panic' OR category = 'sasl'" \
+	"  OR category = 'tls' OR category = 'postscreen')," \
+	" program TEXT NOT NULL," \
+	" shape TEXT NOT NULL," \
+	" client TEXT," \
+	" count INTEGER NOT NULL," \
+	" sample TEXT," \
+	" last_offset INTEGER NOT NULL);" \
+	"CREATE UNIQUE INDEX IF NOT EXISTS health_key ON health(source_id, ifnull(hour, '')," \
+	" category, program, shape, ifnull(client, ''));"
+
+/* Deletes the rows of the hours before ?1 (store_prune's cut). */
+#define STORE_HEALTH_PRUNE "DELETE FROM health WHERE hour < substr(?1, 1, 13)"
+
+/* The upsert store.c prepares once (parameters: see store_health_bind). */
+extern const char store_health_upsert_sql[];
+
+/* The longest shape kept, in bytes. */
+#define STORE_HEALTH_SHAPE_MAX 160
+
+/* One counted line. Spans point into the caller's memory. */
+struct store_health_row {
+	int64_t source_id;
+	uint64_t offset;                   /* of the line */
+	char hour[SL_TIME_ISO_MAX];        /* "2026-11-23T06:00:00Z"; "" when the line has no stamp */
+	const char *category;              /* static storage */
+	struct sl_span program, shape, sample, client;
+};
+
+/* Fills row from a health event (e->ev->kind == EV_HEALTH): the hour of its
+ * stamp, its shape (written into scratch, which row then points into), the
+ * message as its sample, the client's address for a SASL failure. Touches
+ * no SQLite: a producer thread may call it. false when e carries no
+ * position (nothing to count it by). */
+bool store_health_fill(const struct corr_event *e, struct store_health_row *row,
+                       struct sl_buf *scratch);
+
+/* Counts the line in its row, in st's write transaction. 0 or -1. */
+int store_health_write(struct store *st, const struct store_health_row *row, struct sl_error *err);
+
+/* The synchronous sink's health callback (store_sink): fill and write at
+ * once; ctx is the store. */
+int store_health_sink(void *ctx, const struct corr_event *e, struct sl_error *err);
+
+#endif

@@ -1,0 +1,86 @@
+/* test_shape: what shape_text blanks and what it keeps. */
+#include "testutil.h"
+
+#include "shape.h"
+
+static void check(const char *in, const char *want)
+{
+	struct sl_buf b;
+	sl_buf_init(&b);
+	shape_text(in, strlen(in), 200, &b);
+	if (strcmp(b.data, want) != 0)
+		fail_msg("shape of \"%s\":\n got \"%s\"\nwant \"%s\"", in, b.data, want);
+	sl_buf_release(&b);
+}
+
+static void test_hosts_addresses_numbers(void **state)
+{
+	(void)state;
+	/* ../shared/corpus/postfix/zentyal-maillog-helper-test.log */
+	check("hostname bad.example.com does not resolve to address 192.0.2.44: Name or service not known",
+	      "hostname * does not resolve to address *: Name or service not known");
+	/* an IP address is a host: '*', never "#*" */
+	check("SSL_accept error from unknown[72.13.58.7]: lost connection",
+	      "SSL_accept error from unknown[]: lost connection");
+	check("connect from 192.0.2.1 port 25", "connect from * port #");
+	check("address fe80::1 and 2001:db8:0:0:1:2:3:4 refused", "address * and * refused");
+	check("550 5.1.1 <bob@example.org>: Recipient address rejected", "# * <>: Recipient address rejected");
+	check("Connection rate limit exceeded: 31 from spamhost.domain.org[192.0.2.123] for service smtpd",
+	      "Connection rate limit exceeded: # from *[] for service smtpd");
+	/* spaces collapse, the end is trimmed */
+	check("a   b  ", "a b");
+}
+
+static void test_queue_ids_and_tokens(void **state)
+{
+	(void)state;
+	/* Postfix, Sendmail and Exim queue IDs; a base64 SASL challenge */
+	check("C48C428351: queue file size limit exceeded", "*: queue file size limit exceeded");
+	check("06I02CNi016764: AUTH failure", "*: AUTH failure");
+	check("10HmaX-000000005vi-0000 [127.0.0.1] SSL verify error", "* [] SSL verify error");
+	check("1vAbCd-0001Xy-Ab Frozen", "* Frozen");
+	check("SASL LOGIN authentication failed: UGFzc3dvcmQ6", "SASL LOGIN authentication failed: *");
+	/* short mixed words are words, their digits blanked */
+	check("SASL CRAM-MD5 authentication failed", "SASL CRAM-MD# authentication failed");
+	check("authentication failure (-13) SASL(-13)", "authentication failure (-#) SASL(-#)");
+	/* name=value keeps the name */
+	check("(reason unavailable), sasl_username=admin", "(reason unavailable), sasl_username=*");
+	check("user=test, relay=[192.0.2.8]", "user=*, relay=[]");
+}
+
+static void test_limit_and_utf8(void **state)
+{
+	(void)state;
+	struct sl_buf b;
+	sl_buf_init(&b);
+	/* cut inside a three-byte character: the character goes */
+	shape_text("ab \xe6\x97\xa5\xe6\x9c\xac", 9, 7, &b);
+	assert_string_equal(b.data, "ab \xe6\x97\xa5");
+	sl_buf_reset(&b);
+	shape_text("ab \xe6\x97\xa5\xe6\x9c\xac", 9, 5, &b);
+	assert_string_equal(b.data, "ab");
+	/* a whole word that ends in a multi-byte character stays whole */
+	sl_buf_reset(&b);
+	shape_text("\xe6\x97\xa5\xe6\x9c\xac", 6, 64, &b);
+	assert_string_equal(b.data, "\xe6\x97\xa5\xe6\x9c\xac");
+	/* an unclosed '<' or '[' ends the text */
+	sl_buf_reset(&b);
+	shape_text("to <bob@example", 15, 64, &b);
+	assert_string_equal(b.data, "to <>");
+	/* appends: what was in out stays */
+	sl_buf_reset(&b);
+	sl_buf_adds(&b, "x ");
+	shape_text("1", 1, 64, &b);
+	assert_string_equal(b.data, "x #");
+	sl_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hosts_addresses_numbers),
+		cmocka_unit_test(test_queue_ids_and_tokens),
+		cmocka_unit_test(test_limit_and_utf8),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
