@@ -915,23 +915,36 @@ static int sec_delays(struct build *bd, struct rm_section *s)
  * rejections have their own section, probes deliver nothing); naming the
  * kinds lets the events(kind, ts) index serve. */
 struct group_def {
+	const char *from;          /* the events, as e */
 	const char *where;         /* SQL condition on events e */
 	const char *distinct;      /* what "distinct" counts */
 	const char *host_key;      /* the host column of the top list */
 	bool rejected;
 };
 
+/* Rejections with the client that was refused: the event's, or where the
+ * line names none (Sendmail's "<addr>... User unknown", logged before the
+ * transaction's from= line that names the relay) its message's client. */
+#define REJECTED_EVENTS \
+	"(SELECT e.*, CASE WHEN e.remote_ip IS NULL AND e.remote_host IS NULL" \
+	"  THEN m.client_ip ELSE e.remote_ip END AS client_ip," \
+	"  CASE WHEN e.remote_ip IS NULL AND e.remote_host IS NULL" \
+	"  THEN m.client_host ELSE e.remote_host END AS client_host," \
+	"  coalesce(e.helo, m.helo) AS client_helo" \
+	"  FROM events e LEFT JOIN messages m ON m.id = e.message_id) e"
+
 static const struct group_def group_defs[3] = {
-	{ .where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
+	{ .from = "events e", .where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
 	           " AND e.class = 'transient'",
 	  .distinct = "e.message_id", .host_key = "coalesce(e.remote_host, e.remote_ip)" },
-	{ .where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
+	{ .from = "events e", .where = "e.kind IN ('deferred', 'bounced', 'expired', 'policy')"
 	           " AND e.class = 'permanent'",
 	  .distinct = "e.message_id", .host_key = "coalesce(e.remote_host, e.remote_ip)" },
-	{ .where = "e.kind = 'rejected'", .distinct = "coalesce(e.remote_ip, e.remote_host)",
-	  .host_key = "CASE WHEN e.remote_ip IS NULL THEN e.remote_host"
-	              " WHEN e.remote_host IS NULL THEN '[' || e.remote_ip || ']'"
-	              " ELSE e.remote_host || '[' || e.remote_ip || ']' END",
+	{ .from = REJECTED_EVENTS, .where = "e.kind = 'rejected'",
+	  .distinct = "coalesce(e.client_ip, e.client_host)",
+	  .host_key = "CASE WHEN e.client_ip IS NULL THEN e.client_host"
+	              " WHEN e.client_host IS NULL THEN '[' || e.client_ip || ']'"
+	              " ELSE e.client_host || '[' || e.client_ip || ']' END",
 	  .rejected = true },
 };
 
@@ -986,10 +999,10 @@ static int read_group_tops(struct ctx *c, struct rm_section *sec, const struct g
 		" SELECT e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE " AS shape,"
 		"  %s AS k, count(*) AS n,"
 		"  row_number() OVER (PARTITION BY " GROUP_KEY " ORDER BY count(*) DESC, %s) AS rank"
-		" FROM events e WHERE %s AND %s AND %s AND (%s) IS NOT NULL"
+		" FROM %s WHERE %s AND %s AND %s AND (%s) IS NOT NULL"
 		" GROUP BY " GROUP_KEY ", k)"
 		" WHERE rank <= @top ORDER BY smtp_code, enhanced_code, reason, shape, rank",
-		key, key, f, c->ev_time, d->where, key);
+		key, key, d->from, f, c->ev_time, d->where, key);
 	if (!s)
 		return -1;
 	struct rm_group *g = NULL;
@@ -1089,9 +1102,9 @@ static int read_groups(struct build *bd, struct rm_section *sec, const struct gr
 	sqlite3_stmt *s = prep(c,
 		"SELECT e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE " AS shape,"
 		" count(*) AS n, count(DISTINCT %s), min((e.reply IS NULL) * 4611686018427387904 + e.id),"
-		" e.reply FROM events e WHERE %s AND %s AND %s"
+		" e.reply FROM %s WHERE %s AND %s AND %s"
 		" GROUP BY " GROUP_KEY " ORDER BY n DESC, e.smtp_code, e.enhanced_code, e.reason, shape",
-		d->distinct, f, c->ev_time, d->where);
+		d->distinct, d->from, f, c->ev_time, d->where);
 	if (!s)
 		goto out;
 	int rc;
@@ -1158,9 +1171,9 @@ static int sec_rejected(struct build *bd, struct rm_section *s)
 	rm_col_add(t, "helo", L("col.helo"), RM_STR);
 	rm_col_add(t, "count", L("col.rejects"), RM_INT);
 	int ret = table_from(c, prep(c,
-		"SELECT %s AS k, max(e.helo), count(*) AS n FROM events e WHERE %s AND %s"
+		"SELECT %s AS k, max(e.client_helo), count(*) AS n FROM %s WHERE %s AND %s"
 		" AND e.kind = 'rejected' AND k IS NOT NULL GROUP BY k ORDER BY n DESC, k LIMIT @top",
-		group_defs[2].host_key, fe, c->ev_time), t);
+		group_defs[2].host_key, group_defs[2].from, fe, c->ev_time), t);
 	if (ret == 0) {
 		t = rm_table_add(s, "senders", L("table.reject_senders"));
 		rm_col_add(t, "sender", L("col.sender"), RM_STR);

@@ -144,5 +144,25 @@ lacks "ASCII locale: no block characters" "$ascii" "█"
 has "ASCII locale: bars of #" "$ascii" "##"
 has "UTF-8 locale: block characters" "$(cat "$T/g.txt")" "█"
 
+# ---- rejections: the client of a Sendmail reject that names none is its
+# transaction's relay (the from= line logged after "<addr>... User unknown")
+sm=$T/sendmail-reject.db
+"$SMTPLOG" analyze --db "$sm" --no-report tests/corpus/sendmail/fail2ban-sendmail-reject.log 2>/dev/null
+eq "Sendmail 'User unknown': the client from its message" \
+	"$("$SMTPLOG" report --db "$sm" --format json | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["sections"]["rejected"]["groups"]:
+    if g["reason"] == "user-unknown" and g["smtp_code"] is None:
+        print(g["count"], g["clients"], " ".join(t["name"] for t in g["clients_top"]))')" \
+	"6 1 163.23.32.95.dsl-dynamic.vsi.ru[95.32.23.163]
+1 1 [192.168.1.45]"
+eq "the same as SQL: rejects with a client, theirs or their message's" \
+	"$(q "$sm" "SELECT count(DISTINCT coalesce(e.remote_ip, m.client_ip)) FROM events e
+	            LEFT JOIN messages m ON m.id = e.message_id WHERE e.kind = 'rejected'")" \
+	"$("$SMTPLOG" report --db "$sm" --format json | python3 -c '
+import json, sys
+print(len({t["name"] for g in json.load(sys.stdin)["sections"]["rejected"]["groups"]
+           for t in g["clients_top"]}))')"
+
 echo "e2e_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
