@@ -63,7 +63,7 @@ struct cli_args {
 	bool no_report, reread, final;
 
 	/* report (and analyze's report) */
-	long detail;                     /* --detail 0..10; -1 = the default */
+	long detail;                     /* --detail 0..10 (brief 0, normal 5, full 10); -1 = the default */
 	const char *section, *output, *mail_to, *fail_on, *color;
 
 	/* export, merge */
@@ -93,6 +93,8 @@ struct cli_option {
 	enum cli_type type;
 	size_t off;            /* offsetof(struct cli_args, field) */
 	long min, max;         /* CLI_LONG */
+	const char *named;     /* CLI_LONG: names for values too, "brief=0|normal=5"; the row's
+	                          arg then lists the names, "brief|normal" */
 	const char *help;      /* one sentence, no final period; wrapped by the help printer */
 	bool config;           /* also a key of the config file and an SMTPLOG_NAME variable */
 };
@@ -133,9 +135,10 @@ struct cli_option {
 #define CLI_OPT_REPORT_FORMAT { .name = "format", .arg = "text|markdown|html|json|csv|prometheus", \
 	.type = CLI_CHOICE, .off = CLI_ARG(format), .help = "report format (default: text)" }
 #define CLI_OPTS_REPORT \
-	{ .name = "detail", .arg = "LEVEL", .type = CLI_LONG, .off = CLI_ARG(detail), .min = 0, \
-	  .max = 10, .help = "how much to show: 0 the first screen only, 5 the default, 10 " \
-	  "everything" }, \
+	{ .name = "detail", .arg = "brief|normal|full", .type = CLI_LONG, .off = CLI_ARG(detail), \
+	  .min = 0, .max = 10, .named = "brief=0|normal=5|full=10", \
+	  .help = "how much to show: brief (0) the first screen only, normal (5) the default, " \
+	  "full (10) everything, or a level from 0 to 10 (logwatch's Low, Med, High are 0, 5, 10)" }, \
 	{ .name = "section", .arg = "ID", .type = CLI_STR, .off = CLI_ARG(section), \
 	  .help = "csv: the section (or SECTION.TABLE) to write, e.g. traffic.hourly" }, \
 	{ .name = "output", .short_name = 'o', .arg = "FILE", .type = CLI_STR, \

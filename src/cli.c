@@ -134,6 +134,21 @@ static bool parse_long(const char *s, long min, long max, long *out)
 	return true;
 }
 
+/* parse_named - value is a name of "a=1|b=2" (a CLI_LONG row's named values) */
+static bool parse_named(const char *named, const char *value, long *out)
+{
+	size_t n = strlen(value);
+	for (const char *p = named; p && *p;) {
+		size_t len = strcspn(p, "|"), eq = strcspn(p, "=");
+		if (eq < len && eq == n && strncmp(p, value, n) == 0) {
+			*out = strtol(p + eq + 1, NULL, 10);
+			return true;
+		}
+		p += len + (p[len] == '|');
+	}
+	return false;
+}
+
 /* choice_ok - value is one of "a|b|c" */
 static bool choice_ok(const char *choices, const char *value)
 {
@@ -277,7 +292,13 @@ int cli_set_option(struct cli_args *a, const struct cli_option *o, const char *v
 		*(const char **)field = v;
 		return -1;
 	case CLI_LONG:
-		if (!parse_long(v, o->min, o->max, &n))
+		if (o->named && !parse_long(v, o->min, o->max, &n) && !parse_named(o->named, v, &n)) {
+			char list[256];
+			choices_text(o->arg, list, sizeof list);
+			return cli_usage_error(a, "bad --%s '%s' (expected %s, or a number from %ld to %ld)",
+			                       o->name, v, list, o->min, o->max);
+		}
+		if (!o->named && !parse_long(v, o->min, o->max, &n))
 			return cli_usage_error(a, "bad --%s '%s' (expected a number from %ld to %ld)", o->name,
 			                       v, o->min, o->max);
 		*(long *)field = n;

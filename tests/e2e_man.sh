@@ -52,6 +52,7 @@ complete_words() {   # WORD... (the last is the one being completed)
 eq "bash: commands" "$(complete_words smtplog tr)" "trace"
 eq "bash: options" "$(complete_words smtplog report --t)" "--tz --top"
 eq "bash: choices" "$(complete_words smtplog query --format j)" "json jsonl"
+eq "bash: named levels" "$(complete_words smtplog report --detail f)" "full"
 eq "bash: zones" "$(complete_words smtplog analyze --tz Europe/Berl)" "Europe/Berlin"
 eq "bash: directories" "$(complete_words smtplog analyze --patterns patter)" "patterns"
 eq "bash: files" "$(complete_words smtplog analyze sample-logs/mail.log.2)" "sample-logs/mail.log.2.gz"

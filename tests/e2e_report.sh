@@ -89,6 +89,15 @@ import sys, unicodedata
 w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 print(max(w(l.rstrip("\n")) for f in sys.argv[1:] for l in open(f, encoding="utf-8")))' "$T/g.txt" "$T/g.full.txt" "$T/g.ja.txt" | awk '{ print ($1 <= 80) }')" 1
 eq "--detail out of range" "$(run report --db "$db" --detail 11)" 64
+# named levels: brief, normal and full are 0, 5 and 10
+eq "--detail brief = 0" "$("$SMTPLOG" report --db "$db" --detail brief | md5sum)" "$(md5sum <"$T/g.summary.txt")"
+eq "--detail normal = the default" "$("$SMTPLOG" report --db "$db" --detail normal | md5sum)" "$(md5sum <"$T/g.txt")"
+eq "--detail full = 10" "$("$SMTPLOG" report --db "$db" --detail full | md5sum)" "$(md5sum <"$T/g.full.txt")"
+eq "--detail: an unknown name" "$(run report --db "$db" --detail everything)" 64
+has "--detail: the names in the message" "$(cat "$T/err")" "expected brief, normal or full, or a number from 0 to 10"
+eq "analyze --detail full = report --detail 10" \
+	"$("$SMTPLOG" analyze -q --db "$T/an.db" --detail full sample-logs/mail.log | md5sum)" \
+	"$("$SMTPLOG" report --db "$T/an.db" --detail 10 | md5sum)"
 
 # ---- --fail-on: exit status 2 when a limit is passed, the report written anyway
 eq "--fail-on passed" "$(run report --db "$db" --fail-on 'permanent>10')" 2
