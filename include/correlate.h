@@ -128,5 +128,30 @@ int correlate_flush(struct correlate *c, struct sl_error *err);
 void correlate_save(const struct correlate *c, struct sl_buf *out,
                     int64_t (*map_id)(void *ctx, int64_t id), void *ctx);
 int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_error *err);
+/* Retention (prune): a saved state without what is older than before
+ * (seconds since the epoch): open messages whose last line is older, are
+ * closed as if their idle window had passed (a later line of one starts a
+ * new message), and recently closed ones and announced copies that old are
+ * forgotten. Into out, with the number of open messages left in *open;
+ * *ids (xmalloc'd, *nids long) gets the stored message ids the new state
+ * refers to, rows a later run updates or links to, which must stay. -1
+ * (SL_EDB) as correlate_load. */
+int correlate_state_prune(const void *data, size_t len, int64_t before, struct sl_buf *out,
+                          uint64_t *open, int64_t **ids, size_t *nids, struct sl_error *err);
+/* Two saved states as one (merge: another database's open messages go on
+ * in this one): a's, then b's open messages whose (host, queue ID) a does
+ * not hold, their message and source ids given through map; in the rings
+ * of recently closed messages and announced copies, a's entries and b's
+ * in the slots a left empty. a may be empty (alen 0). Into out, with the
+ * number of open messages in *open; -1 (SL_EDB) if a or b is not a saved
+ * state. */
+struct corr_id_map {
+	int64_t (*message)(void *ctx, int64_t id);
+	int64_t (*source)(void *ctx, int64_t id);
+	void *ctx;
+};
+int correlate_state_merge(const void *a, size_t alen, const void *b, size_t blen,
+                          const struct corr_id_map *map, struct sl_buf *out, uint64_t *open,
+                          struct sl_error *err);
 
 #endif

@@ -26,7 +26,8 @@ struct merge_stats {
  * database of the same schema version) in one transaction: either all of
  * it or nothing. The source is attached read-only in spirit (nothing is
  * written to it); its export progress is not copied (it belongs to that
- * database). stats (may be NULL) are added to. 0, or -1 with err filled:
+ * database); its open messages join the target's (correlate_state_merge).
+ * stats (may be NULL) are added to. 0, or -1 with err filled:
  * SL_EIO (cannot read the file), SL_EDB (not an smtplog database, another
  * schema version, the target itself, an SQL error), SL_EBUSY (locked). */
 int merge_database(struct sqlite3 *target, const char *source_path, struct merge_stats *stats,

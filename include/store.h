@@ -226,16 +226,26 @@ void store_set_reason_classifier(struct store *st,
 void store_set_adopt_window(struct store *st, int64_t seconds);
 
 /* Retention: deletes the events before `before` (ISO 8601 UTC) and the
- * messages whose last line is before it and that no event refers to, in
- * one transaction, then compacts the file (VACUUM) so the space goes back.
+ * messages whose last line is before it and that no event refers to, but
+ * not the nkeep messages of keep (those the saved state of open messages
+ * still refers to), and replaces that saved state with state (state_len
+ * bytes, open_messages open; state NULL: left as it is), in one
+ * transaction, then compacts the file (VACUUM) so the space goes back.
  * Sources stay, so a pruned rotated file that shows up again is not read
- * again. */
+ * again. See correlate_state_prune. */
 struct store_prune_stats {
 	int64_t events, messages;     /* rows deleted */
 	int64_t bytes_before;         /* the file's size before */
 };
-int store_prune(struct store *st, const char *before, struct store_prune_stats *out,
-                struct sl_error *err);
+struct store_prune_keep {
+	const int64_t *ids;
+	size_t nids;
+	const void *state;
+	size_t state_len;
+	uint64_t open_messages;
+};
+int store_prune(struct store *st, const char *before, const struct store_prune_keep *keep,
+                struct store_prune_stats *out, struct sl_error *err);
 /* The size of the file at path, or -1. */
 int64_t store_file_size(const char *path);
 

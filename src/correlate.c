@@ -940,6 +940,60 @@ int correlate_flush(struct correlate *c, struct sl_error *err)
 	return 0;
 }
 
+/* put_node - one open message of a saved state */
+static void put_node(struct sl_buf *out, const struct node *n,
+                     int64_t (*map_id)(void *ctx, int64_t id), void *ctx,
+                     int64_t (*map_source)(void *ctx, int64_t id))
+{
+	const struct corr_message *m = &n->m;
+	put_u64(out, (uint64_t)map_id(ctx, m->id));
+	put_u64(out, (uint64_t)m->mta);
+	put_str(out, m->host);
+	put_str(out, m->queue_id);
+	put_str(out, m->sender);
+	put_str(out, m->header_msgid);
+	put_str(out, m->client_host);
+	put_str(out, m->client_ip);
+	put_str(out, m->helo);
+	put_str(out, m->protocol);
+	put_u64(out, (uint64_t)m->size);
+	put_u64(out, (uint64_t)(int64_t)m->nrcpt);
+	put_time(out, m->first_ts);
+	put_time(out, m->last_ts);
+	put_u64(out, (uint64_t)(m->arrived ? 1 : 0) | (uint64_t)(n->failure_seen ? 2 : 0));
+	put_u64(out, (uint64_t)(m->origin_id ? map_id(ctx, m->origin_id) : 0));
+	put_u64(out, (uint64_t)m->origin);
+	put_u64(out, (uint64_t)(map_source ? map_source(ctx, m->source_id) : m->source_id));
+	put_u64(out, m->first_offset);
+	put_u64(out, (uint64_t)(int64_t)n->finals);
+}
+
+/* put_recent, put_pending - one slot of a ring (host NULL: an empty one) */
+static void put_recent(struct sl_buf *out, const struct recent *r,
+                       int64_t (*map_id)(void *ctx, int64_t id), void *ctx)
+{
+	put_str(out, r->k.host);
+	if (!r->k.host)
+		return;
+	put_str(out, r->k.queue_id);
+	put_u64(out, (uint64_t)map_id(ctx, r->id));
+	put_time(out, r->first_ts);
+	put_time(out, r->last_ts);
+	put_u64(out, r->failure_seen ? 1 : 0);
+}
+
+static void put_pending(struct sl_buf *out, const struct pending *p,
+                        int64_t (*map_id)(void *ctx, int64_t id), void *ctx)
+{
+	put_str(out, p->k.host);
+	if (!p->k.host)
+		return;
+	put_str(out, p->k.queue_id);
+	put_u64(out, (uint64_t)map_id(ctx, p->origin_id));
+	put_u64(out, (uint64_t)p->origin);
+	put_u64(out, (uint64_t)p->at);
+}
+
 void correlate_save(const struct correlate *c, struct sl_buf *out,
                     int64_t (*map_id)(void *ctx, int64_t id), void *ctx)
 {
@@ -947,56 +1001,18 @@ void correlate_save(const struct correlate *c, struct sl_buf *out,
 		SL_BUG("correlate_save with deliveries held: settle first");
 	sl_buf_add(out, STATE_MAGIC, 4);
 	put_u64(out, c->stats.open);
-	for (const struct node *n = c->oldest; n; n = n->newer) {
-		const struct corr_message *m = &n->m;
-		put_u64(out, (uint64_t)map_id(ctx, m->id));
-		put_u64(out, (uint64_t)m->mta);
-		put_str(out, m->host);
-		put_str(out, m->queue_id);
-		put_str(out, m->sender);
-		put_str(out, m->header_msgid);
-		put_str(out, m->client_host);
-		put_str(out, m->client_ip);
-		put_str(out, m->helo);
-		put_str(out, m->protocol);
-		put_u64(out, (uint64_t)m->size);
-		put_u64(out, (uint64_t)(int64_t)m->nrcpt);
-		put_time(out, m->first_ts);
-		put_time(out, m->last_ts);
-		put_u64(out, (uint64_t)(m->arrived ? 1 : 0) | (uint64_t)(n->failure_seen ? 2 : 0));
-		put_u64(out, (uint64_t)(m->origin_id ? map_id(ctx, m->origin_id) : 0));
-		put_u64(out, (uint64_t)m->origin);
-		put_u64(out, (uint64_t)m->source_id);
-		put_u64(out, m->first_offset);
-		put_u64(out, (uint64_t)(int64_t)n->finals);
-	}
+	for (const struct node *n = c->oldest; n; n = n->newer)
+		put_node(out, n, map_id, ctx, NULL);
 	/* the rings slot by slot, empty ones too: which entry a new one
 	 * replaces stays as it would have been */
 	put_u64(out, CORR_RECENT);
 	put_u64(out, c->recent_next);
-	for (size_t k = 0; k < CORR_RECENT; k++) {
-		const struct recent *r = &c->recent[k];
-		put_str(out, r->k.host);
-		if (!r->k.host)
-			continue;
-		put_str(out, r->k.queue_id);
-		put_u64(out, (uint64_t)map_id(ctx, r->id));
-		put_time(out, r->first_ts);
-		put_time(out, r->last_ts);
-		put_u64(out, r->failure_seen ? 1 : 0);
-	}
+	for (size_t k = 0; k < CORR_RECENT; k++)
+		put_recent(out, &c->recent[k], map_id, ctx);
 	put_u64(out, CORR_PENDING);
 	put_u64(out, c->pending_next);
-	for (size_t k = 0; k < CORR_PENDING; k++) {
-		const struct pending *p = &c->pending[k];
-		put_str(out, p->k.host);
-		if (!p->k.host)
-			continue;
-		put_str(out, p->k.queue_id);
-		put_u64(out, (uint64_t)map_id(ctx, p->origin_id));
-		put_u64(out, (uint64_t)p->origin);
-		put_u64(out, (uint64_t)p->at);
-	}
+	for (size_t k = 0; k < CORR_PENDING; k++)
+		put_pending(out, &c->pending[k], map_id, ctx);
 }
 
 /* add_loaded - a message of a saved state, opened without the sink (its
@@ -1101,5 +1117,119 @@ int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_
 	}
 	if (in.bad || in.p != in.end)
 		return sl_error_set(err, SL_EDB, "the saved state of open messages is damaged");
+	return 0;
+}
+
+static int64_t same_id(void *ctx, int64_t id)
+{
+	(void)ctx;
+	return id;
+}
+
+/* correlate_state_merge - see correlate.h */
+int correlate_state_merge(const void *a, size_t alen, const void *b, size_t blen,
+                          const struct corr_id_map *map, struct sl_buf *out, uint64_t *open,
+                          struct sl_error *err)
+{
+	static const struct sink none = { 0 };
+	struct correlate *ca = correlate_new(NULL, &none), *cb = correlate_new(NULL, &none);
+	int rc = -1;
+	if ((alen && correlate_load(ca, a, alen, err)) || correlate_load(cb, b, blen, err))
+		goto out;
+	/* b's open messages that a does not have (a key is open once) */
+	bool *dup = xcalloc(cb->stats.open + 1, sizeof *dup);
+	uint64_t nopen = ca->stats.open;
+	size_t i = 0;
+	for (struct node *n = cb->oldest; n; n = n->newer, i++) {
+		struct sl_span host = { n->m.host, strlen(n->m.host) };
+		struct sl_span qid = { n->m.queue_id, strlen(n->m.queue_id) };
+		dup[i] = lookup(ca, n->hash, host, qid) != NULL;
+		nopen += !dup[i];
+	}
+	*open = nopen;
+	sl_buf_add(out, STATE_MAGIC, 4);
+	put_u64(out, nopen);
+	for (const struct node *n = ca->oldest; n; n = n->newer)
+		put_node(out, n, same_id, NULL, NULL);
+	i = 0;
+	for (const struct node *n = cb->oldest; n; n = n->newer, i++)
+		if (!dup[i])
+			put_node(out, n, map->message, map->ctx, map->source);
+	free(dup);
+	/* the rings: a's entries, and b's in the slots a left empty */
+	put_u64(out, CORR_RECENT);
+	put_u64(out, ca->recent_next);
+	for (size_t k = 0; k < CORR_RECENT; k++) {
+		if (ca->recent[k].k.host || !cb->recent[k].k.host)
+			put_recent(out, &ca->recent[k], same_id, NULL);
+		else
+			put_recent(out, &cb->recent[k], map->message, map->ctx);
+	}
+	put_u64(out, CORR_PENDING);
+	put_u64(out, ca->pending_next);
+	for (size_t k = 0; k < CORR_PENDING; k++) {
+		if (ca->pending[k].k.host || !cb->pending[k].k.host)
+			put_pending(out, &ca->pending[k], same_id, NULL);
+		else
+			put_pending(out, &cb->pending[k], map->message, map->ctx);
+	}
+	rc = 0;
+out:
+	correlate_free(ca);
+	correlate_free(cb);
+	return rc;
+}
+
+/* correlate_state_prune - see correlate.h */
+int correlate_state_prune(const void *data, size_t len, int64_t before, struct sl_buf *out,
+                          uint64_t *open, int64_t **ids, size_t *nids, struct sl_error *err)
+{
+	static const struct sink none = { 0 };   /* loading writes nothing */
+	static const struct recent no_recent;
+	static const struct pending no_pending;
+	struct correlate *c = correlate_new(NULL, &none);
+	*ids = NULL;
+	*nids = 0;
+	if (correlate_load(c, data, len, err)) {
+		correlate_free(c);
+		return -1;
+	}
+	size_t cap = 2 * c->stats.open + CORR_RECENT + CORR_PENDING, k = 0;
+	int64_t *v = xmalloc((cap ? cap : 1) * sizeof *v);
+	uint64_t kept = 0;
+	for (const struct node *n = c->oldest; n; n = n->newer)
+		kept += n->m.last_ts.sec >= before;
+	*open = kept;
+	sl_buf_add(out, STATE_MAGIC, 4);
+	put_u64(out, kept);
+	for (const struct node *n = c->oldest; n; n = n->newer) {
+		if (n->m.last_ts.sec < before)
+			continue;
+		put_node(out, n, same_id, NULL, NULL);
+		v[k++] = n->m.id;
+		if (n->m.origin_id)
+			v[k++] = n->m.origin_id;
+	}
+	put_u64(out, CORR_RECENT);
+	put_u64(out, c->recent_next);
+	for (size_t i = 0; i < CORR_RECENT; i++) {
+		const struct recent *r = &c->recent[i];
+		bool keep = r->k.host && r->last_ts.sec >= before;
+		put_recent(out, keep ? r : &no_recent, same_id, NULL);
+		if (keep)
+			v[k++] = r->id;
+	}
+	put_u64(out, CORR_PENDING);
+	put_u64(out, c->pending_next);
+	for (size_t i = 0; i < CORR_PENDING; i++) {
+		const struct pending *p = &c->pending[i];
+		bool keep = p->k.host && p->at >= before;
+		put_pending(out, keep ? p : &no_pending, same_id, NULL);
+		if (keep && p->origin_id)
+			v[k++] = p->origin_id;
+	}
+	correlate_free(c);
+	*ids = v;
+	*nids = k;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 
+#include "correlate.h"
 #include "store.h"
 
 #define MAP "temp.merge_map"
@@ -288,6 +289,94 @@ out:
 	return rc;
 }
 
+/* The source map in memory, for the ids in a saved state */
+struct id_map {
+	struct merger *m;
+	sqlite3_stmt *get;
+};
+
+static int64_t map_source(void *ctx, int64_t old)
+{
+	struct id_map *im = ctx;
+	sqlite3_bind_int64(im->get, 1, old);
+	int64_t id = sqlite3_step(im->get) == SQLITE_ROW ? sqlite3_column_int64(im->get, 0) : 0;
+	sqlite3_reset(im->get);
+	return id;
+}
+
+static int64_t map_message(void *ctx, int64_t old)
+{
+	return (map_source(ctx, old >> STORE_KEY_BITS) << STORE_KEY_BITS) |
+	       (old & (((int64_t)1 << STORE_KEY_BITS) - 1));
+}
+
+/* blob - column 0 of the one-row query sql into out (empty: no row) */
+static int blob(struct merger *m, const char *sql, struct sl_buf *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(m->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return fail(m, "read the open messages");
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) > 0)
+		sl_buf_add(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(m, "read the open messages");
+}
+
+/* copy_state - the messages open at the end of the source database's
+ * files join the target's saved state: a later run over the same files
+ * into the target goes on with them as the source database would have */
+static int copy_state(struct merger *m)
+{
+	struct sl_buf a, b, out;
+	sl_buf_init(&a);
+	sl_buf_init(&b);
+	sl_buf_init(&out);
+	struct id_map im = { .m = m };
+	int rc = -1;
+	if (blob(m, "SELECT state FROM main.correlate_state WHERE id = 1", &a) < 0 ||
+	    blob(m, "SELECT state FROM src.correlate_state WHERE id = 1", &b) < 0)
+		goto out;
+	if (!b.len) {
+		rc = 0;   /* nothing open there */
+		goto out;
+	}
+	if (sqlite3_prepare_v2(m->db, "SELECT new FROM " MAP " WHERE old = ?1", -1, &im.get,
+	                       NULL) != SQLITE_OK) {
+		fail(m, "map the open messages");
+		goto out;
+	}
+	struct corr_id_map map = { map_message, map_source, &im };
+	uint64_t open = 0;
+	if (correlate_state_merge(a.data, a.len, b.data, b.len, &map, &out, &open, m->err) < 0) {
+		struct sl_error why = *m->err;   /* say which database */
+		sl_error_set(m->err, SL_EDB, "cannot merge '%s': %s", m->path, why.msg);
+		goto out;
+	}
+	if (out.len == a.len && memcmp(out.data, a.data, a.len) == 0) {
+		rc = 0;   /* merged before: nothing new */
+		goto out;
+	}
+	sqlite3_stmt *put;
+	if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO main.correlate_state(id, open_messages,"
+	                       " saved_at, state) VALUES (1, ?1, strftime('%Y-%m-%dT%H:%M:%SZ',"
+	                       " 'now'), ?2)", -1, &put, NULL) != SQLITE_OK) {
+		fail(m, "save the open messages");
+		goto out;
+	}
+	sqlite3_bind_int64(put, 1, (int64_t)open);
+	sqlite3_bind_blob(put, 2, out.data, (int)out.len, SQLITE_STATIC);
+	int st = sqlite3_step(put);
+	sqlite3_finalize(put);
+	rc = st == SQLITE_DONE ? 0 : fail(m, "save the open messages");
+out:
+	sqlite3_finalize(im.get);
+	sl_buf_release(&a);
+	sl_buf_release(&b);
+	sl_buf_release(&out);
+	return rc;
+}
+
 /* same_file - whether a and b name one file */
 static bool same_file(const char *a, const char *b)
 {
@@ -327,6 +416,8 @@ int merge_database(sqlite3 *db, const char *path, struct merge_stats *stats, str
 		ret = map_sources(&m, &add);
 		if (ret == 0)
 			ret = copy_rows(&m, &add);
+		if (ret == 0)
+			ret = copy_state(&m);
 		if (ret == 0)
 			ret = exec(&m, "DROP TABLE " MAP "; COMMIT", "commit");
 		if (ret != 0 && !sqlite3_get_autocommit(db))

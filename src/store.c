@@ -1808,8 +1808,8 @@ void store_set_adopt_window(struct store *st, int64_t seconds)
  * then rebuilt (VACUUM) so the space goes back to the file system.
  * Sources stay: a pruned file that shows up again is known by its
  * fingerprint and read from where it was read to, which is its end. */
-int store_prune(struct store *st, const char *before, struct store_prune_stats *out,
-                struct sl_error *err)
+int store_prune(struct store *st, const char *before, const struct store_prune_keep *keep,
+                struct store_prune_stats *out, struct sl_error *err)
 {
 	memset(out, 0, sizeof *out);
 	if (st->readonly)
@@ -1818,14 +1818,31 @@ int store_prune(struct store *st, const char *before, struct store_prune_stats *
 	if (st->loading || stat(st->path, &sb) < 0)
 		sb.st_size = 0;
 	out->bytes_before = (int64_t)sb.st_size;
+	sqlite3_stmt *s = NULL;
+	/* the messages a later run goes on with (a TEMP table: not in the file) */
+	if (exec(st, "CREATE TEMP TABLE IF NOT EXISTS prune_keep(id INTEGER PRIMARY KEY);"
+	             "DELETE FROM prune_keep", err, "prune") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO prune_keep VALUES (?1)", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return db_fail(st, sqlite3_errcode(st->db), err, "prune");
+	for (size_t i = 0; i < keep->nids; i++) {
+		sqlite3_bind_int64(s, 1, keep->ids[i]);
+		if (step_done(st, s, err) < 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
 	if (begin_write(st, err) < 0)
 		return -1;
-	sqlite3_stmt *s = NULL;
 	static const char *const sql[] = {
 		"DELETE FROM events WHERE ts < ?1",
-		/* a message is pruned with its last line, never while lines of it remain */
+		/* a message is pruned with its last line, never while lines of it
+		 * remain or while it is open (a later run updates its row) */
 		"DELETE FROM messages WHERE last_ts < ?1 AND NOT EXISTS"
-		" (SELECT 1 FROM events e WHERE e.message_id = messages.id)",
+		" (SELECT 1 FROM events e WHERE e.message_id = messages.id)"
+		" AND id NOT IN (SELECT id FROM temp.prune_keep)",
 		"DELETE FROM message_continuations WHERE NOT EXISTS"
 		" (SELECT 1 FROM messages m WHERE m.id = message_continuations.message_id)",
 		"UPDATE messages SET origin_id = NULL WHERE origin_id IS NOT NULL AND NOT EXISTS"
@@ -1833,7 +1850,25 @@ int store_prune(struct store *st, const char *before, struct store_prune_stats *
 		STORE_HEALTH_PRUNE,
 	};
 	int64_t *counts[] = { &out->events, &out->messages, NULL, NULL, NULL };
-	for (size_t i = 0; i < SL_ARRAY_LEN(sql); i++) {
+	for (size_t i = 0; i <= SL_ARRAY_LEN(sql); i++) {
+		if (i == SL_ARRAY_LEN(sql)) {
+			/* the open messages left, with the rows they need */
+			if (!keep->state)
+				break;
+			s = st->stmt[S_STATE_PUT];
+			sqlite3_bind_int64(s, 1, (int64_t)keep->open_messages);
+			sqlite3_bind_blob(s, 2, keep->state, (int)keep->state_len, SQLITE_STATIC);
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			s = NULL;
+			if (rc == SQLITE_DONE)
+				break;
+			db_fail(st, rc, err, "prune");
+			if (!sqlite3_get_autocommit(st->db))
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			st->in_tx = false;
+			return -1;
+		}
 		int rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL);
 		if (rc == SQLITE_OK) {
 			if (sqlite3_bind_parameter_count(s) > 0)

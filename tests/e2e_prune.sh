@@ -50,5 +50,28 @@ eq "no --older-than: usage" "$(run "$SMTPLOG" prune --db "$db")" 64
 eq "bad --older-than: usage" "$(run "$SMTPLOG" prune --db "$db" --older-than soon)" 64
 eq "no database: 66" "$(run "$SMTPLOG" prune --db "$T/none.db" --older-than 90d)" 66
 
+# ---- messages still open: those whose last line is older than the cut are
+# closed (as when their idle window passes) and pruned with the rest; the
+# newer ones keep their rows and go on in the next run. sample-logs/mail.log:
+# 3F2A11C0A12 gets its Message-ID and sender (lines 3-4, dated two days
+# earlier here), 5B7C21C0A15 too (lines 8-9); their deliveries and removals
+# (lines 11-12, 14-15) come after the prune.
+{ sed -n 3,4p sample-logs/mail.log | sed 's/^Nov 23/Nov 21/'; sed -n 8,9p sample-logs/mail.log; } >"$T/open.log"
+"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/o.db" "$T/open.log"
+eq "open: two messages open" "$(q "$T/o.db" "SELECT open_messages FROM correlate_state")" 2
+eq "open: prune" "$(run "$SMTPLOG" prune --db "$T/o.db" --older-than 2026-11-22)" 0
+eq "open: the older one closed" "$(q "$T/o.db" "SELECT open_messages FROM correlate_state")" 1
+eq "open: its row pruned" "$(q "$T/o.db" "SELECT count(*) FROM messages WHERE queue_id = '3F2A11C0A12'")" 0
+eq "open: the newer one's row kept" "$(q "$T/o.db" "SELECT sender, size FROM messages WHERE queue_id = '5B7C21C0A15'")" "jane.doe@gmail.com|5890"
+sed -n '11,12p;14,15p' sample-logs/mail.log >>"$T/open.log"
+"$SMTPLOG" analyze -q --no-report --year 2026 --db "$T/o.db" "$T/open.log"
+eq "open, then delivered: no event names a missing message" \
+	"$(q "$T/o.db" "SELECT count(*) FROM events e WHERE message_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = e.message_id)")" 0
+eq "open, then delivered: the kept one goes on (its sender and size)" \
+	"$(q "$T/o.db" "SELECT e.sender, m.size, m.complete FROM events e JOIN messages m ON m.id = e.message_id WHERE e.queue_id = '5B7C21C0A15'")" "jane.doe@gmail.com|5890|1"
+eq "open, then delivered: the closed one starts anew (nothing of the pruned days)" \
+	"$(q "$T/o.db" "SELECT coalesce(e.sender, '-'), m.first_ts >= '2026-11-22' FROM events e JOIN messages m ON m.id = e.message_id WHERE e.queue_id = '3F2A11C0A12'")" "-|1"
+eq "open, then delivered: nothing open" "$(q "$T/o.db" "SELECT open_messages FROM correlate_state")" 0
+
 echo "e2e_prune: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -38,6 +38,25 @@ run analyze --db "$T/grow.db" -q --no-report "$T/mail.log" >/dev/null
 eq "merge after the file grew" "$(run merge --db "$T/grow-site.db" "$T/grow.db")" 0
 has "merge after growth: the same source" "$(cat "$T/err")" "0 new sources, 1 already present"
 eq "merge after growth: rows of the whole file" "$(q "$T/grow-site.db" "$rows")" "$(q "$T/grow.db" "$rows")"
+# the messages open at the end of a database's files go with a merge: a
+# later run over the grown file into the merged database gives every event
+# the sender, size and Message-ID one run over the whole file gives it
+head -n 4 $S/mail.log >"$T/open.log"   # 3F2A11C0A12: its Message-ID and sender, no delivery yet
+run analyze --db "$T/open.db" -q --no-report --year 2026 "$T/open.log" >/dev/null
+eq "open messages: one" "$(q "$T/open.db" "SELECT open_messages FROM correlate_state")" 1
+eq "merge open messages" "$(run merge --db "$T/open-site.db" "$T/open.db")" 0
+eq "merge: the open message goes with it" "$(q "$T/open-site.db" "SELECT open_messages FROM correlate_state")" 1
+state=$(q "$T/open-site.db" "SELECT hex(state) FROM correlate_state")
+eq "merge open messages again" "$(run merge --db "$T/open-site.db" "$T/open.db")" 0
+eq "merge again: the same state" "$(q "$T/open-site.db" "SELECT hex(state) FROM correlate_state")" "$state"
+cat $S/mail.log >"$T/open.log"
+eq "merged, then the grown file" "$(run analyze --db "$T/open-site.db" -q --no-report --year 2026 "$T/open.log")" 0
+run analyze --db "$T/open-one.db" -q --no-report --year 2026 $S/mail.log >/dev/null
+detail="SELECT id, kind, sender, recipient, message_id FROM events ORDER BY id;
+        SELECT id, sender, size, header_message_id, complete FROM messages ORDER BY id"
+eq "merged, then grown: the rows of one run" "$(q "$T/open-site.db" "$detail")" "$(q "$T/open-one.db" "$detail")"
+eq "merged, then grown: the delivery has its sender" \
+	"$(q "$T/open-site.db" "SELECT sender FROM events WHERE queue_id = '3F2A11C0A12' AND kind = 'delivered'")" "jane.doe@gmail.com"
 # refusals
 eq "merge a missing file" "$(run merge --db "$T/site.db" "$T/nothing.db")" 66
 has "merge a missing file: named" "$(cat "$T/err")" "cannot read '$T/nothing.db'"

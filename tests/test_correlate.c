@@ -627,10 +627,119 @@ static void test_save_load_continues(void **state)
 	sl_buf_release(&saved);
 }
 
+static int64_t same(void *ctx, int64_t id)
+{
+	(void)ctx;
+	return id;
+}
+
+/* save - a state with AAA (last line at 101, announced FFF at 102) and BBB
+ * (last line at 300) open, ids as the fake sink gave them */
+static void save_two_open(struct sl_buf *out)
+{
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_MSG_QUEUED, "AAA", fill_queued);
+	feed(c, 102, EV_FORWARDED, "AAA", fill_forward);   /* announces FFF */
+	feed(c, 300, EV_MSG_QUEUED, "BBB", fill_queued);
+	struct sl_error err;
+	assert_int_equal(correlate_flush(c, &err), 0);
+	correlate_save(c, out, same, NULL);
+	correlate_free(c);
+}
+
+/* prune: open messages whose last line is older than the cut are closed,
+ * the newer ones stay with the ids of their rows */
+static void test_state_prune(void **state)
+{
+	(void)state;
+	struct sl_buf saved, pruned;
+	sl_buf_init(&saved);
+	sl_buf_init(&pruned);
+	save_two_open(&saved);
+	uint64_t open = 9;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	struct sl_error err;
+	assert_int_equal(correlate_state_prune(saved.data, saved.len, 200, &pruned, &open, &ids,
+	                                       &nids, &err), 0);
+	assert_int_equal(open, 1);
+	assert_int_equal(nids, 1);
+	assert_int_equal(ids[0], 2);   /* BBB */
+	free(ids);
+	struct correlate *c = correlate_new(NULL, &fake);
+	assert_int_equal(correlate_load(c, pruned.data, pruned.len, &err), 0);
+	assert_int_equal(correlate_stats(c)->open, 1);
+	int before = nmsgs;
+	feed(c, 400, EV_DELIVERED, "BBB", NULL);
+	assert_int_equal(nmsgs, before);                        /* BBB goes on */
+	assert_int_equal(evs[nevs - 1].message_id, 2);
+	feed(c, 401, EV_DELIVERED, "AAA", NULL);
+	assert_int_equal(nmsgs, before + 1);                    /* AAA starts anew */
+	feed(c, 402, EV_MSG_ARRIVAL, "FFF", NULL);              /* its copy: not linked */
+	assert_int_equal(msgs[nmsgs - 1].origin_id, 0);
+	correlate_free(c);
+	/* a cut before everything keeps everything */
+	sl_buf_reset(&pruned);
+	assert_int_equal(correlate_state_prune(saved.data, saved.len, 0, &pruned, &open, &ids,
+	                                       &nids, &err), 0);
+	assert_int_equal(open, 2);
+	assert_int_equal(nids, 3);   /* AAA, BBB, FFF's origin AAA */
+	free(ids);
+	assert_int_equal(correlate_state_prune("XXXX", 4, 0, &pruned, &open, &ids, &nids, &err), -1);
+	sl_buf_release(&saved);
+	sl_buf_release(&pruned);
+}
+
+static int64_t plus_1000(void *ctx, int64_t id)
+{
+	(void)ctx;
+	return id + 1000;
+}
+
+/* merge: b's open messages join a's, unless a has the key open; ids mapped */
+static void test_state_merge(void **state)
+{
+	(void)state;
+	struct sl_buf a, b, out, again;
+	sl_buf_init(&a);
+	sl_buf_init(&b);
+	sl_buf_init(&out);
+	sl_buf_init(&again);
+	save_two_open(&b);
+	struct corr_id_map map = { plus_1000, plus_1000, NULL };
+	uint64_t open = 0;
+	struct sl_error err;
+	/* into nothing */
+	assert_int_equal(correlate_state_merge(NULL, 0, b.data, b.len, &map, &out, &open, &err), 0);
+	assert_int_equal(open, 2);
+	struct correlate *c = correlate_new(NULL, &fake);
+	assert_int_equal(correlate_load(c, out.data, out.len, &err), 0);
+	feed(c, 400, EV_DELIVERED, "AAA", NULL);
+	assert_int_equal(evs[nevs - 1].message_id, 1001);
+	assert_string_equal(evs[nevs - 1].sender, "alice@example.org");
+	feed(c, 401, EV_MSG_ARRIVAL, "FFF", NULL);
+	assert_int_equal(msgs[nmsgs - 1].origin_id, 1001);      /* the announced copy, mapped */
+	correlate_free(c);
+	/* again: the keys are open already, nothing changes */
+	assert_int_equal(correlate_state_merge(out.data, out.len, b.data, b.len, &map, &again, &open,
+	                                       &err), 0);
+	assert_int_equal(open, 2);
+	assert_int_equal(again.len, out.len);
+	assert_memory_equal(again.data, out.data, out.len);
+	assert_int_equal(correlate_state_merge(NULL, 0, "XXXX", 4, &map, &again, &open, &err), -1);
+	sl_buf_release(&a);
+	sl_buf_release(&b);
+	sl_buf_release(&out);
+	sl_buf_release(&again);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_save_load_continues, reset),
+		cmocka_unit_test_setup(test_state_prune, reset),
+		cmocka_unit_test_setup(test_state_merge, reset),
 		cmocka_unit_test_setup(test_lifecycle, reset),
 		cmocka_unit_test_setup(test_reused_queue_id, reset),
 		cmocka_unit_test_setup(test_content_filter_linked, reset),
