@@ -9,7 +9,9 @@
  *   kind:      delivered | deferred | ... | status | action | arrival | ...
  *   prefilter: status=                      (a literal the message must contain; optional)
  *   regex:     ^(?<queue_id>[0-9A-Za-z]+): to=<(?<recipient>[^>]*)>...
- *   (any other key, e.g. reason:, class:, is kept as an attribute for the caller)
+ *   (any other key, e.g. reason:, class:, is kept as an attribute for the caller;
+ *   kind: health takes category: warning | error | fatal | panic | sasl | tls |
+ *   postscreen, else the severity word its status group captured)
  *
  * Named groups map to event fields by name (see patterns_field_names()); an
  * unknown group name is a load error, so a typo cannot silently lose data.
