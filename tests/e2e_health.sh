@@ -109,5 +109,20 @@ $want"
 eq "merge again adds nothing" "$(run merge --db "$T/m.db" "$db"; health "$T/m.db")" "0
 $want"
 
+# ---- a database of schema version 4 (before the table): upgraded in place,
+# and --reread counts the lines it had read before, adding nothing else
+cp "$T/whole.db" "$T/v4.db"
+q "$T/v4.db" "DROP VIEW v_health; DROP TABLE health; PRAGMA user_version = 4"
+events=$(q "$T/v4.db" "SELECT count(*) FROM events")
+eq "schema 4: upgraded" "$(run analyze --db "$T/v4.db" --no-report --year 2026 "$T/whole.log"
+	q "$T/v4.db" "PRAGMA user_version; SELECT count(*) FROM health")" "0
+5
+0"
+eq "schema 4: --reread counts what was read before" \
+	"$(run analyze --db "$T/v4.db" --no-report --year 2026 --reread "$T/whole.log"; health "$T/v4.db"
+	   q "$T/v4.db" "SELECT count(*) FROM events")" "0
+$(health "$T/whole.db")
+$events"
+
 echo "e2e_health: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
