@@ -883,6 +883,98 @@ static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
 /* reset - a BARE result: the whole line is the message */
 static void reset(const char *line, size_t len, struct logline *out);
 
+/* skip_pri - past a syslog "<PRI>" (1-3 digits, at most 191) at p; NULL if none.
+ * A file written by a relay that keeps the raw packet starts each line so. */
+static const char *skip_pri(const char *p, const char *e)
+{
+	if (p >= e || *p != '<')
+		return NULL;
+	const char *q = p + 1;
+	int v = 0;
+	while (q < e && is_digit(*q) && q - p <= 3)
+		v = v * 10 + (*q++ - '0');
+	if (q == p + 1 || q >= e || *q != '>' || v > 191)
+		return NULL;
+	return q + 1;
+}
+
+/* token5424 - the field at *pp up to the next space ("-" is empty); false
+ * at the end of the line */
+static bool token5424(const char **pp, const char *e, struct sl_span *out)
+{
+	const char *p = *pp, *t = p;
+	while (p < e && *p != ' ')
+		p++;
+	if (p == t || p >= e)
+		return false;
+	*out = (p - t == 1 && *t == '-') ? SL_SPAN_NULL : (struct sl_span){ t, (size_t)(p - t) };
+	*pp = p + 1;
+	return true;
+}
+
+/* parse_rfc5424 - RFC 5424 section 6 after its "<PRI>": "1 TIMESTAMP HOSTNAME
+ * APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]", as rsyslog's
+ * RSYSLOG_SyslogProtocol23Format and syslog-ng's syslog() destination write
+ * it ("<22>1 2026-11-23T06:25:01.123Z mx1 postfix/smtp 123 - - 4F0A1: to=..."). */
+static bool parse_rfc5424(struct logline_ctx *ctx, const char *p, const char *e,
+                          struct logline *out)
+{
+	if (e - p < 2 || p[0] != '1' || p[1] != ' ')
+		return false;
+	p += 2;
+	const char *stamp = p;
+	while (p < e && *p != ' ')
+		p++;
+	if (p >= e)
+		return false;
+	/* a NILVALUE "-" stamp gives no time: the line is kept as it is */
+	if (!parse_iso(ctx, stamp, p, out) || out->format != LOGLINE_RFC3339)
+		return false;
+	p++;
+	struct sl_span host, app, procid;
+	if (!token5424(&p, e, &host) || !token5424(&p, e, &app) || !token5424(&p, e, &procid))
+		return false;
+	/* MSGID, then STRUCTURED-DATA: "-" or "[id k="v" ...]..." (in a value,
+	 * '\' escapes '"', ']' and '\'); the message may be absent */
+	const char *msgid = p;
+	while (p < e && *p != ' ')
+		p++;
+	if (p == msgid)
+		return false;
+	if (p < e)
+		p++;
+	if (p < e && *p == '-') {
+		p++;
+	} else if (p < e && *p == '[') {
+		bool quoted = false;
+		for (; p < e; p++) {
+			if (quoted && *p == '\\' && p + 1 < e)
+				p++;
+			else if (*p == '"')
+				quoted = !quoted;
+			else if (!quoted && *p == ']' && (p + 1 == e || p[1] != '['))
+				break;
+		}
+		if (p >= e)
+			return false;
+		p++;
+	} else if (p < e) {
+		return false;
+	}
+	if (p < e && *p == ' ')
+		p++;
+	/* a UTF-8 message may begin with a byte order mark */
+	if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF)
+		p += 3;
+	out->format = LOGLINE_RFC3339;
+	out->host = host;
+	out->program = app;
+	out->pid = procid.p ? parse_pid(procid.p, procid.p + procid.len) : -1;
+	out->message = (struct sl_span){ p, (size_t)(e - p) };
+	return true;
+}
+
 /* parse_host_then_exim - Exim lines gathered from several hosts carry the
  * host name first: "mx1 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab => ..." */
 static bool parse_host_then_exim(struct logline_ctx *ctx, const char *line, const char *e,
@@ -923,11 +1015,19 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	reset(line, len, out);
 	if (len == 0)
 		return;
-	unsigned char c = (unsigned char)line[0];
+	const char *p = line;
+	const char *after_pri = skip_pri(p, e);
+	if (after_pri) {
+		if (parse_rfc5424(ctx, after_pri, e, out))
+			return;
+		reset(line, len, out);
+		p = after_pri;
+	}
+	unsigned char c = p < e ? (unsigned char)*p : 0;
 	if (c >= 'A' && c <= 'Z')
-		ok = parse_rfc3164(ctx, line, e, out);
+		ok = parse_rfc3164(ctx, p, e, out);
 	else if (is_digit((char)c))
-		ok = parse_iso(ctx, line, e, out);
+		ok = parse_iso(ctx, p, e, out);
 	else if (c == '{')
 		ok = parse_json(ctx, line, e, out);
 	if (!ok)

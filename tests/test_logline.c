@@ -99,6 +99,27 @@ static const struct case_ cases[] = {
 	  "55HIbcGI002794: <u@y>... User unknown", NULL },
 	{ "Jun 17 14:37:39 <22> robin sm-mta[2794]: z", LOGLINE_RFC3164, "2026-06-17T14:37:39Z",
 	  "robin", "sm-mta", 2794, "z", NULL },
+	/* a raw syslog packet's "<PRI>" kept at the line start (RFC 3164 4.1.1) */
+	{ "<22>Nov 23 06:25:01 mx1 postfix/smtp[123]: 4F0A1: to=<a@b.example>", LOGLINE_RFC3164,
+	  "2026-11-23T06:25:01Z", "mx1", "postfix/smtp", 123, "4F0A1: to=<a@b.example>", NULL },
+	{ "<22>2026-11-23T06:25:01+01:00 mx1 postfix/smtp[123]: m", LOGLINE_RFC3339,
+	  "2026-11-23T05:25:01Z", "mx1", "postfix/smtp", 123, "m", NULL },
+	/* RFC 5424 section 6, as rsyslog's RSYSLOG_SyslogProtocol23Format writes
+	 * it: "<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG" */
+	{ "<22>1 2026-11-23T06:25:01.123456Z mx1 postfix/smtp 123 - - 4F0A1: to=<a@b.example>",
+	  LOGLINE_RFC3339, "2026-11-23T06:25:01.123456Z", "mx1", "postfix/smtp", 123,
+	  "4F0A1: to=<a@b.example>", NULL },
+	{ "<22>1 2026-11-23T07:25:01+01:00 mx1 sm-mta 9 - [timeQuality tzKnown=\"1\" x=\"a\\]b\"]"
+	  "[origin ip=\"192.0.2.1\"] 4F0A1: from=<a@b>",
+	  LOGLINE_RFC3339, "2026-11-23T06:25:01Z", "mx1", "sm-mta", 9, "4F0A1: from=<a@b>", NULL },
+	{ "<22>1 2026-11-23T06:25:01Z - exim - - - \xEF\xBB\xBFmsg", LOGLINE_RFC3339,
+	  "2026-11-23T06:25:01Z", "", "exim", -1, "msg", NULL },
+	/* a NILVALUE stamp: no time, the line kept whole */
+	{ "<22>1 - mx1 exim - - - msg", LOGLINE_BARE, "", "", "", -1, "<22>1 - mx1 exim - - - msg",
+	  NULL },
+	/* not a PRI: kept whole */
+	{ "<999>Nov 23 06:25:01 mx1 p[1]: m", LOGLINE_BARE, "", "", "", -1,
+	  "<999>Nov 23 06:25:01 mx1 p[1]: m", NULL },
 	/* Solaris/illumos syslogd's "[ID msgid facility.level]" tag, from
 	 * gurkulindia.com/main/2011/06/investigating-sendmail-errors-from-syslog/ */
 	{ "Apr 16 10:58:56 mymailhost sendmail[24234]: [ID 801593 mail.info] m3G8wu8g024234: "
