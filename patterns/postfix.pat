@@ -59,12 +59,14 @@ kind: arrival
 prefilter: : uid=
 regex: ^(?<queue_id>[0-9A-Za-z]+): uid=-?\d+ from=<(?<sender>[^>]*)>
 
+# The header's value as the message has it: blanks after it are not part
+# of the ID (kdent/postfix_log_analysis mail.log has "message-id=<x@y> ").
 id: postfix.cleanup.message-id
 mta: postfix
 programs: cleanup
 kind: header_id
 prefilter: message-id=
-regex: ^(?<queue_id>[0-9A-Za-z]+): (?:resent-)?message-id=(?<header_msgid>.*)$
+regex: ^(?<queue_id>[0-9A-Za-z]+): (?:resent-)?message-id=(?<header_msgid>(?:\S++|\s++(?!$))*+)\s*+$
 
 # ---- postscreen refusing a connection it cannot serve now. postscreen.c
 # logs "reject: connect from [ip]:port: all screening ports busy" and

@@ -216,6 +216,13 @@ static void test_lifecycle(void **state)
 	run("postfix/cleanup", "0D7037A4: message-id=<20050220030539.0D7037A4@fangorn.maddingue.net>");
 	assert_int_equal(ev.kind, EV_MSG_HEADER_ID);
 	assert_span(ev.header_msgid, "20050220030539.0D7037A4@fangorn.maddingue.net");
+	/* blanks after the header's value (kdent/postfix_log_analysis mail.log) */
+	run("postfix/cleanup", "57E9524365: message-id=<0759.139113.570.570305@yourcustomlink.xyz> ");
+	assert_int_equal(ev.kind, EV_MSG_HEADER_ID);
+	assert_span(ev.header_msgid, "0759.139113.570.570305@yourcustomlink.xyz");
+	run("postfix/cleanup", "57E9524366: message-id=");
+	assert_int_equal(ev.kind, EV_MSG_HEADER_ID);
+	assert_true(sl_span_empty(ev.header_msgid));
 	run("postfix/qmgr", "AAB4D259B1: removed");
 	assert_int_equal(ev.kind, EV_MSG_REMOVED);
 	run("postfix/qmgr", "C1A2B3: from=<a@b.c>, status=expired, returned to sender");
