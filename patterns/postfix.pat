@@ -143,7 +143,9 @@ prefilter: notification:
 regex: ^(?<queue_id>[0-9A-Za-z]+): (?:sender|postmaster) (?:non-delivery|delivery status|delay|success) notification: (?<new_queue_id>[0-9A-Za-z]+)
 
 # ---- lines about a queued message that carry no event of their own (the
-# status line that follows carries the code)
+# status line that follows carries the code): the smtp client's notes
+# ("Cannot start TLS: handshake failure", "TLS is required, but was not
+# offered by host ...")
 id: postfix.queue.info
 mta: postfix
 programs: *
@@ -151,7 +153,7 @@ kind: none
 regex: ^[0-9A-Za-z]+: (?:host \S+ (?:said|refused to talk to me):|lost connection with|conversation with|enabling PIX|
   breaking line|skipped, still being delivered|requeued|placed on hold|released from hold|
   (?:Trusted|Untrusted|Verified|Anonymous) TLS connection|SASL authentication failed|
-  replace: |prepend: |bcc: |info: |dropped)
+  replace: |prepend: |bcc: |info: |dropped|Cannot start TLS|(?:TLS|SMTPUTF8) is required, but )
 
 # ---- daemon health: rows of the health table, by category (the entry's
 # category:, else the severity word in the status group) and the shape of
@@ -212,13 +214,14 @@ kind: none
 regex: ^(?:connect from |disconnect from |lost connection after |timeout after |too many errors after |
   improper command pipelining after |setting up TLS connection |(?:Anonymous|Trusted|Untrusted|Verified) TLS connection |
   SSL_accept error |SSL_connect error |TLS library problem|NOQUEUE: lost connection|
-  connect to |warning: |fatal: |error: |panic: |statistics: |certificate verification failed|
+  connect to |warning: |fatal: |error: |panic: |statistics: |
   (?:CONNECT|DISCONNECT|HANGUP|PASS NEW|PASS OLD|PREGREET|DNSBL rank|BLACKLISTED|WHITELISTED|DENYLISTED|ALLOWLISTED|
   WHITELIST VETO|ALLOWLIST VETO|COMMAND TIME LIMIT|COMMAND COUNT LIMIT|COMMAND LENGTH LIMIT|COMMAND PIPELINING|BARE NEWLINE|
   NON-SMTP COMMAND|NOQUEUE: reject: CONNECT) |
   addr \S+ listed by domain |daemon started|reload |terminating on signal|
   Released from hold|(?:Deleted|Requeued|Placed on hold|Released from hold): \d+ messages?$|bare <LF> received|
   discarding EHLO keywords|cache \S+ (?:full|partial) cleanup|
-  table \S+ has changed|mapping DSN status|(?:re)?starting mail system|stopping the Postfix mail system|
+  table \S+ has changed|mapping DSN status|(?:re)?starting (?:the Postfix )?mail system|stopping the Postfix mail system|
+  (?:server |client )?certificate (?:verification failed|not trusted)|
   refreshing the Postfix mail system|Postfix is (?:running|using)|helo=\d|ehlo=\d|
   host \S+ said: |host \S+ refused to talk to me|proxy-accept: )

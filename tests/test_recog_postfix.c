@@ -417,6 +417,28 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("postfix/postscreen", "PASS OLD [192.0.2.1]:1234"), RECOG_MATCHED);
 	assert_int_equal(run("dovecot", "imap-login: Login: user=<x>"), RECOG_FOREIGN);
 	assert_int_equal(run("postfix/smtpd", "something nobody has seen before"), RECOG_UNRECOGNIZED);
+	/* notes with no event of their own: the smtp client's TLS failure before
+	 * the status line that carries it (postfix-logwatch, a Go exporter's
+	 * test lines of postfix/polite/smtp), postfix-script's start (many
+	 * forum posts: "starting the Postfix mail system"), TLS verification */
+	static const struct {
+		const char *prog, *msg;
+	} notes[] = {
+		{ "postfix/polite/smtp", "4gfyry6Qhcz4ydk: Cannot start TLS: handshake failure" },
+		{ "postfix/smtp", "4B2C83F5A1: TLS is required, but was not offered by host "
+		  "mx.example.com[192.0.2.1]" },
+		{ "postfix/postfix-script", "starting the Postfix mail system" },
+		{ "postfix/smtp", "server certificate verification failed for mx.example.com[192.0.2.1]:25: "
+		  "num=20:unable to get local issuer certificate" },
+		{ "postfix/smtp", "certificate verification failed for mx.example.com[192.0.2.1]:25: "
+		  "untrusted issuer /C=US" },
+		{ "postfix/smtpd", "client certificate verification failed for unknown[192.0.2.1]: num=20" },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(notes); i++) {
+		if (run(notes[i].prog, notes[i].msg) != RECOG_MATCHED)
+			fail_msg("not recognized: %s", notes[i].msg);
+		assert_int_equal(ev.kind, EV_NONE);
+	}
 }
 
 static void test_submission_instance(void **state)
