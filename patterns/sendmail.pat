@@ -170,7 +170,9 @@ category: error
 prefilter: SYSERR
 regex: ^(?:[0-9A-Za-z]++: ?+)?+SYSERR(?:\([^)]*+\))?+: (?<reply>.*+)$
 
-# ---- sessions, TLS, AUTH, the daemon: no event
+# ---- sessions, TLS, AUTH, the daemon: no event. alias.c logs "<file>: N
+# aliases, longest N bytes, N bytes total" when it rebuilds the aliases
+# (LogLevel > 7) and "<qid>: alias <addr> => <list>" (LogLevel > 10).
 id: sendmail.session
 mta: sendmail
 programs: *
@@ -180,7 +182,8 @@ regex: ^(?:[0-9A-Za-z]++(?:\[\d++\])?+: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH fai
   Fixed MIME |Syntax error in mailbox address|[0-9A-Za-z]++: clone: |connect from |Null connection from |
   headers too large|Authentication-Warning: |
   starting daemon |rejecting connections on daemon |accepting connections again |File descriptors missing |
-  grew WorkList |alias database |/\S++: \d++ aliases|unable to qualify my own domain|My unqualified host name|
+  grew WorkList |alias database |/[^\s:]++: \d++ aliases, |alias (?:(?!=> )[^ ]++ )++=> |
+  unable to qualify my own domain|My unqualified host name|
   daemon \S++: |restarting |stopping daemon|load average: |SMTP server:)
 
 # What Sendmail says about an SMTP client, "<client>: <note>" or

@@ -319,6 +319,10 @@ static const struct scase notices[] = {
 	{ .prog = "sm-msp-queue", .msg = "starting daemon (8.14.4): queueing@00:25:00" },
 	{ .prog = "sendmail", .msg = "h9NL1K9M013890: h9NL1K9M013891: clone: owner=Postmaster" },
 	{ .msg = "u31FFPtp032300: Milter: no active filter" },
+	/* alias.c (sendmail 8.x source, readaliases() and alias()): the aliases
+	 * rebuilt, LogLevel > 7; one alias expanded, LogLevel > 10 */
+	{ .msg = "/etc/mail/aliases: 32 aliases, longest 10 bytes, 342 bytes total" },
+	{ .msg = "u31FFPtp032300: alias root => admin@example.com, ops" },
 	/* Postfix's compatibility command is Postfix's, not Sendmail's */
 	{ .prog = "postfix/sendmail", .msg = "fatal: usage: sendmail [options]", .kind = EV_HEALTH,
 	  .reply = "usage: sendmail [options]" },
