@@ -117,7 +117,8 @@ regex: ^(?:\[\d++\] )?(?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^
 # routing itself was deferred). "retry time not reached [for any host]"
 # (errno -51 to -54) means no attempt was made this time: it is still a
 # deferral (eximstats counts it among the "==" lines), with no code; the
-# reasons rules name it a wait.
+# reasons rules name it a wait. Where no message follows the host, the
+# errno's text is the reply ("defer (110): Connection timed out H=mx [ip]").
 id: exim.defer
 mta: exim
 programs: *
@@ -125,7 +126,8 @@ kind: deferred
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]== (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>\S++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|[A-Za-z]++=(?:<[^<>]*+>|\S++)))*+(?: routing)? defer \((?:-?\d++|\w++)\)
-  (?:: (?:[^: ]++| (?!H=))*+ H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?(?:: (?<reply>.*+))?|
+  (?:: (?<reply>(?:[^: ]++| (?!H=))*+) H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?|
+  : (?:[^: ]++| (?!H=))*+ H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?(?:: (?<reply>.*+))?|
   (?: H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?
   (?: [A-Za-z]++=(?:\[[^\[\]]*+\](?::\w++)?|[^\s:\[\]]++))*+)?(?:: (?<reply>.*+))?)$
 

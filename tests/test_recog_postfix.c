@@ -437,7 +437,8 @@ static void test_noise_and_foreign(void **state)
 	for (size_t i = 0; i < SL_ARRAY_LEN(notes); i++) {
 		if (run(notes[i].prog, notes[i].msg) != RECOG_MATCHED)
 			fail_msg("not recognized: %s", notes[i].msg);
-		assert_int_equal(ev.kind, EV_NONE);
+		/* a daemon-health row at most: no delivery event */
+		assert_true(ev.kind == EV_NONE || ev.kind == EV_HEALTH);
 	}
 }
 
