@@ -229,6 +229,14 @@ static const struct ecase failures_cases[] = {
 	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .qid = "10HmbB-000000005vi-0000",
 	  .rcpt = "userx@domain1", .host = "ip4.ip4.ip4.ip4", .ip = "ip4.ip4.ip4.ip4",
 	  .reply = "SMTP timeout after initial connection" },
+	/* deliver.c deferral_log(): " defer (errno): strerror", then the host,
+	 * then ": message" only when there is one; with none, the errno's text
+	 * is the reply */
+	{ .msg = "1rKabe-000123-AB == slow@example.net R=dnslookup T=remote_smtp defer (110): "
+	         "Connection timed out H=mx.example.net [192.0.2.3]",
+	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .qid = "1rKabe-000123-AB",
+	  .rcpt = "slow@example.net", .host = "mx.example.net", .ip = "192.0.2.3",
+	  .reply = "Connection timed out" },
 	/* 4: genlog: a connection failure has no code at all */
 	{ .msg = "1xUv3T-000Hmp-Bx == elena.smith@peakmeadow.co.uk R=dnslookup T=remote_smtp defer (111): "
 	         "Connection refused",
