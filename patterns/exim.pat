@@ -72,6 +72,18 @@ regex: ^(?:\[\d++\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z
   (?<action>rejected) from <(?<sender>[^<>]*+)>
   (?: H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?[^:]*+: (?<reply>.*+)$
 
+# smtp_in.c: a HELO or EHLO whose argument is no host name or address
+# literal is answered 501 and logged "rejected EHLO from <host> [ip]:
+# syntactically invalid argument(s): <argument>" (an Exim rejectlog quoted
+# on a Q&A page: "rejected EHLO from mail.mra.mu [196.27.73.162]: ...").
+id: exim.reject.helo-syntax
+mta: exim
+programs: *
+kind: rejected
+prefilter: syntactically invalid
+regex: ^(?:\[\d++\] )?(?<action>rejected) (?:EHLO|HELO|ehlo|helo) from (?:(?<remote_host>[^\s()\[\]]++) )?(?:\([^()]*+\) )?
+  \[(?<remote_ip>[^\[\]]++)\](?::\d++)?: (?<reply>syntactically invalid argument\(s\)): (?:(?<helo>[^\s()]\S*+)|.*+)$
+
 # acl.c writes "<host and ident> [F=<sender> ][temporarily ]rejected
 # <what>[: <log message>]", where <what> is
 # "RCPT <addr>", "MAIL <addr>", "after DATA", "connection in "connect" ACL",

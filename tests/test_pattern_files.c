@@ -46,6 +46,9 @@
 static const struct doc_example {
 	const char *id, *line, *source;
 } doc_examples[] = {
+	{ "exim.reject.helo-syntax", "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically "
+	  "invalid argument(s): mra_esa1.mra.mu",
+	  "an Exim rejectlog quoted on a Q&A page (2017); Exim smtp_in.c" },
 	{ "exim.panic", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  "Exim spec, ch. 6 (the configuration file): errors are logged to the paniclog" },
 	{ "postfix.smtpd.proxy-accept", "5A1B2C3D4E: proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok: "

@@ -322,6 +322,16 @@ static const struct ecase rejects[] = {
 	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .rcpt = "sales@toto.com.au",
 	  .sender = "info6@test.com", .host = "imfo.test.com", .ip = "1.2.3.4",
 	  .reply = "No Such User Here" },
+	/* smtp_in.c: an EHLO argument that is no host name (an Exim rejectlog
+	 * quoted on a Q&A page, 2017) */
+	{ .msg = "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically invalid argument(s): "
+	         "mra_esa1.mra.mu",
+	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .host = "mail.mra.mu",
+	  .ip = "196.27.73.162", .helo = "mra_esa1.mra.mu", .reply = "syntactically invalid argument(s)" },
+	{ .msg = "rejected HELO from [192.0.2.9]:1234: syntactically invalid argument(s): (no argument "
+	         "given)",
+	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .ip = "192.0.2.9",
+	  .reply = "syntactically invalid argument(s)" },
 	/* 1: genlog, a defer verb: "temporarily rejected", and no code */
 	{ .msg = "H=smtp.delta-local.com [48.184.155.216] F=<noreply@delta-local.com> temporarily "
 	         "rejected RCPT <zack37@example.org>: greylisted, please try again later",
