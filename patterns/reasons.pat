@@ -336,7 +336,7 @@ kind: reason
 reason: server-config
 regex: (?i)server configuration (?:problem|error)|local configuration error|configuration error|misconfigur
   |incorrectly configured|can'?t contact (?:the )?ldap|ldap_\w+|\bldap (?:error|server)|temporary lookup failure
-  |alias database unavailable|mail transport unavailable|internal (?:server )?error|permission denied
+  |alias database unavailable|mail transport unavailable|unknown mail transport error|internal (?:server )?error|permission denied
   |queue file write error|insufficient (?:system storage|disk space)|\b[45]\.3\.[15]\b
 
 # Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),

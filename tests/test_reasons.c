@@ -357,6 +357,9 @@ static const struct corpus_case provider_cases[] = {
 	{ "rfc", "452 4.3.1 Insufficient system storage", "server-config" },
 	{ "postfix", "maildir delivery failed: Permission denied", "server-config" },
 	{ "postfix", "mail transport unavailable", "server-config" },
+	/* error(8) for a transport that failed to start (qmgr: "transport lmtp
+	 * failure"), infohtreasure/Postfix-Maillog-Dump maillog */
+	{ "postfix", "unknown mail transport error", "server-config" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
 };
