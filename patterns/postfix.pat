@@ -224,4 +224,5 @@ regex: ^(?:connect from |disconnect from |lost connection after |timeout after |
   table \S+ has changed|mapping DSN status|(?:re)?starting (?:the Postfix )?mail system|stopping the Postfix mail system|
   (?:server |client )?certificate (?:verification failed|not trusted)|
   refreshing the Postfix mail system|Postfix is (?:running|using)|helo=\d|ehlo=\d|
+  See http://www\.postfix\.org/COMPATIBILITY_README\.html|To disable backwards compatibility use |
   host \S+ said: |host \S+ refused to talk to me|proxy-accept: )

@@ -428,6 +428,12 @@ static void test_noise_and_foreign(void **state)
 		{ "postfix/smtp", "4B2C83F5A1: TLS is required, but was not offered by host "
 		  "mx.example.com[192.0.2.1]" },
 		{ "postfix/postfix-script", "starting the Postfix mail system" },
+		/* the postfix command at start, compatibility_level < 2
+		 * (shlomif/postfix-problem maillog, Postfix 3.5.10) */
+		{ "postfix", "Postfix is running with backwards-compatible default settings" },
+		{ "postfix", "See http://www.postfix.org/COMPATIBILITY_README.html for details" },
+		{ "postfix", "To disable backwards compatibility use \"postconf compatibility_level=2\" and "
+		  "\"postfix reload\"" },
 		{ "postfix/smtp", "server certificate verification failed for mx.example.com[192.0.2.1]:25: "
 		  "num=20:unable to get local issuer certificate" },
 		{ "postfix/smtp", "certificate verification failed for mx.example.com[192.0.2.1]:25: "
