@@ -27,7 +27,10 @@
 # ---- deliveries: "=>" first address, "->" further addresses of the same
 # delivery, ">>" cutthrough. "=> userx <userx@test.ex>": a local delivery
 # logs the local part, then the original address in <>; a pipe logs its
-# command, spaces and all ("=> |/usr/bin/procmail -d bob <bob@example.org>"). "=> blackhole
+# command, spaces and all ("=> |/usr/bin/procmail -d bob <bob@example.org>"), and so
+# does any first item that the parents "(a, b)" or the address "<a>" follow (a
+# cPanel "=> /home/u/mail/d/sam/.Server Status/ <a@d>", "=> sales+spam
+# |/usr/local/cpanel/bin/autorespond ... (sales@d) <sales@d>"). "=> blackhole
 # (DATA ACL discarded recipients)" is no delivery (exim.message.info).
 id: exim.delivery
 mta: exim
@@ -35,7 +38,7 @@ programs: *
 kind: delivered
 prefilter: >
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>\S++))
+  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
   (?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
   C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}\*?))*+

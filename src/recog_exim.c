@@ -59,11 +59,12 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 	(void)m;
 	/* "=> userx <userx@test.ex>", "=> |/usr/bin/procmail -d bob <bob@b>",
 	 * "=> :blackhole: <a@b>": the first item is a local part, pipe, file or
-	 * blackhole; the address is the one in <>. When both are addresses,
+	 * blackhole (a local part or a path may hold spaces, which no address
+	 * does); the address is the one in <>. When both are addresses,
 	 * the first is where it went and the second the original. */
 	struct sl_span r = ev->recipient;
 	if (!sl_span_empty(ev->orig_recipient) &&
-	    (!span_has(r, '@') || r.p[0] == '|' || r.p[0] == '/' || r.p[0] == ':')) {
+	    (!span_has(r, '@') || span_has(r, ' ') || r.p[0] == '|' || r.p[0] == '/' || r.p[0] == ':')) {
 		ev->recipient = ev->orig_recipient;
 		ev->orig_recipient = SL_SPAN_NULL;
 	}

@@ -163,6 +163,29 @@ static const struct ecase deliveries[] = {
 	         "C=\"250 Number 1 is OK\"",
 	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .code = 250, .qid = "10HmbD-000000005vi-0000",
 	  .rcpt = "userx@myhost.test.ex" },
+	/* cPanel's Exim: a first item with spaces, then the parents and the
+	 * address (lines quoted in cPanel's exim log tests and a Go parser's
+	 * tests): the address is the recipient */
+	{ .msg = "1R9oz3-0005fH-O5 => /home/cplove/mail/c.net/sam/.Server Status/ <sam@c.net> "
+	         "R=virtual_user_filter T=address_directory",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .qid = "1R9oz3-0005fH-O5", .rcpt = "sam@c.net" },
+	{ .msg = "1cW9Lm-0004Tz-TD => philip.stark+01 - test vm notifications (\"philip.stark+01 - Test "
+	         "VM Notifications\"@cpanel.net, philip.stark@cpanel.net) <philip.stark@cpanel.net> "
+	         "SRS=<SRS0=zTt2S=ZG=63.pota.to=cpanel@cpanel.net> R=virtual_user T=dovecot_virtual_delivery "
+	         "C=\"250 2.0.0 <philip.stark+01 - Test VM Notifications@cpanel.net> 4T9TCqvRh1h3OAAA6kPjFA "
+	         "Saved\"",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .code = 250, .enh = "2.0.0",
+	  .qid = "1cW9Lm-0004Tz-TD", .rcpt = "philip.stark@cpanel.net" },
+	{ .msg = "1wtYaK-0000000GRSy-2tQh => sales+spam |/usr/local/cpanel/bin/autorespond sales@armos.eu "
+	         "/home2/armoseu/.autorespond (sales@armos.eu) <sales@armos.eu> R=virtual_aliases_nostar "
+	         "T=cagefs_virtual_address_pipe",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .qid = "1wtYaK-0000000GRSy-2tQh",
+	  .rcpt = "sales@armos.eu" },
+	/* fields after a plain address are no part of it */
+	{ .msg = "1wtYaK-0000000GRSy-2tQh => a@b.example F=<s@c.example> R=r T=t H=mx.b.example "
+	         "[192.0.2.5] C=\"250 <a@b.example> ok\"",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .code = 250, .qid = "1wtYaK-0000000GRSy-2tQh",
+	  .rcpt = "a@b.example", .sender = "s@c.example", .host = "mx.b.example", .ip = "192.0.2.5" },
 };
 
 static const struct ecase arrivals[] = {
