@@ -30,6 +30,11 @@ struct logline {
 	struct sl_span program; /* "postfix/smtp", "postfix-out/smtp", "exim", "sm-mta"; empty if none */
 	long pid;               /* -1 when absent */
 	struct sl_span message; /* the text after "prog[pid]: " */
+	/* The syslog daemon folded identical lines into this one: rsyslog's
+	 * "message repeated N times: [ msg]" (message is msg, repeat N), and
+	 * sysklogd's and BSD syslogd's "last message repeated N times", which
+	 * names the line before it (repeat_previous N, no program). 0 for none. */
+	unsigned repeat, repeat_previous;
 };
 
 /* Per-stream state: year inference for RFC 3164 stamps, which carry no year,

@@ -194,8 +194,8 @@ static void progress_fill(struct store_progress *p, const struct reader_stats *r
 
 /* Feeds the event, one per address when the line names several recipients
  * ("to=<a>,<b>"): each gets its own seq so each is its own row. */
-static int feed_event(struct ingest *in, const struct logline *ll, struct event *ev,
-                      struct corr_pos *pos, struct sl_error *err)
+static int feed_once(struct ingest *in, const struct logline *ll, struct event *ev,
+                     struct corr_pos *pos, struct sl_error *err)
 {
 	if (!ev->recipient_list)
 		return correlate_feed(in->corr, ll, ev, pos, err);
@@ -215,6 +215,28 @@ static int feed_event(struct ingest *in, const struct logline *ll, struct event 
 			pos->seq++;
 		}
 		p = comma ? comma + 1 : end;
+	}
+	return 0;
+}
+
+/* feed_event - feed_once(), as many times as the syslog daemon folded the
+ * line (ll->repeat). Each repeat is a row of its own, its seq after the
+ * last; a row id is the line's offset plus seq, so seq stays below the
+ * line's length (line_len) and repeats past that are not stored. */
+static int feed_event(struct ingest *in, const struct logline *ll, struct event *ev,
+                      struct corr_pos *pos, size_t line_len, struct sl_error *err)
+{
+	unsigned times = ll->repeat ? ll->repeat : 1;
+	for (unsigned i = 0; i < times; i++) {
+		if (i > 0) {
+			if (!ev->recipient_list)
+				pos->seq++;
+			if ((size_t)pos->seq >= line_len)
+				break;
+		}
+		struct event one = *ev;
+		if (feed_once(in, ll, &one, pos, err))
+			return -1;
 	}
 	return 0;
 }
@@ -284,12 +306,27 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	struct event ev;
 	struct store_progress prog;
 	struct corr_pos pos = { .source_id = src.id, .file = path };
+	struct sl_buf prev;   /* the line before: "last message repeated N times" names it */
+	sl_buf_init(&prev);
 	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
 	while ((in->opt.stop == NULL || !*in->opt.stop) && (got = reader_next(r, &line, err)) == 1) {
 		res->lines++;
 		if (line.truncated)
 			res->truncated++;
 		logline_parse(&lctx, line.text, line.len, &ll);
+		if (ll.repeat_previous && prev.len) {
+			/* the line before, N times more, here and at this line's time */
+			struct sl_time at = ll.ts;
+			bool has_ts = ll.has_ts;
+			unsigned times = ll.repeat_previous;
+			logline_parse(&lctx, prev.data, prev.len, &ll);
+			ll.repeat = times;
+			if (has_ts)
+				ll.ts = at;
+		} else if (!ll.repeat_previous) {
+			sl_buf_reset(&prev);
+			sl_buf_add(&prev, line.text, line.len);
+		}
 		if (ll.has_ts) {
 			/* the earliest second's first stamp, the latest second's last */
 			if (!span.any || ll.ts.sec < span.first.sec)
@@ -307,7 +344,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			pos.seq = 0;
 			if (ev.kind != EV_NONE && ev.kind < EV_MSG_ARRIVAL)
 				res->events++;   /* lines with events; a recipient list counts once */
-			if (feed_event(in, &ll, &ev, &pos, err)) {
+			if (feed_event(in, &ll, &ev, &pos, line.len, err)) {
 				rc = -1;
 				goto out;
 			}
@@ -360,6 +397,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 		}
 	}
 out:
+	sl_buf_release(&prev);
 	logline_ctx_release(&lctx);
 	reader_free(r);
 	return rc;

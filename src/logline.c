@@ -996,8 +996,53 @@ static bool parse_host_then_exim(struct logline_ctx *ctx, const char *line, cons
 	return true;
 }
 
+/* Most lines a syslog daemon may fold into one: more is no count we believe. */
+#define LOGLINE_REPEAT_MAX 100000
+
+/* repeat_count - the N of "N times" at *pp, 1..LOGLINE_REPEAT_MAX; 0 if none */
+static unsigned repeat_count(const char **pp, const char *e)
+{
+	const char *p = *pp;
+	unsigned n = 0;
+	while (p < e && is_digit(*p) && n <= LOGLINE_REPEAT_MAX)
+		n = n * 10 + (unsigned)(*p++ - '0');
+	if (p == *pp || n == 0 || n > LOGLINE_REPEAT_MAX || e - p < 6 || memcmp(p, " times", 6) != 0)
+		return 0;
+	*pp = p + 6;
+	return n;
+}
+
+/* unfold_repeat - rsyslog's "message repeated N times: [ msg]" (its
+ * RepeatedMsgReduction, on in Ubuntu's rsyslog.conf) becomes msg, N times;
+ * "last message repeated N times" (sysklogd, FreeBSD and macOS syslogd)
+ * says the line before it came N times more. */
+static void unfold_repeat(struct logline *out)
+{
+	const char *p = out->message.p, *e = p + out->message.len;
+	static const char rep[] = "message repeated ", last[] = "last message repeated ";
+	if (!sl_span_empty(out->program) && (size_t)(e - p) > sizeof rep - 1 &&
+	    memcmp(p, rep, sizeof rep - 1) == 0) {
+		const char *q = p + sizeof rep - 1;
+		unsigned n = repeat_count(&q, e);
+		if (!n || e - q < 4 || memcmp(q, ": [", 3) != 0 || e[-1] != ']')
+			return;
+		q += 3;
+		if (*q == ' ')
+			q++;
+		out->repeat = n;
+		out->message = (struct sl_span){ q, (size_t)(e - 1 - q) };
+	} else if (sl_span_empty(out->program) && (size_t)(e - p) > sizeof last - 1 &&
+	           memcmp(p, last, sizeof last - 1) == 0) {
+		const char *q = p + sizeof last - 1;
+		unsigned n = repeat_count(&q, e);
+		if (n && q == e)
+			out->repeat_previous = n;
+	}
+}
+
 static void reset(const char *line, size_t len, struct logline *out)
 {
+	out->repeat = out->repeat_previous = 0;
 	out->format = LOGLINE_BARE;
 	out->ts = (struct sl_time){ 0, 0, 0 };
 	out->has_ts = false;
@@ -1018,8 +1063,10 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	const char *p = line;
 	const char *after_pri = skip_pri(p, e);
 	if (after_pri) {
-		if (parse_rfc5424(ctx, after_pri, e, out))
+		if (parse_rfc5424(ctx, after_pri, e, out)) {
+			unfold_repeat(out);
 			return;
+		}
 		reset(line, len, out);
 		p = after_pri;
 	}
@@ -1034,4 +1081,6 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		ok = parse_host_then_exim(ctx, line, e, out);
 	if (!ok)
 		reset(line, len, out);
+	else if (out->format != LOGLINE_EXIM && out->format != LOGLINE_JOURNAL_JSON)
+		unfold_repeat(out);
 }

@@ -324,6 +324,50 @@ static void test_cases(void **state)
 	set_tz("UTC");
 }
 
+/* Lines the syslog daemon folded: rsyslog's "message repeated N times:
+ * [ msg]" (rsyslog's RepeatedMsgReduction) stands for msg N times;
+ * sysklogd's and BSD syslogd's "last message repeated N times" for the
+ * line before it. Anything else of the kind is read as it stands. */
+static void test_repeats(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	static const struct {
+		const char *line, *program, *message;
+		unsigned repeat, previous;
+	} reps[] = {
+		{ "Nov 23 06:25:04 mx1 postfix/smtpd[100]: message repeated 2 times: [ warning: x]",
+		  "postfix/smtpd", "warning: x", 2, 0 },
+		{ "2026-11-23T06:25:04+00:00 mx1 postfix/smtpd[100]: message repeated 12 times: [NOQUEUE: y]",
+		  "postfix/smtpd", "NOQUEUE: y", 12, 0 },
+		{ "Nov 23 06:25:06 mx1 last message repeated 3 times", "", "last message repeated 3 times",
+		  0, 3 },
+		/* not the daemon's: no closing bracket, no count, a zero, a program */
+		{ "Nov 23 06:25:04 mx1 p[1]: message repeated 2 times: [ x", "p",
+		  "message repeated 2 times: [ x", 0, 0 },
+		{ "Nov 23 06:25:04 mx1 p[1]: message repeated many times: [ x]", "p",
+		  "message repeated many times: [ x]", 0, 0 },
+		{ "Nov 23 06:25:06 mx1 last message repeated 0 times", "", "last message repeated 0 times",
+		  0, 0 },
+		{ "Nov 23 06:25:06 mx1 p[1]: last message repeated 3 times", "p",
+		  "last message repeated 3 times", 0, 0 },
+		{ "Nov 23 06:25:06 mx1 p[1]: message repeated 99999999999 times: [ x]", "p",
+		  "message repeated 99999999999 times: [ x]", 0, 0 },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(reps); i++) {
+		struct logline_ctx ctx;
+		struct logline ll;
+		logline_ctx_init(&ctx, 2026, iso(REF_2026));
+		logline_parse(&ctx, reps[i].line, strlen(reps[i].line), &ll);
+		check_span("program", reps[i].line, ll.program, reps[i].program);
+		check_span("message", reps[i].line, ll.message, reps[i].message);
+		if (ll.repeat != reps[i].repeat || ll.repeat_previous != reps[i].previous)
+			fail_msg("%s: repeat %u/%u, want %u/%u", reps[i].line, ll.repeat, ll.repeat_previous,
+			         reps[i].repeat, reps[i].previous);
+		logline_ctx_release(&ctx);
+	}
+}
+
 /* Nested past the limit: refused, not a stack overflow. */
 static void test_json_depth(void **state)
 {
@@ -677,6 +721,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_repeats),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_json_depth),
