@@ -2,7 +2,8 @@
  * Understands RFC 3164 ("Nov 23 06:25:01 mx1 postfix/smtp[123]: ..."), with an
  * optional syslog-ng "<mail.info>" priority, RFC 3339 / ISO 8601 (rsyslog
  * high precision, journalctl -o short-iso), RFC 5424 ("<22>1 stamp host app
- * pid msgid sd msg"), either after a raw "<PRI>", Postfix maillog_file lines,
+ * pid msgid sd msg"), either after a raw "<PRI>", journalctl -o short-full
+ * and short-unix, Postfix maillog_file lines,
  * journalctl -o json objects, Exim's own mainlog stamp
  * ("2026-11-23 06:25:01[.mmm] [+hhmm] [[pid]] ..."), and bare messages with
  * no header at all (LOGLINE_BARE). */

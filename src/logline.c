@@ -883,6 +883,76 @@ static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
 /* reset - a BARE result: the whole line is the message */
 static void reset(const char *line, size_t len, struct logline *out);
 
+/* parse_short_full - journalctl -o short-full: "Sun 2026-11-23 06:25:01 UTC
+ * host prog[pid]: msg" (strftime "%a %F %T %Z"). A zone named by its
+ * abbreviation is the local one (--tz), UTC and GMT excepted. */
+static bool parse_short_full(struct logline_ctx *ctx, const char *line, const char *e,
+                             struct logline *out)
+{
+	const char *p = line;
+	if (e - p < 25 || p[3] != ' ' || !is_digit(p[4]) || p[14] != ' ')
+		return false;
+	static const char days[] = "SunMonTueWedThuFriSat";
+	bool day = false;
+	for (size_t i = 0; i + 3 <= sizeof days - 1; i += 3)
+		day |= memcmp(p, days + i, 3) == 0;
+	if (!day)
+		return false;
+	/* the date and time as parse_iso reads an Exim stamp, alone */
+	struct logline tmp;
+	reset(p + 4, 19, &tmp);
+	if (!parse_iso(ctx, p + 4, p + 23, &tmp) || tmp.format != LOGLINE_EXIM)
+		return false;
+	p += 23;
+	if (p >= e || *p != ' ')
+		return false;
+	const char *zone = ++p;
+	while (p < e && *p != ' ')
+		p++;
+	size_t zl = (size_t)(p - zone);
+	if (zl == 0 || zl > 6)
+		return false;
+	int32_t off = 0;
+	const char *z = zone;
+	if ((zl == 3 && (memcmp(zone, "UTC", 3) == 0 || memcmp(zone, "GMT", 3) == 0)) ||
+	    (parse_offset(&z, p, false, &off) && z == p)) {
+		/* parse_iso read the stamp as local time: as UTC, less the offset */
+		const char *d = line + 4;
+		int64_t naive = civil_seconds(ctx, (d[0] - '0') * 1000 + (d[1] - '0') * 100 +
+		                                   (d[2] - '0') * 10 + (d[3] - '0'),
+		                              two_digits(d + 5), two_digits(d + 8), two_digits(d + 11),
+		                              two_digits(d + 14), two_digits(d + 17));
+		tmp.ts.sec = naive - off;
+	}
+	out->format = LOGLINE_RFC3339;
+	out->has_ts = true;
+	out->ts = tmp.ts;
+	out->message = (struct sl_span){ p, 0 };
+	parse_after_stamp(p, e, out);
+	return true;
+}
+
+/* parse_short_unix - journalctl -o short-unix: "1763879101.123456 host
+ * prog[pid]: msg", seconds since the epoch */
+static bool parse_short_unix(const char *line, const char *e, struct logline *out)
+{
+	const char *p = line;
+	int64_t sec = 0;
+	while (p < e && is_digit(*p) && p - line < 11)
+		sec = sec * 10 + (*p++ - '0');
+	if (p - line < 9 || p >= e || *p != '.')
+		return false;
+	int32_t usec = 0;
+	if (!parse_frac(&p, e, &usec) || p >= e || *p != ' ')
+		return false;
+	out->format = LOGLINE_RFC3339;
+	out->has_ts = true;
+	out->ts = (struct sl_time){ .sec = sec, .usec = usec, .has_frac = true };
+	out->message = (struct sl_span){ p, 0 };
+	parse_after_stamp(p, e, out);
+	return true;
+}
+
 /* skip_pri - past a syslog "<PRI>" (1-3 digits, at most 191) at p; NULL if none.
  * A file written by a relay that keeps the raw packet starts each line so. */
 static const char *skip_pri(const char *p, const char *e)
@@ -1071,11 +1141,20 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		p = after_pri;
 	}
 	unsigned char c = p < e ? (unsigned char)*p : 0;
-	if (c >= 'A' && c <= 'Z')
+	if (c >= 'A' && c <= 'Z') {
 		ok = parse_rfc3164(ctx, p, e, out);
-	else if (is_digit((char)c))
+		if (!ok) {
+			reset(line, len, out);
+			ok = parse_short_full(ctx, p, e, out);
+		}
+	} else if (is_digit((char)c)) {
 		ok = parse_iso(ctx, p, e, out);
-	else if (c == '{')
+		if (!ok) {
+			reset(line, len, out);
+			ok = parse_short_unix(p, e, out);
+		}
+	}
+	if (c == '{')
 		ok = parse_json(ctx, line, e, out);
 	if (!ok)
 		ok = parse_host_then_exim(ctx, line, e, out);

@@ -192,6 +192,17 @@ static const struct case_ cases[] = {
 	{ "2026-07-01T12:00:00+00:00 host prog[1]: msg", LOGLINE_RFC3339, "2026-07-01T12:00:00Z",
 	  "host", "prog", 1, "msg", "Europe/Berlin" },
 
+	/* journalctl -o short-full ("%a %F %T %Z", journalctl(1)): a zone by
+	 * abbreviation is the local zone, UTC is UTC; -o short-unix: epoch */
+	{ "Mon 2026-11-23 06:25:01 UTC mx1 postfix/smtp[9]: 4F0A1: to=<a@b>", LOGLINE_RFC3339,
+	  "2026-11-23T06:25:01Z", "mx1", "postfix/smtp", 9, "4F0A1: to=<a@b>", "Europe/Berlin" },
+	{ "Mon 2026-11-23 06:25:01 CET mx1 postfix/smtp[9]: m", LOGLINE_RFC3339,
+	  "2026-11-23T05:25:01Z", "mx1", "postfix/smtp", 9, "m", "Europe/Berlin" },
+	{ "Wed 2026-07-01 12:00:00 +0200 mx1 p[9]: m", LOGLINE_RFC3339, "2026-07-01T10:00:00Z",
+	  "mx1", "p", 9, "m", NULL },
+	{ "1763879101.123456 mx1 postfix/smtp[9]: m", LOGLINE_RFC3339, "2025-11-23T06:25:01.123456Z",
+	  "mx1", "postfix/smtp", 9, "m", NULL },
+
 	/* Exim's own logs */
 	{ "2026-11-23 06:25:01 1vAbCd-0001Xy-Ab => u@example.com R=dnslookup T=remote_smtp",
 	  LOGLINE_EXIM, "2026-11-23T06:25:01Z", "", "exim", -1,
