@@ -226,6 +226,16 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: |
   spam acl condition|malware acl condition|Sender identification )
 
+# ---- a long line through syslog: log.c write_syslog cuts a line longer
+# than 870 bytes, or one with a newline, into "[1/3] ...", "[2/3] ..." ('\'
+# for '/' at a newline). The first piece is read as the line (logline.c);
+# the others cannot be read alone.
+id: exim.split-line
+mta: exim
+programs: *
+kind: none
+regex: ^\[(?:[2-9]|[1-9]\d++)[/\\]\d++\][ ]
+
 # ---- connections, sessions, the daemon and queue runners: no event
 id: exim.session
 mta: exim

@@ -1110,6 +1110,31 @@ static void unfold_repeat(struct logline *out)
 	}
 }
 
+/* exim_first_piece - Exim writes a log line longer than its syslog limit
+ * (870 bytes), or one with a newline in it, as pieces "[1/3] ...", "[2/3]
+ * ..." ('\\' instead of '/' where a newline cut it; log.c write_syslog).
+ * The first piece is the line's start, read as the line; the others are
+ * left as they are (patterns/exim.pat, exim.split-line). */
+static void exim_first_piece(struct logline *out)
+{
+	struct sl_span pr = out->program;
+	const char *base = pr.p;
+	for (size_t i = 0; i < pr.len; i++)
+		if (pr.p[i] == '/')
+			base = pr.p + i + 1;
+	if ((size_t)(pr.p + pr.len - base) < 4 || memcmp(base, "exim", 4) != 0)
+		return;
+	const char *p = out->message.p, *e = p + out->message.len;
+	if (e - p < 6 || p[0] != '[' || p[1] != '1' || (p[2] != '/' && p[2] != '\\'))
+		return;
+	const char *q = p + 3;
+	while (q < e && is_digit(*q) && q - p < 10)
+		q++;
+	if (q == p + 3 || e - q < 2 || q[0] != ']' || q[1] != ' ')
+		return;
+	out->message = (struct sl_span){ q + 2, (size_t)(e - q - 2) };
+}
+
 static void reset(const char *line, size_t len, struct logline *out)
 {
 	out->repeat = out->repeat_previous = 0;
@@ -1135,6 +1160,7 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	if (after_pri) {
 		if (parse_rfc5424(ctx, after_pri, e, out)) {
 			unfold_repeat(out);
+			exim_first_piece(out);
 			return;
 		}
 		reset(line, len, out);
@@ -1162,4 +1188,6 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		reset(line, len, out);
 	else if (out->format != LOGLINE_EXIM && out->format != LOGLINE_JOURNAL_JSON)
 		unfold_repeat(out);
+	if (ok && out->format != LOGLINE_EXIM)
+		exim_first_piece(out);
 }

@@ -203,6 +203,17 @@ static const struct case_ cases[] = {
 	{ "1763879101.123456 mx1 postfix/smtp[9]: m", LOGLINE_RFC3339, "2025-11-23T06:25:01.123456Z",
 	  "mx1", "postfix/smtp", 9, "m", NULL },
 
+	/* Exim through syslog cuts a long line into "[1/2] ...", "[2/2] ..."
+	 * (src/log.c write_syslog): the first piece is the line's start */
+	{ "Jun 29 16:04:19 server exim[1234]: [1/2] 1rKabc-000123-AB <= u@example.com", LOGLINE_RFC3164,
+	  "2026-06-29T16:04:19Z", "server", "exim", 1234, "1rKabc-000123-AB <= u@example.com", NULL },
+	{ "Jun 29 16:04:19 server exim4[1234]: [1\\3] 1rKabc-000123-AB ** a@b: x", LOGLINE_RFC3164,
+	  "2026-06-29T16:04:19Z", "server", "exim4", 1234, "1rKabc-000123-AB ** a@b: x", NULL },
+	{ "Jun 29 16:04:19 server exim[1234]: [2/2]  c@example.net", LOGLINE_RFC3164,
+	  "2026-06-29T16:04:19Z", "server", "exim", 1234, "[2/2]  c@example.net", NULL },
+	{ "Jun 29 16:04:19 server postfix/smtpd[1234]: [1/2] x", LOGLINE_RFC3164,
+	  "2026-06-29T16:04:19Z", "server", "postfix/smtpd", 1234, "[1/2] x", NULL },
+
 	/* Exim's own logs */
 	{ "2026-11-23 06:25:01 1vAbCd-0001Xy-Ab => u@example.com R=dnslookup T=remote_smtp",
 	  LOGLINE_EXIM, "2026-11-23T06:25:01Z", "", "exim", -1,

@@ -46,6 +46,8 @@
 static const struct doc_example {
 	const char *id, *line, *source;
 } doc_examples[] = {
+	{ "exim.split-line", "[2/2]  c@example.net d@example.net",
+	  "Exim src/log.c write_syslog: \"[%d%c%d] %.*s\" for each piece of a long line" },
 	{ "exim.reject.helo-syntax", "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically "
 	  "invalid argument(s): mra_esa1.mra.mu",
 	  "an Exim rejectlog quoted on a Q&A page (2017); Exim smtp_in.c" },

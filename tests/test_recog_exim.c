@@ -327,6 +327,9 @@ static const struct ecase failures_cases[] = {
 	 * Exim 4.97 mainlog quoted in a public write-up, IPv6 unreachable) */
 	{ .msg = "1smkL5-00000000e65-24eQ H=mx.yandex.ru [2a02:6b8::311] Network is unreachable" },
 	{ .msg = "1smkL5-00000000e65-24eQ H=mx.example.net [192.0.2.7]:25 No route to host" },
+	/* the later pieces of a long line cut for syslog (src/log.c write_syslog) */
+	{ .msg = "[2/2]  c@example.net d@example.net" },
+	{ .msg = "[3\\3] 550 5.1.1 third line" },
 	/* 17: 0203 and 18: 0206: freezing */
 	{ .msg = "10HmaZ-000000005vi-0000 Frozen (delivery error message)" },
 	{ .msg = IDX " Message is frozen" },
