@@ -173,6 +173,9 @@ regex: ^(?:[0-9A-Za-z]++: ?+)?+SYSERR(?:\([^)]*+\))?+: (?<reply>.*+)$
 # ---- sessions, TLS, AUTH, the daemon: no event. alias.c logs "<file>: N
 # aliases, longest N bytes, N bytes total" when it rebuilds the aliases
 # (LogLevel > 7) and "<qid>: alias <addr> => <list>" (LogLevel > 10).
+# milter.c logs each filter's answer, "milter=<name>, action=<stage>,
+# accepted|continue|skip|discard|tempfail|reject[=<reply>]" (MilterLogLevel
+# > 10): the refusal itself is the "Milter: ..., reject=" line that follows.
 id: sendmail.session
 mta: sendmail
 programs: *
@@ -183,6 +186,7 @@ regex: ^(?:[0-9A-Za-z]++(?:\[\d++\])?+: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH fai
   headers too large|Authentication-Warning: |
   starting daemon |rejecting connections on daemon |accepting connections again |File descriptors missing |
   grew WorkList |alias database |/[^\s:]++: \d++ aliases, |alias (?:(?!=> )[^ ]++ )++=> |
+  milter=[^,\s]++, action=[a-z]++, |
   unable to qualify my own domain|My unqualified host name|
   daemon \S++: |restarting |stopping daemon|load average: |SMTP server:)
 

@@ -323,6 +323,10 @@ static const struct scase notices[] = {
 	 * rebuilt, LogLevel > 7; one alias expanded, LogLevel > 10 */
 	{ .msg = "/etc/mail/aliases: 32 aliases, longest 10 bytes, 342 bytes total" },
 	{ .msg = "u31FFPtp032300: alias root => admin@example.com, ops" },
+	/* milter.c milter_send_command(): one filter's answer (MilterLogLevel
+	 * > 10); the "Milter: ..., reject=" line says what was refused */
+	{ .msg = "u31FFPtp032300: milter=clamav-milter, action=data, continue" },
+	{ .msg = "u31FFPtp032300: milter=spamass, action=eoh, reject=550 5.7.1 Spam" },
 	/* Postfix's compatibility command is Postfix's, not Sendmail's */
 	{ .prog = "postfix/sendmail", .msg = "fatal: usage: sendmail [options]", .kind = EV_HEALTH,
 	  .reply = "usage: sendmail [options]" },
