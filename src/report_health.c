@@ -49,6 +49,31 @@ static int query(sqlite3 *db, struct sl_error *err, const char *sql, const char 
 	return rc == SQLITE_DONE ? 0 : fail(db, err, "step");
 }
 
+/* omitted - how many groups of `by` (columns of h) beyond the t->nrows shown */
+static int omitted(sqlite3 *db, struct sl_error *err, const char *by, const char *where,
+                   const char *filter, const char *since, const char *until, struct rm_table *t)
+{
+	char *q = sqlite3_mprintf("SELECT count(*) FROM (SELECT 1 FROM health h WHERE %s AND %s"
+	                          " GROUP BY %s)", filter, where, by);
+	sqlite3_stmt *st = NULL;
+	if (!q)
+		SL_BUG("out of memory in sqlite3_mprintf");
+	int rc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
+	sqlite3_free(q);
+	if (rc != SQLITE_OK)
+		return fail(db, err, "prepare");
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, "@since")) > 0 && since[0])
+		sqlite3_bind_text(st, i, since, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(st, "@until")) > 0 && until[0])
+		sqlite3_bind_text(st, i, until, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > (int64_t)t->nrows)
+		t->omitted = sqlite3_column_int64(st, 0) - (int64_t)t->nrows;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(db, err, "step");
+}
+
 #define LB(key) report_label(key, lang)
 
 int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang, int top,
@@ -121,7 +146,7 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 	          "SELECT h.category, h.program, sum(h.count) AS n, h.shape, min(h.sample)"
 	          " FROM health h WHERE %s AND h.category IN ('panic', 'fatal', 'error', 'warning')"
 	          " GROUP BY 1, 2, 4 ORDER BY CASE h.category WHEN 'panic' THEN 0 WHEN 'fatal'"
-	          " THEN 1 WHEN 'error' THEN 2 ELSE 3 END, n DESC, 2, 4 LIMIT @top * 2",
+	          " THEN 1 WHEN 'error' THEN 2 ELSE 3 END, n DESC, 2, 4 LIMIT @top",
 	          filter, since, until, top, m) < 0 ||
 	    query(db, err,
 	          "SELECT h.client, sum(h.count) AS n FROM health h WHERE %s AND h.category = 'sasl'"
@@ -132,8 +157,17 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 	    query(db, err,
 	          "SELECT h.shape, sum(h.count) AS n FROM health h WHERE %s"
 	          " AND h.category = 'postscreen' GROUP BY 1 ORDER BY n DESC, 1", filter, since,
-	          until, top, ps) < 0)
+	          until, top, ps) < 0 ||
+	    omitted(db, err, "h.category, h.program, h.shape",
+	            "h.category IN ('panic', 'fatal', 'error', 'warning')", filter, since, until, m) < 0 ||
+	    omitted(db, err, "h.client", "h.category = 'sasl'", filter, since, until, sasl) < 0 ||
+	    omitted(db, err, "h.shape", "h.category = 'tls'", filter, since, until, tls) < 0)
 		goto out;
+	/* an empty table says something only in the full report: the first
+	 * screens stay short (a server without postscreen or SASL) */
+	for (size_t k = first; k < s->ntables; k++)
+		if (s->tables[k].nrows == 0)
+			s->tables[k].detail = REPORT_DETAIL_MAX;
 	if (s->tables[first - 1].nrows == 0)
 		s->note = xstrdup(LB("note.health_quiet"));
 	ret = 0;

@@ -69,6 +69,13 @@ print(" ".join("%s=%d" % (r["category"], r["count"]) for r in t["severity"]["row
 $(q "$db" "SELECT group_concat(c || '=' || n, ' ') FROM (SELECT category AS c, sum(count) AS n FROM health
 	            GROUP BY 1 ORDER BY CASE c WHEN 'panic' THEN 0 WHEN 'fatal' THEN 1 WHEN 'error' THEN 2
 	            WHEN 'warning' THEN 3 ELSE 4 END, 1)")"
+eq "JSON: SASL clients left out of the top = SQL" \
+	"$("$SMTPLOG" report --db "$db" --format json | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["sections"]["health"]["tables"]["sasl"]["omitted"])')" \
+	"$(q "$db" "SELECT count(DISTINCT client) - 5 FROM health WHERE category = 'sasl'")"
+has "text: the rest of the SASL clients" "$rep" "(+$(q "$db" "SELECT count(DISTINCT client) - 5 FROM health
+	WHERE category = 'sasl'") more)"
 eq "--fail-on warnings>0" "$(run report --db "$db" --fail-on 'warnings>0' --section health)" 2
 
 # ---- exactly once
