@@ -193,6 +193,18 @@ prefilter: authenticator failed for
 regex: ^(?:\[\d++\] )?+(?<reply>\S++ authenticator failed for (?:H=)?+(?:(?<remote_host>[^\s()\[\]]++) )?+
   (?:\([^()]*+\) )?+\[(?<remote_ip>[^\[\]]++)\].*+)$
 
+# Exim's own warnings are bare "Warning: ..." lines (tls-openssl.c: "Warning:
+# No server certificate defined; will use a selfsigned one."; exim.c:
+# "Warning: purging the environment"); an ACL's warn verb logs
+# "H=... Warning: ..." instead, which stays a note (exim.session).
+id: exim.health.warning
+mta: exim
+programs: *
+kind: health
+category: warning
+prefilter: Warning: 
+regex: ^(?:\[\d++\] )?+Warning: (?<reply>.*+)$
+
 # TLS failures (tls-openssl.c, tls-gnu.c): "TLS error on connection from
 # H (HELO) [ip] (SSL_accept): REASON", "TLS error on connection to H [ip]",
 # and "[ip] SSL verify error: ...", with or without a message ID in front.

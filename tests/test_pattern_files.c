@@ -77,6 +77,8 @@ static const struct doc_example {
 	  "Greylisting in action, please come back in 00:05:00", "Sendmail libmilter docs" },
 	{ "sendmail.reject.tcpwrappers", "NOQUEUE: tcpwrappers (bad.example.com, 192.0.2.66) rejection",
 	  "Sendmail op.me, TCP wrappers" },
+	{ "exim.health.warning", "Warning: No server certificate defined; will use a selfsigned one.",
+	  "Exim tls-openssl.c: log_write(0, LOG_MAIN, \"Warning: No server certificate defined; ...\")" },
 	{ "sendmail.health.tls", "STARTTLS=server, error: accept failed=0, reason=unknown, "
 	  "SSL_error=5, errno=104, retry=-1, relay=[192.0.2.9]",
 	  "Sendmail srvrsmtp.c: \"STARTTLS=server, error: accept failed=%d, reason=%s, ...\"" },

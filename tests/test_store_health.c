@@ -81,6 +81,10 @@ static const struct hcase cases[] = {
 	  "routines::unexpected eof while reading", "tls",
 	  "TLS error on connection from (win-#ccx) [] (SSL_accept): error:#A#:SSL routines::unexpected eof "
 	  "while reading", NULL },
+	/* Exim tls-openssl.c; an ACL's warn verb (acl.c, "H=... Warning: ...") is no health row */
+	{ "exim", "Warning: No server certificate defined; will use a selfsigned one.", "warning",
+	  "No server certificate defined; will use a selfsigned one.", NULL },
+	{ "exim", "H=(example.com) [192.0.2.7]:4321 Warning: listed at zen.spamhaus.org", NULL, NULL, NULL },
 	{ "exim", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:", "panic",
 	  "Exim configuration error in line # of *:", NULL },
 	/* Sendmail: ../shared/corpus/sendmail/fail2ban-sendmail-auth.log; op.me (SYSERR) */
