@@ -116,6 +116,17 @@ $want"
 eq "merge again adds nothing" "$(run merge --db "$T/m.db" "$db"; health "$T/m.db")" "0
 $want"
 
+# ---- prune: the rows of the hours before the cut go, the rest stay
+cp "$db" "$T/prune.db"
+cut=$(q "$T/prune.db" "SELECT DISTINCT hour FROM health WHERE hour IS NOT NULL ORDER BY 1 LIMIT 1 OFFSET 3")
+eq "prune: before, rows of earlier hours" "$(q "$T/prune.db" "SELECT count(*) > 0 FROM health WHERE hour < '$cut'")" 1
+eq "prune: health rows of the hours before the cut go, the rest stay" \
+	"$(run prune --db "$T/prune.db" --older-than "$cut"
+	   q "$T/prune.db" "SELECT count(*) FROM health WHERE hour < '$cut'; SELECT count(*) FROM health
+	                    WHERE hour >= '$cut'")" "0
+0
+$(q "$db" "SELECT count(*) FROM health WHERE hour >= '$cut'")"
+
 # ---- a database of schema version 4 (before the table): upgraded in place,
 # and --reread counts the lines it had read before, adding nothing else
 cp "$T/whole.db" "$T/v4.db"
