@@ -201,7 +201,7 @@ static int render(const struct rm_model *m, const struct report_options *opt,
 		double total = 0;
 		for (size_t r = 0; sev_t && r < sev_t->nrows; r++)
 			if (rm_cell(sev_t, r, 0)->s && strcmp(rm_cell(sev_t, r, 0)->s, fam[i].category) == 0)
-				total = rm_cell(sev_t, r, 1)->v;
+				total = rm_cell(sev_t, r, 2)->v;   /* id, what, count */
 		head(b, fam[i].name, "counter", fam[i].help);
 		sl_buf_addf(b, "%s %.0f\n", fam[i].name, total);
 	}

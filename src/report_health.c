@@ -99,20 +99,26 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 	if (!filter)
 		SL_BUG("out of memory in sqlite3_mprintf");
 	int ret = -1;
+	/* id: the category; what: its name in the report's language */
 	struct rm_table *tot = rm_table_add(s, "severity", NULL);
-	rm_col_add(tot, "category", LB("col.category"), RM_STR);
+	rm_col_add(tot, "id", LB("col.id"), RM_STR);
+	rm_col_add(tot, "what", LB("col.category"), RM_STR);
 	rm_col_add(tot, "count", LB("col.count"), RM_INT);
 	if (query(db, err,
-	          "SELECT h.category, sum(h.count) FROM health h WHERE %s GROUP BY 1"
+	          "SELECT h.category, NULL, sum(h.count) FROM health h WHERE %s GROUP BY 1"
 	          " ORDER BY CASE h.category WHEN 'panic' THEN 0 WHEN 'fatal' THEN 1"
 	          " WHEN 'error' THEN 2 WHEN 'warning' THEN 3 ELSE 4 END, 1",
 	          filter, since, until, top, tot) < 0)
 		goto out;
 	for (size_t i = 0; i < tot->nrows; i++) {
 		const char *cat = rm_cell(tot, i, 0)->s;
-		int64_t n = (int64_t)rm_cell(tot, i, 1)->v;
+		int64_t n = (int64_t)rm_cell(tot, i, 2)->v;
 		if (!cat)
 			continue;
+		char key[32];
+		snprintf(key, sizeof key, "health.%s", cat);
+		const char *what = report_label_opt(key, lang);
+		rm_cell_str(rm_cell(tot, i, 1), what ? what : cat);
 		if (strcmp(cat, "warning") == 0)
 			t->warnings = n;
 		else if (strcmp(cat, "error") == 0)

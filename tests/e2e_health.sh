@@ -63,7 +63,7 @@ eq "JSON: SASL rows = SQL" \
 import json, sys
 t = json.load(sys.stdin)["sections"]["health"]["tables"]
 print(" ".join("%s=%d" % (r["client"], r["count"]) for r in t["sasl"]["rows"][:3]))
-print(" ".join("%s=%d" % (r["category"], r["count"]) for r in t["severity"]["rows"]))')" \
+print(" ".join("%s=%d" % (r["id"], r["count"]) for r in t["severity"]["rows"]))')" \
 	"$(q "$db" "SELECT group_concat(c || '=' || n, ' ') FROM (SELECT client AS c, sum(count) AS n FROM health
 	            WHERE category = 'sasl' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3)")
 $(q "$db" "SELECT group_concat(c || '=' || n, ' ') FROM (SELECT category AS c, sum(count) AS n FROM health
@@ -76,6 +76,17 @@ print(json.load(sys.stdin)["sections"]["health"]["tables"]["sasl"]["omitted"])')
 	"$(q "$db" "SELECT count(DISTINCT client) - 5 FROM health WHERE category = 'sasl'")"
 has "text: the rest of the SASL clients" "$rep" "(+$(q "$db" "SELECT count(DISTINCT client) - 5 FROM health
 	WHERE category = 'sasl'") more)"
+prom=$("$SMTPLOG" report --db "$db" --format prometheus)
+has "Prometheus: SASL failures = SQL" "$prom" \
+	"smtplog_sasl_failures_total $(q "$db" "SELECT sum(count) FROM health WHERE category = 'sasl'")"
+has "Prometheus: TLS failures = SQL" "$prom" \
+	"smtplog_tls_failures_total $(q "$db" "SELECT sum(count) FROM health WHERE category = 'tls'")"
+has "Prometheus: a postscreen verdict = SQL" "$prom" \
+	"smtplog_postscreen_verdicts_total{verdict=\"PASS OLD\"} $(q "$db" "SELECT sum(count) FROM health
+	WHERE category = 'postscreen' AND shape = 'PASS OLD'")"
+if command -v promtool >/dev/null; then
+	eq "promtool check metrics" "$(promtool check metrics <<<"$prom" 2>&1; echo "status $?")" "status 0"
+fi
 eq "--fail-on warnings>0" "$(run report --db "$db" --fail-on 'warnings>0' --section health)" 2
 
 # ---- exactly once
