@@ -103,6 +103,7 @@ struct rm_totals {
 	int64_t bytes_received, bytes_delivered;
 	int64_t lines, recognized, unrecognized, foreign, truncated;
 	int64_t warnings, errors, fatal, panic;    /* daemon health */
+	int64_t sasl, tls;                         /* SASL and TLS failures (daemon health) */
 	int64_t queued;        /* deferred, unfinished at the end of the period */
 };
 

@@ -64,6 +64,8 @@ static void totals(struct sl_buf *b, const struct rm_totals *t)
 	num(b, &f, "errors", t->errors);
 	num(b, &f, "fatal", t->fatal);
 	num(b, &f, "panic", t->panic);
+	num(b, &f, "sasl_failures", t->sasl);
+	num(b, &f, "tls_failures", t->tls);
 	num(b, &f, "queued", t->queued);
 	sl_buf_addc(b, '}');
 }

@@ -189,22 +189,11 @@ static int render(const struct rm_model *m, const struct report_options *opt,
 		sl_buf_addf(b, "} %lld\n", (long long)sev[i].n);
 	}
 	/* the rest of the health table: SASL and TLS failures, postscreen's verdicts */
+	head(b, "smtplog_sasl_failures_total", "counter", "SMTP authentication (SASL) failures.");
+	sample(b, "smtplog_sasl_failures_total", t->sasl);
+	head(b, "smtplog_tls_failures_total", "counter", "TLS handshake and certificate failures.");
+	sample(b, "smtplog_tls_failures_total", t->tls);
 	const struct rm_section *hs = rm_section_find(m, "health");
-	const struct rm_table *sev_t = rm_table_find(hs, "severity");
-	const struct {
-		const char *category, *name, *help;
-	} fam[] = {
-		{ "sasl", "smtplog_sasl_failures_total", "SMTP authentication (SASL) failures." },
-		{ "tls", "smtplog_tls_failures_total", "TLS handshake and certificate failures." },
-	};
-	for (size_t i = 0; i < SL_ARRAY_LEN(fam); i++) {
-		double total = 0;
-		for (size_t r = 0; sev_t && r < sev_t->nrows; r++)
-			if (rm_cell(sev_t, r, 0)->s && strcmp(rm_cell(sev_t, r, 0)->s, fam[i].category) == 0)
-				total = rm_cell(sev_t, r, 2)->v;   /* id, what, count */
-		head(b, fam[i].name, "counter", fam[i].help);
-		sl_buf_addf(b, "%s %.0f\n", fam[i].name, total);
-	}
 	const struct rm_table *ps = rm_table_find(hs, "postscreen");
 	head(b, "smtplog_postscreen_verdicts_total", "counter",
 	     "Postfix postscreen verdicts (CONNECT, PASS NEW, PASS OLD, PREGREET, DNSBL rank, ...).");

@@ -1572,6 +1572,8 @@ static int64_t total_named(const struct rm_totals *t, const char *name, bool *kn
 		{ "errors", t->errors },
 		{ "fatal", t->fatal },
 		{ "panic", t->panic },
+		{ "sasl", t->sasl },
+		{ "tls", t->tls },
 		{ "queued", t->queued },
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(names); i++)
@@ -1616,7 +1618,7 @@ int report_fail_on(const struct rm_model *m, const char *expr, bool *hit, char *
 			return sl_error_set(err, SL_EUSAGE,
 			                    "unknown --fail-on name '%s' (received, delivered, deferred, "
 			                    "bounced, expired, rejected, permanent, transient, unrecognized, "
-			                    "truncated, warnings, errors, fatal, panic, queued)", name);
+			                    "truncated, warnings, errors, fatal, panic, sasl, tls, queued)", name);
 		bool t;
 		if (oplen == 2 && op[0] == '>')
 			t = v >= limit;

@@ -127,6 +127,10 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 			t->fatal = n;
 		else if (strcmp(cat, "panic") == 0)
 			t->panic = n;
+		else if (strcmp(cat, "sasl") == 0)
+			t->sasl = n;
+		else if (strcmp(cat, "tls") == 0)
+			t->tls = n;
 	}
 	/* rm_table_add moves the tables: pointers are taken once all are added */
 	size_t first = s->ntables;

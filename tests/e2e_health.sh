@@ -87,6 +87,16 @@ has "Prometheus: a postscreen verdict = SQL" "$prom" \
 if command -v promtool >/dev/null; then
 	eq "promtool check metrics" "$(promtool check metrics <<<"$prom" 2>&1; echo "status $?")" "status 0"
 fi
+nsasl=$(q "$db" "SELECT sum(count) FROM health WHERE category = 'sasl'")
+eq "--fail-on sasl>N: not reached" "$(run report --db "$db" --fail-on "sasl>$nsasl" --section health)" 0
+eq "--fail-on sasl>N: reached" "$(run report --db "$db" --fail-on "sasl>$((nsasl - 1))" --section health)" 2
+has "--fail-on sasl: named" "$(cat "$T/err")" "(sasl = $nsasl)"
+eq "JSON totals: sasl_failures, tls_failures = SQL" \
+	"$("$SMTPLOG" report --db "$db" --format json | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["totals"]
+print(t["sasl_failures"], t["tls_failures"])')" \
+	"$nsasl $(q "$db" "SELECT sum(count) FROM health WHERE category = 'tls'")"
 eq "--fail-on warnings>0" "$(run report --db "$db" --fail-on 'warnings>0' --section health)" 2
 
 # ---- exactly once
