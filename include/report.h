@@ -34,6 +34,7 @@ struct report_options {
 	const int64_t *source_ids;     /* report on these sources only; NULL = all */
 	size_t nsources;
 	const char *since, *until;     /* ISO 8601 bounds on event time; NULL = open */
+	bool events_only;              /* read the events, not the summary tables (tests) */
 };
 
 /* Fills m (zeroed first) from the database; 0, or -1 with err (SL_EUSAGE for
@@ -95,5 +96,23 @@ int report_sendmail(const struct sl_buf *msg, struct sl_error *err);
 int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang, int top,
                   const char *src_in, const char *since, const char *until,
                   struct rm_totals *t, struct rm_section *s);
+
+/* The summary tables (report_summary.c) answer a period whose bounds are
+ * open or whole hours ("" when open; a date or "…T06:00:00"), while they
+ * are complete; the report reads the events otherwise. src_in as above. */
+bool report_summary_usable(struct sqlite3 *db, const char *since, const char *until);
+/* Every total but deferred_msgs and bounced_msgs (distinct messages). */
+int report_summary_totals(struct sqlite3 *db, struct sl_error *err, const char *src_in,
+                          const char *since, const char *until, struct rm_totals *t);
+/* Per hour ("YYYY-MM-DDTHH") with events or received mail: add(ctx, hour,
+ * col, n), col 0..4 = received, delivered, deferred, bounced, rejected. */
+int report_summary_traffic(struct sqlite3 *db, struct sl_error *err, const char *src_in,
+                           const char *since, const char *until,
+                           void (*add)(void *ctx, const char *hour, int col, int64_t n),
+                           void *ctx);
+/* The delays of deliveries (or deferrals), ascending: add(ctx, delay, how many). */
+int report_summary_delays(struct sqlite3 *db, struct sl_error *err, const char *src_in,
+                          const char *since, const char *until, bool deferred,
+                          void (*add)(void *ctx, double delay, int64_t n), void *ctx);
 
 #endif

@@ -13,7 +13,7 @@
 struct sqlite3;
 struct store;
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_APPLICATION_ID 0x534d5450   /* "SMTP" */
 
 /* Row ids of events and messages are derived from where their line is, so

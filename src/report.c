@@ -33,6 +33,8 @@ struct ctx {
 	char since[SL_TIME_ISO_MAX], until[SL_TIME_ISO_MAX];   /* "" when open */
 	char *src_in;              /* "(1,2,3)" or NULL for all sources */
 	char *ev_time, *msg_time;  /* the period on events e and messages m */
+	bool sum;                  /* the summary tables answer this period */
+	bool events_only;          /* never ask them (report_options.events_only) */
 };
 
 #define L(key) report_label(key, c->lang)
@@ -290,14 +292,26 @@ static int read_totals(struct ctx *c, struct rm_totals *t)
 		{ "count(*)", "= 'probe'", NULL },
 		{ "count(*)", "= 'policy'", NULL },
 	};
+	int64_t *dst[] = { &t->delivered, &t->forwarded, &t->deferred, &t->deferred_msgs,
+	                   &t->bounced, &t->bounced_msgs, &t->expired, &t->rejected_4xx,
+	                   &t->rejected_5xx, &t->probes, &t->policy };
+	_Static_assert(SL_ARRAY_LEN(dst) == SL_ARRAY_LEN(totals), "one total each");
+	/* The summaries hold every count but those of distinct messages. */
+	if (c->sum && report_summary_totals(c->db, c->err, c->src_in, c->since, c->until, t) < 0)
+		return -1;
 	char *f = src_filter(c, STORE_SOURCE_SQL("e.id"));
 	char *ts_unindexed = time_condition(c, "+e.ts");
 	struct sl_buf sql;
 	sl_buf_init(&sql);
 	sl_buf_adds(&sql, "SELECT ");
+	size_t ncols = 0;
+	int64_t *cols[SL_ARRAY_LEN(totals)];
 	for (size_t i = 0; i < SL_ARRAY_LEN(totals); i++) {
+		if (c->sum && strncmp(totals[i].value, "count(DISTINCT", 14) != 0)
+			continue;
 		sl_buf_addf(&sql, "%s(SELECT %s FROM events e WHERE %s AND %s AND e.kind %s)",
-		            i ? ", " : "", totals[i].value, f, c->ev_time, totals[i].kinds);
+		            ncols ? ", " : "", totals[i].value, f, c->ev_time, totals[i].kinds);
+		cols[ncols++] = dst[i];
 		if (totals[i].minus)
 			sl_buf_addf(&sql, " - (SELECT count(*) FROM events e WHERE %s AND %s"
 			            " AND e.handoff <> 0 AND +e.kind %s)", f, ts_unindexed, totals[i].kinds);
@@ -307,15 +321,13 @@ static int read_totals(struct ctx *c, struct rm_totals *t)
 	sqlite3_free(ts_unindexed);
 	sqlite3_free(f);
 	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW) {
-		int64_t *dst[] = { &t->delivered, &t->forwarded, &t->deferred, &t->deferred_msgs,
-		                   &t->bounced, &t->bounced_msgs, &t->expired, &t->rejected_4xx,
-		                   &t->rejected_5xx, &t->probes, &t->policy };
-		for (size_t i = 0; i < SL_ARRAY_LEN(dst); i++)
-			*dst[i] = sqlite3_column_int64(s, (int)i);
-	}
+	if (rc == SQLITE_ROW)
+		for (size_t i = 0; i < ncols; i++)
+			*cols[i] = sqlite3_column_int64(s, (int)i);
 	if (!s || finish(c, s, rc) < 0)
 		return -1;
+	if (c->sum)
+		return 0;
 
 	f = src_filter(c, "m.source_id");
 	s = prep(c,
@@ -545,6 +557,17 @@ static struct slot *slot_get(struct slot **v, size_t *n, const char *key)
 	return sl;
 }
 
+struct slots {
+	struct slot *v;
+	size_t n;
+};
+
+static void slot_add(void *ctx, const char *hour, int col, int64_t n)
+{
+	struct slots *sl = ctx;
+	slot_get(&sl->v, &sl->n, hour)->n[col] += n;
+}
+
 static int slot_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct slot *)a)->key, ((const struct slot *)b)->key);
@@ -579,12 +602,22 @@ static int sec_traffic(struct build *bd, struct rm_section *s)
 	size_t n = 0;
 	int ret = -1;
 	char *fe = src_filter(c, "e.source_id"), *fm = src_filter(c, "m.source_id");
+	int rc;
+	if (c->sum) {
+		struct slots sl = { 0 };
+		rc = report_summary_traffic(c->db, c->err, c->src_in, c->since, c->until, slot_add,
+		                            &sl);
+		v = sl.v;
+		n = sl.n;
+		if (rc < 0)
+			goto out;
+		goto slots;
+	}
 	sqlite3_stmt *q = prep(c,
 		"SELECT substr(e.ts, 1, 13) AS k, sum(" DELIVERED "), sum(e.kind = 'deferred'),"
 		" sum(e.kind IN ('bounced', 'expired')), sum(e.kind = 'rejected')"
 		" FROM events e WHERE %s AND %s AND e.ts IS NOT NULL AND e.ts <> '' GROUP BY k", fe,
 		c->ev_time);
-	int rc;
 	if (!q)
 		goto out;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -604,6 +637,7 @@ static int sec_traffic(struct build *bd, struct rm_section *s)
 		slot_get(&v, &n, col_text(q, 0))->n[0] += sqlite3_column_int64(q, 1);
 	if (finish(c, q, rc) < 0)
 		goto out;
+slots:
 	if (n)
 		qsort(v, n, sizeof *v, slot_cmp);
 	size_t days = 0;
@@ -839,29 +873,51 @@ static int sec_recipients(struct build *bd, struct rm_section *s)
 
 /* ---- delays */
 
-/* percentiles - of the delays of the events where cond, in seconds */
+struct delays {
+	double *v;
+	size_t n, cap;
+};
+
+/* delays_add - k more of delay d (in ascending order) */
+static void delays_add(void *ctx, double d, int64_t k)
+{
+	struct delays *ds = ctx;
+	for (; k > 0; k--) {
+		if (ds->n == ds->cap) {
+			ds->cap = ds->cap ? ds->cap * 2 : 1024;
+			ds->v = xrealloc(ds->v, ds->cap * sizeof *ds->v);
+		}
+		ds->v[ds->n++] = d;
+	}
+}
+
+/* percentiles - of the delays of the events where cond (deliveries, or
+ * deferrals when deferred), in seconds. The summary of delays holds each
+ * value with its count: the same ascending list, so the same figures. */
 static int delay_row(struct build *bd, struct rm_table *t, const char *id, const char *cond,
-                     bool histogram)
+                     bool deferred, bool histogram)
 {
 	struct ctx *c = bd->c;
-	char *fe = src_filter(c, "e.source_id");
-	sqlite3_stmt *q = prep(c,
-		"SELECT e.delay FROM events e WHERE %s AND %s AND %s AND e.delay IS NOT NULL"
-		" ORDER BY e.delay", fe, c->ev_time, cond);
-	sqlite3_free(fe);
-	if (!q)
-		return -1;
-	double *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		v[n++] = sqlite3_column_double(q, 0);
+	struct delays ds = { 0 };
+	int ret;
+	if (c->sum) {
+		ret = report_summary_delays(c->db, c->err, c->src_in, c->since, c->until, deferred,
+		                            delays_add, &ds);
+	} else {
+		char *fe = src_filter(c, "e.source_id");
+		sqlite3_stmt *q = prep(c,
+			"SELECT e.delay FROM events e WHERE %s AND %s AND %s AND e.delay IS NOT NULL"
+			" ORDER BY e.delay", fe, c->ev_time, cond);
+		sqlite3_free(fe);
+		if (!q)
+			return -1;
+		int rc;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			delays_add(&ds, sqlite3_column_double(q, 0), 1);
+		ret = finish(c, q, rc);
 	}
-	int ret = finish(c, q, rc);
+	double *v = ds.v;
+	size_t n = ds.n;
 	if (ret == 0) {
 		struct rm_cell *row = rm_row_add(t);
 		rm_cell_str(&row[0], id);
@@ -904,8 +960,8 @@ static int sec_delays(struct build *bd, struct rm_section *s)
 	rm_col_add(t, "p95", "95%", RM_SECS);
 	rm_col_add(t, "p99", "99%", RM_SECS);
 	rm_col_add(t, "max", L("col.max"), RM_SECS);
-	return delay_row(bd, t, "delay.delivered", DELIVERED, true) < 0 ||
-	       delay_row(bd, t, "delay.deferred", "e.kind = 'deferred'", false) < 0 ? -1 : 0;
+	return delay_row(bd, t, "delay.delivered", DELIVERED, false, true) < 0 ||
+	       delay_row(bd, t, "delay.deferred", "e.kind = 'deferred'", true, false) < 0 ? -1 : 0;
 }
 
 /* ---- failure and reject groups */
@@ -1425,7 +1481,11 @@ static int previous_period(struct ctx *c, struct rm_model *m, const char *first_
 	iso_of(start, b);
 	int ret = -1;
 	if (bound(&p, a, p.since, "previous") < 0 || bound(&p, b, p.until, "previous") < 0 ||
-	    time_filters(&p) < 0 || read_totals(&p, &m->prev) < 0)
+	    time_filters(&p) < 0)
+		goto out;
+	p.events_only = c->events_only;
+	p.sum = !p.events_only && report_summary_usable(p.db, p.since, p.until);
+	if (read_totals(&p, &m->prev) < 0)
 		goto out;
 	const struct rm_totals *x = &m->prev;
 	m->has_prev = x->received || x->delivered || x->deferred || x->bounced || x->expired ||
@@ -1484,6 +1544,8 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 		c->src_in = mprintf("%s", in.data);
 		sl_buf_release(&in);
 	}
+	c->events_only = opt->events_only;
+	c->sum = !c->events_only && report_summary_usable(db, c->since, c->until);
 	if (time_filters(c) < 0 || read_scope(c, m, &first_ts, &last_ts) < 0 ||
 	    read_totals(c, &m->t) < 0 || previous_period(c, m, first_ts, last_ts) < 0)
 		goto out;

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: MIT */
 #include "store.h"
 #include "store_health.h"
+#include "store_summary.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -213,7 +214,8 @@
 
 static const char schema_sql[] =
 	SCHEMA_SOURCES SCHEMA_MESSAGES SCHEMA_CONTINUATIONS SCHEMA_EVENTS SCHEMA_UNRECOGNIZED
-	SCHEMA_STATE STORE_HEALTH_SCHEMA SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS;
+	SCHEMA_STATE STORE_HEALTH_SCHEMA SCHEMA_INDEXES SCHEMA_UNFINISHED SCHEMA_VIEWS
+	STORE_SUMMARY_TABLES;
 
 /* 1 -> 2: ids of events and messages become store_key()s, the UNIQUE
  * indexes they replace go. Old tables are renamed aside (legacy_alter_table
@@ -263,10 +265,14 @@ static const char migrate_3[] =
 static const char migrate_4[] = SCHEMA_STATE;
 static const char migrate_5[] = STORE_HEALTH_SCHEMA;
 
+/* 5 -> 6: the summary tables, filled from the rows by migrate() */
+static const char migrate_6[] = STORE_SUMMARY_TABLES;
+
 /* Upgrade steps: migrations[v] takes a database from version v - 1 to v and
  * runs with the others in one transaction. Version 1 is the first. */
 static const char *const migrations[STORE_SCHEMA_VERSION + 1] = {
 	[2] = migrate_2, [3] = migrate_3, [4] = migrate_4, [5] = migrate_5,
+	[6] = migrate_6,
 };
 
 /* ---- prepared statements, made once at open */
@@ -632,8 +638,12 @@ static int prepare_load(struct store *st, struct sl_error *err)
 	              &used, err) < 0)
 		return -1;
 	st->bulk = !used;
-	return exec(st, st->bulk ? SCHEMA_DROP_INDEXES SCHEMA_UNFINISHED
-	                         : SCHEMA_INDEXES SCHEMA_UNFINISHED, err, "write");
+	if (exec(st, st->bulk ? SCHEMA_DROP_INDEXES SCHEMA_UNFINISHED
+	                      : SCHEMA_INDEXES SCHEMA_UNFINISHED, err, "write") < 0)
+		return -1;
+	/* Like the indexes: counted in one pass at the end of a load into
+	 * empty tables; a load after a killed one recounts them first. */
+	return st->bulk ? store_summary_suspend(st->db, err) : store_summary_ensure(st->db, err);
 }
 
 /* begin_write - open a batch if none is open; the first one also switches to WAL */
@@ -1448,7 +1458,8 @@ static int create_schema(struct store *st, struct sl_error *err)
 		                      schema_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
 		if (!sql)
 			SL_BUG("out of memory in sqlite3_mprintf");
-		if (exec(st, sql, err, "create the schema in") < 0)
+		if (exec(st, sql, err, "create the schema in") < 0 ||
+		    store_summary_ensure(st->db, err) < 0)
 			goto out;
 	}
 	ret = exec(st, "COMMIT", err, "create the schema in");
@@ -1474,6 +1485,9 @@ static int migrate(struct store *st, int64_t from, struct sl_error *err)
 	for (int64_t v = from + 1; v <= STORE_SCHEMA_VERSION; v++)
 		if (migrations[v] && exec(st, migrations[v], err, "upgrade") < 0)
 			goto fail;
+	/* counted afresh: the triggers alone do not say the tables are new */
+	if (store_summary_suspend(st->db, err) < 0 || store_summary_ensure(st->db, err) < 0)
+		goto fail;
 	if (exec(st, sql, err, "upgrade") < 0 || exec(st, "COMMIT", err, "upgrade") < 0)
 		goto fail;
 	sqlite3_exec(st->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
@@ -1670,12 +1684,16 @@ int store_build_indexes(struct store *st, enum store_index_set which, struct sl_
 		return -1;
 	if (!st->bulk)
 		return 0;
-	const char *sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES "COMMIT;";
+	/* The summaries come with the last indexes: a report beside them
+	 * reads the events until they are committed. */
+	const char *sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES;
 	if (which == STORE_INDEXES_REPORT)
-		sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES_REPORT "COMMIT;";
+		sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES_REPORT;
 	else
 		st->bulk = false;
-	if (exec(st, sql, err, "index") < 0) {
+	if (exec(st, sql, err, "index") < 0 ||
+	    (which == STORE_INDEXES_ALL && store_summary_ensure(st->db, err) < 0) ||
+	    exec(st, "COMMIT", err, "index") < 0) {
 		if (!sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;

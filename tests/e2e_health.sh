@@ -155,7 +155,7 @@ q "$T/v4.db" "DROP VIEW v_health; DROP TABLE health; PRAGMA user_version = 4"
 events=$(q "$T/v4.db" "SELECT count(*) FROM events")
 eq "schema 4: upgraded" "$(run analyze --db "$T/v4.db" --no-report --year 2026 "$T/whole.log"
 	q "$T/v4.db" "PRAGMA user_version; SELECT count(*) FROM health")" "0
-5
+6
 0"
 eq "schema 4: --reread counts what was read before" \
 	"$(run analyze --db "$T/v4.db" --no-report --year 2026 --reread "$T/whole.log"; health "$T/v4.db"

@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "report.h"
 #include "store.h"
+#include "store_summary.h"
 #include "util.h"
 
 /* ---- building the history */
@@ -779,6 +780,38 @@ static void test_time_filter(void **state)
 	sl_buf_release(&b);
 }
 
+/* The summary tables, counted at the end of the load, give the report
+ * the events give: every format, every kind of period and source filter. */
+static void test_summary_path(void **state)
+{
+	struct fixture *fx = *state;
+	struct sl_error err = { 0 };
+	assert_false(store_summary_ready(store_db(fx->st)));   /* a load into empty tables */
+	fail_on(store_end_load(fx->st, &err), &err);
+	assert_true(store_summary_ready(store_db(fx->st)));
+	int64_t src[] = { fx->src_a };
+	static const char *const bounds[][2] = {
+		{ NULL, NULL }, { "2026-11-23", "2026-11-24" }, { "2026-11-23T06:00:00Z", NULL },
+		{ NULL, "2026-11-23T07:00:00Z" }, { "2026-11-22T06:00:01Z", NULL },
+	};
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	for (size_t b = 0; b < SL_ARRAY_LEN(bounds); b++)
+		for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+			for (int filtered = 0; filtered < 2; filtered++) {
+				struct report_options opt = {
+					.lang = CODES_EN, .format = (enum report_format)f, .detail = 10,
+					.detail_given = true, .section = "totals", .since = bounds[b][0],
+					.until = bounds[b][1], .source_ids = filtered ? src : NULL,
+					.nsources = filtered ? 1 : 0 };
+				char *sum = run(fx, &opt);
+				opt.events_only = true;
+				char *ev = run(fx, &opt);
+				assert_string_equal(sum, ev);
+				free(sum);
+				free(ev);
+			}
+}
+
 static void test_top(void **state)
 {
 	struct report_options opt = { .lang = CODES_EN, .format = REPORT_TEXT, .detail = 10,
@@ -929,6 +962,7 @@ int main(void)
 		cmocka_unit_test(test_lang_complete),
 		cmocka_unit_test(test_lang),
 		cmocka_unit_test(test_not_a_database),
+		cmocka_unit_test(test_summary_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

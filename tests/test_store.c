@@ -202,7 +202,13 @@ static void test_new_schema(void **state)
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'table' ORDER BY name)",
-	           "correlate_state events health message_continuations messages sources unrecognized");
+	           "correlate_state events health message_continuations messages sources summary_delays"
+	           " summary_events summary_messages unrecognized");
+	assert_row(db,
+	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
+	           " WHERE type = 'trigger' ORDER BY name)",
+	           "summary_events_delete summary_events_insert summary_events_update"
+	           " summary_messages_delete summary_messages_insert summary_messages_update");
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'view' ORDER BY name)",
@@ -1225,7 +1231,9 @@ static void test_migrate_v1(void **state)
 	           "correlate_state events events_forwarding events_handoff events_kind_ts events_message"
 	           " events_recipient_domain events_ts health health_key"
 	           " message_continuations messages messages_copies messages_host_queue messages_unfinished sources"
-	           " sources_fingerprint"
+	           " sources_fingerprint summary_delays summary_events summary_events_delete"
+	           " summary_events_insert summary_events_update summary_messages"
+	           " summary_messages_delete summary_messages_insert summary_messages_update"
 	           " unrecognized v_daily_summary v_deliveries v_failures_permanent"
 	           " v_failures_transient v_forwarding v_rejections v_top_deferring_domains");
 	assert_row(db, "PRAGMA integrity_check", "ok");
