@@ -131,6 +131,14 @@ struct cli_option {
 	.config = true, \
 	.help = "create the database and output files readable by this group (mode 0640; " \
 	        "default 0600, the owner only)" }
+/* --redact and its key, shared by export, report and query */
+#define CLI_OPT_REDACT { .name = "redact", .type = CLI_FLAG, .off = CLI_ARG(redact), \
+	.help = "replace the local parts of addresses by keyed hashes (HMAC-SHA-256), " \
+	        "keeping domains" }
+#define CLI_OPT_REDACT_KEY { .name = "redact-key", .arg = "FILE", .type = CLI_STR, \
+	.off = CLI_ARG(redact_key), .config = true, \
+	.help = "the key of --redact, created (mode 0600) if missing (default: redact.key " \
+	        "beside the database)" }
 /* The report's rows, shared by analyze and report (src/cmd_report.c). */
 #define CLI_OPT_REPORT_FORMAT { .name = "format", .arg = "text|markdown|html|json|csv|prometheus", \
 	.type = CLI_CHOICE, .off = CLI_ARG(format), .help = "report format (default: text)" }
@@ -205,7 +213,9 @@ void cmd_report_options_from(const struct cli_args *a, struct report_options *ro
  * --output, --mail-to); the exit status, CLI_EXIT_FAIL_ON when --fail-on
  * holds (src/cmd_report.c; analyze uses it too). */
 struct sqlite3;
-int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct report_options *ro);
+struct redact;
+int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct report_options *ro,
+                    const struct redact *redact);
 /* --format of explain, compare, codes as enum codes_format. */
 int cmd_codes_format(const struct cli_args *a);
 
@@ -275,5 +285,10 @@ int cli_close_store(const struct cli_args *a, struct store *st, int status);
  * CLI_EXIT_NOINPUT in *status (printed: a report of nothing would look like
  * a quiet day). */
 const char *cli_existing_db(const struct cli_args *a, char *buf, size_t size, int *status);
+/* With --redact: the redactor of --redact-key, else of redact.key beside the
+ * database db (created 0600 on first use); NULL with *status set on a usage
+ * error or a key that cannot be had (printed), or without --redact (*status
+ * left CLI_EXIT_OK). */
+struct redact *cli_redact_open(const struct cli_args *a, const char *db, int *status);
 
 #endif

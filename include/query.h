@@ -22,6 +22,14 @@ int query_format_parse(const char *name);
  * NULL with err set: SL_EDB (not a database), SL_EIO (cannot open). */
 struct query *query_open(const char *path, long timeout_ms, struct sl_error *err);
 void query_free(struct query *q);
+/* --redact: every text cell of the results passes through r: in a column
+ * named sender, recipient, orig_recipient or forward_to the cell is an
+ * address (its local part replaced, bare local parts too), in any other
+ * the local part of every address in the text; blobs are withheld. It
+ * redacts what is shared, not what the SQL computes: hex(sender) is not an
+ * address. r stays the caller's. */
+struct redact;
+void query_set_redact(struct query *q, const struct redact *r);
 /* The connection, e.g. to register SQL functions (before query_run). */
 struct sqlite3 *query_db(struct query *q);
 

@@ -5,12 +5,10 @@
  * dictionary of likely addresses cannot be hashed to match, as a plain hash
  * could. It knows nothing of SQLite or of the export format.
  *
- * Used by export (--redact). The report and query can use it the same way:
- * open the key once with redact_open(), then pass each address column
- * through redact_address() and each free-text column (replies) through
- * redact_text() before rendering; for SQL, register redact_address() as an
- * application-defined function (sqlite3_create_function) and wrap the
- * address columns in it. */
+ * Used by export, report and query (--redact): open the key once with
+ * redact_open(), then pass each address column through redact_address()
+ * and each free-text column (replies) through redact_text(), or any named
+ * value through redact_field(). */
 #ifndef SMTPLOG_REDACT_H
 #define SMTPLOG_REDACT_H
 
@@ -56,5 +54,13 @@ void redact_address(const struct redact *r, const char *addr, size_t len, struct
  * (word@domain.tld, as in a reply "550 5.1.1 <bob@example.net>: ...")
  * replaced by its token. Other words are kept. */
 void redact_text(const struct redact *r, const char *text, size_t len, struct sl_buf *out);
+
+/* Appends to out a value of the field named name (a column of smtplog's
+ * tables, of a report table or of a query result): in an address field
+ * (sender, recipient, orig_recipient, forward_to; any case) one address
+ * redacted whole, a bare local part such as "root" too, the null sender
+ * "<>" kept; in any other field, or a value with spaces, redact_text. */
+void redact_field(const struct redact *r, const char *name, const char *value, size_t len,
+                  struct sl_buf *out);
 
 #endif

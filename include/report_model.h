@@ -148,5 +148,9 @@ struct rm_table *rm_table_find(const struct rm_section *s, const char *key);
  * gives it, later ones point back (advice_ref). Call when all groups are in. */
 void rm_number_advice(struct rm_model *m);
 void rm_model_free(struct rm_model *m);
+/* --redact (report_redact.c): the local parts of the addresses in every
+ * log-derived text of m replaced by redact's keyed tokens. */
+struct redact;
+void rm_model_redact(struct rm_model *m, const struct redact *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "codes_sql.h"
+#include "redact.h"
 #include "sqlext.h"
 #include "store.h"
 
@@ -158,4 +160,35 @@ int cli_close_store(const struct cli_args *a, struct store *st, int status)
 			status = s;
 	}
 	return status;
+}
+
+/* cli_redact_open - see cli.h */
+struct redact *cli_redact_open(const struct cli_args *a, const char *db, int *status)
+{
+	*status = CLI_EXIT_OK;
+	if (!a->redact) {
+		if (a->redact_key && !cli_from_config(a, CLI_ARG(redact_key)))
+			*status = cli_usage_error(a, "--redact-key is only used with --redact");
+		return NULL;
+	}
+	char buf[PATH_MAX];
+	const char *path = a->redact_key;
+	if (!path) {
+		if (strcmp(db, ":memory:") == 0) {
+			*status = cli_usage_error(a, "give --redact-key with an in-memory database");
+			return NULL;
+		}
+		const char *slash = strrchr(db, '/');
+		if (!slash)
+			snprintf(buf, sizeof buf, "redact.key");
+		else
+			snprintf(buf, sizeof buf, "%.*s/redact.key", (int)(slash - db), db);
+		path = buf;
+	}
+	struct sl_error err;
+	sl_error_clear(&err);
+	struct redact *r = redact_open(path, &err);
+	if (!r)
+		*status = cli_fail_err(a, &err);
+	return r;
 }

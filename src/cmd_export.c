@@ -26,31 +26,13 @@ const struct cli_option cmd_export_options[] = {
 	{ .name = "incremental", .arg = "NAME", .type = CLI_STR, .off = CLI_ARG(incremental),
 	  .help = "only what was not yet exported to the destination NAME, then remember it "
 	          "(in the database)" },
-	{ .name = "redact", .type = CLI_FLAG, .off = CLI_ARG(redact),
-	  .help = "replace the local parts of addresses by keyed hashes (HMAC-SHA-256), "
-	          "keeping domains" },
-	{ .name = "redact-key", .arg = "FILE", .type = CLI_STR, .off = CLI_ARG(redact_key),
-	  .config = true,
-	  .help = "the key of --redact, created (mode 0600) if missing (default: redact.key "
-	          "beside the database)" },
+	CLI_OPT_REDACT,
+	CLI_OPT_REDACT_KEY,
 	CLI_OPT_QUIET,
 	CLI_OPT_VERBOSE,
 	CLI_OPT_HELP,
 	CLI_OPT_END,
 };
-
-/* cmd_redact_key_path - --redact-key, else redact.key in the database's directory */
-static const char *redact_key_path(const struct cli_args *a, const char *db, char *buf, size_t size)
-{
-	if (a->redact_key)
-		return a->redact_key;
-	const char *slash = strrchr(db, '/');
-	if (!slash)
-		snprintf(buf, size, "redact.key");
-	else
-		snprintf(buf, size, "%.*s/redact.key", (int)(slash - db), db);
-	return buf;
-}
 
 static double now(void)
 {
@@ -67,23 +49,16 @@ int cmd_export(struct cli_args *a)
 	if (a->incremental && a->until[0])
 		return cli_usage_error(a, "--until cannot be combined with --incremental (what lies "
 		                          "after it would count as exported)");
-	if (a->redact_key && !a->redact && !cli_from_config(a, CLI_ARG(redact_key)))
-		return cli_usage_error(a, "--redact-key is only used with --redact");
-	char buf[PATH_MAX], keybuf[PATH_MAX];
+	char buf[PATH_MAX];
 	int status = CLI_EXIT_OK;
 	const char *path = cli_existing_db(a, buf, sizeof buf, &status);
 	if (!path)
 		return status;
 	struct sl_error err;
 	sl_error_clear(&err);
-	struct redact *r = NULL;
-	if (a->redact) {
-		if (!a->redact_key && strcmp(path, ":memory:") == 0)
-			return cli_usage_error(a, "give --redact-key with an in-memory database");
-		r = redact_open(redact_key_path(a, path, keybuf, sizeof keybuf), &err);
-		if (!r)
-			return cli_fail_err(a, &err);
-	}
+	struct redact *r = cli_redact_open(a, path, &status);
+	if (status != CLI_EXIT_OK)
+		return status;
 	/* only an incremental export writes (where the destination got to) */
 	struct store *st = a->incremental ? cli_open_store(a, path, &status)
 	                                  : cli_open_store_readonly(a, path, &status);

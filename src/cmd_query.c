@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "query.h"
+#include "redact.h"
 
 #define QUERY_DEFAULT_TIMEOUT 60
 
@@ -26,6 +27,8 @@ const struct cli_option cmd_query_options[] = {
 	  .help = "no line of column names (table, csv, tsv)" },
 	{ .name = "timeout", .arg = "SECONDS", .type = CLI_LONG, .off = CLI_ARG(timeout), .min = 1,
 	  .max = 86400, .help = "stop a query that runs longer (default 60)" },
+	CLI_OPT_REDACT,
+	CLI_OPT_REDACT_KEY,
 	CLI_OPT_HELP,
 	CLI_OPT_END,
 };
@@ -97,15 +100,21 @@ int cmd_query(struct cli_args *a)
 	long timeout = a->timeout ? a->timeout : QUERY_DEFAULT_TIMEOUT;
 	struct sl_error err;
 	sl_error_clear(&err);
+	struct redact *r = cli_redact_open(a, path, &status);
+	if (status != CLI_EXIT_OK)
+		goto out;
 	struct query *q = query_open(path, timeout * 1000, &err);
 	if (!q) {
 		status = err.code == SL_EIO ? cli_fail(a, CLI_EXIT_NOINPUT, "%s", err.msg)
 		                            : cli_fail_err(a, &err);
+		redact_free(r);
 		goto out;
 	}
+	query_set_redact(q, r);
 	if (query_run(q, sql.data, fmt, !a->no_header, stdout, &err))
 		status = cli_fail_err(a, &err);
 	query_free(q);
+	redact_free(r);
 out:
 	sl_buf_release(&sql);
 	return status;

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "redact.h"
 #include "report.h"
+#include "report_model.h"
 #include "store.h"
 
 const struct cli_option cmd_report_options[] = {
@@ -21,6 +23,8 @@ const struct cli_option cmd_report_options[] = {
 	CLI_OPT_TOP,
 	CLI_OPT_WAIT,
 	CLI_OPTS_REPORT,
+	CLI_OPT_REDACT,
+	CLI_OPT_REDACT_KEY,
 	CLI_OPT_HELP,
 	CLI_OPT_END,
 };
@@ -80,7 +84,8 @@ static bool mail_address_ok(const char *s)
 }
 
 /* cmd_report_emit - see cli.h */
-int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct report_options *ro)
+int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct report_options *ro,
+                    const struct redact *redact)
 {
 	struct rm_model m;
 	struct sl_error err;
@@ -97,6 +102,8 @@ int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct r
 		                       a->mail_to);
 	if (report_build(db, ro, &m, &err) < 0)
 		return cli_fail_err(a, &err);
+	if (redact)   /* before --fail-on, every format, the file and the mail */
+		rm_model_redact(&m, redact);
 	if (a->fail_on && report_fail_on(&m, a->fail_on, &hit, what, sizeof what, &err) < 0) {
 		status = cli_fail_err(a, &err);
 		goto out;
@@ -157,11 +164,17 @@ int cmd_report(struct cli_args *a)
 	const char *path = cli_existing_db(a, buf, sizeof buf, &status);
 	if (!path)
 		return status;
-	struct store *st = cli_open_store_readonly(a, path, &status);
-	if (!st)
+	struct redact *r = cli_redact_open(a, path, &status);
+	if (status != CLI_EXIT_OK)
 		return status;
+	struct store *st = cli_open_store_readonly(a, path, &status);
+	if (!st) {
+		redact_free(r);
+		return status;
+	}
 	struct report_options ro;
 	cmd_report_options_from(a, &ro);
-	status = cmd_report_emit(a, store_db(st), &ro);
+	status = cmd_report_emit(a, store_db(st), &ro, r);
+	redact_free(r);
 	return cli_close_store(a, st, status);
 }

@@ -7,6 +7,7 @@
  * sqlite3_stmt_readonly() before a statement runs, and a time limit.
  * SPDX-License-Identifier: MIT */
 #include "query.h"
+#include "redact.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -17,6 +18,7 @@
 
 struct query {
 	sqlite3 *db;
+	const struct redact *redact;   /* --redact, or NULL */
 	long timeout_ms;
 	struct timespec start;
 	bool timed_out;
@@ -177,6 +179,22 @@ static int sql_error(struct query *q, const char *stmt, struct sl_error *err)
 	return -1;
 }
 
+/* query_set_redact - see query.h */
+void query_set_redact(struct query *q, const struct redact *r)
+{
+	q->redact = r;
+}
+
+/* redacted - the text of a cell under --redact, owned (the caller frees it) */
+static char *redacted(const struct redact *r, const char *name, const char *v, size_t n)
+{
+	struct sl_buf b;
+	sl_buf_init(&b);
+	redact_field(r, name, v, n, &b);
+	sl_buf_addc(&b, '\0');
+	return sl_buf_detach(&b);
+}
+
 /* run_one - steps one prepared statement, rows to out */
 static int run_one(struct query *q, sqlite3_stmt *st, const char *text, enum query_format fmt,
                    bool header, FILE *out, struct sl_error *err)
@@ -200,6 +218,18 @@ static int run_one(struct query *q, sqlite3_stmt *st, const char *text, enum que
 			numeric[i] = t == SQLITE_INTEGER || t == SQLITE_FLOAT;
 			if (t == SQLITE_NULL) {
 				values[i] = NULL;
+			} else if (t == SQLITE_BLOB && q->redact) {
+				/* (the saved state of open messages holds addresses) */
+				free(blobs[i]);
+				struct sl_buf w;
+				sl_buf_init(&w);
+				sl_buf_addf(&w, "(%d bytes withheld by --redact)", sqlite3_column_bytes(st, i));
+				values[i] = blobs[i] = sl_buf_detach(&w);
+			} else if (t == SQLITE_TEXT && q->redact) {
+				const char *v = (const char *)sqlite3_column_text(st, i);
+				free(blobs[i]);
+				values[i] = blobs[i] = redacted(q->redact, names[i], v ? v : "",
+				                                (size_t)sqlite3_column_bytes(st, i));
 			} else if (t == SQLITE_BLOB) {
 				/* blobs as hex text: never raw bytes on a terminal */
 				const unsigned char *b = sqlite3_column_blob(st, i);

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
@@ -188,4 +190,18 @@ void redact_text(const struct redact *r, const char *text, size_t len, struct sl
 		done = i;
 	}
 	sl_buf_add(out, text + done, len - done);
+}
+
+/* redact_field - see redact.h */
+void redact_field(const struct redact *r, const char *name, const char *value, size_t len,
+                  struct sl_buf *out)
+{
+	static const char *const fields[] = { "sender", "recipient", "orig_recipient", "forward_to" };
+	bool address = false;
+	for (size_t i = 0; i < SL_ARRAY_LEN(fields) && name; i++)
+		address |= strcasecmp(name, fields[i]) == 0;
+	if (address && len && !memchr(value, ' ', len) && !(len == 2 && memcmp(value, "<>", 2) == 0))
+		redact_address(r, value, len, out);
+	else
+		redact_text(r, value, len, out);
 }

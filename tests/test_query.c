@@ -5,6 +5,7 @@
 
 #include "testutil.h"
 #include "query.h"
+#include "redact.h"
 
 struct ran {
 	int rc;
@@ -105,9 +106,43 @@ static void test_width(void **state)
 	assert_int_equal(query_format_parse("xml"), -1);
 }
 
+/* --redact: address columns whole, other text by the addresses in it,
+ * numbers and NULL untouched, blobs withheld; one address, one token */
+static void test_redact(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct query *q = query_open(":memory:", 5000, &err);
+	assert_non_null(q);
+	struct redact *r = redact_new("0123456789abcdef", 16);
+	query_set_redact(q, r);
+	struct ran got = run(q, "SELECT 'bob@example.org' AS Recipient, 'root' AS sender, '<>' AS sender,"
+	                        " '550 <bob@example.org>: no' AS reply, 7 AS n, NULL AS x,"
+	                        " x'00ff' AS b, 'root' AS word", QUERY_CSV);
+	assert_int_equal(got.rc, 0);
+	struct sl_buf tok, root;
+	sl_buf_init(&tok);
+	sl_buf_init(&root);
+	redact_address(r, "bob@example.org", 15, &tok);
+	redact_address(r, "root", 4, &root);
+	sl_buf_addc(&tok, '\0');
+	sl_buf_addc(&root, '\0');
+	char want[512];
+	snprintf(want, sizeof want, "Recipient,sender,sender,reply,n,x,b,word\n%s,%s,<>,550 <%s>: no,7,,"
+	         "(2 bytes withheld by --redact),root\n", tok.data, root.data, tok.data);
+	assert_string_equal(got.out, want);
+	assert_null(strstr(got.out, "bob@"));
+	free(got.out);
+	sl_buf_release(&tok);
+	sl_buf_release(&root);
+	query_free(q);
+	redact_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_error_place),

@@ -137,6 +137,41 @@ static void test_text(void **state)
 	redact_free(r);
 }
 
+/* redact_field: address fields whole (bare local parts too, "<>" kept),
+ * other fields by the addresses in them */
+static void test_field(void **state)
+{
+	(void)state;
+	struct redact *r = redact_new("Jefe", 4);
+	const struct { const char *name, *in; bool same; } cases[] = {
+		{ "sender", "root", false },
+		{ "Recipient", "alice@example.org", false },
+		{ "sender", "<>", true },
+		{ "forward_to", "", true },
+		{ "helo", "root", true },
+		{ NULL, "root", true },
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+		struct sl_buf b;
+		sl_buf_init(&b);
+		redact_field(r, cases[i].name, cases[i].in, strlen(cases[i].in), &b);
+		sl_buf_addc(&b, '\0');
+		if ((strcmp(b.data, cases[i].in) == 0) != cases[i].same)
+			fail_msg("case %zu: \"%s\" gave \"%s\"", i, cases[i].in, b.data);
+		sl_buf_release(&b);
+	}
+	struct sl_buf a, t;
+	sl_buf_init(&a);
+	sl_buf_init(&t);
+	redact_field(r, "recipient", "alice@example.org", 17, &a);
+	redact_field(r, "reply", "alice@example.org", 17, &t);
+	assert_int_equal(a.len, t.len);
+	assert_memory_equal(a.data, t.data, a.len);   /* one address, one token */
+	sl_buf_release(&a);
+	sl_buf_release(&t);
+	redact_free(r);
+}
+
 static void test_key_file(void **state)
 {
 	(void)state;
@@ -203,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_hmac_rfc4231),
 		cmocka_unit_test(test_address),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_field),
 		cmocka_unit_test_setup_teardown(test_key_file, test_tmp_setup, test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_key_refused, test_tmp_setup, test_tmp_teardown),
 	};
