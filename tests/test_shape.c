@@ -75,12 +75,39 @@ static void test_limit_and_utf8(void **state)
 	sl_buf_release(&b);
 }
 
+/* any bytes: no overrun (the sanitizers watch), at most max bytes, no
+ * space at the end, never longer than a line's shape can be */
+static void test_any_bytes(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "ab9.@:[]<>()=-/ \t,;\"'\xc3\xa9\xe6\x97\xa5\xff";
+	unsigned seed = 12345;
+	struct sl_buf b;
+	sl_buf_init(&b);
+	for (int round = 0; round < 20000; round++) {
+		char in[64];
+		size_t n = (size_t)(round % 64);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		size_t max = (size_t)(round % 17);
+		sl_buf_reset(&b);
+		shape_text(in, n, max, &b);
+		assert_true(b.len <= max);
+		assert_int_equal(strlen(b.data), b.len);
+		assert_true(b.len == 0 || b.data[b.len - 1] != ' ');
+	}
+	sl_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hosts_addresses_numbers),
 		cmocka_unit_test(test_queue_ids_and_tokens),
 		cmocka_unit_test(test_limit_and_utf8),
+		cmocka_unit_test(test_any_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
