@@ -216,6 +216,18 @@ struct sqlite3;
 struct redact;
 int cmd_report_emit(const struct cli_args *a, struct sqlite3 *db, const struct report_options *ro,
                     const struct redact *redact);
+/* The progress line of a long run (src/cli_progress.c): NULL, and every
+ * call a no-op, unless standard error is a terminal and --quiet is not
+ * given. total: the bytes of all inputs on disk (0: unknown). Call
+ * cli_progress_file as each input begins (its size on disk), give
+ * cli_progress_update to ingest as its progress callback, and
+ * cli_progress_clear before printing anything else on standard error. */
+struct cli_progress;
+struct cli_progress *cli_progress_new(const struct cli_args *a, uint64_t total);
+void cli_progress_file(struct cli_progress *p, uint64_t size);
+void cli_progress_update(void *ctx, uint64_t raw_offset, uint64_t lines);
+void cli_progress_clear(struct cli_progress *p);
+void cli_progress_free(struct cli_progress *p);   /* erases the line */
 /* --format of explain, compare, codes as enum codes_format. */
 int cmd_codes_format(const struct cli_args *a);
 

@@ -9,6 +9,8 @@
 #include "store.h"
 #include "writer.h"
 
+#define INGEST_PROGRESS_LINES 8192
+
 struct ingest_options {
 	const char *patterns_dir;        /* extra/overriding patterns (--patterns), or NULL */
 	const char *force_mta;           /* --mta, or NULL to detect per line */
@@ -21,6 +23,10 @@ struct ingest_options {
 	bool final;                      /* --final: every file is complete (see ingest_file) */
 	const volatile int *stop;        /* set (by a signal): stop at the next line, as at the
 	                                    file's end; NULL: never */
+	/* called every INGEST_PROGRESS_LINES lines read: how far into the file
+	 * on disk (reader_raw_offset) and the lines read of it; NULL: never */
+	void (*progress)(void *ctx, uint64_t raw_offset, uint64_t lines);
+	void *progress_ctx;
 };
 
 /* What one input gave. */

@@ -80,6 +80,10 @@ uint64_t reader_held(const struct reader *r);
  * The prefix is read ahead at open, so this works at any time. */
 bool reader_prefix_hash(const struct reader *r, size_t len, char out[17]);
 
+/* How far into the file (or pipe) reading has got, in bytes as stored:
+ * for gzip the compressed bytes consumed, so it compares with the file's
+ * size (progress). */
+uint64_t reader_raw_offset(const struct reader *r);
 const struct reader_info *reader_info(const struct reader *r);
 const struct reader_stats *reader_stats(const struct reader *r);
 const char *reader_path(const struct reader *r);

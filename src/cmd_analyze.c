@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "ingest.h"
@@ -180,8 +181,24 @@ int cmd_analyze(struct cli_args *a)
 			fclose(unrec);
 		return status;
 	}
+	/* the progress line on a terminal: the inputs' sizes on disk */
+	uint64_t total = 0;
+	for (int i = 0; i < nfiles; i++) {
+		struct stat sb;
+		if (strcmp(files[i], "-") == 0 || stat(files[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			total = 0;   /* a pipe: no total */
+			break;
+		}
+		total += (uint64_t)sb.st_size;
+	}
+	struct cli_progress *progress = cli_progress_new(a, total);
+	if (progress) {
+		opt.progress = cli_progress_update;
+		opt.progress_ctx = progress;
+	}
 	struct ingest *in = ingest_new(st, &opt, &err);
 	if (!in) {
+		cli_progress_free(progress);
 		status = cli_fail_err(a, &err);
 		if (unrec)
 			fclose(unrec);
@@ -196,7 +213,11 @@ int cmd_analyze(struct cli_args *a)
 	for (int i = 0; i < nfiles && status == CLI_EXIT_OK; i++) {
 		struct ingest_file_result res;
 		sl_error_clear(&err);
+		struct stat sb;
+		cli_progress_file(progress, strcmp(files[i], "-") != 0 && stat(files[i], &sb) == 0 &&
+		                            S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0);
 		int rc = ingest_file(in, files[i], &res, &err);
+		cli_progress_clear(progress);
 		if (rc < 0) {
 			status = cli_fail_err(a, &err);
 			break;
@@ -235,6 +256,7 @@ int cmd_analyze(struct cli_args *a)
 			        res.shrank ? "shorter" : "other first bytes");
 	}
 	sl_buf_release(&name);
+	cli_progress_free(progress);
 	if (status == CLI_EXIT_OK && ingest_finish(in, &err)) {
 		status = cli_fail_err(a, &err);
 	}

@@ -308,6 +308,8 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	struct corr_pos pos = { .source_id = src.id, .file = path };
 	struct sl_buf prev;   /* the line before: "last message repeated N times" names it */
 	sl_buf_init(&prev);
+	if (in->opt.progress)
+		in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r), 0);
 	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
 	while ((in->opt.stop == NULL || !*in->opt.stop) && (got = reader_next(r, &line, err)) == 1) {
 		res->lines++;
@@ -362,6 +364,9 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			tally_add(in, program, "not mail-transfer", line.text, line.len);
 			break;
 		}
+		if (in->opt.progress && res->lines % INGEST_PROGRESS_LINES == 0)
+			in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r),
+			                 res->lines - res->resumed_lines);
 		if (res->lines % in->opt.checkpoint_lines == 0) {
 			/* rows only: progress is recorded with the state it needs,
 			 * at the end of the file */

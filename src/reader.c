@@ -441,6 +441,12 @@ bool reader_prefix_hash(const struct reader *r, size_t len, char out[17])
 	return true;
 }
 
+uint64_t reader_raw_offset(const struct reader *r)
+{
+	z_off_t at = gzoffset(r->gz);
+	return at > 0 ? (uint64_t)at : 0;
+}
+
 const struct reader_info *reader_info(const struct reader *r)
 {
 	return &r->info;
