@@ -93,7 +93,15 @@ void shape_text(const char *s, size_t n, size_t max, struct sl_buf *out)
 	size_t start = out->len;
 	for (size_t i = 0; i < n && out->len - start < max;) {
 		char ch = s[i];
-		if (ch == '<' || ch == '[') {
+		const char *pc;
+		if (ch == '(' && (pc = memchr(s + i, ')', n - i)) && (size_t)(pc - s) + 2 < n &&
+		    pc[1] == ' ' && pc[2] == '[') {
+			/* "(helo) [ip]": the name a client gave in HELO, as Exim and
+			 * Sendmail write it before the address (Exim's H=host (helo)
+			 * [ip], "connection from (helo) [ip]"): a host, blanked */
+			sl_buf_adds(out, "()");
+			i = (size_t)(pc - s) + 1;
+		} else if (ch == '<' || ch == '[') {
 			const char *close = memchr(s + i, ch == '<' ? '>' : ']', n - i);
 			sl_buf_adds(out, ch == '<' ? "<>" : "[]");
 			i = close ? (size_t)(close - s) + 1 : n;

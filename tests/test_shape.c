@@ -27,6 +27,13 @@ static void test_hosts_addresses_numbers(void **state)
 	check("550 5.1.1 <bob@example.org>: Recipient address rejected", "# * <>: Recipient address rejected");
 	check("Connection rate limit exceeded: 31 from spamhost.domain.org[192.0.2.123] for service smtpd",
 	      "Connection rate limit exceeded: # from *[] for service smtpd");
+	/* a HELO name in parentheses before the address: Exim's tls.c
+	 * "TLS error on connection from (helo) [ip] (SSL_accept): ..." (genlog's
+	 * Exim shapes); a parenthesis not before [ip] stays */
+	check("TLS error on connection from (win-5a3esc) [192.0.2.9] (SSL_accept): error:0A000126:SSL routines::unexpected eof",
+	      "TLS error on connection from () [] (SSL_accept): error:#A#:SSL routines::unexpected eof");
+	check("H=mail.example.com (helo.example.com) [192.0.2.1] Warning: x", "H=* () [] Warning: x");
+	check("root(0): message file too big", "root(#): message file too big");
 	/* spaces collapse, the end is trimmed */
 	check("a   b  ", "a b");
 }
