@@ -1,17 +1,20 @@
 /* store_summary: tables of counts kept with the events and messages (per
  * source and hour), so that a report over days or weeks reads a few
- * thousand rows instead of every event. SQLite triggers keep them: an
- * insert, update or delete of a row changes its counts in the same
- * statement and transaction, so they stay exact whoever writes (a load, a
- * re-run that adds nothing, merge, prune, the whole-log reason rule) and
- * whenever a run is killed. A load into empty tables drops the triggers and
- * builds the counts in one pass at its end; the triggers' presence is what
- * says the counts are complete (docs/schema.md, "Summary tables").
+ * thousand rows instead of every event. The rows a load inserts are counted
+ * in memory (store_summary_add_*) and added in the transaction that inserts
+ * them (store_summary_flush, before its COMMIT): a row that INSERT OR IGNORE
+ * finds already there adds nothing, so a re-run or a run after a kill counts
+ * nothing twice. SQLite triggers count updates and deletes (prune, the
+ * whole-log reason rule, a message seen again) in the statement that makes
+ * them; merge and migrations count afresh (store_summary_recount). The
+ * triggers' presence is what says the counts are complete (docs/schema.md,
+ * "Summary tables").
  * SPDX-License-Identifier: MIT */
 #ifndef SMTPLOG_STORE_SUMMARY_H
 #define SMTPLOG_STORE_SUMMARY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "util.h"
 
 struct sqlite3;
@@ -50,10 +53,30 @@ struct sqlite3;
  * into empty tables dropped them, or a migration), recompute every count
  * from events and messages and create the triggers. 0 or -1 (SL_EDB). */
 int store_summary_ensure(struct sqlite3 *db, struct sl_error *err);
-/* Inside an open write transaction: drop the triggers (a load into empty
- * tables; store_summary_ensure builds the counts at its end). */
+/* Inside an open write transaction: drop the triggers (the counts are then
+ * incomplete until store_summary_ensure counts afresh). */
 int store_summary_suspend(struct sqlite3 *db, struct sl_error *err);
+/* Both: every count afresh from the rows (merge, migrations). */
+int store_summary_recount(struct sqlite3 *db, struct sl_error *err);
 /* The counts are complete and exact: every trigger exists. */
 bool store_summary_ready(struct sqlite3 *db);
+
+/* The counts of the rows a writer inserts, until its commit. */
+struct store_summary_acc;
+struct store_summary_acc *store_summary_acc_new(void);
+void store_summary_acc_free(struct store_summary_acc *a);   /* before closing the db */
+/* An event row just inserted (its id; ts NULL or as stored; smtp_code 0 =
+ * none; class NULL = none; delay < 0 = none). */
+void store_summary_add_event(struct store_summary_acc *a, int64_t id, const char *ts,
+                             const char *kind, bool handoff, int smtp_code, const char *class,
+                             double delay);
+/* A message row just inserted: received is arrived = 1 AND no origin_id. */
+void store_summary_add_message(struct store_summary_acc *a, int64_t source_id,
+                               const char *first_ts, bool received, bool notification,
+                               int64_t size);
+/* Adds the counts to the tables, in the open transaction, and forgets them. */
+int store_summary_flush(struct store_summary_acc *a, struct sqlite3 *db, struct sl_error *err);
+/* Forgets them (the transaction was rolled back). */
+void store_summary_acc_clear(struct store_summary_acc *a);
 
 #endif

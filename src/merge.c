@@ -3,6 +3,7 @@
  * without a change here; only the id columns are rewritten.
  * SPDX-License-Identifier: MIT */
 #include "merge.h"
+#include "store_summary.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -418,6 +419,9 @@ int merge_database(sqlite3 *db, const char *path, struct merge_stats *stats, str
 			ret = copy_rows(&m, &add);
 		if (ret == 0)
 			ret = copy_state(&m);
+		/* the summary tables count inserts only where a load writes them */
+		if (ret == 0)
+			ret = store_summary_recount(db, err);
 		if (ret == 0)
 			ret = exec(&m, "DROP TABLE " MAP "; COMMIT", "commit");
 		if (ret != 0 && !sqlite3_get_autocommit(db))

@@ -398,6 +398,7 @@ struct store {
 	const char *(*classify)(void *ctx, const struct event *ev);
 	void *classify_ctx;
 	struct sl_buf scratch;         /* lower-cased domains */
+	struct store_summary_acc *sum; /* counts of the rows of the open batch */
 	struct sink sink;
 };
 
@@ -641,9 +642,8 @@ static int prepare_load(struct store *st, struct sl_error *err)
 	if (exec(st, st->bulk ? SCHEMA_DROP_INDEXES SCHEMA_UNFINISHED
 	                      : SCHEMA_INDEXES SCHEMA_UNFINISHED, err, "write") < 0)
 		return -1;
-	/* Like the indexes: counted in one pass at the end of a load into
-	 * empty tables; a load after a killed one recounts them first. */
-	return st->bulk ? store_summary_suspend(st->db, err) : store_summary_ensure(st->db, err);
+	/* counted afresh if a merge or an upgrade was killed halfway */
+	return store_summary_ensure(st->db, err);
 }
 
 /* begin_write - open a batch if none is open; the first one also switches to WAL */
@@ -670,6 +670,7 @@ static int begin_write(struct store *st, struct sl_error *err)
 		return -1;
 	st->in_tx = true;
 	st->batch_rows = 0;
+	store_summary_acc_clear(st->sum);   /* the counts of a batch rolled back */
 	if (!st->load_checked) {
 		st->load_checked = true;
 		if (prepare_load(st, err) < 0)
@@ -683,6 +684,12 @@ static int commit(struct store *st, struct sl_error *err)
 {
 	if (!st->in_tx)
 		return 0;
+	/* the counts of the batch's new rows, in its transaction */
+	if (store_summary_flush(st->sum, st->db, err) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->in_tx = false;
+		return -1;
+	}
 	int rc = sqlite3_step(st->stmt[S_COMMIT]);
 	sqlite3_reset(st->stmt[S_COMMIT]);
 	if (rc != SQLITE_DONE) {
@@ -821,7 +828,14 @@ int store_event_write(struct store *st, const struct store_event *row, struct sl
 	bind_int_or_null(s, 31, (int64_t)row->offset, row->has_pos);
 	sqlite3_bind_int(s, 32, row->seq);
 	bind_int_or_null(s, 33, row->id, row->id > 0);
-	if (step_done(st, s, err) < 0)
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE && sqlite3_changes(st->db) > 0)
+		store_summary_add_event(st->sum, sqlite3_last_insert_rowid(st->db), row->ts,
+		                        kind_name(row->kind), row->handoff,
+		                        row->smtp_code > 0 ? row->smtp_code : 0, class_name(row->class),
+		                        row->delay);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE ? db_fail(st, rc, err, "write") < 0 : 0)
 		return -1;
 	return row_written(st, err);
 }
@@ -1000,8 +1014,13 @@ static int sink_message_open(void *ctx, struct corr_message *m, struct sl_error 
 	if (step_done(st, s, err) < 0)
 		return -1;
 	m->id = key;
-	if (sqlite3_changes(st->db) > 0)
+	if (sqlite3_changes(st->db) > 0) {
+		store_summary_add_message(st->sum, m->source_id, time_iso(m->first_ts, ts1),
+		                          m->arrived && m->origin_id <= 0,
+		                          m->origin == CORR_ORIGIN_NOTIFY,
+		                          m->size >= 0 ? m->size : 0);
 		return row_written(st, err);
+	}
 	/* Ignored: the row of an earlier run of the same content. */
 	return update_message(st, m, key, err);
 }
@@ -1486,7 +1505,7 @@ static int migrate(struct store *st, int64_t from, struct sl_error *err)
 		if (migrations[v] && exec(st, migrations[v], err, "upgrade") < 0)
 			goto fail;
 	/* counted afresh: the triggers alone do not say the tables are new */
-	if (store_summary_suspend(st->db, err) < 0 || store_summary_ensure(st->db, err) < 0)
+	if (store_summary_recount(st->db, err) < 0)
 		goto fail;
 	if (exec(st, sql, err, "upgrade") < 0 || exec(st, "COMMIT", err, "upgrade") < 0)
 		goto fail;
@@ -1615,6 +1634,7 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 	}
 	st->adopt_window = STORE_DEFAULT_ADOPT_WINDOW;
 	sl_buf_init(&st->scratch);
+	st->sum = store_summary_acc_new();
 	st->sink = (struct sink){
 		.ctx = st,
 		.message_open = sink_message_open,
@@ -1665,6 +1685,7 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 fail:
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	store_summary_acc_free(st->sum);
 	sqlite3_close(st->db);
 	if (st->loading) {
 		finish_loading(st, false, NULL);
@@ -1684,16 +1705,12 @@ int store_build_indexes(struct store *st, enum store_index_set which, struct sl_
 		return -1;
 	if (!st->bulk)
 		return 0;
-	/* The summaries come with the last indexes: a report beside them
-	 * reads the events until they are committed. */
 	const char *sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES;
 	if (which == STORE_INDEXES_REPORT)
 		sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES_REPORT;
 	else
 		st->bulk = false;
-	if (exec(st, sql, err, "index") < 0 ||
-	    (which == STORE_INDEXES_ALL && store_summary_ensure(st->db, err) < 0) ||
-	    exec(st, "COMMIT", err, "index") < 0) {
+	if (exec(st, sql, err, "index") < 0 || exec(st, "COMMIT", err, "index") < 0) {
 		if (!sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -1752,6 +1769,8 @@ int store_close(struct store *st, struct sl_error *err)
 		ret = -1;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	store_summary_acc_free(st->sum);
+	st->sum = NULL;
 	if (st->db && (st->wal || st->loading))
 		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);   /* planner statistics */
 	if (st->db && st->wal) {
@@ -1801,6 +1820,11 @@ const struct sink *store_sink(struct store *st)
 
 struct sqlite3 *store_db(struct store *st)
 {
+	/* whoever reads through it sees the summary counts of the rows of
+	 * the open batch too (added to that batch's transaction) */
+	struct sl_error err = { 0 };
+	if (st->in_tx && store_summary_flush(st->sum, st->db, &err) < 0)
+		st->broken = true;
 	return st->db;
 }
 

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT */
 #include "store_summary.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 
@@ -52,17 +53,16 @@
 	" AND bytes_received = 0 AND (" MSG_COUNTS ") AND source_id = " MSG_SRC \
 	" AND hour = " MSG_HOUR ";\n"
 
-/* The triggers; '@' is replaced by NEW or OLD, '$' by the other one (the
+/* The triggers of updates and deletes (prune, the whole-log reason rule,
+ * a message seen again); '@' is replaced by NEW or OLD, '$' by the other one (the
  * WHEN of an update compares what the row added before and after). */
 static const struct trigger {
 	const char *name, *head, *body;
 } triggers[] = {
-	{ "summary_events_insert", "AFTER INSERT ON events", "#" EV_ADD },
 	{ "summary_events_delete", "AFTER DELETE ON events", "%" EV_SUB },
 	{ "summary_events_update",
 	  "AFTER UPDATE OF id, ts, kind, handoff, smtp_code, class, delay ON events",
 	  "%" EV_SUB "#" EV_ADD },
-	{ "summary_messages_insert", "AFTER INSERT ON messages", "#" MSG_ADD },
 	{ "summary_messages_delete", "AFTER DELETE ON messages", "%" MSG_SUB },
 	/* a message row is updated in most batches that see it again:
 	 * only a change of what it counts for touches the summary */
@@ -118,8 +118,7 @@ bool store_summary_ready(sqlite3 *db)
 	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-	                       " AND name IN ('summary_events_insert', 'summary_events_delete',"
-	                       " 'summary_events_update', 'summary_messages_insert',"
+	                       " AND name IN ('summary_events_delete', 'summary_events_update',"
 	                       " 'summary_messages_delete', 'summary_messages_update')",
 	                       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
@@ -135,7 +134,11 @@ int store_summary_ensure(sqlite3 *db, struct sl_error *err)
 	sl_buf_init(&b);
 	sl_buf_adds(&b, STORE_SUMMARY_TABLES);
 	for (size_t i = 0; i < SL_ARRAY_LEN(triggers); i++)
-		sl_buf_addf(&b, "DROP TRIGGER IF EXISTS %s;\n", triggers[i].name);
+		sl_buf_addf(&b, "DROP TRIGGER IF EXISTS main.%s;\n", triggers[i].name);
+	/* the insert triggers of a first version: inserts are counted by
+	 * store_summary_add_* now */
+	sl_buf_adds(&b, "DROP TRIGGER IF EXISTS main.summary_events_insert;\n"
+	                "DROP TRIGGER IF EXISTS main.summary_messages_insert;\n");
 	expand(&b, REBUILD, "r", "r");
 	for (size_t i = 0; i < SL_ARRAY_LEN(triggers); i++) {
 		sl_buf_addf(&b, "CREATE TRIGGER %s ", triggers[i].name);
@@ -154,8 +157,196 @@ int store_summary_suspend(sqlite3 *db, struct sl_error *err)
 	struct sl_buf b;
 	sl_buf_init(&b);
 	for (size_t i = 0; i < SL_ARRAY_LEN(triggers); i++)
-		sl_buf_addf(&b, "DROP TRIGGER IF EXISTS %s;\n", triggers[i].name);
+		sl_buf_addf(&b, "DROP TRIGGER IF EXISTS main.%s;\n", triggers[i].name);
 	int ret = exec_buf(db, &b, err, "suspend");
 	sl_buf_release(&b);
+	return ret;
+}
+
+int store_summary_recount(sqlite3 *db, struct sl_error *err)
+{
+	return store_summary_suspend(db, err) < 0 ? -1 : store_summary_ensure(db, err);
+}
+
+/* ---- the counts of inserted rows, kept in memory until the commit */
+
+enum { ACC_EVENT, ACC_DELAY, ACC_MESSAGE };
+
+struct acc_entry {
+	bool used;
+	uint8_t type, handoff, r4;
+	int64_t src;
+	char hour[14];
+	const char *kind;          /* static (store's names), or "" */
+	double delay;
+	int64_t n, notes, bytes;   /* messages: received, notifications, bytes */
+};
+
+struct store_summary_acc {
+	struct acc_entry *v;
+	size_t cap, used;
+	sqlite3_stmt *stmt[3];
+};
+
+static const char *const acc_sql[3] = {
+	[ACC_EVENT] = "INSERT INTO summary_events VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	              " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+	[ACC_DELAY] = "INSERT INTO summary_delays VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	              " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+	[ACC_MESSAGE] = "INSERT INTO summary_messages VALUES (?1, ?2, ?3, ?4, ?5)"
+	                " ON CONFLICT DO UPDATE SET received = received + excluded.received,"
+	                " notifications = notifications + excluded.notifications,"
+	                " bytes_received = bytes_received + excluded.bytes_received",
+};
+
+struct store_summary_acc *store_summary_acc_new(void)
+{
+	struct store_summary_acc *a = xcalloc(1, sizeof *a);
+	return a;
+}
+
+void store_summary_acc_free(struct store_summary_acc *a)
+{
+	if (!a)
+		return;
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(a->stmt[i]);
+	free(a->v);
+	free(a);
+}
+
+void store_summary_acc_clear(struct store_summary_acc *a)
+{
+	if (a->used)
+		memset(a->v, 0, a->cap * sizeof *a->v);
+	a->used = 0;
+}
+
+static uint64_t acc_hash(const struct acc_entry *k)
+{
+	uint64_t h = 1469598103934665603u;
+#define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211u)
+	MIX(k->type);
+	MIX(k->handoff);
+	MIX(k->r4);
+	MIX(k->src);
+	for (const char *p = k->hour; *p; p++)
+		MIX((unsigned char)*p);
+	for (const char *p = k->kind; *p; p++)
+		MIX((unsigned char)*p);
+	uint64_t d;
+	memcpy(&d, &k->delay, sizeof d);
+	MIX(d);
+#undef MIX
+	return h ^ (h >> 29);
+}
+
+static bool acc_same(const struct acc_entry *a, const struct acc_entry *b)
+{
+	return a->type == b->type && a->handoff == b->handoff && a->r4 == b->r4 &&
+	       a->src == b->src && a->delay == b->delay && strcmp(a->hour, b->hour) == 0 &&
+	       strcmp(a->kind, b->kind) == 0;
+}
+
+/* acc_get - the entry of key k, added if new */
+static struct acc_entry *acc_get(struct store_summary_acc *a, const struct acc_entry *k)
+{
+	if (2 * (a->used + 1) > a->cap) {
+		struct acc_entry *old = a->v;
+		size_t n = a->cap;
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->v = xcalloc(a->cap, sizeof *a->v);
+		a->used = 0;
+		for (size_t i = 0; i < n; i++)
+			if (old[i].used)
+				*acc_get(a, &old[i]) = old[i];
+		free(old);
+	}
+	size_t i = (size_t)acc_hash(k) & (a->cap - 1);
+	while (a->v[i].used && !acc_same(&a->v[i], k))
+		i = (i + 1) & (a->cap - 1);
+	if (!a->v[i].used) {
+		a->v[i] = *k;
+		a->v[i].used = true;
+		a->v[i].n = a->v[i].notes = a->v[i].bytes = 0;
+		a->used++;
+	}
+	return &a->v[i];
+}
+
+static void hour_of(char out[14], const char *ts)
+{
+	size_t n = ts ? strnlen(ts, 13) : 0;
+	memcpy(out, ts ? ts : "", n);
+	out[n] = '\0';
+}
+
+void store_summary_add_event(struct store_summary_acc *a, int64_t id, const char *ts,
+                             const char *kind, bool handoff, int smtp_code, const char *class,
+                             double delay)
+{
+	struct acc_entry k = { .type = ACC_EVENT, .handoff = handoff, .src = id >> 43,
+	                       .kind = kind ? kind : "" };
+	hour_of(k.hour, ts && *ts ? ts : NULL);
+	k.r4 = smtp_code > 0 ? smtp_code / 100 == 4 : class && strcmp(class, "transient") == 0;
+	acc_get(a, &k)->n++;
+	if (delay >= 0) {
+		k.type = ACC_DELAY;
+		k.r4 = 0;
+		k.delay = delay;
+		acc_get(a, &k)->n++;
+	}
+}
+
+void store_summary_add_message(struct store_summary_acc *a, int64_t source_id,
+                               const char *first_ts, bool received, bool notification,
+                               int64_t size)
+{
+	if (!received && !notification)
+		return;
+	struct acc_entry k = { .type = ACC_MESSAGE, .src = source_id, .kind = "" };
+	hour_of(k.hour, first_ts);
+	struct acc_entry *e = acc_get(a, &k);
+	e->n += received;
+	e->notes += notification;
+	e->bytes += received && size > 0 ? size : 0;
+}
+
+int store_summary_flush(struct store_summary_acc *a, sqlite3 *db, struct sl_error *err)
+{
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && a->used && i < a->cap; i++) {
+		const struct acc_entry *e = &a->v[i];
+		if (!e->used)
+			continue;
+		sqlite3_stmt *s = a->stmt[e->type];
+		if (!s && sqlite3_prepare_v3(db, acc_sql[e->type], -1, SQLITE_PREPARE_PERSISTENT,
+		                             &a->stmt[e->type], NULL) != SQLITE_OK) {
+			ret = sl_error_set(err, SL_EDB, "cannot write the summary tables: %s",
+			                   sqlite3_errmsg(db));
+			break;
+		}
+		s = a->stmt[e->type];
+		sqlite3_bind_int64(s, 1, e->src);
+		sqlite3_bind_text(s, 2, e->hour, -1, SQLITE_STATIC);
+		if (e->type == ACC_MESSAGE) {
+			sqlite3_bind_int64(s, 3, e->n);
+			sqlite3_bind_int64(s, 4, e->notes);
+			sqlite3_bind_int64(s, 5, e->bytes);
+		} else {
+			sqlite3_bind_text(s, 3, e->kind, -1, SQLITE_STATIC);
+			sqlite3_bind_int(s, 4, e->handoff);
+			if (e->type == ACC_EVENT)
+				sqlite3_bind_int(s, 5, e->r4);
+			else
+				sqlite3_bind_double(s, 5, e->delay);
+			sqlite3_bind_int64(s, 6, e->n);
+		}
+		if (sqlite3_step(s) != SQLITE_DONE)
+			ret = sl_error_set(err, SL_EDB, "cannot write the summary tables: %s",
+			                   sqlite3_errmsg(db));
+		sqlite3_reset(s);
+	}
+	store_summary_acc_clear(a);
 	return ret;
 }
