@@ -1118,6 +1118,8 @@ static void unfold_repeat(struct logline *out)
 static void exim_first_piece(struct logline *out)
 {
 	struct sl_span pr = out->program;
+	if (!pr.p || !out->message.p)
+		return;   /* no program name, or no message: not Exim's */
 	const char *base = pr.p;
 	for (size_t i = 0; i < pr.len; i++)
 		if (pr.p[i] == '/')
