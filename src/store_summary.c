@@ -117,9 +117,14 @@ bool store_summary_ready(sqlite3 *db)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	/* the insert triggers of the first version of schema 6 would count
+	 * twice: their presence asks for a count afresh, which drops them */
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(sum(CASE WHEN name IN ('summary_events_insert',"
+	                       " 'summary_messages_insert') THEN -100 ELSE 1 END), 0)"
+	                       " FROM sqlite_master WHERE type = 'trigger'"
 	                       " AND name IN ('summary_events_delete', 'summary_events_update',"
-	                       " 'summary_messages_delete', 'summary_messages_update')",
+	                       " 'summary_messages_delete', 'summary_messages_update',"
+	                       " 'summary_events_insert', 'summary_messages_insert')",
 	                       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
