@@ -116,6 +116,13 @@ static void postfix_refine(const struct logline *ll, const struct pattern_match 
 			if (!sl_span_empty(fwd)) {
 				ev->kind = EV_FORWARDED;
 				ev->new_queue_id = fwd;
+			} else if (span_find(ev->reply, "Ok, discarded, id=")) {
+				/* a content filter that kept the message from its
+				 * recipient: amavisd-new answers "250 2.7.0 Ok, discarded,
+				 * id=03774-01 - SPAM" (or "- INFECTED: ..."): no delivery,
+				 * a discard by policy */
+				ev->kind = EV_POLICY;
+				ev->action = (struct sl_span){ "discard", 7 };
 			} else {
 				ev->new_queue_id = id_after(ev->reply, "queued as ");
 			}

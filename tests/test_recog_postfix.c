@@ -233,6 +233,35 @@ static void test_lifecycle(void **state)
 	assert_span(ev.new_queue_id, "5DE184083C");
 }
 
+/* amavisd-new answering the hand-off "250 2.7.0 Ok, discarded, id=... - SPAM"
+ * kept the message from its recipient: a discard, no delivery (a forum post
+ * of 2011 and several setup guides quote these lines). */
+static void test_content_filter_discard(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"4185621A16: to=<guest@indra.com>, relay=127.0.0.1[127.0.0.1]:10024, delay=2.7, "
+		"delays=0.06/0.02/0.04/2.6, dsn=2.7.0, status=sent (250 2.7.0 Ok, discarded, id=03774-01 - SPAM)",
+		"7FC7B22DF6: to=<testuser@example.com>, relay=127.0.0.1[127.0.0.1]:10024, delay=0.41, "
+		"delays=0.21/0.02/0.01/0.16, dsn=2.7.0, status=sent (250 2.7.0 Ok, discarded, "
+		"id=07554-01 - INFECTED: Eicar-Test-Signature)",
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(lines); i++) {
+		assert_int_equal(run(i ? "postfix/lmtp" : "postfix/smtp", lines[i]), RECOG_MATCHED);
+		assert_int_equal(ev.kind, EV_POLICY);
+		assert_span(ev.action, "discard");
+		assert_true(sl_span_empty(ev.new_queue_id));
+	}
+	/* a hand-off the filter passed on stays a delivery (its copy decides) */
+	assert_int_equal(run("postfix/smtp", "2E984DE204BF: to=<po10.zav@zdrav.spb.ru>, "
+	                     "relay=127.0.0.1[127.0.0.1]:10024, delay=9.5, delays=0.5/0/0.01/9, dsn=2.0.0, "
+	                     "status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: "
+	                     "queued as 90284DE204C8)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_span(ev.new_queue_id, "90284DE204C8");
+}
+
 static void test_noqueue_reject(void **state)
 {
 	(void)state;
@@ -508,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_bounce_551_forward_to),
 		cmocka_unit_test(test_long_queue_id),
 		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_content_filter_discard),
 		cmocka_unit_test(test_noqueue_reject),
 		cmocka_unit_test(test_noqueue_reject_without_envelope),
 		cmocka_unit_test(test_noqueue_reject_partial_envelope),
