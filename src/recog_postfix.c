@@ -116,13 +116,22 @@ static void postfix_refine(const struct logline *ll, const struct pattern_match 
 			if (!sl_span_empty(fwd)) {
 				ev->kind = EV_FORWARDED;
 				ev->new_queue_id = fwd;
-			} else if (span_find(ev->reply, "Ok, discarded, id=")) {
+			} else if (span_find(ev->reply, "Ok, discarded, id=") ||
+			           (span_find(ev->reply, "Ok, id=") && span_find(ev->reply, ", DISCARD"))) {
 				/* a content filter that kept the message from its
 				 * recipient: amavisd-new answers "250 2.7.0 Ok, discarded,
-				 * id=03774-01 - SPAM" (or "- INFECTED: ..."): no delivery,
-				 * a discard by policy */
+				 * id=03774-01 - SPAM" (or "- INFECTED: ...", or "250 2.5.0
+				 * Ok, id=03164-18, DISCARD(bounce.suppressed)"): no
+				 * delivery, a discard by policy */
 				ev->kind = EV_POLICY;
 				ev->action = (struct sl_span){ "discard", 7 };
+			} else if (span_find(ev->reply, "Ok, id=") && span_find(ev->reply, ", BOUNCE")) {
+				/* "250 2.5.0 Ok, id=18438-02, BOUNCE": amavisd-new refused
+				 * the message and sends the sender a non-delivery notice
+				 * itself. Its 250 took the hand-off: no code of the failure. */
+				ev->kind = EV_BOUNCED;
+				ev->smtp_code = 0;
+				ev->enhanced_code[0] = '\0';
 			} else {
 				ev->new_queue_id = id_after(ev->reply, "queued as ");
 			}

@@ -252,6 +252,21 @@ static void test_content_filter_discard(void **state)
 		assert_span(ev.action, "discard");
 		assert_true(sl_span_empty(ev.new_queue_id));
 	}
+	/* "DISCARD(bounce.suppressed)": a discard; "BOUNCE": amavisd-new bounces
+	 * it itself (forum posts and setup guides quoting amavis hand-offs) */
+	assert_int_equal(run("postfix/smtp", "ED6481B24C0: to=<glover@example.com>, "
+	                     "relay=127.0.0.1[127.0.0.1]:10024, delay=14896, delays=10375/4515/0.01/5.3, "
+	                     "dsn=2.5.0, status=sent (250 2.5.0 Ok, id=03164-18, DISCARD(bounce.suppressed))"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_POLICY);
+	assert_span(ev.action, "discard");
+	assert_int_equal(run("postfix/smtp-amavis/smtp", "27937120C92: to=<m@example.com>, "
+	                     "relay=127.0.0.1[127.0.0.1]:10024, delay=0.14, delays=0.05/0/0/0.09, dsn=2.5.0, "
+	                     "status=sent (250 2.5.0 Ok, id=2243374-09, BOUNCE)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_BOUNCED);
+	assert_int_equal(ev.class, EV_CLASS_PERMANENT);
+	assert_int_equal(ev.smtp_code, 0);
 	/* a hand-off the filter passed on stays a delivery (its copy decides) */
 	assert_int_equal(run("postfix/smtp", "2E984DE204BF: to=<po10.zav@zdrav.spb.ru>, "
 	                     "relay=127.0.0.1[127.0.0.1]:10024, delay=9.5, delays=0.5/0/0.01/9, dsn=2.0.0, "
