@@ -1031,7 +1031,8 @@ static bool parse_rfc5424(struct logline_ctx *ctx, const char *p, const char *e,
 	} else if (p < e) {
 		return false;
 	}
-	if (p < e && *p == ' ')
+	/* rsyslog's %msg% keeps the blank a relayed RFC 3164 message began with */
+	while (p < e && *p == ' ')
 		p++;
 	/* a UTF-8 message may begin with a byte order mark */
 	if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&

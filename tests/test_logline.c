@@ -109,6 +109,10 @@ static const struct case_ cases[] = {
 	{ "<22>1 2026-11-23T06:25:01.123456Z mx1 postfix/smtp 123 - - 4F0A1: to=<a@b.example>",
 	  LOGLINE_RFC3339, "2026-11-23T06:25:01.123456Z", "mx1", "postfix/smtp", 123,
 	  "4F0A1: to=<a@b.example>", NULL },
+	/* rsyslog's %msg% of a relayed RFC 3164 line keeps its leading blank */
+	{ "<22>1 2026-11-23T06:25:01Z mx1 postfix/smtpd 123 - -  connect from x[192.0.2.1]",
+	  LOGLINE_RFC3339, "2026-11-23T06:25:01Z", "mx1", "postfix/smtpd", 123,
+	  "connect from x[192.0.2.1]", NULL },
 	{ "<22>1 2026-11-23T07:25:01+01:00 mx1 sm-mta 9 - [timeQuality tzKnown=\"1\" x=\"a\\]b\"]"
 	  "[origin ip=\"192.0.2.1\"] 4F0A1: from=<a@b>",
 	  LOGLINE_RFC3339, "2026-11-23T06:25:01Z", "mx1", "sm-mta", 9, "4F0A1: from=<a@b>", NULL },
