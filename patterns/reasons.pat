@@ -20,6 +20,17 @@ reason: retry-wait
 prefilter: etry time not
 regex: (?i)retry time not (?:yet )?reached
 
+# Exim's queue_smtp_domains (or -odqs): the address is routed now and sent
+# at the next queue run, "defer (-1): domain matches queue_smtp_domains, or
+# -odqs set" (deliver.c): no attempt was made either
+id: reason.retry-wait.queued
+mta: reason
+programs: *
+kind: reason
+reason: retry-wait
+prefilter: queue_smtp_domains
+regex: domain matches queue_smtp_domains
+
 # ---- the address cannot receive mail at all: RFC 7505 null MX (556 5.1.10
 # for a recipient, 550 5.7.27 for a sender domain); Postfix dns_lookup.c
 # "Domain %s does not accept mail (nullMX)"
@@ -338,6 +349,7 @@ regex: (?i)server configuration (?:problem|error)|local configuration error|conf
   |incorrectly configured|can'?t contact (?:the )?ldap|ldap_\w+|\bldap (?:error|server)|temporary lookup failure
   |alias database unavailable|mail transport unavailable|unknown mail transport error|internal (?:server )?error|permission denied
   |queue file write error|insufficient (?:system storage|disk space)|\b[45]\.3\.[15]\b
+  |temporary local problem|exited with EX_TEMPFAIL|collect: cannot write
 
 # Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),
 # Sendmail "Remote protocol error", Exim's synchronization errors

@@ -46,6 +46,9 @@
 static const struct doc_example {
 	const char *id, *line, *source;
 } doc_examples[] = {
+	{ "reason.retry-wait.queued", "domain matches queue_smtp_domains, or -odqs set",
+	  "Exim src/deliver.c, a deferral by queue_smtp_domains (an Exim mainlog of 2012 quoted "
+	  "in many public parsers' tests)" },
 	{ "exim.split-line", "[2/2]  c@example.net d@example.net",
 	  "Exim src/log.c write_syslog: \"[%d%c%d] %.*s\" for each piece of a long line" },
 	{ "exim.reject.helo-syntax", "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically "

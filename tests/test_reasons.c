@@ -211,8 +211,10 @@ static const struct corpus_case {
 	{ "exim/exim-testsuite-log-0227.log",
 	  "SMTP error from remote mail server after RCPT TO:<bad@localhost>: 550 Unknown user",
 	  "user-unknown" },
+	/* Exim's answer when it hit a local error of its own (a lookup that
+	 * deferred, a full disk): the server's own trouble */
 	{ "exim/exim-testsuite-log-0612.log",
-	  "451 Temporary local problem - please try later", NULL },
+	  "451 Temporary local problem - please try later", "server-config" },
 	/* sender verification (Exim verify = sender) */
 	{ "exim/crowdsec-exim-logs.log", "Sender verify failed", "sender-verify-failed" },
 	{ "exim/exim-testsuite-log-0227.log", "Could not complete sender verify callout",
@@ -360,6 +362,11 @@ static const struct corpus_case provider_cases[] = {
 	/* error(8) for a transport that failed to start (qmgr: "transport lmtp
 	 * failure"), infohtreasure/Postfix-Maillog-Dump maillog */
 	{ "postfix", "unknown mail transport error", "server-config" },
+	/* Sendmail's local mailer and queue directory (forum posts) */
+	{ "sendmail", "local mailer (/usr/sbin/sensible-mda) exited with EX_TEMPFAIL", "server-config" },
+	{ "sendmail", "421 4.3.0 collect: Cannot write ./dfk67GY7lH016365 (bfcommit, uid=0, gid=122): No such file or directory", "server-config" },
+	/* Exim deliver.c: queue_smtp_domains, sent at the next queue run */
+	{ "exim", "domain matches queue_smtp_domains, or -odqs set", "retry-wait" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
 };
