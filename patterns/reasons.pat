@@ -269,13 +269,16 @@ reason: reverse-dns-missing
 regex: (?i)cannot find your (?:reverse )?hostname|reverse (?:dns|hostname|lookup)|\bptr\b|\brdns\b
   |ip name lookup failed|\b[45]\.7\.25\b
 
+# Exim's smtp_in.c logs a HELO or EHLO argument that is no host name as
+# "rejected EHLO from <host>: syntactically invalid argument(s): <arg>", the
+# reply (exim.reject.helo-syntax) its middle part.
 id: reason.helo
 mta: reason
 programs: *
 kind: reason
 reason: helo-rejected
 regex: (?i)helo command rejected|(?:helo|ehlo)\b[^;]{0,40}\b(?:rejected|invalid|not allowed|forged)
-  |need fully-qualified hostname|(?:invalid|bad) (?:helo|ehlo)
+  |need fully-qualified hostname|(?:invalid|bad) (?:helo|ehlo)|^syntactically invalid argument\(s\)
 
 id: reason.user-not-local
 mta: reason

@@ -362,6 +362,10 @@ static const struct corpus_case provider_cases[] = {
 	/* error(8) for a transport that failed to start (qmgr: "transport lmtp
 	 * failure"), infohtreasure/Postfix-Maillog-Dump maillog */
 	{ "postfix", "unknown mail transport error", "server-config" },
+	/* Exim smtp_in.c: a HELO/EHLO argument that is no host name (a rejectlog
+	 * quoted on a Q&A page: "rejected EHLO from mail.mra.mu [196.27.73.162]:
+	 * syntactically invalid argument(s): mra_esa1.mra.mu") */
+	{ "exim", "syntactically invalid argument(s)", "helo-rejected" },
 	/* Sendmail's local mailer and queue directory (forum posts) */
 	{ "sendmail", "local mailer (/usr/sbin/sensible-mda) exited with EX_TEMPFAIL", "server-config" },
 	{ "sendmail", "421 4.3.0 collect: Cannot write ./dfk67GY7lH016365 (bfcommit, uid=0, gid=122): No such file or directory", "server-config" },
