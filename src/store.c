@@ -398,7 +398,8 @@ struct store {
 	const char *(*classify)(void *ctx, const struct event *ev);
 	void *classify_ctx;
 	struct sl_buf scratch;         /* lower-cased domains */
-	struct store_summary_acc *sum; /* counts of the rows of the open batch */
+	struct store_summary_acc *sum; /* counts of the rows of the open batch: events */
+	struct store_summary_acc *sum_msg;   /* messages (added before an update of one) */
 	struct sink sink;
 };
 
@@ -671,6 +672,7 @@ static int begin_write(struct store *st, struct sl_error *err)
 	st->in_tx = true;
 	st->batch_rows = 0;
 	store_summary_acc_clear(st->sum);   /* the counts of a batch rolled back */
+	store_summary_acc_clear(st->sum_msg);
 	if (!st->load_checked) {
 		st->load_checked = true;
 		if (prepare_load(st, err) < 0)
@@ -685,7 +687,8 @@ static int commit(struct store *st, struct sl_error *err)
 	if (!st->in_tx)
 		return 0;
 	/* the counts of the batch's new rows, in its transaction */
-	if (store_summary_flush(st->sum, st->db, err) < 0) {
+	if (store_summary_flush(st->sum, st->db, err) < 0 ||
+	    store_summary_flush(st->sum_msg, st->db, err) < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		st->in_tx = false;
 		return -1;
@@ -930,6 +933,10 @@ static int update_message(struct store *st, const struct corr_message *m, int64_
                           struct sl_error *err)
 {
 	char ts1[SL_TIME_ISO_MAX], ts2[SL_TIME_ISO_MAX];
+	/* The update's trigger takes the row's old counts from the table: the
+	 * counts of the rows inserted in this batch must be there first. */
+	if (store_summary_flush(st->sum_msg, st->db, err) < 0)
+		return -1;
 	sqlite3_stmt *s = st->stmt[S_MSG_UPDATE];
 	bind_message(st, s, m, ts1, ts2);
 	sqlite3_bind_int64(s, 21, id);
@@ -1015,7 +1022,7 @@ static int sink_message_open(void *ctx, struct corr_message *m, struct sl_error 
 		return -1;
 	m->id = key;
 	if (sqlite3_changes(st->db) > 0) {
-		store_summary_add_message(st->sum, m->source_id, time_iso(m->first_ts, ts1),
+		store_summary_add_message(st->sum_msg, m->source_id, time_iso(m->first_ts, ts1),
 		                          m->arrived && m->origin_id <= 0,
 		                          m->origin == CORR_ORIGIN_NOTIFY,
 		                          m->size >= 0 ? m->size : 0);
@@ -1635,6 +1642,7 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 	st->adopt_window = STORE_DEFAULT_ADOPT_WINDOW;
 	sl_buf_init(&st->scratch);
 	st->sum = store_summary_acc_new();
+	st->sum_msg = store_summary_acc_new();
 	st->sink = (struct sink){
 		.ctx = st,
 		.message_open = sink_message_open,
@@ -1686,6 +1694,7 @@ fail:
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	store_summary_acc_free(st->sum);
+	store_summary_acc_free(st->sum_msg);
 	sqlite3_close(st->db);
 	if (st->loading) {
 		finish_loading(st, false, NULL);
@@ -1770,7 +1779,8 @@ int store_close(struct store *st, struct sl_error *err)
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	store_summary_acc_free(st->sum);
-	st->sum = NULL;
+	store_summary_acc_free(st->sum_msg);
+	st->sum = st->sum_msg = NULL;
 	if (st->db && (st->wal || st->loading))
 		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);   /* planner statistics */
 	if (st->db && st->wal) {
@@ -1823,7 +1833,8 @@ struct sqlite3 *store_db(struct store *st)
 	/* whoever reads through it sees the summary counts of the rows of
 	 * the open batch too (added to that batch's transaction) */
 	struct sl_error err = { 0 };
-	if (st->in_tx && store_summary_flush(st->sum, st->db, &err) < 0)
+	if (st->in_tx && (store_summary_flush(st->sum, st->db, &err) < 0 ||
+	                  store_summary_flush(st->sum_msg, st->db, &err) < 0))
 		st->broken = true;
 	return st->db;
 }

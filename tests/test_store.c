@@ -495,6 +495,31 @@ static void test_reason_classifier(void **state)
 
 /* ---- messages */
 
+/* The summary of messages follows a message's row through the updates of
+ * one batch: inserted as received mail, then found to be a content-filter
+ * copy (origin_id set) before the batch commits, it counts for nothing. */
+static void test_summary_messages_in_batch(void **state)
+{
+	(void)state;
+	struct store *st = must_open(":memory:");
+	struct corr_message a, b;
+	msg_init(&a, "mx1", "ORIG1", 1, 100, "2026-11-23T06:25:01Z", NULL);
+	a.arrived = true;
+	a.size = 500;
+	int64_t orig = put_open(st, &a);
+	msg_init(&b, "mx1", "COPY1", 1, 200, "2026-11-23T06:25:02Z", NULL);
+	b.arrived = true;
+	b.size = 700;
+	put_open(st, &b);
+	b.origin_id = orig;
+	b.origin = CORR_ORIGIN_FILTER;
+	put_update(st, &b);
+	assert_row(store_db(st), "SELECT source_id || ' ' || hour || ' ' || received || ' ' ||"
+	           " notifications || ' ' || bytes_received FROM summary_messages",
+	           "1 2026-11-23T06 1 0 500");
+	store_close(st, NULL);
+}
+
 static void test_message_open_update(void **state)
 {
 	(void)state;
@@ -1381,6 +1406,7 @@ int main(void)
 		cmocka_unit_test(test_event_idempotent),
 		cmocka_unit_test(test_reason_classifier),
 		cmocka_unit_test(test_message_open_update),
+		cmocka_unit_test(test_summary_messages_in_batch),
 		cmocka_unit_test(test_adoption_across_runs),
 		cmocka_unit_test(test_adopt_window_zero),
 		cmocka_unit_test(test_source_identity),
