@@ -368,9 +368,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_UNREC_ADD] =
 		"INSERT INTO unrecognized(source_id, program, reason, count, sample1, sample2,"
 		" sample3) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET"
-		" count = count + excluded.count, sample1 = coalesce(sample1, excluded.sample1),"
-		" sample2 = coalesce(sample2, excluded.sample2),"
-		" sample3 = coalesce(sample3, excluded.sample3)",
+		" count = count + excluded.count,"
+		/* the new samples after the ones kept: the first three lines, as
+		 * one run over the whole file keeps them (slots fill from the first) */
+		" sample1 = coalesce(sample1, excluded.sample1),"
+		" sample2 = CASE WHEN sample2 IS NOT NULL THEN sample2"
+		"   WHEN sample1 IS NOT NULL THEN excluded.sample1 ELSE excluded.sample2 END,"
+		" sample3 = CASE WHEN sample3 IS NOT NULL THEN sample3"
+		"   WHEN sample2 IS NOT NULL THEN excluded.sample1"
+		"   WHEN sample1 IS NOT NULL THEN excluded.sample2 ELSE excluded.sample3 END",
 	[S_UNREC_DEL] =
 		"DELETE FROM unrecognized WHERE source_id = ?1 AND program = ?2 AND reason = ?3",
 	[S_UNREC_CLEAR] = "DELETE FROM unrecognized WHERE source_id = ?1",
