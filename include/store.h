@@ -249,7 +249,8 @@ int store_prune(struct store *st, const char *before, const struct store_prune_k
 /* The size of the file at path, or -1. */
 int64_t store_file_size(const char *path);
 
-/* Read access for report and query: the open connection. */
+/* Read access for report and query: the open connection (the summary
+ * counts of the open batch's rows are added to it first). */
 struct sqlite3 *store_db(struct store *st);
 
 #endif
