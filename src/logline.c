@@ -1089,6 +1089,8 @@ static unsigned repeat_count(const char **pp, const char *e)
  * says the line before it came N times more. */
 static void unfold_repeat(struct logline *out)
 {
+	if (!out->message.p)
+		return;
 	const char *p = out->message.p, *e = p + out->message.len;
 	static const char rep[] = "message repeated ", last[] = "last message repeated ";
 	if (!sl_span_empty(out->program) && (size_t)(e - p) > sizeof rep - 1 &&
