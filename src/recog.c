@@ -405,6 +405,10 @@ static void fill_event(struct recog *r, const struct recog_mta *mta, const struc
 	ev->orig_recipient = f[PF_ORIG_RECIPIENT];
 	ev->remote_host = f[PF_REMOTE_HOST];
 	ev->remote_ip = f[PF_REMOTE_IP];
+	/* Postfix names a UNIX-domain socket where the address goes
+	 * (relay=host[private/dovecot-lmtp]): a path is no IP address */
+	if (!sl_span_empty(ev->remote_ip) && memchr(ev->remote_ip.p, '/', ev->remote_ip.len))
+		ev->remote_ip = SL_SPAN_NULL;
 	ev->helo = f[PF_HELO];
 	ev->relay = f[PF_RELAY];
 	ev->reply = f[PF_REPLY];

@@ -53,6 +53,23 @@ static void test_sent_smtp(void **state)
 	assert_true(ev.delay > 1.49 && ev.delay < 1.51);
 }
 
+/* LMTP to Dovecot over a UNIX-domain socket: the socket's path stands where
+ * the address goes (Postfix smtp/lmtp relay=host[path]; the line's shape as
+ * oleg-medovikov/mail-server-anal's mail.log logs it): no remote_ip */
+static void test_lmtp_socket_relay(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/lmtp", "3F1A2B4C5D: to=<user@example.org>, "
+	                     "relay=mail.example.org[private/dovecot-lmtp], delay=0.05, "
+	                     "delays=0.01/0.01/0.01/0.02, dsn=2.0.0, status=sent (250 2.0.0 "
+	                     "<user@example.org> k2Y1Ld3kZWV0AAAA Saved)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_span(ev.remote_host, "mail.example.org");
+	assert_span(ev.remote_ip, NULL);
+	assert_int_equal(ev.smtp_code, 250);
+}
+
 /* delay= reads to the same double as strtod, whatever the digits; a value
  * strtod cannot read whole is unknown (-1) */
 static void test_delay_values(void **state)
@@ -539,6 +556,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sent_smtp),
+		cmocka_unit_test(test_lmtp_socket_relay),
 		cmocka_unit_test(test_delay_values),
 		cmocka_unit_test(test_deferred_said),
 		cmocka_unit_test(test_deferred_quoting_5xx_stays_transient),
