@@ -25,10 +25,15 @@ endif
 endif
 # THREADSAFE=2: every connection is used by one thread at a time (they are
 # opened SQLITE_OPEN_NOMUTEX); DQS=0: smtplog's SQL quotes strings with '
+# HAVE_*: what Debian's configure finds on Linux and the bare amalgamation
+# cannot know: pread/pwrite (no lseek per page), fdatasync, and usleep (without
+# it a busy timeout sleeps in whole seconds)
 SQLITE_OPTS := -DSQLITE_THREADSAFE=2 -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 \
            -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_MAX_EXPR_DEPTH=0 -DSQLITE_OMIT_DEPRECATED \
            -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_OMIT_DECLTYPE -DSQLITE_USE_ALLOCA -DSQLITE_DQS=0 \
-           -DSQLITE_ENABLE_MATH_FUNCTIONS -DNDEBUG
+           -DSQLITE_ENABLE_MATH_FUNCTIONS -DNDEBUG \
+           -DHAVE_PREAD -DHAVE_PWRITE -DHAVE_FDATASYNC -DHAVE_USLEEP -DHAVE_LOCALTIME_R \
+           -DHAVE_GMTIME_R -DHAVE_STRCHRNUL
 ifneq ($(SQLITE_AMALGAMATION),)
 PKGS       := libpcre2-8 zlib libcrypto
 SQLITE_OBJ := $(BUILD)/sqlite/sqlite3.o
