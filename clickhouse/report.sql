@@ -47,10 +47,16 @@ GROUP BY smtp_code, enhanced_code, reason
 ORDER BY events DESC, smtp_code, enhanced_code, reason;
 
 -- rejected: what this server refused, by code and reason, with distinct clients
+-- (a reject that names no client, as Sendmail's "<addr>... User unknown",
+-- counts under its message's client, as smtplog's report does)
 SELECT smtp_code, enhanced_code, reason, count() AS events,
-       ifNull(uniqExact(ifNull(remote_ip, remote_host)), 0) AS clients
-FROM smtplog.events FINAL
-WHERE kind = 'rejected'
+       ifNull(uniqExact(if(isNull(remote_ip) AND isNull(remote_host),
+                           ifNull(m_client_ip, m_client_host),
+                           ifNull(remote_ip, remote_host))), 0) AS clients
+FROM (SELECT smtp_code, enhanced_code, reason, remote_ip, remote_host, message_key
+      FROM smtplog.events FINAL WHERE kind = 'rejected') AS e
+ANY LEFT JOIN (SELECT key AS message_key, client_ip AS m_client_ip, client_host AS m_client_host
+               FROM smtplog.messages FINAL) AS m USING message_key
 GROUP BY smtp_code, enhanced_code, reason
 ORDER BY events DESC, smtp_code, enhanced_code, reason;
 
