@@ -90,6 +90,13 @@ void report_mime(struct sl_buf *b, const char *to, const char *subject, const ch
 /* Pipes msg to `$SMTPLOG_SENDMAIL -t -oi` (default /usr/sbin/sendmail). */
 int report_sendmail(const struct sl_buf *msg, struct sl_error *err);
 
+/* report_table_rows - every row of the prepared statement s into t, column i
+ * of s into column i of t (NULL left empty); the last sqlite3_step code,
+ * SQLITE_DONE when all were read. For the section modules. */
+struct sqlite3_stmt;
+struct rm_table;
+int report_table_rows(struct sqlite3_stmt *s, struct rm_table *t);
+
 /* The daemon-health section (report_health.c) from the health table, when
  * the database has one: fills s and the totals' warnings/errors/fatal/panic.
  * src_in: "(1,2)" or NULL; since/until: bounds ("" when open). 0 or -1. */

@@ -178,11 +178,8 @@ static void ctx_release(struct ctx *c)
 
 /* ---- small helpers for tables */
 
-/* table_from - every row of s into t, column i of s into column i of t */
-static int table_from(struct ctx *c, sqlite3_stmt *s, struct rm_table *t)
+int report_table_rows(sqlite3_stmt *s, struct rm_table *t)
 {
-	if (!s)
-		return -1;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct rm_cell *row = rm_row_add(t);
@@ -195,7 +192,15 @@ static int table_from(struct ctx *c, sqlite3_stmt *s, struct rm_table *t)
 				rm_cell_num(&row[i], sqlite3_column_double(s, (int)i));
 		}
 	}
-	return finish(c, s, rc);
+	return rc;
+}
+
+/* table_from - every row of s into t (report_table_rows), then finish */
+static int table_from(struct ctx *c, sqlite3_stmt *s, struct rm_table *t)
+{
+	if (!s)
+		return -1;
+	return finish(c, s, report_table_rows(s, t));
 }
 
 /* count_of - a one-number query */

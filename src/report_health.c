@@ -34,17 +34,7 @@ static int query(sqlite3 *db, struct sl_error *err, const char *sql, const char 
 		sqlite3_bind_text(s, i, until, -1, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(s, "@top")) > 0)
 		sqlite3_bind_int(s, i, top);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct rm_cell *row = rm_row_add(t);
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (sqlite3_column_type(s, (int)c) == SQLITE_NULL)
-				continue;
-			if (t->cols[c].type == RM_STR)
-				rm_cell_str(&row[c], (const char *)sqlite3_column_text(s, (int)c));
-			else
-				rm_cell_num(&row[c], sqlite3_column_double(s, (int)c));
-		}
-	}
+	rc = report_table_rows(s, t);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, err, "step");
 }
