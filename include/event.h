@@ -1,6 +1,7 @@
 /* event: what a recognizer extracts from one log line. Plain data, no code:
  * every text field is a span into the line being parsed (or into the
- * logline's scratch buffer), valid until the next line is read. */
+ * logline's scratch buffer, or recog.h's static action words), valid until
+ * the next line is read. */
 #ifndef SMTPLOG_EVENT_H
 #define SMTPLOG_EVENT_H
 

@@ -64,6 +64,11 @@ enum ev_class recog_class_for(const struct event *ev);
  * "error", "fatal", "panic", "sasl", "tls", "postscreen"; NULL for others. */
 const char *recog_health_category(const char *name, size_t len);
 
+/* The action word a recognizer sets when the line names none (amavisd-new's
+ * "Ok, discarded" reply is a discard): static storage, the one place an
+ * event's span may point outside the line and the logline's scratch. */
+extern const char recog_action_discard[];
+
 /* Registry, NULL-terminated. */
 extern const struct recog_mta *const recog_mtas[];
 const struct recog_mta *recog_mta_by_name(const char *name);

@@ -7,6 +7,8 @@
 /* Daemons of a Postfix instance. A program is Postfix's when its name has
  * a '/' (the syslog_name, e.g. "postfix", "postfix-out", "postfix/submission",
  * or a custom one) followed by one of these. */
+const char recog_action_discard[] = "discard";
+
 static const char *const postfix_daemons[] = {
 	"smtp", "smtpd", "lmtp", "local", "virtual", "pipe", "error", "retry", "discard",
 	"qmgr", "nqmgr", "oqmgr", "cleanup", "pickup", "bounce", "defer", "trace", "verify",
@@ -124,7 +126,8 @@ static void postfix_refine(const struct logline *ll, const struct pattern_match 
 				 * Ok, id=03164-18, DISCARD(bounce.suppressed)"): no
 				 * delivery, a discard by policy */
 				ev->kind = EV_POLICY;
-				ev->action = (struct sl_span){ "discard", 7 };
+				ev->action = (struct sl_span){ recog_action_discard,
+				                               sizeof recog_action_discard - 1 };
 			} else if (span_find(ev->reply, "Ok, id=") && span_find(ev->reply, ", BOUNCE")) {
 				/* "250 2.5.0 Ok, id=18438-02, BOUNCE": amavisd-new refused
 				 * the message and sends the sender a non-delivery notice

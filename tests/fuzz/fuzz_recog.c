@@ -116,7 +116,7 @@ static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *er
 }
 
 /* check_event - every field of a recognized event lies in the line (or in
- * the parser's scratch buffer, for journal JSON) */
+ * the parser's scratch buffer, for journal JSON, or is a static action word) */
 static void check_event(const struct event *ev, const char *line, size_t len,
                         const struct logline_ctx *ctx)
 {
@@ -129,7 +129,9 @@ static void check_event(const struct event *ev, const char *line, size_t len,
 	for (size_t i = 0; i < SL_ARRAY_LEN(spans); i++)
 		FUZZ_CHECK(fuzz_span_within(spans[i]->p, spans[i]->len, line, len) ||
 		           fuzz_span_within(spans[i]->p, spans[i]->len, ctx->scratch.data,
-		                            ctx->scratch.len),
+		                            ctx->scratch.len) ||
+		           fuzz_span_within(spans[i]->p, spans[i]->len, recog_action_discard,
+		                            strlen(recog_action_discard)),
 		           "field %zu of %s (%zu bytes) outside the line", i,
 		           ev->pattern_id ? ev->pattern_id : "?", spans[i]->len);
 	FUZZ_CHECK(memchr(ev->enhanced_code, '\0', sizeof ev->enhanced_code), "enhanced code");
