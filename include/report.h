@@ -35,6 +35,8 @@ struct report_options {
 	size_t nsources;
 	const char *since, *until;     /* ISO 8601 bounds on event time; NULL = open */
 	bool events_only;              /* read the events, not the summary tables (tests) */
+	size_t key_budget;             /* bytes for the per-key lists; 0 = REPORT_KEYS_BUDGET,
+	                                  1 = none (every list from SQL: tests) */
 };
 
 /* Fills m (zeroed first) from the database; 0, or -1 with err (SL_EUSAGE for
@@ -103,6 +105,45 @@ int report_table_rows(struct sqlite3_stmt *s, struct rm_table *t);
 int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang, int top,
                   const char *src_in, const char *since, const char *until,
                   struct rm_totals *t, struct rm_section *s);
+
+/* The per-key sections (report_keys.c): volume, domains, relays, senders
+ * and recipients, counted in memory (key_tally.h) in one pass over the
+ * messages and one over the events of the period, where one SQL GROUP BY a
+ * list cost a sort each. A pass whose keys outgrow the budget is dropped
+ * (ok false) and those sections are read with SQL: the same numbers. */
+struct report_key_row {
+	char *key;
+	int64_t v[5];
+	uint32_t set;              /* bit i: v[i] is a sum with a value (else SQL's NULL) */
+};
+struct report_key_list {       /* the top rows, ranked as the SQL lists are */
+	struct report_key_row *rows;
+	size_t nrows;
+	int64_t keys;              /* keys in all */
+};
+enum report_key_lists {
+	/* messages: v0 messages, v1 bytes */
+	RK_SENDERS, RK_SENDERS_BY_SIZE, RK_SENDING_DOMAINS, RK_SENDING_HOSTS,
+	/* deliveries: v0 deliveries, v1 bytes */
+	RK_RECIPIENTS, RK_RECIPIENTS_BY_SIZE,
+	/* delivery events: v0 events, v1 delivered, v2 deferred, v3 bounced, v4 bytes */
+	RK_DOMAINS, RK_RELAYS,
+	RK_LIST_COUNT
+};
+struct report_keys {
+	bool messages_ok, events_ok;
+	int64_t bytes_received, bytes_delivered;
+	int64_t senders, sender_domains, recipients, recipient_domains;   /* distinct */
+	struct report_key_list list[RK_LIST_COUNT];
+};
+#define REPORT_KEYS_BUDGET (32u << 20)   /* bytes of keys held at once */
+/* msgs: rows of (sender, sender_domain, sending host, size) of the mail
+ * received; events: rows of (kind, recipient, recipient_domain, relay, size)
+ * of the delivery events (not hand-offs). Steps both (finalizing neither);
+ * 0, or the failing sqlite3_step code. top: rows kept per list. */
+int report_keys_count(struct sqlite3_stmt *msgs, struct sqlite3_stmt *events, int top,
+                      size_t budget, struct report_keys *k);
+void report_keys_free(struct report_keys *k);
 
 /* The summary tables (report_summary.c) answer a period whose bounds are
  * open or whole hours ("" when open; a date or "…T06:00:00"), while they

@@ -62,6 +62,10 @@ void cmd_report_options_from(const struct cli_args *a, struct report_options *ro
 	ro->since = a->since[0] ? a->since : NULL;
 	ro->until = a->until[0] ? a->until : NULL;
 	ro->ascii = !utf8_locale();
+	/* the bytes the per-key lists may hold (tests and tuning; see DEVELOPERS.md) */
+	const char *kb = getenv("SMTPLOG_KEY_BUDGET");
+	if (kb && *kb)
+		ro->key_budget = (size_t)strtoull(kb, NULL, 10);
 	/* colour only on a terminal, never into a file or a mail, and never
 	 * when NO_COLOR is set (https://no-color.org/) */
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");

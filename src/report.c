@@ -35,6 +35,7 @@ struct ctx {
 	char *ev_time, *msg_time;  /* the period on events e and messages m */
 	bool sum;                  /* the summary tables answer this period */
 	bool events_only;          /* never ask them (report_options.events_only) */
+	size_t key_budget;         /* report_options.key_budget, 0 replaced */
 };
 
 #define L(key) report_label(key, c->lang)
@@ -360,6 +361,8 @@ struct build {
 	struct ctx *c;             /* the report's period */
 	struct rm_model *m;
 	struct rm_section *groups[3];   /* transient, permanent, rejected: for the problems */
+	struct report_keys keys;   /* the per-key sections' numbers, when keys_counted */
+	bool keys_counted;
 };
 
 static void add_total(struct build *bd, struct rm_table *t, const char *key, int64_t now,
@@ -701,6 +704,40 @@ out:
 
 /* ---- volume, domains, relays, top lists */
 
+/* The sending host as the lists show it, and the relay of a delivery */
+#define SENDING_HOST "CASE WHEN m.client_ip IS NULL THEN m.client_host" \
+                     " ELSE coalesce(m.client_host, '') || '[' || m.client_ip || ']' END"
+#define RELAY_KEY "coalesce(e.remote_host, e.relay)"
+#define DELIVERY_KINDS "e.kind IN ('delivered', 'forwarded', 'deferred', 'bounced', 'expired')"
+
+/* count_keys - bd->keys, counted on the first call: one pass over the
+ * period's received mail, one over its delivery events (report_keys.c) */
+static int count_keys(struct build *bd)
+{
+	struct ctx *c = bd->c;
+	if (bd->keys_counted)
+		return 0;
+	bd->keys_counted = true;
+	char *fe = src_filter(c, "e.source_id"), *fm = src_filter(c, "m.source_id");
+	sqlite3_stmt *msgs = prep(c,
+		"SELECT m.sender, m.sender_domain, " SENDING_HOST ", m.size FROM messages m"
+		" WHERE %s AND %s AND m.arrived = 1 AND m.origin_id IS NULL", fm, c->msg_time);
+	sqlite3_stmt *evs = msgs ? prep(c,
+		"SELECT e.kind, e.recipient, e.recipient_domain, " RELAY_KEY ", m.size"
+		" FROM events e LEFT JOIN messages m ON m.id = e.message_id"
+		" WHERE %s AND %s AND " DELIVERY_KINDS " AND e.handoff = 0", fe, c->ev_time) : NULL;
+	sqlite3_free(fe);
+	sqlite3_free(fm);
+	int ret = -1;
+	if (msgs && evs) {
+		int rc = report_keys_count(msgs, evs, c->top, c->key_budget, &bd->keys);
+		ret = rc ? db_fail(c, "step") : 0;
+	}
+	sqlite3_finalize(msgs);
+	sqlite3_finalize(evs);
+	return ret;
+}
+
 static int sec_volume(struct build *bd, struct rm_section *s)
 {
 	struct ctx *c = bd->c;
@@ -711,6 +748,19 @@ static int sec_volume(struct build *bd, struct rm_section *s)
 	rm_col_add(t, "sender_domains", L("col.sender_domains"), RM_INT);
 	rm_col_add(t, "recipients", L("col.recipients"), RM_INT);
 	rm_col_add(t, "recipient_domains", L("col.recipient_domains"), RM_INT);
+	t->vertical = true;
+	if (count_keys(bd) < 0)
+		return -1;
+	const struct report_keys *k = &bd->keys;
+	if (k->messages_ok && k->events_ok) {
+		struct rm_cell *row = rm_row_add(t);
+		const int64_t v[] = { k->bytes_received, k->bytes_delivered, k->senders,
+		                      k->sender_domains, k->recipients, k->recipient_domains };
+		for (size_t i = 0; i < SL_ARRAY_LEN(v); i++)
+			rm_cell_num(&row[i], (double)v[i]);
+		bd->m->t.bytes_delivered = k->bytes_delivered;
+		return 0;
+	}
 	char *fe = src_filter(c, "e.source_id"), *fm = src_filter(c, "m.source_id");
 	sqlite3_stmt *q = prep(c,
 		"SELECT (SELECT coalesce(sum(m.size), 0) FROM messages m WHERE %s AND %s"
@@ -729,10 +779,48 @@ static int sec_volume(struct build *bd, struct rm_section *s)
 	int ret = table_from(c, q, t);
 	if (ret == 0 && t->nrows == 1)
 		bd->m->t.bytes_delivered = (int64_t)rm_cell(t, 0, 1)->v;
-	t->vertical = true;
 	sqlite3_free(fe);
 	sqlite3_free(fm);
 	return ret;
+}
+
+/* key_delays - the average, 95th percentile and maximum delay of the
+ * deliveries of each listed key (by expr), into columns 5..7 of t's rows:
+ * the SQL list's window over the keys shown only, so the same numbers */
+static int key_delays(struct ctx *c, struct rm_table *t, const char *expr)
+{
+	if (t->nrows == 0)
+		return 0;
+	struct sl_buf in;
+	sl_buf_init(&in);
+	for (size_t i = 0; i < t->nrows; i++)
+		sl_buf_adds(&in, i ? ", ?" : "?");
+	char *fe = src_filter(c, "e.source_id");
+	sqlite3_stmt *q = prep(c,
+		"WITH x AS (SELECT %s AS k, e.delay, cume_dist() OVER (PARTITION BY %s ORDER BY e.delay)"
+		"  AS cd FROM events e WHERE %s AND %s AND " DELIVERED " AND e.delay IS NOT NULL"
+		"  AND %s IN (%s))"
+		" SELECT k, avg(delay), min(CASE WHEN cd >= 0.95 THEN delay END), max(delay)"
+		" FROM x GROUP BY k",
+		expr, expr, fe, c->ev_time, expr, in.data);
+	sqlite3_free(fe);
+	sl_buf_release(&in);
+	if (!q)
+		return -1;
+	for (int i = 1, k = 0; i <= sqlite3_bind_parameter_count(q); i++)
+		if (!sqlite3_bind_parameter_name(q, i))
+			sqlite3_bind_text(q, i, rm_cell(t, (size_t)k++, 0)->s, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *k = col_text(q, 0);
+		for (size_t r = 0; k && r < t->nrows; r++)
+			if (strcmp(rm_cell(t, r, 0)->s, k) == 0)
+				for (int i = 1; i < 4; i++)
+					if (sqlite3_column_type(q, i) != SQLITE_NULL)
+						rm_cell_num(rm_cell(t, r, (size_t)(4 + i)),
+						            sqlite3_column_double(q, i));
+	}
+	return finish(c, q, rc);
 }
 
 /* delivery_table - per key (recipient domain, relay host): delivered, bytes,
@@ -740,7 +828,7 @@ static int sec_volume(struct build *bd, struct rm_section *s)
  * the deliveries; the keys with the most events first */
 static int delivery_table(struct build *bd, struct rm_section *s, const char *tkey,
                           const char *title, const char *col_key, const char *col_label,
-                          const char *expr)
+                          const char *expr, enum report_key_lists list)
 {
 	struct ctx *c = bd->c;
 	struct rm_table *t = rm_table_add(s, tkey, title);
@@ -752,6 +840,23 @@ static int delivery_table(struct build *bd, struct rm_section *s, const char *tk
 	rm_col_add(t, "delay_avg", L("col.delay_avg"), RM_SECS);
 	rm_col_add(t, "delay_p95", L("col.delay_p95"), RM_SECS);
 	rm_col_add(t, "delay_max", L("col.delay_max"), RM_SECS);
+	if (count_keys(bd) < 0)
+		return -1;
+	if (bd->keys.events_ok) {
+		const struct report_key_list *l = &bd->keys.list[list];
+		for (size_t i = 0; i < l->nrows; i++) {
+			struct rm_cell *row = rm_row_add(t);
+			const int64_t *v = l->rows[i].v;
+			rm_cell_str(&row[0], l->rows[i].key);
+			rm_cell_num(&row[1], (double)v[1]);
+			rm_cell_num(&row[2], (double)v[4]);
+			rm_cell_num(&row[3], (double)v[2]);
+			rm_cell_num(&row[4], (double)v[3]);
+		}
+		if (l->keys > (int64_t)t->nrows)
+			t->omitted = l->keys - (int64_t)t->nrows;
+		return key_delays(c, t, expr);
+	}
 	char *fe = src_filter(c, "e.source_id");
 	/* cume_dist over the deliveries with a delay of each key: the 95th
 	 * percentile is the smallest delay at or above 0.95 */
@@ -760,8 +865,7 @@ static int delivery_table(struct build *bd, struct rm_section *s, const char *tk
 		"  CASE WHEN " DELIVERED " AND e.delay IS NOT NULL THEN cume_dist() OVER"
 		"   (PARTITION BY %s, (" DELIVERED " AND e.delay IS NOT NULL) ORDER BY e.delay) END AS cd"
 		"  FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE %s AND %s"
-		"  AND e.kind IN ('delivered', 'forwarded', 'deferred', 'bounced', 'expired')"
-		"  AND e.handoff = 0 AND %s IS NOT NULL),"
+		"  AND " DELIVERY_KINDS " AND e.handoff = 0 AND %s IS NOT NULL),"
 		" g AS (SELECT k, sum(kind IN ('delivered', 'forwarded')) AS d,"
 		"  sum(kind = 'deferred') AS df, sum(kind IN ('bounced', 'expired')) AS b,"
 		"  avg(CASE WHEN kind IN ('delivered', 'forwarded') THEN delay END) AS av,"
@@ -796,20 +900,22 @@ static int sec_domains(struct build *bd, struct rm_section *s)
 {
 	struct ctx *c = bd->c;
 	return delivery_table(bd, s, "domains", NULL, "domain", L("col.domain"),
-	                      "e.recipient_domain");
+	                      "e.recipient_domain", RK_DOMAINS);
 }
 
 static int sec_relays(struct build *bd, struct rm_section *s)
 {
 	struct ctx *c = bd->c;
-	return delivery_table(bd, s, "relays", NULL, "relay", L("col.relay"),
-	                      "coalesce(e.remote_host, e.relay)");
+	return delivery_table(bd, s, "relays", NULL, "relay", L("col.relay"), RELAY_KEY,
+	                      RK_RELAYS);
 }
 
-/* top_table - key, count, bytes of the top keys by count (or by size) */
+/* top_table - key, count, bytes of the top keys by count (or by size):
+ * from the counted list when there is one, else from SQL */
 static int top_table(struct build *bd, struct rm_section *s, const char *tkey, const char *title,
                      const char *key_col, const char *key_label, const char *from_where,
-                     const char *key_expr, const char *size_expr, bool by_size, int detail)
+                     const char *key_expr, const char *size_expr, bool by_size, int detail,
+                     const struct report_key_list *list)
 {
 	struct ctx *c = bd->c;
 	struct rm_table *t = rm_table_add(s, tkey, title);
@@ -817,6 +923,19 @@ static int top_table(struct build *bd, struct rm_section *s, const char *tkey, c
 	rm_col_add(t, key_col, key_label, RM_STR);
 	rm_col_add(t, "count", L("col.messages"), RM_INT);
 	rm_col_add(t, "bytes", L("col.bytes"), RM_BYTES);
+	if (list) {
+		for (size_t i = 0; i < list->nrows; i++) {
+			struct rm_cell *row = rm_row_add(t);
+			const struct report_key_row *r = &list->rows[i];
+			rm_cell_str(&row[0], *r->key ? r->key : "<>");
+			rm_cell_num(&row[1], (double)r->v[0]);
+			if (r->set & 2)
+				rm_cell_num(&row[2], (double)r->v[1]);
+		}
+		if (list->keys > (int64_t)t->nrows)
+			t->omitted = list->keys - (int64_t)t->nrows;
+		return 0;
+	}
 	sqlite3_stmt *q = prep(c,
 		"SELECT %s AS k, count(*) AS n, sum(%s) AS b, count(*) OVER () FROM %s"
 		" AND (%s) IS NOT NULL GROUP BY k ORDER BY %s DESC, k LIMIT @top",
@@ -839,23 +958,32 @@ static int top_table(struct build *bd, struct rm_section *s, const char *tkey, c
 	return finish(c, q, rc);
 }
 
+/* list_of - the counted list, or NULL when SQL must answer */
+static const struct report_key_list *list_of(struct build *bd, enum report_key_lists i)
+{
+	bool ok = i < RK_RECIPIENTS ? bd->keys.messages_ok : bd->keys.events_ok;
+	return ok ? &bd->keys.list[i] : NULL;
+}
+
 static int sec_senders(struct build *bd, struct rm_section *s)
 {
 	struct ctx *c = bd->c;
+	if (count_keys(bd) < 0)
+		return -1;
 	char *fm = src_filter(c, "m.source_id");
 	char *from = mprintf("messages m WHERE %s AND %s AND m.arrived = 1 AND m.origin_id IS NULL",
 	                     fm, c->msg_time);
 	int ret = top_table(bd, s, "senders", L("table.senders"), "sender", L("col.sender"), from,
-	                    "m.sender", "m.size", false, 0) < 0 ||
+	                    "m.sender", "m.size", false, 0, list_of(bd, RK_SENDERS)) < 0 ||
 	          top_table(bd, s, "senders_by_size", L("table.senders_by_size"), "sender",
-	                    L("col.sender"), from, "m.sender", "m.size", true, 7) < 0 ||
+	                    L("col.sender"), from, "m.sender", "m.size", true, 7,
+	                    list_of(bd, RK_SENDERS_BY_SIZE)) < 0 ||
 	          top_table(bd, s, "sending_domains", L("table.sending_domains"), "domain",
-	                    L("col.domain"), from, "m.sender_domain", "m.size", false, 6) < 0 ||
+	                    L("col.domain"), from, "m.sender_domain", "m.size", false, 6,
+	                    list_of(bd, RK_SENDING_DOMAINS)) < 0 ||
 	          top_table(bd, s, "sending_hosts", L("table.sending_hosts"), "host", L("col.host"),
-	                    from,
-	                    "CASE WHEN m.client_ip IS NULL THEN m.client_host"
-	                    " ELSE coalesce(m.client_host, '') || '[' || m.client_ip || ']' END",
-	                    "m.size", false, 6) < 0 ? -1 : 0;
+	                    from, SENDING_HOST, "m.size", false, 6,
+	                    list_of(bd, RK_SENDING_HOSTS)) < 0 ? -1 : 0;
 	sqlite3_free(from);
 	sqlite3_free(fm);
 	return ret;
@@ -864,13 +992,17 @@ static int sec_senders(struct build *bd, struct rm_section *s)
 static int sec_recipients(struct build *bd, struct rm_section *s)
 {
 	struct ctx *c = bd->c;
+	if (count_keys(bd) < 0)
+		return -1;
 	char *fe = src_filter(c, "e.source_id");
 	char *from = mprintf("events e LEFT JOIN messages m ON m.id = e.message_id WHERE %s AND %s"
 	                     " AND " DELIVERED, fe, c->ev_time);
 	int ret = top_table(bd, s, "recipients", L("table.recipients"), "recipient",
-	                    L("col.recipient"), from, "e.recipient", "m.size", false, 0) < 0 ||
+	                    L("col.recipient"), from, "e.recipient", "m.size", false, 0,
+	                    list_of(bd, RK_RECIPIENTS)) < 0 ||
 	          top_table(bd, s, "recipients_by_size", L("table.recipients_by_size"), "recipient",
-	                    L("col.recipient"), from, "e.recipient", "m.size", true, 7) < 0 ? -1 : 0;
+	                    L("col.recipient"), from, "e.recipient", "m.size", true, 7,
+	                    list_of(bd, RK_RECIPIENTS_BY_SIZE)) < 0 ? -1 : 0;
 	sqlite3_free(from);
 	sqlite3_free(fe);
 	return ret;
@@ -1550,6 +1682,7 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 		sl_buf_release(&in);
 	}
 	c->events_only = opt->events_only;
+	c->key_budget = opt->key_budget ? opt->key_budget : REPORT_KEYS_BUDGET;
 	c->sum = !c->events_only && report_summary_usable(db, c->since, c->until);
 	if (time_filters(c) < 0 || read_scope(c, m, &first_ts, &last_ts) < 0 ||
 	    read_totals(c, &m->t) < 0 || previous_period(c, m, first_ts, last_ts) < 0)
@@ -1576,6 +1709,7 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 	rm_number_advice(m);
 	ret = 0;
 out:
+	report_keys_free(&bd.keys);
 	free(first_ts);
 	free(last_ts);
 	ctx_release(c);

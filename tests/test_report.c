@@ -806,8 +806,13 @@ static void test_summary_path(void **state)
 				opt.events_only = true;
 				char *ev = run(fx, &opt);
 				assert_string_equal(sum, ev);
+				/* and the per-key lists from SQL give what the counted ones do */
+				opt.key_budget = 1;
+				char *sql = run(fx, &opt);
+				assert_string_equal(sum, sql);
 				free(sum);
 				free(ev);
+				free(sql);
 			}
 }
 

@@ -1,0 +1,207 @@
+/* key_tally: see include/key_tally.h. Rows live in arena chunks (a row and
+ * its key together, never freed one by one); an open-addressing table of
+ * row pointers finds them. Both count against the budget.
+ * SPDX-License-Identifier: MIT */
+#include "key_tally.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+enum { CHUNK_BYTES = 256 * 1024, FIRST_SLOTS = 1024 };
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	int64_t data[];            /* int64_t: rows are 8-aligned */
+};
+
+struct key_tally {
+	unsigned nvalues;
+	struct key_budget *budget;
+	struct key_row **slots;    /* NULL = empty */
+	size_t cap, count;         /* cap: a power of two */
+	struct chunk *chunks;
+};
+
+struct key_tally *key_tally_new(unsigned nvalues, struct key_budget *budget)
+{
+	if (nvalues < 1 || nvalues > KEY_TALLY_MAX_VALUES)
+		SL_BUG("key_tally of %u values", nvalues);
+	struct key_tally *t = xcalloc(1, sizeof *t);
+	t->nvalues = nvalues;
+	t->budget = budget;
+	return t;
+}
+
+void key_tally_free(struct key_tally *t)
+{
+	if (!t)
+		return;
+	for (struct chunk *c = t->chunks, *next; c; c = next) {
+		next = c->next;
+		t->budget->used -= sizeof *c + c->size;
+		free(c);
+	}
+	t->budget->used -= t->cap * sizeof *t->slots;
+	free(t->slots);
+	free(t);
+}
+
+/* charge - n more bytes of the budget, or false (and the budget marked) */
+static bool charge(struct key_tally *t, size_t n)
+{
+	struct key_budget *b = t->budget;
+	if (b->used + n > b->max || b->used + n < b->used) {
+		b->exceeded = true;
+		return false;
+	}
+	b->used += n;
+	return true;
+}
+
+static uint32_t hash_of(const char *key, size_t len)
+{
+	uint64_t h = sl_hash64(key, len, SL_HASH_SEED);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* grow - twice the slots (FIRST_SLOTS at first), every row placed again */
+static bool grow(struct key_tally *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : FIRST_SLOTS;
+	if (!charge(t, cap * sizeof *t->slots))
+		return false;
+	struct key_row **slots = xcalloc(cap, sizeof *slots);
+	for (size_t i = 0; i < t->cap; i++) {
+		struct key_row *r = t->slots[i];
+		if (!r)
+			continue;
+		size_t j = r->hash & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = r;
+	}
+	t->budget->used -= t->cap * sizeof *t->slots;
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return true;
+}
+
+/* alloc - n bytes (8-aligned) from the arena */
+static void *alloc(struct key_tally *t, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	struct chunk *c = t->chunks;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+		if (!charge(t, sizeof *c + size))
+			return NULL;
+		c = xmalloc(sizeof *c + size);
+		c->next = t->chunks;
+		c->used = 0;
+		c->size = size;
+		t->chunks = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len)
+{
+	if (len > UINT32_MAX)
+		return NULL;
+	uint32_t h = hash_of(key, len);
+	if (t->cap) {
+		for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+			struct key_row *r = t->slots[j];
+			if (!r)
+				break;
+			if (r->hash == h && r->len == len && memcmp(key_row_key(t, r), key, len) == 0)
+				return r;
+		}
+	}
+	if ((t->count + 1) * 2 > t->cap && !grow(t))
+		return NULL;
+	size_t head = sizeof(struct key_row) + t->nvalues * sizeof(int64_t);
+	struct key_row *r = alloc(t, head + len);
+	if (!r)
+		return NULL;
+	memset(r, 0, head);
+	if (len)
+		memcpy((char *)r + head, key, len);
+	r->len = (uint32_t)len;
+	r->hash = h;
+	size_t j = h & (t->cap - 1);
+	while (t->slots[j])
+		j = (j + 1) & (t->cap - 1);
+	t->slots[j] = r;
+	t->count++;
+	return r;
+}
+
+const char *key_row_key(const struct key_tally *t, const struct key_row *r)
+{
+	return (const char *)r + sizeof *r + t->nvalues * sizeof(int64_t);
+}
+
+size_t key_tally_count(const struct key_tally *t)
+{
+	return t->count;
+}
+
+size_t key_tally_count_nonzero(const struct key_tally *t, unsigned i)
+{
+	if (i >= t->nvalues)
+		SL_BUG("key_tally value %u of %u", i, t->nvalues);
+	size_t n = 0;
+	for (size_t j = 0; j < t->cap; j++)
+		n += t->slots[j] && t->slots[j]->v[i] != 0;
+	return n;
+}
+
+int key_compare(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* before - whether a comes before b in ORDER BY v[i] DESC (unset last), key */
+static bool before(const struct key_tally *t, const struct key_row *a, const struct key_row *b,
+                   unsigned i)
+{
+	bool as = a->set >> i & 1, bs = b->set >> i & 1;
+	if (as != bs)
+		return as;
+	if (as && a->v[i] != b->v[i])
+		return a->v[i] > b->v[i];
+	return key_compare(key_row_key(t, a), a->len, key_row_key(t, b), b->len) < 0;
+}
+
+size_t key_tally_top(const struct key_tally *t, unsigned i, size_t k,
+                     const struct key_row **out)
+{
+	if (i >= t->nvalues)
+		SL_BUG("key_tally value %u of %u", i, t->nvalues);
+	size_t n = 0;
+	if (k == 0)
+		return 0;
+	/* out stays sorted; a row enters only if it beats the last: for the
+	 * handful of rows a report lists, cheaper than sorting every key */
+	for (size_t j = 0; j < t->cap; j++) {
+		const struct key_row *r = t->slots[j];
+		if (!r || (n == k && !before(t, r, out[n - 1], i)))
+			continue;
+		size_t at = n < k ? n++ : k - 1;
+		while (at > 0 && before(t, r, out[at - 1], i)) {
+			out[at] = out[at - 1];
+			at--;
+		}
+		out[at] = r;
+	}
+	return n;
+}

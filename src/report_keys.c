@@ -1,0 +1,188 @@
+/* report_keys: the per-key sections' numbers (include/report.h) from one
+ * pass over the received messages and one over the delivery events, each
+ * key counted in a key_tally. The lists keep the SQL lists' order and ties
+ * (count, or bytes, descending; then the key as SQLite's BINARY collation
+ * sorts it), so either path gives the same report.
+ * SPDX-License-Identifier: MIT */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "key_tally.h"
+
+/* key_of - column i as a key; false for NULL (SQL's lists leave NULL keys out) */
+static bool key_of(sqlite3_stmt *s, int i, const char **key, size_t *len)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return false;
+	*key = (const char *)sqlite3_column_text(s, i);
+	*len = (size_t)sqlite3_column_bytes(s, i);
+	return *key != NULL;
+}
+
+/* count_row - one more row of key column i (when not NULL) into t: v0 += 1,
+ * v1 += size when there is one. false when the budget refused the key. */
+static bool count_row(struct key_tally *t, sqlite3_stmt *s, int i, bool has_size, int64_t size)
+{
+	const char *k;
+	size_t len;
+	if (!key_of(s, i, &k, &len))
+		return true;
+	struct key_row *r = key_tally_add(t, k, len);
+	if (!r)
+		return false;
+	key_row_add(r, 0, 1);
+	if (has_size)
+		key_row_add(r, 1, size);
+	return true;
+}
+
+/* keep - the top rows of t by value i into list */
+static void keep(const struct key_tally *t, unsigned i, size_t top, struct report_key_list *list,
+                 unsigned nvalues)
+{
+	const struct key_row **best = xcalloc(top ? top : 1, sizeof *best);
+	size_t n = key_tally_top(t, i, top, best);
+	list->rows = xcalloc(n ? n : 1, sizeof *list->rows);
+	list->nrows = n;
+	list->keys = (int64_t)key_tally_count(t);
+	for (size_t j = 0; j < n; j++) {
+		struct report_key_row *r = &list->rows[j];
+		r->key = xmalloc(best[j]->len + 1);
+		memcpy(r->key, key_row_key(t, best[j]), best[j]->len);
+		r->key[best[j]->len] = '\0';
+		for (unsigned v = 0; v < nvalues; v++)
+			r->v[v] = best[j]->v[v];
+		r->set = best[j]->set;
+	}
+	free(best);
+}
+
+/* count_messages - columns: sender, sender_domain, sending host, size */
+static int count_messages(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
+{
+	struct key_budget b = { .max = budget };
+	struct key_tally *senders = key_tally_new(2, &b), *domains = key_tally_new(2, &b),
+	                 *hosts = key_tally_new(2, &b);
+	int rc;
+	bool ok = true;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		bool has_size = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		int64_t size = has_size ? sqlite3_column_int64(s, 3) : 0;
+		k->bytes_received += size;
+		if (!count_row(senders, s, 0, has_size, size) || !count_row(domains, s, 1, has_size, size) ||
+		    !count_row(hosts, s, 2, has_size, size)) {
+			ok = false;
+			break;
+		}
+	}
+	if (ok && rc == SQLITE_DONE) {
+		k->messages_ok = true;
+		k->senders = (int64_t)key_tally_count(senders);
+		k->sender_domains = (int64_t)key_tally_count(domains);
+		keep(senders, 0, top, &k->list[RK_SENDERS], 2);
+		keep(senders, 1, top, &k->list[RK_SENDERS_BY_SIZE], 2);
+		keep(domains, 0, top, &k->list[RK_SENDING_DOMAINS], 2);
+		keep(hosts, 0, top, &k->list[RK_SENDING_HOSTS], 2);
+	}
+	key_tally_free(senders);
+	key_tally_free(domains);
+	key_tally_free(hosts);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* delivery - one event into a domain or relay tally: v0 events, v1
+ * delivered, v2 deferred, v3 bounced or expired, v4 bytes delivered */
+static bool delivery(struct key_tally *t, sqlite3_stmt *s, int i, int kind, bool has_size,
+                     int64_t size)
+{
+	const char *key;
+	size_t len;
+	if (!key_of(s, i, &key, &len))
+		return true;
+	struct key_row *r = key_tally_add(t, key, len);
+	if (!r)
+		return false;
+	key_row_add(r, 0, 1);
+	key_row_add(r, (unsigned)kind, 1);
+	if (kind == 1 && has_size)
+		key_row_add(r, 4, size);
+	return true;
+}
+
+/* kind_col - 1 delivered or forwarded, 2 deferred, 3 bounced or expired, 0 other */
+static int kind_col(const char *kind)
+{
+	if (!kind)
+		return 0;
+	if (!strcmp(kind, "delivered") || !strcmp(kind, "forwarded"))
+		return 1;
+	if (!strcmp(kind, "deferred"))
+		return 2;
+	if (!strcmp(kind, "bounced") || !strcmp(kind, "expired"))
+		return 3;
+	return 0;
+}
+
+/* count_events - columns: kind, recipient, recipient_domain, relay, size */
+static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
+{
+	struct key_budget b = { .max = budget };
+	struct key_tally *rcpts = key_tally_new(2, &b), *domains = key_tally_new(5, &b),
+	                 *relays = key_tally_new(5, &b);
+	int rc;
+	bool ok = true;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int kind = kind_col((const char *)sqlite3_column_text(s, 0));
+		if (!kind)
+			continue;
+		bool has_size = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		int64_t size = has_size ? sqlite3_column_int64(s, 4) : 0;
+		if (kind == 1) {
+			k->bytes_delivered += size;
+			if (!count_row(rcpts, s, 1, has_size, size)) {
+				ok = false;
+				break;
+			}
+		}
+		if (!delivery(domains, s, 2, kind, has_size, size) ||
+		    !delivery(relays, s, 3, kind, has_size, size)) {
+			ok = false;
+			break;
+		}
+	}
+	if (ok && rc == SQLITE_DONE) {
+		k->events_ok = true;
+		k->recipients = (int64_t)key_tally_count(rcpts);
+		k->recipient_domains = (int64_t)key_tally_count_nonzero(domains, 1);
+		keep(rcpts, 0, top, &k->list[RK_RECIPIENTS], 2);
+		keep(rcpts, 1, top, &k->list[RK_RECIPIENTS_BY_SIZE], 2);
+		keep(domains, 0, top, &k->list[RK_DOMAINS], 5);
+		keep(relays, 0, top, &k->list[RK_RELAYS], 5);
+	}
+	key_tally_free(rcpts);
+	key_tally_free(domains);
+	key_tally_free(relays);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+}
+
+int report_keys_count(sqlite3_stmt *msgs, sqlite3_stmt *events, int top, size_t budget,
+                      struct report_keys *k)
+{
+	memset(k, 0, sizeof *k);
+	size_t n = top > 0 ? (size_t)top : 0;
+	int rc = count_messages(msgs, n, budget, k);
+	return rc ? rc : count_events(events, n, budget, k);
+}
+
+void report_keys_free(struct report_keys *k)
+{
+	for (size_t i = 0; i < RK_LIST_COUNT; i++) {
+		for (size_t j = 0; j < k->list[i].nrows; j++)
+			free(k->list[i].rows[j].key);
+		free(k->list[i].rows);
+	}
+	memset(k, 0, sizeof *k);
+}
