@@ -38,6 +38,9 @@ void key_tally_free(struct key_tally *t);
  * budget cannot hold it (budget->exceeded is then set). */
 struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len);
 
+/* The row of key[0..len), or NULL when it has none. */
+struct key_row *key_tally_find(const struct key_tally *t, const char *key, size_t len);
+
 /* v[i] += n, marking v[i] as having a value */
 static inline void key_row_add(struct key_row *r, unsigned i, int64_t n)
 {

@@ -113,8 +113,10 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
  * (ok false) and those sections are read with SQL: the same numbers. */
 struct report_key_row {
 	char *key;
-	int64_t v[5];
+	int64_t v[6];
 	uint32_t set;              /* bit i: v[i] is a sum with a value (else SQL's NULL) */
+	bool has_delays;           /* the deliveries' delays below were counted */
+	double delay_avg, delay_p95, delay_max;   /* NAN: no delivery with a delay */
 };
 struct report_key_list {       /* the top rows, ranked as the SQL lists are */
 	struct report_key_row *rows;
@@ -126,7 +128,8 @@ enum report_key_lists {
 	RK_SENDERS, RK_SENDERS_BY_SIZE, RK_SENDING_DOMAINS, RK_SENDING_HOSTS,
 	/* deliveries: v0 deliveries, v1 bytes */
 	RK_RECIPIENTS, RK_RECIPIENTS_BY_SIZE,
-	/* delivery events: v0 events, v1 delivered, v2 deferred, v3 bounced, v4 bytes */
+	/* delivery events: v0 events, v1 delivered, v2 deferred, v3 bounced, v4 bytes,
+	 * v5 deliveries with a delay */
 	RK_DOMAINS, RK_RELAYS,
 	RK_LIST_COUNT
 };
@@ -138,11 +141,15 @@ struct report_keys {
 };
 #define REPORT_KEYS_BUDGET (32u << 20)   /* bytes of keys held at once */
 /* msgs: rows of (sender, sender_domain, sending host, size) of the mail
- * received; events: rows of (kind, recipient, recipient_domain, relay, size)
- * of the delivery events (not hand-offs). Steps both (finalizing neither);
- * 0, or the failing sqlite3_step code. top: rows kept per list. */
-int report_keys_count(struct sqlite3_stmt *msgs, struct sqlite3_stmt *events, int top,
-                      size_t budget, struct report_keys *k);
+ * received; events: rows of (kind, recipient, recipient_domain, relay, size,
+ * delay) of the delivery events (not hand-offs); delays: rows of
+ * (recipient_domain, relay, delay) of the deliveries with a delay, for the
+ * average, 95th percentile (SQL's cume_dist() >= 0.95) and maximum of the
+ * listed domains and relays. Steps all three (finalizing none); 0, or the
+ * failing sqlite3_step code. top: rows kept per list. */
+int report_keys_count(struct sqlite3_stmt *msgs, struct sqlite3_stmt *events,
+                      struct sqlite3_stmt *delays, int top, size_t budget,
+                      struct report_keys *k);
 void report_keys_free(struct report_keys *k);
 
 /* The summary tables (report_summary.c) answer a period whose bounds are

@@ -109,20 +109,33 @@ static void *alloc(struct key_tally *t, size_t n)
 	return p;
 }
 
+/* lookup - the row of key (whose hash is h), or NULL */
+static struct key_row *lookup(const struct key_tally *t, const char *key, size_t len, uint32_t h)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+		struct key_row *r = t->slots[j];
+		if (!r)
+			return NULL;
+		if (r->hash == h && r->len == len && memcmp(key_row_key(t, r), key, len) == 0)
+			return r;
+	}
+}
+
+struct key_row *key_tally_find(const struct key_tally *t, const char *key, size_t len)
+{
+	return len > UINT32_MAX ? NULL : lookup(t, key, len, hash_of(key, len));
+}
+
 struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len)
 {
 	if (len > UINT32_MAX)
 		return NULL;
 	uint32_t h = hash_of(key, len);
-	if (t->cap) {
-		for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
-			struct key_row *r = t->slots[j];
-			if (!r)
-				break;
-			if (r->hash == h && r->len == len && memcmp(key_row_key(t, r), key, len) == 0)
-				return r;
-		}
-	}
+	struct key_row *found = lookup(t, key, len, h);
+	if (found)
+		return found;
 	if ((t->count + 1) * 2 > t->cap && !grow(t))
 		return NULL;
 	size_t head = sizeof(struct key_row) + t->nvalues * sizeof(int64_t);

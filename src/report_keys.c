@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: MIT */
 #include "report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -56,6 +57,7 @@ static void keep(const struct key_tally *t, unsigned i, size_t top, struct repor
 		for (unsigned v = 0; v < nvalues; v++)
 			r->v[v] = best[j]->v[v];
 		r->set = best[j]->set;
+		r->delay_avg = r->delay_p95 = r->delay_max = NAN;
 	}
 	free(best);
 }
@@ -94,9 +96,10 @@ static int count_messages(sqlite3_stmt *s, size_t top, size_t budget, struct rep
 }
 
 /* delivery - one event into a domain or relay tally: v0 events, v1
- * delivered, v2 deferred, v3 bounced or expired, v4 bytes delivered */
+ * delivered, v2 deferred, v3 bounced or expired, v4 bytes delivered, v5
+ * deliveries with a delay */
 static bool delivery(struct key_tally *t, sqlite3_stmt *s, int i, int kind, bool has_size,
-                     int64_t size)
+                     int64_t size, bool has_delay)
 {
 	const char *key;
 	size_t len;
@@ -109,6 +112,8 @@ static bool delivery(struct key_tally *t, sqlite3_stmt *s, int i, int kind, bool
 	key_row_add(r, (unsigned)kind, 1);
 	if (kind == 1 && has_size)
 		key_row_add(r, 4, size);
+	if (kind == 1 && has_delay)
+		key_row_add(r, 5, 1);
 	return true;
 }
 
@@ -126,12 +131,12 @@ static int kind_col(const char *kind)
 	return 0;
 }
 
-/* count_events - columns: kind, recipient, recipient_domain, relay, size */
+/* count_events - columns: kind, recipient, recipient_domain, relay, size, delay */
 static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
 {
 	struct key_budget b = { .max = budget };
-	struct key_tally *rcpts = key_tally_new(2, &b), *domains = key_tally_new(5, &b),
-	                 *relays = key_tally_new(5, &b);
+	struct key_tally *rcpts = key_tally_new(2, &b), *domains = key_tally_new(6, &b),
+	                 *relays = key_tally_new(6, &b);
 	int rc;
 	bool ok = true;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -147,8 +152,9 @@ static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct repor
 				break;
 			}
 		}
-		if (!delivery(domains, s, 2, kind, has_size, size) ||
-		    !delivery(relays, s, 3, kind, has_size, size)) {
+		bool has_delay = sqlite3_column_type(s, 5) != SQLITE_NULL;
+		if (!delivery(domains, s, 2, kind, has_size, size, has_delay) ||
+		    !delivery(relays, s, 3, kind, has_size, size, has_delay)) {
 			ok = false;
 			break;
 		}
@@ -159,8 +165,8 @@ static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct repor
 		k->recipient_domains = (int64_t)key_tally_count_nonzero(domains, 1);
 		keep(rcpts, 0, top, &k->list[RK_RECIPIENTS], 2);
 		keep(rcpts, 1, top, &k->list[RK_RECIPIENTS_BY_SIZE], 2);
-		keep(domains, 0, top, &k->list[RK_DOMAINS], 5);
-		keep(relays, 0, top, &k->list[RK_RELAYS], 5);
+		keep(domains, 0, top, &k->list[RK_DOMAINS], 6);
+		keep(relays, 0, top, &k->list[RK_RELAYS], 6);
 	}
 	key_tally_free(rcpts);
 	key_tally_free(domains);
@@ -168,13 +174,141 @@ static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct repor
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
 }
 
-int report_keys_count(sqlite3_stmt *msgs, sqlite3_stmt *events, int top, size_t budget,
-                      struct report_keys *k)
+/* The delays of one listed key: the sum and maximum as they come, and the
+ * `keep` largest in a min-heap, whose least is then the 95th percentile. */
+struct key_delays {
+	double sum, max;
+	int64_t seen;
+	double *heap;
+	size_t n, keep;
+};
+
+/* p95_rank - the rank (1-based, ascending) of SQL's 95th percentile among n
+ * values: the first j whose cume_dist() j/n, in doubles, is at least 0.95 */
+static int64_t p95_rank(int64_t n)
+{
+	int64_t j = (int64_t)ceil(0.95 * (double)n);
+	while (j > 1 && (double)(j - 1) / (double)n >= 0.95)
+		j--;
+	while (j < n && (double)j / (double)n < 0.95)
+		j++;
+	return j;
+}
+
+static void heap_push(struct key_delays *d, double v)
+{
+	double *h = d->heap;
+	if (d->n < d->keep) {
+		size_t i = d->n++;
+		for (; i > 0 && h[(i - 1) / 2] > v; i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = v;
+		return;
+	}
+	if (!(v > h[0]))
+		return;
+	/* the least of the largest gives way: v sifts down from the top */
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		double least = v;
+		if (l < d->n && h[l] < least) {
+			m = l;
+			least = h[l];
+		}
+		if (r < d->n && h[r] < least)
+			m = r;
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = v;
+}
+
+/* count_delays - the delays of the listed domains and relays. Left without
+ * (has_delays false, and the caller asks SQL) past the budget, or when a
+ * key's deliveries with a delay are not the ones counted before. */
+static int count_delays(sqlite3_stmt *s, size_t budget, struct report_keys *k)
+{
+	const enum report_key_lists lists[2] = { RK_DOMAINS, RK_RELAYS };
+	struct key_budget b = { .max = budget };
+	struct key_tally *index[2] = { NULL, NULL };
+	struct key_delays *dl[2] = { NULL, NULL };
+	bool ok = true;
+	for (int l = 0; l < 2; l++) {
+		struct report_key_list *list = &k->list[lists[l]];
+		index[l] = key_tally_new(1, &b);
+		dl[l] = xcalloc(list->nrows ? list->nrows : 1, sizeof *dl[l]);
+		for (size_t i = 0; ok && i < list->nrows; i++) {
+			struct key_row *r = key_tally_add(index[l], list->rows[i].key,
+			                                  strlen(list->rows[i].key));
+			int64_t n = list->rows[i].v[5];
+			size_t keep = n > 0 ? (size_t)(n - p95_rank(n) + 1) : 0;
+			if (!r || b.used + keep * sizeof(double) > b.max) {
+				ok = false;
+				break;
+			}
+			b.used += keep * sizeof(double);
+			r->v[0] = (int64_t)i;
+			dl[l][i].keep = keep;
+			dl[l][i].heap = keep ? xmalloc(keep * sizeof(double)) : NULL;
+			dl[l][i].max = -INFINITY;
+		}
+	}
+	int rc = SQLITE_DONE;
+	while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		double v = sqlite3_column_double(s, 2);
+		for (int l = 0; l < 2; l++) {
+			const char *key;
+			size_t len;
+			if (!key_of(s, l, &key, &len))
+				continue;
+			const struct key_row *r = key_tally_find(index[l], key, len);
+			if (!r)
+				continue;
+			struct key_delays *d = &dl[l][r->v[0]];
+			d->sum += v;
+			d->seen++;
+			if (v > d->max)
+				d->max = v;
+			if (d->keep)
+				heap_push(d, v);
+		}
+	}
+	for (int l = 0; l < 2; l++) {
+		struct report_key_list *list = &k->list[lists[l]];
+		for (size_t i = 0; ok && rc == SQLITE_DONE && i < list->nrows; i++) {
+			struct report_key_row *row = &list->rows[i];
+			const struct key_delays *d = &dl[l][i];
+			if (d->seen != row->v[5])
+				continue;    /* not the rows counted: SQL answers this key */
+			row->has_delays = true;
+			if (d->seen > 0) {
+				row->delay_avg = d->sum / (double)d->seen;
+				row->delay_max = d->max;
+				row->delay_p95 = d->heap[0];
+			}
+		}
+		for (size_t i = 0; dl[l] && i < list->nrows; i++)
+			free(dl[l][i].heap);
+		free(dl[l]);
+		key_tally_free(index[l]);
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+}
+
+int report_keys_count(sqlite3_stmt *msgs, sqlite3_stmt *events, sqlite3_stmt *delays, int top,
+                      size_t budget, struct report_keys *k)
 {
 	memset(k, 0, sizeof *k);
 	size_t n = top > 0 ? (size_t)top : 0;
 	int rc = count_messages(msgs, n, budget, k);
-	return rc ? rc : count_events(events, n, budget, k);
+	if (!rc)
+		rc = count_events(events, n, budget, k);
+	if (!rc && k->events_ok)
+		rc = count_delays(delays, budget, k);
+	return rc;
 }
 
 void report_keys_free(struct report_keys *k)
