@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,6 +392,8 @@ struct store {
 	char *path;                    /* as given, for messages */
 	char *loading;                 /* a new database is built here, then renamed to path */
 	int loading_fd;                /* holds the flock on loading; -1 */
+	pthread_t syncer;              /* an early fdatasync of loading (start_writeback) */
+	bool syncing;                  /* syncer runs: join it before the last fsync */
 	bool broken;                   /* an SQLite error while loading without a journal */
 	bool readonly;                 /* opened by a reader: never writes */
 	struct store_options opt;
@@ -1418,6 +1421,32 @@ static int begin_loading(struct store *st, struct sl_error *err)
 	return 0;
 }
 
+static void *sync_loading(void *arg)
+{
+	(void)fdatasync(*(int *)arg);
+	return NULL;
+}
+
+/* start_writeback - a new file's pages on their way to disk now, on a
+ * thread of their own, so that the fsync before the file takes the
+ * database's name (finish_loading) finds most of them written: the disk
+ * works while the indexes are built and the report is read, not after.
+ * Once per load; without a thread, the fsync does it all as before. */
+static void start_writeback(struct store *st)
+{
+	if (!st->loading || st->loading_fd < 0 || st->syncing)
+		return;
+	st->syncing = pthread_create(&st->syncer, NULL, sync_loading, &st->loading_fd) == 0;
+}
+
+/* end_writeback - wait for start_writeback's thread */
+static void end_writeback(struct store *st)
+{
+	if (st->syncing)
+		pthread_join(st->syncer, NULL);
+	st->syncing = false;
+}
+
 /* finish_loading - sync PATH.loading and rename it to path; or, after an
  * SQLite error (no journal: the file may be inconsistent), remove it */
 static int finish_loading(struct store *st, bool keep, struct sl_error *err)
@@ -1440,6 +1469,7 @@ static int finish_loading(struct store *st, bool keep, struct sl_error *err)
 		ret = sl_error_set(err, SL_EBUSY, "'%s' was created by another process during this "
 		                   "run; this run's database is left in '%s'", st->path, st->loading);
 	} else if (keep) {
+		end_writeback(st);
 		if (fsync(st->loading_fd) < 0 || rename(st->loading, st->path) < 0) {
 			ret = sl_error_set(err, SL_EIO, "cannot move '%s' to '%s': %s", st->loading,
 			                   st->path, strerror(errno));
@@ -1467,6 +1497,7 @@ static int finish_loading(struct store *st, bool keep, struct sl_error *err)
 			snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
 			         " (nothing was stored: the new database was discarded)");
 	}
+	end_writeback(st);   /* never close the fd under it */
 	close(st->loading_fd);
 	st->loading_fd = -1;
 	return ret;
@@ -1720,6 +1751,7 @@ int store_build_indexes(struct store *st, enum store_index_set which, struct sl_
 		return -1;
 	if (!st->bulk)
 		return 0;
+	start_writeback(st);   /* the rows, while the indexes are built */
 	const char *sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES;
 	if (which == STORE_INDEXES_REPORT)
 		sql = "BEGIN IMMEDIATE; " SCHEMA_INDEXES_REPORT;
@@ -1752,6 +1784,7 @@ struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err)
 		    exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err, "write") < 0)
 			return NULL;
 		st->wal = true;
+		start_writeback(st);   /* the main file, while the report is read */
 	}
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(st->loading ? st->loading : st->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
