@@ -22,7 +22,7 @@ struct key_budget {
 };
 
 struct key_row {
-	uint32_t len, hash;    /* of the key, whose len bytes follow the counters */
+	uint32_t len;          /* of the key, whose bytes follow the counters */
 	uint32_t set;          /* bit i: v[i] has had a value added (an SQL sum is NULL until then) */
 	int64_t v[];           /* the tally's nvalues counters */
 };

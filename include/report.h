@@ -35,6 +35,8 @@ struct report_options {
 	size_t nsources;
 	const char *since, *until;     /* ISO 8601 bounds on event time; NULL = open */
 	bool events_only;              /* read the events, not the summary tables (tests) */
+	bool parallel;                 /* a second connection reads what this one does (analyze's
+	                                  reader: no other writer): count keys beside */
 	size_t key_budget;             /* bytes for the per-key lists; 0 = REPORT_KEYS_BUDGET,
 	                                  1 = none (every list from SQL: tests) */
 };

@@ -82,6 +82,9 @@ int store_end_load(struct store *st, struct sl_error *err);
  * store_db), or with err filled if it cannot be opened. */
 struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err);
 void store_close_reader(struct sqlite3 *db);
+/* Another read-only connection to the file at path, with the store's busy
+ * timeout and page cache (the report's second reader); NULL with err. */
+struct sqlite3 *store_open_read_connection(const char *path, struct sl_error *err);
 
 /* A source file being ingested. Rows are idempotent (their ids are
  * store_key()s of where their line is), so reading content twice adds

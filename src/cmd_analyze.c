@@ -304,6 +304,7 @@ int cmd_analyze(struct cli_args *a)
 	if ((status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL) && report) {
 		ropt.source_ids = ids;
 		ropt.nsources = nids;
+		ropt.parallel = reader != NULL;   /* the rows are written: only indexes change */
 		int w = cmd_report_emit(a, reader ? reader : store_db(st), &ropt, NULL);
 		if (w != CLI_EXIT_OK && (w != CLI_EXIT_FAIL_ON || status == CLI_EXIT_OK ||
 		                         status == CLI_EXIT_PARTIAL))

@@ -19,7 +19,9 @@ struct chunk {
 struct key_tally {
 	unsigned nvalues;
 	struct key_budget *budget;
-	struct key_row **slots;    /* NULL = empty */
+	struct key_row **slots;
+	uint32_t *hashes;          /* of slots[i]'s key; 0 = an empty slot. Probes read
+	                              these, not the rows: a row is touched on a match */
 	size_t cap, count;         /* cap: a power of two */
 	struct chunk *chunks;
 };
@@ -43,8 +45,9 @@ void key_tally_free(struct key_tally *t)
 		t->budget->used -= sizeof *c + c->size;
 		free(c);
 	}
-	t->budget->used -= t->cap * sizeof *t->slots;
+	t->budget->used -= t->cap * (sizeof *t->slots + sizeof *t->hashes);
 	free(t->slots);
+	free(t->hashes);
 	free(t);
 }
 
@@ -63,28 +66,32 @@ static bool charge(struct key_tally *t, size_t n)
 static uint32_t hash_of(const char *key, size_t len)
 {
 	uint64_t h = sl_hash64(key, len, SL_HASH_SEED);
-	return (uint32_t)(h ^ (h >> 32));
+	uint32_t h32 = (uint32_t)(h ^ (h >> 32));
+	return h32 ? h32 : 1;   /* 0 marks an empty slot */
 }
 
 /* grow - twice the slots (FIRST_SLOTS at first), every row placed again */
 static bool grow(struct key_tally *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : FIRST_SLOTS;
-	if (!charge(t, cap * sizeof *t->slots))
+	if (!charge(t, cap * (sizeof *t->slots + sizeof *t->hashes)))
 		return false;
 	struct key_row **slots = xcalloc(cap, sizeof *slots);
+	uint32_t *hashes = xcalloc(cap, sizeof *hashes);
 	for (size_t i = 0; i < t->cap; i++) {
-		struct key_row *r = t->slots[i];
-		if (!r)
+		if (!t->hashes[i])
 			continue;
-		size_t j = r->hash & (cap - 1);
-		while (slots[j])
+		size_t j = t->hashes[i] & (cap - 1);
+		while (hashes[j])
 			j = (j + 1) & (cap - 1);
-		slots[j] = r;
+		slots[j] = t->slots[i];
+		hashes[j] = t->hashes[i];
 	}
-	t->budget->used -= t->cap * sizeof *t->slots;
+	t->budget->used -= t->cap * (sizeof *t->slots + sizeof *t->hashes);
 	free(t->slots);
+	free(t->hashes);
 	t->slots = slots;
+	t->hashes = hashes;
 	t->cap = cap;
 	return true;
 }
@@ -115,10 +122,10 @@ static struct key_row *lookup(const struct key_tally *t, const char *key, size_t
 	if (!t->cap)
 		return NULL;
 	for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
-		struct key_row *r = t->slots[j];
-		if (!r)
+		if (!t->hashes[j])
 			return NULL;
-		if (r->hash == h && r->len == len && memcmp(key_row_key(t, r), key, len) == 0)
+		struct key_row *r = t->slots[j];
+		if (t->hashes[j] == h && r->len == len && memcmp(key_row_key(t, r), key, len) == 0)
 			return r;
 	}
 }
@@ -136,7 +143,7 @@ struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len)
 	struct key_row *found = lookup(t, key, len, h);
 	if (found)
 		return found;
-	if ((t->count + 1) * 2 > t->cap && !grow(t))
+	if ((t->count + 1) * 4 > t->cap * 3 && !grow(t))   /* at most 3/4 full */
 		return NULL;
 	size_t head = sizeof(struct key_row) + t->nvalues * sizeof(int64_t);
 	struct key_row *r = alloc(t, head + len);
@@ -146,11 +153,11 @@ struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len)
 	if (len)
 		memcpy((char *)r + head, key, len);
 	r->len = (uint32_t)len;
-	r->hash = h;
 	size_t j = h & (t->cap - 1);
-	while (t->slots[j])
+	while (t->hashes[j])
 		j = (j + 1) & (t->cap - 1);
 	t->slots[j] = r;
+	t->hashes[j] = h;
 	t->count++;
 	return r;
 }

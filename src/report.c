@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 #include <sqlite3.h>
 
@@ -374,6 +375,7 @@ struct build {
 	struct rm_section *groups[3];   /* transient, permanent, rejected: for the problems */
 	struct report_keys keys;   /* the per-key sections' numbers, when keys_counted */
 	bool keys_counted;
+	struct keys_job *job;      /* counting them on a thread (start_keys) */
 };
 
 static void add_total(struct build *bd, struct rm_table *t, const char *key, int64_t now,
@@ -730,38 +732,137 @@ static const char *scan_kind(const struct ctx *c)
 	return c->since[0] || c->until[0] ? "e.kind" : "+e.kind";
 }
 
-/* count_keys - bd->keys, counted on the first call: one pass over the
- * period's received mail, one over its delivery events (report_keys.c) */
-static int count_keys(struct build *bd)
+/* key_statements - the three passes of report_keys_count, on c's connection */
+static int key_statements(struct ctx *c, sqlite3_stmt *st[3])
 {
-	struct ctx *c = bd->c;
-	if (bd->keys_counted)
-		return 0;
-	bd->keys_counted = true;
 	char *fe = ev_filter(c), *fm = src_filter(c, "m.source_id");
-	sqlite3_stmt *msgs = prep(c,
+	st[0] = prep(c,
 		"SELECT m.sender, m.sender_domain, " SENDING_HOST ", m.size FROM messages m"
 		" WHERE %s AND %s AND m.arrived = 1 AND m.origin_id IS NULL", fm, c->msg_time);
-	sqlite3_stmt *evs = msgs ? prep(c,
+	st[1] = st[0] ? prep(c,
 		"SELECT e.kind, e.recipient, e.recipient_domain, " RELAY_KEY ", m.size, e.delay"
 		" FROM events e LEFT JOIN messages m ON m.id = e.message_id"
 		" WHERE %s AND %s AND %s IN ('delivered', 'forwarded', 'deferred', 'bounced', 'expired')"
 		" AND e.handoff = 0", fe, c->ev_time, scan_kind(c)) : NULL;
-	sqlite3_stmt *delays = evs ? prep(c,
+	st[2] = st[1] ? prep(c,
 		"SELECT e.recipient_domain, " RELAY_KEY ", e.delay FROM events e"
 		" WHERE %s AND %s AND %s IN ('delivered', 'forwarded') AND e.handoff = 0"
 		" AND e.delay IS NOT NULL", fe, c->ev_time, scan_kind(c)) : NULL;
 	sqlite3_free(fe);
 	sqlite3_free(fm);
-	int ret = -1;
-	if (delays) {
-		int rc = report_keys_count(msgs, evs, delays, c->top, c->key_budget, &bd->keys);
-		ret = rc ? db_fail(c, "step") : 0;
+	if (st[2])
+		return 0;
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
+	st[0] = st[1] = NULL;
+	return -1;
+}
+
+/* The key passes on a thread and a connection of their own, while the
+ * report's other sections are read (start_keys) */
+struct keys_job {
+	struct ctx c;              /* the report's, on the job's connection */
+	struct sl_error err;
+	sqlite3_stmt *st[3];
+	struct report_keys *keys;
+	int ret;
+	pthread_t thread;
+};
+
+static void *keys_thread(void *arg)
+{
+	struct keys_job *j = arg;
+	int rc = report_keys_count(j->st[0], j->st[1], j->st[2], j->c.top, j->c.key_budget,
+	                           j->keys);
+	j->ret = rc ? db_fail(&j->c, "step") : 0;
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(j->st[i]);
+	return NULL;
+}
+
+/* start_keys - count the keys beside the other sections when a second
+ * connection sees the rows this one does: the caller says so (analyze's
+ * own reader, the rows written), or the file is not in WAL mode, where no
+ * write can commit while this connection's read transaction holds it.
+ * Otherwise, or if anything fails here, count_keys counts them in turn. */
+static void start_keys(struct build *bd, bool parallel)
+{
+	struct ctx *c = bd->c;
+	const char *path = sqlite3_db_filename(c->db, "main");
+	if (!path || !*path)
+		return;
+	if (!parallel) {
+		sqlite3_stmt *s = NULL;
+		bool wal = true;
+		if (sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW)
+			wal = strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+		sqlite3_finalize(s);
+		if (wal)
+			return;
 	}
-	sqlite3_finalize(msgs);
-	sqlite3_finalize(delays);
-	sqlite3_finalize(evs);
+	struct keys_job *j = xcalloc(1, sizeof *j);
+	j->c = *c;
+	j->c.err = &j->err;
+	j->c.db = NULL;
+	j->keys = &bd->keys;
+	/* a small page cache: its passes read each page once, in order (the
+	 * messages' upper pages for the join are what it keeps) */
+	if ((j->c.db = store_open_read_connection(path, &j->err)) != NULL &&
+	    sqlite3_exec(j->c.db, "PRAGMA cache_size = -1024; BEGIN", NULL, NULL, NULL) ==
+	        SQLITE_OK &&
+	    key_statements(&j->c, j->st) == 0) {
+		/* the first step takes the read lock now, while this connection
+		 * holds its own: both read the same rows */
+		if (sqlite3_exec(j->c.db, "SELECT count(*) FROM sources", NULL, NULL, NULL) ==
+		        SQLITE_OK &&
+		    pthread_create(&j->thread, NULL, keys_thread, j) == 0) {
+			bd->job = j;
+			bd->keys_counted = true;
+			return;
+		}
+		for (int i = 0; i < 3; i++)
+			sqlite3_finalize(j->st[i]);
+	}
+	store_close_reader(j->c.db);
+	free(j);
+}
+
+/* end_keys - wait for start_keys's thread; -1 (with the report's error) if
+ * its passes failed */
+static int end_keys(struct build *bd)
+{
+	struct keys_job *j = bd->job;
+	if (!j)
+		return 0;
+	bd->job = NULL;
+	pthread_join(j->thread, NULL);
+	int ret = j->ret;
+	if (ret < 0)
+		sl_error_set(bd->c->err, j->err.code, "%s", j->err.msg);
+	store_close_reader(j->c.db);
+	free(j);
 	return ret;
+}
+
+/* count_keys - bd->keys, counted on the first call (or by start_keys's
+ * thread): one pass over the period's received mail, one over its
+ * delivery events, one over their delays (report_keys.c) */
+static int count_keys(struct build *bd)
+{
+	struct ctx *c = bd->c;
+	if (bd->job)
+		return end_keys(bd);
+	if (bd->keys_counted)
+		return 0;
+	bd->keys_counted = true;
+	sqlite3_stmt *st[3];
+	if (key_statements(c, st) < 0)
+		return -1;
+	int rc = report_keys_count(st[0], st[1], st[2], c->top, c->key_budget, &bd->keys);
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(st[i]);
+	return rc ? db_fail(c, "step") : 0;
 }
 
 static int sec_volume(struct build *bd, struct rm_section *s)
@@ -1570,6 +1671,8 @@ static const struct section_def {
 	const char *title;         /* label key */
 	int detail;
 	bool late;
+	bool keys;                 /* reads bd->keys: built after the others, while the
+	                              keys are counted beside them (start_keys) */
 	int (*build)(struct build *bd, struct rm_section *s);
 } section_defs[] = {
 	{ .id = "totals", .title = "sec.totals", .detail = 0, .build = sec_totals },
@@ -1578,11 +1681,16 @@ static const struct section_def {
 	{ .id = "abnormal", .title = "sec.abnormal", .detail = 0, .late = true,
 	  .build = sec_abnormal },
 	{ .id = "traffic", .title = "sec.traffic", .detail = 3, .build = sec_traffic },
-	{ .id = "volume", .title = "sec.volume", .detail = 4, .build = sec_volume },
-	{ .id = "domains", .title = "sec.domains", .detail = 4, .build = sec_domains },
-	{ .id = "relays", .title = "sec.relays", .detail = 5, .build = sec_relays },
-	{ .id = "senders", .title = "sec.senders", .detail = 5, .build = sec_senders },
-	{ .id = "recipients", .title = "sec.recipients", .detail = 6, .build = sec_recipients },
+	{ .id = "volume", .title = "sec.volume", .detail = 4, .keys = true,
+	  .build = sec_volume },
+	{ .id = "domains", .title = "sec.domains", .detail = 4, .keys = true,
+	  .build = sec_domains },
+	{ .id = "relays", .title = "sec.relays", .detail = 5, .keys = true,
+	  .build = sec_relays },
+	{ .id = "senders", .title = "sec.senders", .detail = 5, .keys = true,
+	  .build = sec_senders },
+	{ .id = "recipients", .title = "sec.recipients", .detail = 6, .keys = true,
+	  .build = sec_recipients },
 	{ .id = "delays", .title = "sec.delays", .detail = 4, .build = sec_delays },
 	{ .id = "transient", .title = "sec.transient", .detail = 1, .build = sec_transient },
 	{ .id = "permanent", .title = "sec.permanent", .detail = 1, .build = sec_permanent },
@@ -1760,14 +1868,20 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 	}
 	for (size_t i = 0; i < SL_ARRAY_LEN(section_defs); i++)
 		rm_section_add(m, section_defs[i].id, L(section_defs[i].title), section_defs[i].detail);
-	for (int late = 0; late < 2; late++)
-		for (size_t i = 0; i < SL_ARRAY_LEN(section_defs); i++)
-			if (section_defs[i].late == (late == 1) &&
-			    section_defs[i].build(&bd, &m->sections[i]) < 0)
+	/* three rounds: the sections of SQL alone (while the keys are counted,
+	 * when start_keys could), those of the keys, the first screen's */
+	start_keys(&bd, opt->parallel);
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < SL_ARRAY_LEN(section_defs); i++) {
+			const struct section_def *d = &section_defs[i];
+			if ((d->late ? 2 : d->keys ? 1 : 0) == round && d->build(&bd, &m->sections[i]) < 0)
 				goto out;
+		}
 	rm_number_advice(m);
 	ret = 0;
 out:
+	if (end_keys(&bd) < 0 && ret == 0)
+		ret = -1;
 	if (txn)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	report_keys_free(&bd.keys);

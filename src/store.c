@@ -1786,10 +1786,15 @@ struct sqlite3 *store_open_reader(struct store *st, struct sl_error *err)
 		st->wal = true;
 		start_writeback(st);   /* the main file, while the report is read */
 	}
+	return store_open_read_connection(st->loading ? st->loading : st->path, err);
+}
+
+struct sqlite3 *store_open_read_connection(const char *path, struct sl_error *err)
+{
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(st->loading ? st->loading : st->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		sl_error_set(err, SL_EDB, "cannot open '%s' for reading: %s", st->path,
+		sl_error_set(err, SL_EDB, "cannot open '%s' for reading: %s", path,
 		             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
 		return NULL;
