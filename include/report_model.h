@@ -73,6 +73,8 @@ struct rm_group {          /* failures sharing code, enhanced code, reason and s
 	char *status;          /* no-code groups: the shape of the status text, else NULL */
 	char *title;           /* "451 4.7.1 greylisting" */
 	int64_t count, distinct;   /* events; messages (clients for rejections) */
+	const char *kind;      /* the label of its events' kind when they share one
+	                          (static storage), else NULL: "expired", not "bounced" */
 	struct rm_top *domains, *hosts;
 	size_t ndomains, nhosts;
 	char *sample;

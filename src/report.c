@@ -516,7 +516,7 @@ static int sec_problems(struct build *bd, struct rm_section *s)
 		char diag[512];
 		struct rm_cell *row = rm_row_add(t);
 		rm_cell_num(&row[0], (double)best[i]->count);
-		rm_cell_str(&row[1], label_kind(c, kinds[i]));
+		rm_cell_str(&row[1], best[i]->kind ? best[i]->kind : label_kind(c, kinds[i]));
 		rm_cell_str(&row[2], best[i]->title);
 		diagnosis_line(best[i], diag, sizeof diag);
 		rm_cell_str(&row[3], diag);
@@ -1428,7 +1428,8 @@ static int read_groups(struct build *bd, struct rm_section *sec, const struct gr
 	sqlite3_stmt *s = prep(c,
 		"SELECT e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE " AS shape,"
 		" count(*) AS n, count(DISTINCT %s), min((e.reply IS NULL) * 4611686018427387904 + e.id),"
-		" e.reply FROM %s WHERE %s AND %s AND %s"
+		" e.reply, CASE WHEN min(e.kind) = max(e.kind) THEN min(e.kind) END"
+		" FROM %s WHERE %s AND %s AND %s"
 		" GROUP BY " GROUP_KEY " ORDER BY n DESC, e.smtp_code, e.enhanced_code, e.reason, shape",
 		d->distinct, d->from, f, c->ev_time, d->where);
 	if (!s)
@@ -1448,6 +1449,12 @@ static int read_groups(struct build *bd, struct rm_section *sec, const struct gr
 		g->count = sqlite3_column_int64(s, 4);
 		g->distinct = sqlite3_column_int64(s, 5);
 		g->sample = col_dup(s, 7);
+		g->kind = NULL;
+		if (col_text(s, 8)) {   /* a label (static), never the column's text */
+			char key[48];
+			snprintf(key, sizeof key, "kind.%s", col_text(s, 8));
+			g->kind = report_label_opt(key, c->lang);
+		}
 		g->title = group_title(c, g);
 		advice_for(c, g, d->rejected);
 	}

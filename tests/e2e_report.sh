@@ -173,5 +173,13 @@ import json, sys
 print(len({t["name"] for g in json.load(sys.stdin)["sections"]["rejected"]["groups"]
            for t in g["clients_top"]}))')"
 
+# the first screen names a failure group by its events' kind: a group of
+# messages that expired in the queue is "expired", not "bounced" or
+# "deferred" (tests/corpus/postfix/kumina-postfix-exporter-test.log)
+ex=$T/expired.db
+"$SMTPLOG" analyze --db "$ex" --year 2026 tests/corpus/postfix/kumina-postfix-exporter-test.log >"$T/ex.txt" 2>/dev/null
+has "problems: expired group" "$(sed -n '/^Largest problems/,/^$/p' "$T/ex.txt")" "expired   (no code) retry-expired"
+has "problems: deferred group" "$(sed -n '/^Largest problems/,/^$/p' "$T/ex.txt")" "deferred  451 4.0.0"
+
 echo "e2e_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -389,30 +389,39 @@ if [[ " $MTAS " == *" postfix "* ]] && [ "${BENCH_HOURLY:-1}" -gt 0 ]; then
 	cat "$log" > /dev/null
 	one_db=$TMP/one.db hourly_db=$TMP/hourly.db grow=$TMP/hourly-mail.log
 	rm -f "$one_db"
-	t0=$(date +%s%N)
-	"$SMTPLOG" analyze -q --no-report --db "$one_db" "$log"
-	one=$(( $(date +%s%N) - t0 ))
+	# cpu_ns CMD...: runs CMD; prints its wall and CPU (user + system) time in ns
+	cpu_ns() {
+		local t0 out
+		t0=$(date +%s%N)
+		out=$( { /usr/bin/time -f "%U %S" "$@" >/dev/null; } 2>&1 | tail -1)
+		echo "$(( $(date +%s%N) - t0 )) $(awk -v u="${out% *}" -v s="${out#* }" 'BEGIN { printf "%.0f", (u + s) * 1e9 }')"
+	}
+	read -r one one_cpu < <(cpu_ns "$SMTPLOG" analyze -q --no-report --db "$one_db" "$log")
 	rm -f "$hourly_db" "$grow" "$TMP"/hour.*
 	: > "$grow"
 	split -n l/24 -d -a 2 "$log" "$TMP/hour."   # an hour's lines each
-	spent=0
+	spent=0 spent_cpu=0
 	for hour in "$TMP"/hour.*; do
 		cat "$hour" >> "$grow"   # as syslog appends
-		t0=$(date +%s%N)
-		"$SMTPLOG" analyze -q --no-report --db "$hourly_db" "$grow"
-		spent=$(( spent + $(date +%s%N) - t0 ))
+		read -r w c < <(cpu_ns "$SMTPLOG" analyze -q --no-report --db "$hourly_db" "$grow")
+		spent=$(( spent + w )) spent_cpu=$(( spent_cpu + c ))
 	done
 	same=$(for d in "$one_db" "$hourly_db"; do
 		sqlite3 "$d" "SELECT (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM messages) || ' messages, ' || (SELECT count(*) FROM events WHERE sender IS NULL)"
 	done | uniq | wc -l)
-	ratio=$(awk -v a="$spent" -v b="$one" 'BEGIN { printf "%.2f", a / b }')
+	# The cost is CPU time: one run over the whole file keeps both cores
+	# busy (parsing beside the writer), while an hour's run is too short to
+	# overlap much, so wall time also counts the runs' serial start and close.
+	ratio=$(awk -v a="$spent_cpu" -v b="$one_cpu" 'BEGIN { printf "%.2f", a / b }')
+	wall_ratio=$(awk -v a="$spent" -v b="$one" 'BEGIN { printf "%.2f", a / b }')
 	limit=${HOURLY_LIMIT:-1.5}
 	verdict=ok
 	awk -v r="$ratio" -v l="$limit" 'BEGIN { exit !(r <= l) }' || { verdict=FAILED; fail=1; }
 	[ "$same" -eq 1 ] || { verdict="FAILED (the database differs from one run's)"; fail=1; }
-	line=$(printf 'hourly: 24 runs on a file growing to %s lines %.2f s, one run over it %.2f s: %sx (at most %s): %s' \
-		"$total" "$(awk -v a="$spent" 'BEGIN { print a / 1e9 }')" "$(awk -v a="$one" 'BEGIN { print a / 1e9 }')" \
-		"$ratio" "$limit" "$verdict")
+	line=$(printf 'hourly: 24 runs on a file growing to %s lines: CPU %.2f s against %.2f s for one run over it, %sx (at most %s): %s; wall %.2f s against %.2f s, %sx' \
+		"$total" "$(awk -v a="$spent_cpu" 'BEGIN { print a / 1e9 }')" "$(awk -v a="$one_cpu" 'BEGIN { print a / 1e9 }')" \
+		"$ratio" "$limit" "$verdict" "$(awk -v a="$spent" 'BEGIN { print a / 1e9 }')" \
+		"$(awk -v a="$one" 'BEGIN { print a / 1e9 }')" "$wall_ratio")
 	echo
 	echo "$line"
 	summary+=("$line")
