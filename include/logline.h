@@ -36,6 +36,13 @@ struct logline {
 	 * sysklogd's and BSD syslogd's "last message repeated N times", which
 	 * names the line before it (repeat_previous N, no program). 0 for none. */
 	unsigned repeat, repeat_previous;
+	/* Sendmail cut a long message into pieces "qid[1]: ... ...", "qid[2]:
+	 * ..." (sm_syslog): piece is this line's number, 0 for a whole line.
+	 * joined: this line is the last piece of a run whose earlier pieces
+	 * came before it, and message is their text joined ("qid: ...", in
+	 * ctx); its first piece was the last line with piece 1. */
+	unsigned piece;
+	bool joined;
 };
 
 /* Per-stream state: year inference for RFC 3164 stamps, which carry no year,
@@ -53,6 +60,12 @@ struct logline_ctx {
 	int64_t day_num;
 	/* journald JSON: the decoded MESSAGE and other fields live here */
 	struct sl_buf scratch;
+	/* Sendmail's pieces of one message waiting for the last one
+	 * (logline_pieces.c): who wrote them (host, program, pid, queue ID),
+	 * their text so far as "qid: ...", and the number expected next, 0
+	 * when none is pending */
+	struct sl_buf piece_key, piece_text;
+	unsigned piece_next;
 };
 
 /* year: 0 to infer from ref_time (the file's mtime, or now for pipes). */

@@ -231,10 +231,13 @@ prefilter: [rejected]
 regex: ^(?:[0-9A-Za-z]++: )?+(?:[^\s\[:]++(?: |(?=:)))?+(?:\[[^\]]*+\])?+(?: \(may be forged\))?+:
   [ ](?:EXPN|VRFY|expn|vrfy) .*+(?<=\[rejected\])$
 
-# a long line split by sm_syslog into "qid[1]: ...", "qid[2]: ..." chunks:
-# the parts cannot be read alone
+# a long line cut by sm_syslog (conf.c) into "qid[1]: ... ...", "qid[2]:
+# ..." pieces ("NOQUEUE[1]:" without a queue ID, "[1]:" for the daemon's
+# own notes): logline_pieces.c joins them, and the last piece's line is read
+# as the whole line; the pieces before it, and a piece whose run was not
+# seen from its start, cannot be read alone
 id: sendmail.split-line
 mta: sendmail
 programs: *
 kind: none
-regex: ^[0-9A-Za-z]++\[\d++\]: 
+regex: ^[0-9A-Za-z]*+\[\d++\]: 

@@ -308,6 +308,9 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	struct corr_pos pos = { .source_id = src.id, .file = path };
 	struct sl_buf prev;   /* the line before: "last message repeated N times" names it */
 	sl_buf_init(&prev);
+	/* the last first piece of a message Sendmail cut (logline.h): a
+	 * joined line's rows take its place, whose length bounds their seq */
+	struct reader_line piece1 = { 0 };
 	if (in->opt.progress)
 		in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r), 0);
 	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
@@ -337,16 +340,19 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 				span.last = ll.ts;
 			span.any = true;
 		}
+		if (ll.piece == 1)
+			piece1 = line;
+		const struct reader_line *at = ll.joined && piece1.lineno ? &piece1 : &line;
 		struct sl_span program;
 		switch (recog_line(in->recog, &ll, &ev, &program)) {
 		case RECOG_MATCHED:
 			res->recognized++;
-			pos.line = line.lineno;
-			pos.offset = line.offset;
+			pos.line = at->lineno;
+			pos.offset = at->offset;
 			pos.seq = 0;
 			if (ev.kind != EV_NONE && ev.kind < EV_MSG_ARRIVAL)
 				res->events++;   /* lines with events; a recipient list counts once */
-			if (feed_event(in, &ll, &ev, &pos, line.len, err)) {
+			if (feed_event(in, &ll, &ev, &pos, at->len, err)) {
 				rc = -1;
 				goto out;
 			}

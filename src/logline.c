@@ -6,6 +6,7 @@
  * line, or into ctx->scratch for decoded JSON strings. Sits between reader
  * and recog; knows nothing of what the messages mean. */
 #include "logline.h"
+#include "logline_pieces.h"
 
 #include <string.h>
 #include <time.h>
@@ -106,12 +107,16 @@ void logline_ctx_init(struct logline_ctx *ctx, int year, int64_t ref_time)
 	(void)local_to_utc(ctx, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	                   tm.tm_min, tm.tm_sec);
 	sl_buf_init(&ctx->scratch);
+	sl_buf_init(&ctx->piece_key);
+	sl_buf_init(&ctx->piece_text);
 }
 
-/* logline_ctx_release - free the scratch buffer */
+/* logline_ctx_release - free the scratch and piece buffers */
 void logline_ctx_release(struct logline_ctx *ctx)
 {
 	sl_buf_release(&ctx->scratch);
+	sl_buf_release(&ctx->piece_key);
+	sl_buf_release(&ctx->piece_text);
 }
 
 /* rfc3164_time - epoch seconds of a year-less local stamp, inferring the year */
@@ -1113,36 +1118,11 @@ static void unfold_repeat(struct logline *out)
 	}
 }
 
-/* exim_first_piece - Exim writes a log line longer than its syslog limit
- * (870 bytes), or one with a newline in it, as pieces "[1/3] ...", "[2/3]
- * ..." ('\\' instead of '/' where a newline cut it; log.c write_syslog).
- * The first piece is the line's start, read as the line; the others are
- * left as they are (patterns/exim.pat, exim.split-line). */
-static void exim_first_piece(struct logline *out)
-{
-	struct sl_span pr = out->program;
-	if (!pr.p || !out->message.p)
-		return;   /* no program name, or no message: not Exim's */
-	const char *base = pr.p;
-	for (size_t i = 0; i < pr.len; i++)
-		if (pr.p[i] == '/')
-			base = pr.p + i + 1;
-	if ((size_t)(pr.p + pr.len - base) < 4 || memcmp(base, "exim", 4) != 0)
-		return;
-	const char *p = out->message.p, *e = p + out->message.len;
-	if (e - p < 6 || p[0] != '[' || p[1] != '1' || (p[2] != '/' && p[2] != '\\'))
-		return;
-	const char *q = p + 3;
-	while (q < e && is_digit(*q) && q - p < 10)
-		q++;
-	if (q == p + 3 || e - q < 2 || q[0] != ']' || q[1] != ' ')
-		return;
-	out->message = (struct sl_span){ q + 2, (size_t)(e - q - 2) };
-}
-
 static void reset(const char *line, size_t len, struct logline *out)
 {
 	out->repeat = out->repeat_previous = 0;
+	out->piece = 0;
+	out->joined = false;
 	out->format = LOGLINE_BARE;
 	out->ts = (struct sl_time){ 0, 0, 0 };
 	out->has_ts = false;
@@ -1165,7 +1145,8 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	if (after_pri) {
 		if (parse_rfc5424(ctx, after_pri, e, out)) {
 			unfold_repeat(out);
-			exim_first_piece(out);
+			logline_exim_first_piece(out);
+			logline_sendmail_pieces(ctx, out);
 			return;
 		}
 		reset(line, len, out);
@@ -1193,6 +1174,8 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		reset(line, len, out);
 	else if (out->format != LOGLINE_EXIM && out->format != LOGLINE_JOURNAL_JSON)
 		unfold_repeat(out);
-	if (ok && out->format != LOGLINE_EXIM)
-		exim_first_piece(out);
+	if (ok && out->format != LOGLINE_EXIM) {
+		logline_exim_first_piece(out);
+		logline_sendmail_pieces(ctx, out);
+	}
 }

@@ -743,11 +743,75 @@ static void test_mutations(void **state)
 	logline_ctx_release(&ctx);
 }
 
+/* Sendmail's pieces of one long message (sm_syslog in sendmail/conf.c:
+ * "%s[%d]: %s ..." for each piece but the last, "%s[%d]: %s" for the last,
+ * cut just after the last ',' or ' ' that fits, so after ", " the
+ * piece ends in two spaces and " ..."): the last piece's line carries the joined
+ * message; another process's line in between changes nothing. */
+static void test_sendmail_pieces(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		unsigned piece;
+		const char *message;   /* NULL: the line's own tail */
+	} s[] = {
+		{ "Nov 23 06:25:01 mx sendmail[42]: m3G8wu8g024234[1]: to=<a@example.org>, ...", 1, NULL },
+		{ "Nov 23 06:25:01 mx sendmail[43]: m3G8wu8g024299: from=<x@example.org>, size=1", 0, NULL },
+		{ "Nov 23 06:25:01 mx sendmail[42]: m3G8wu8g024234[2]: <b@example.org>,  ...", 2, NULL },
+		{ "Nov 23 06:25:01 mx sendmail[42]: m3G8wu8g024234[3]: delay=00:00:01, stat=Sent", 3,
+		  "m3G8wu8g024234: to=<a@example.org>,<b@example.org>, delay=00:00:01, stat=Sent" },
+		/* a last piece whose run was not seen from its start: as it is */
+		{ "Nov 23 06:25:02 mx sendmail[42]: m3G8wu8g024234[2]: delay=00:00:01, stat=Sent", 2, NULL },
+		/* a next number from another process, or of another queue ID, is not the run's */
+		{ "Nov 23 06:25:03 mx sm-mta[7]: NOQUEUE[1]: ruleset=check_rcpt, arg1=<c@example.org>,  ...",
+		  1, NULL },
+		{ "Nov 23 06:25:03 mx sm-mta[8]: NOQUEUE[2]: reject=550 5.7.1 no", 2, NULL },
+		{ "Nov 23 06:25:03 mx sm-mta[7]: m3G8wu8g024234[2]: reject=550 5.7.1 no", 2, NULL },
+		{ "Nov 23 06:25:03 mx sm-mta[7]: NOQUEUE[2]: reject=550 5.7.1 <c@example.org>... no", 2,
+		  "NOQUEUE: ruleset=check_rcpt, arg1=<c@example.org>, reject=550 5.7.1 <c@example.org>... no" },
+		/* the daemon's own notes (NOQID) have no ID before the number */
+		{ "Nov 23 06:25:04 mx sm-mta[7]: [1]: long note,  ...", 1, NULL },
+		{ "Nov 23 06:25:04 mx sm-mta[7]: [2]: its end", 2, "long note, its end" },
+		/* the 999th piece gives up: what came before is the message */
+		{ "Nov 23 06:25:05 mx sm-mta[7]: q1[1]: to=<a@example.org>,  ...", 1, NULL },
+		{ "Nov 23 06:25:05 mx sm-mta[7]: q1[2]: log terminated, too many parts", 2,
+		  "q1: to=<a@example.org>, " },
+		/* not pieces */
+		{ "Nov 23 06:25:06 mx sm-mta[7]: q1[x]: to=<a@example.org>", 0, NULL },
+		{ "Nov 23 06:25:06 mx sm-mta[7]: q1[0]: to=<a@example.org>, ...", 0, NULL },
+		{ "Nov 23 06:25:06 mx sm-mta[7]: q1[2]:to=<a@example.org>", 0, NULL },
+		{ "Nov 23 06:25:06 mx exim[7]: [1/2] 2026-11-23 ...", 0, NULL },
+	};
+	set_tz("UTC");
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, 2026, iso(REF_2026));
+	for (size_t i = 0; i < SL_ARRAY_LEN(s); i++) {
+		struct logline ll;
+		size_t n = strlen(s[i].line);
+		logline_parse(&ctx, s[i].line, n, &ll);
+		if (ll.piece != s[i].piece)
+			fail_msg("%s: piece: got %u, want %u", s[i].line, ll.piece, s[i].piece);
+		if (s[i].message) {
+			assert_true(ll.joined);
+			if (ll.message.len != strlen(s[i].message) ||
+			    memcmp(ll.message.p, s[i].message, ll.message.len) != 0)
+				fail_msg("%s: message: got \"%.*s\", want \"%s\"", s[i].line,
+				         (int)ll.message.len, ll.message.p, s[i].message);
+		} else {
+			assert_false(ll.joined);
+			assert_true(ll.message.p > s[i].line && ll.message.p + ll.message.len == s[i].line + n);
+		}
+	}
+	logline_ctx_release(&ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_repeats),
+		cmocka_unit_test(test_sendmail_pieces),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_json_depth),
