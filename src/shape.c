@@ -65,6 +65,24 @@ static bool queue_id_like(const char *w, size_t n)
 	return long_part;
 }
 
+/* version_like - "TLSv1.3", "exim-4.96": a name that starts with a letter
+ * and ends in a digit, then dot-separated numbers. A name, not a host. */
+static bool version_like(const char *w, size_t n)
+{
+	const char *dot = memchr(w, '.', n);
+	if (!dot || dot == w || !is_alpha(w[0]) || !is_digit(dot[-1]))
+		return false;
+	for (const char *p = dot; p < w + n; p++) {
+		if (*p == '.') {
+			if (p + 1 == w + n || !is_digit(p[1]))
+				return false;
+		} else if (!is_digit(*p)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* blanked - whether the word w[0..n) (its final colon left out) is an
  * address, a host, an IP address or a queue-ID-like token */
 static bool blanked(const char *w, size_t n)
@@ -72,6 +90,8 @@ static bool blanked(const char *w, size_t n)
 	size_t colons = 0, nonhex = 0;
 	if (n > 1 && (w[0] == '/' || (w[0] == '.' && (w[1] == '/' || w[1] == '.'))))
 		return true;   /* a file */
+	if (version_like(w, n))
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = w[i];
 		/* an inner dot or '@': a host, an address, an IPv4 address, a file */
@@ -138,9 +158,23 @@ void shape_text(const char *s, size_t n, size_t max, struct sl_buf *out)
 				i = e;
 				continue;
 			}
-			/* a plain word: its digits blanked */
+			/* a plain word: the digits of a name stay ("CRAM-MD5",
+			 * "SHA256", "TLS_AES_256_GCM_SHA384", "TLSv1.3"), those
+			 * of a number are blanked ("31", "-13", "0A000126"): a
+			 * part of letters, digits and '_' is a name when it
+			 * starts with a letter */
+			if (version_like(s + i, colon ? wl - 1 : wl)) {
+				sl_buf_add(out, s + i, wl);
+				i = e;
+				continue;
+			}
+			bool name_part = false, in_part = false;
 			for (; i < e; i++) {
-				if (is_digit(s[i])) {
+				bool part = is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_';
+				if (part && !in_part)
+					name_part = !is_digit(s[i]);
+				in_part = part;
+				if (is_digit(s[i]) && !name_part) {
 					sl_buf_addc(out, '#');
 					while (i + 1 < e && is_digit(s[i + 1]))
 						i++;

@@ -47,9 +47,23 @@ static void test_queue_ids_and_tokens(void **state)
 	check("10HmaX-000000005vi-0000 [127.0.0.1] SSL verify error", "* [] SSL verify error");
 	check("1vAbCd-0001Xy-Ab Frozen", "* Frozen");
 	check("SASL LOGIN authentication failed: UGFzc3dvcmQ6", "SASL LOGIN authentication failed: *");
-	/* short mixed words are words, their digits blanked */
-	check("SASL CRAM-MD5 authentication failed", "SASL CRAM-MD# authentication failed");
+	/* the digits of a name stay: a part of a word that starts with a
+	 * letter ("MD5", "SHA256", "TLSv1"), a version ("TLSv1.3"); a number's
+	 * are blanked, alone or at the start of a part ("-13", "0A000126") */
+	check("SASL CRAM-MD5 authentication failed", "SASL CRAM-MD5 authentication failed");
 	check("authentication failure (-13) SASL(-13)", "authentication failure (-#) SASL(-#)");
+	/* Postfix's TLS summary (src/tls/tls_misc.c tls_log_summary) */
+	check("Anonymous TLS connection established from x.example.org[192.0.2.1]: TLSv1.3 with "
+	      "cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature "
+	      "RSA-PSS (2048 bits) server-digest SHA256",
+	      "Anonymous TLS connection established from *[]: TLSv1.3 with cipher "
+	      "TLS_AES_256_GCM_SHA384 (#/# bits) key-exchange X25519 server-signature RSA-PSS (# "
+	      "bits) server-digest SHA256");
+	check("cipher=ECDHE-RSA-AES128-GCM-SHA256 SSLv3 TLSv1.2:", "cipher=* SSLv3 TLSv1.2:");
+	check("X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=no", "X=* CV=*");
+	check("DHE-RSA-AES256-SHA version TLSv1, 12ms, 3x", "DHE-RSA-AES256-SHA version TLSv1, #ms, #x");
+	/* a number with dots is no version: a host or an address */
+	check("Postfix 3.7.2 or 10.0.0.1", "Postfix * or *");
 	/* name=value keeps the name */
 	check("(reason unavailable), sasl_username=admin", "(reason unavailable), sasl_username=*");
 	check("user=test, relay=[192.0.2.8]", "user=*, relay=[]");

@@ -50,7 +50,7 @@ static const struct hcase cases[] = {
 	  "self-signed certificate.", "tls", "certificate verification failed for *[]:#: self-signed certificate.",
 	  NULL },
 	{ "postfix/smtpd", "warning: TLS library problem: error:14094418:SSL routines:ssl3_read_bytes:tlsv1 "
-	  "alert unknown ca", "tls", "TLS library problem: error:#:SSL routines:ssl#_read_bytes:tlsv# alert "
+	  "alert unknown ca", "tls", "TLS library problem: error:#:SSL routines:ssl3_read_bytes:tlsv1 alert "
 	  "unknown ca", NULL },
 	{ "postfix/postscreen", "PASS NEW [192.0.2.1]:51244", "postscreen", "PASS NEW", NULL },
 	{ "postfix/postscreen", "DNSBL rank 3 for [192.0.2.2]:36240", "postscreen", "DNSBL rank", NULL },
