@@ -31,14 +31,16 @@
 # does any first item that the parents "(a, b)" or the address "<a>" follow (a
 # cPanel "=> /home/u/mail/d/sam/.Server Status/ <a@d>", "=> sales+spam
 # |/usr/local/cpanel/bin/autorespond ... (sales@d) <sales@d>"). "=> blackhole
-# (DATA ACL discarded recipients)" is no delivery (exim.message.info).
+# (DATA ACL discarded recipients)" is no delivery (exim.message.info). The
+# arrow may be followed by more than one space ("->  foo@bar.tld <...>",
+# intelmq's Exim parser tests).
 id: exim.delivery
 mta: exim
 programs: *
 kind: delivered
 prefilter: >
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ](?:=>|->|>>) (?!blackhole(?: [^<]|$))(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
+  [ ](?:=>|->|>>)[ ]++(?!blackhole(?: [^<]|$))(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
   (?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
   C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}\*?))*+
@@ -221,7 +223,10 @@ regex: ^(?:\[\d++\] )?+(?<reply>(?:(?!TLS error on |SSL verify error)\S++ )*+(?:
 # repeat per address, TLS, DKIM and SpamAssassin notes. The smtp
 # transport's write_logs() writes a host's error as "H=name [ip][:port]:
 # text" or "H=name [ip][:port] <errno text>" ("Network is unreachable",
-# "No route to host"): any such text.
+# "No route to host"): any such text. cPanel's configuration logs each
+# message sent out as "SMTP connection outbound <time> <id> <domain>
+# <recipient>" (a logwrite of its own), the "Sender identification"
+# of its outgoing mail likewise.
 id: exim.message.info
 mta: exim
 programs: *
@@ -236,7 +241,8 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: |
-  spam acl condition|malware acl condition|Sender identification )
+  spam acl condition|malware acl condition|Sender identification |
+  SMTP connection outbound )
 
 # ---- a long line through syslog: log.c write_syslog cuts a line longer
 # than 870 bytes, or one with a newline, into "[1/3] ...", "[2/3] ..." ('\'

@@ -19,6 +19,22 @@ static bool span_has(struct sl_span s, char c)
 	return s.len && memchr(s.p, c, s.len) != NULL;
 }
 
+static bool span_eq_nocase(struct sl_span a, struct sl_span b)
+{
+	if (a.len != b.len)
+		return false;
+	for (size_t i = 0; i < a.len; i++) {
+		char x = a.p[i], y = b.p[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
 static bool span_starts(struct sl_span s, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -52,6 +68,34 @@ static bool reply_starts_with_code(struct sl_span r)
 	       (r.len == 3 || r.p[3] == ' ' || r.p[3] == '-');
 }
 
+/* host_in_reply - "...: host mx.example.net [192.0.2.1]: 550 ...": the
+ * server an smtp transport of Exim 4.8x and older named inside its error
+ * (transports/smtp.c then wrote "SMTP error from remote mail server after
+ * %s%s: host %s [%s]: %s"; later ones log it as H= before the colon) */
+static void host_in_reply(struct event *ev)
+{
+	struct sl_span r = ev->reply;
+	const char *end = r.p + r.len;
+	static const char lit[] = ": host ";
+	const char *p = NULL;
+	if (span_starts(r, "host "))
+		p = r.p + 5;
+	else if (r.len > sizeof lit && (p = sl_memmem(r.p, r.len, lit, sizeof lit - 1)))
+		p += sizeof lit - 1;
+	if (!p)
+		return;
+	const char *name = p;
+	while (p < end && *p != ' ' && *p != '[' && *p != ']' && *p != ':')
+		p++;
+	if (p == name || end - p < 4 || p[0] != ' ' || p[1] != '[')
+		return;
+	const char *ip = p + 2, *close = memchr(ip, ']', (size_t)(end - ip));
+	if (!close || close == ip || close + 1 >= end || close[1] != ':')
+		return;
+	ev->remote_host = (struct sl_span){ name, (size_t)(p - name) };
+	ev->remote_ip = (struct sl_span){ ip, (size_t)(close - ip) };
+}
+
 /* exim_refine - addresses, the bounce link, reject codes and class */
 static void exim_refine(const struct logline *ll, const struct pattern_match *m, struct event *ev)
 {
@@ -66,6 +110,10 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 	if (!sl_span_empty(ev->orig_recipient) &&
 	    (!span_has(r, '@') || span_has(r, ' ') || r.p[0] == '|' || r.p[0] == '/' || r.p[0] == ':')) {
 		ev->recipient = ev->orig_recipient;
+		ev->orig_recipient = SL_SPAN_NULL;
+	} else if (r.len && span_eq_nocase(r, ev->orig_recipient)) {
+		/* "user@d <user@d>" (a cPanel virtual_user router): the same
+		 * address, not one before a redirection */
 		ev->orig_recipient = SL_SPAN_NULL;
 	}
 	switch (ev->kind) {
@@ -95,6 +143,12 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 		/* acl.c: "temporarily rejected" for defer, "rejected" for deny */
 		ev->class = span_starts(ev->action, "temporarily") ? EV_CLASS_TRANSIENT
 		                                                   : EV_CLASS_PERMANENT;
+		break;
+	case EV_DEFERRED:
+	case EV_BOUNCED:
+	case EV_EXPIRED:
+		if (sl_span_empty(ev->remote_ip))
+			host_in_reply(ev);
 		break;
 	default:
 		break;

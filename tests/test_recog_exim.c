@@ -97,6 +97,14 @@ static void check_case(int i, const struct ecase *c)
 #define IDY "10HmaY-000000005vi-0000"
 
 static const struct ecase deliveries[] = {
+	/* filebeat-module-exim4's pipeline tests (lbausch/filebeat-exim4): more
+	 * than one space after the arrow, a quoted local part */
+	{ .msg = "1gtTXl-009NOy-Ft ->  foo@bar.tld <\" foo.bar\"@baz.tld> R=dkim_lookuphost "
+	         "T=dkim_remote_smtp H=mail.host.tld [123.123.123.123] X=TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256 "
+	         "CV=yes A=fixed_cram K C=\"250- 4359466 byte chunk, total 4361651\\n250 OK id=1gtTZ9-0003pq-QN\"",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .code = 250, .qid = "1gtTXl-009NOy-Ft",
+	  .rcpt = "foo@bar.tld", .orig = "\" foo.bar\"@baz.tld", .host = "mail.host.tld",
+	  .ip = "123.123.123.123", .nqid = "1gtTZ9-0003pq-QN" },
 	/* 0: 0015, a local delivery: the local part, then the address */
 	{ .msg = IDX " => userx <page+ux@test.ex> R=localuser T=local_delivery",
 	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .qid = IDX, .rcpt = "page+ux@test.ex" },
@@ -226,6 +234,53 @@ static const struct ecase arrivals[] = {
 };
 
 static const struct ecase failures_cases[] = {
+	/* cPanel lines of Exim 4.82 quoted in cPanel's forum guide "Reading and
+	 * Understanding the exim_mainlog" (forums.cpanel.net/resources/
+	 * reading-and-understanding-the-exim-main_log.383/, as copied into
+	 * logdata-anomaly-miner's tests): the smtp transport of that time put
+	 * the host inside its error, "...: host NAME [IP]: 451 ..." */
+	{ .msg = "1XWqqy-00028x-FK == test@badluckbryan.com R=lookuphost T=remote_smtp defer (-44): SMTP "
+	         "error from remote mail server after RCPT TO:<test@gylsystems.com>: host gylsystems.com "
+	         "[69.69.69.69]: 451 Temporary local problem - please try later",
+	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .code = 451, .qid = "1XWqqy-00028x-FK",
+	  .rcpt = "test@badluckbryan.com", .host = "gylsystems.com", .ip = "69.69.69.69",
+	  .reply = "SMTP error from remote mail server after RCPT TO:<test@gylsystems.com>: host" },
+	{ .msg = "1XtYro-004Ecv-65 ** aaron@domain.com R=dkim_lookuphost T=dkim_remote_smtp: SMTP error "
+	         "from remote mail server after MAIL FROM:<aaron@domain.com> SIZE=1604: host "
+	         "mail.fictional.example [10.5.40.204]: 553 <aaron@domain.com> unable to verify address",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .code = 553, .qid = "1XtYro-004Ecv-65",
+	  .rcpt = "aaron@domain.com", .host = "mail.fictional.example", .ip = "10.5.40.204" },
+	{ .msg = "1XeRdP-0006JC-FO ** aaron@domain.com R=dkim_lookuphost T=dkim_remote_smtp: SMTP error "
+	         "from remote mail server after end of data: host mail.fictional.example [10.5.40.204]: "
+	         "554 rejected due to spam content",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .code = 554, .qid = "1XeRdP-0006JC-FO",
+	  .rcpt = "aaron@domain.com", .host = "mail.fictional.example", .ip = "10.5.40.204" },
+	/* a host named in a reply that is not the transport's error stays out */
+	{ .msg = "1XeRdP-0006JC-FP ** aaron@domain.com R=dnslookup: lookup of host mx.example [x] failed",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1XeRdP-0006JC-FP",
+	  .rcpt = "aaron@domain.com" },
+	/* a cPanel virtual_user delivery logs the address twice, "u@d <u@d>":
+	 * no redirection, so no original address (LMTP to Dovecot, the
+	 * shape of cPanel's dovecot_virtual_delivery transport) */
+	{ .msg = "1rNbOb-0002Xy-Ah ** user@dom.example <user@dom.example> F=<s@x.example> R=virtual_user "
+	         "T=dovecot_virtual_delivery: LMTP error after RCPT TO:<user@dom.example>: 550 5.1.1 "
+	         "<user@dom.example> User doesn't exist: user@dom.example",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .code = 550, .enh = "5.1.1",
+	  .qid = "1rNbOb-0002Xy-Ah", .rcpt = "user@dom.example", .sender = "s@x.example",
+	  .reply = "LMTP error after RCPT TO:<user@dom.example>: 550 5.1.1" },
+	{ .msg = "1rNbOb-0002Xy-Ab == User@Dom.example <user@dom.example> R=virtual_user "
+	         "T=dovecot_virtual_delivery defer (-1): LMTP error after RCPT TO:<user@dom.example>: 452 "
+	         "4.2.2 <user@dom.example> Quota exceeded (mailbox for user is full)",
+	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .code = 452, .enh = "4.2.2",
+	  .qid = "1rNbOb-0002Xy-Ab", .rcpt = "User@Dom.example" },
+	/* filebeat-module-exim4's pipeline tests (lbausch/filebeat-exim4) */
+	{ .msg = "1gpXfR-0040X2-94 ** mail@host.tld R=virtual_aliases: No Such User Here",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1gpXfR-0040X2-94", .rcpt = "mail@host.tld",
+	  .reply = "No Such User Here" },
+	{ .msg = "1h43YE-0005F1-ND == mail@host.tld R=dnslookup T=remote_smtp defer (-53): retry time not "
+	         "reached for any host for 'host.tld'",
+	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .qid = "1h43YE-0005F1-ND", .rcpt = "mail@host.tld",
+	  .reply = "retry time not reached for any host for 'host.tld'" },
 	/* 0: 0160 */
 	{ .msg = IDX " == userx@domain.com R=all T=smtp defer (-44) H=127.0.0.1 [127.0.0.1]: SMTP error "
 	         "from remote mail server after RCPT TO:<userx@domain.com>: 452 Temporary error",
@@ -447,6 +502,10 @@ static const struct ecase rejects[] = {
 };
 
 static const struct ecase notes[] = {
+	/* cPanel's own logwrite for each message sent out (the cPanel forum
+	 * guide's lines, as in logdata-anomaly-miner's tests) */
+	{ .msg = "1XRlM6-003yMv-KG SMTP connection outbound 1410368816 1XRlM6-003yMv-KG domain.com "
+	         "live@somedomain.com" },
 	{ .msg = "Start queue run: pid=p1234" },
 	{ .msg = "exim x.yz daemon started: pid=p1237, no queue runs, listening for SMTP on port PORT_D" },
 	{ .msg = "SMTP connection from (hydra) [10.101.1.10]:53682 lost" },
