@@ -170,12 +170,26 @@ category: error
 prefilter: SYSERR
 regex: ^(?:[0-9A-Za-z]++: ?+)?+SYSERR(?:\([^)]*+\))?+: (?<reply>.*+)$
 
+# A queue file set aside: queue.c loseqfile() renames qf to Qf and logs
+# "Losing ./qfID: WHY" at LOG_ALERT (a savemail panic, an unreadable
+# envelope): the message stays in the queue unsent until someone acts.
+id: sendmail.health.lose
+mta: sendmail
+programs: *
+kind: health
+category: error
+prefilter: Losing 
+regex: ^(?:[0-9A-Za-z]++: )?+(?<reply>Losing [^\s:]++: .++)$
+
 # ---- sessions, TLS, AUTH, the daemon: no event. alias.c logs "<file>: N
 # aliases, longest N bytes, N bytes total" when it rebuilds the aliases
 # (LogLevel > 7) and "<qid>: alias <addr> => <list>" (LogLevel > 10).
 # milter.c logs each filter's answer, "milter=<name>, action=<stage>,
 # accepted|continue|skip|discard|tempfail|reject[=<reply>]" (MilterLogLevel
 # > 10): the refusal itself is the "Milter: ..., reject=" line that follows.
+# queue.c notes its queue runs ("runqueue: Aborting queue run: load average
+# too high"); headers.c shortens an over-long MIME header ("Truncated MIME
+# Content-Type header due to field size (length = N) (possible attack)").
 id: sendmail.session
 mta: sendmail
 programs: *
@@ -188,7 +202,8 @@ regex: ^(?:[0-9A-Za-z]++(?:\[\d++\])?+: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH fai
   grew WorkList |alias database |/[^\s:]++: \d++ aliases, |alias (?:(?!=> )[^ ]++ )++=> |
   milter=[^,\s]++, action=[a-z]++, |
   unable to qualify my own domain|My unqualified host name|
-  daemon \S++: |restarting |stopping daemon|load average: |SMTP server:)
+  daemon \S++: |restarting |stopping daemon|load average: |SMTP server:|runqueue: |
+  Truncated (?:long )?MIME )
 
 # What Sendmail says about an SMTP client, "<client>: <note>" or
 # "<client> did not issue ...", where <client> is "[user@]host [ip]

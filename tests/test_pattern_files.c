@@ -78,6 +78,9 @@ static const struct doc_example {
 	  "cipher=TLS_AES_256_GCM_SHA384, bits=256/256", "tests/test_recog_sendmail.c (op.me, STARTTLS)" },
 	{ "sendmail.milter", "6AM0020058361: Milter: to=<grace80@example.org>, reject=451 4.7.1 "
 	  "Greylisting in action, please come back in 00:05:00", "Sendmail libmilter docs" },
+	{ "sendmail.health.lose", "5ANBP3Qx002003: Losing ./qf5ANBP3Qx002003: savemail panic",
+	  "sendmail queue.c loseqfile(): sm_syslog(LOG_ALERT, e->e_id, \"Losing %s: %s\", buf, why), "
+	  "why \"savemail panic\" from savemail.c" },
 	{ "sendmail.reject.tcpwrappers", "NOQUEUE: tcpwrappers (bad.example.com, 192.0.2.66) rejection",
 	  "Sendmail op.me, TCP wrappers" },
 	{ "exim.health.warning", "Warning: No server certificate defined; will use a selfsigned one.",

@@ -316,6 +316,15 @@ static const struct scase notices[] = {
 	{ .msg = "j4KDbUaV007215: SYSERR(root): collect: Cannot write ./dfj4KDbUaV007215 (bfcommit, uid=0, "
 	         "gid=25): No space left on device", .kind = EV_HEALTH, .reply = "collect: Cannot write" },
 	{ .prog = "sendmail", .msg = "j4KDbUaV007215[2]: \\263\\273\\270 continued" },
+	/* a piece whose run was not seen from its start, and a daemon note's */
+	{ .prog = "sendmail", .msg = "[2]: note continued" },
+	/* queue.c loseqfile(): a queue file set aside (LOG_ALERT); runqueue()'s
+	 * notes; headers.c's shortened MIME header (sendmail 8.x source) */
+	{ .msg = "5ANBP3Qx002003: Losing ./qf5ANBP3Qx002003: savemail panic", .kind = EV_HEALTH,
+	  .reply = "Losing ./qf5ANBP3Qx002003: savemail panic" },
+	{ .msg = "runqueue: Aborting queue run: load average too high" },
+	{ .msg = "5ANBP4Qx002004: Truncated MIME Content-Type header due to field size (length = 256) "
+	         "(possible attack)" },
 	{ .prog = "sm-msp-queue", .msg = "starting daemon (8.14.4): queueing@00:25:00" },
 	{ .prog = "sendmail", .msg = "h9NL1K9M013890: h9NL1K9M013891: clone: owner=Postmaster" },
 	{ .msg = "u31FFPtp032300: Milter: no active filter" },
