@@ -79,12 +79,13 @@ struct correlate_config {
 	 * that follows soon after is counted only if no failure was logged. */
 	unsigned close_when_delivered;
 };
-/* About 450 bytes each: 50,000 open messages are about 22 MiB. Postfix and
+/* About 0.9 KiB each with their strings: 25,000 open messages are about
+ * 22 MiB, which keeps a run with its report under 64 MiB. Postfix and
  * Exim free a message at its removal line, so few are open at once;
  * Sendmail logs none, so its messages wait for the cap. One evicted and
  * seen again continues its row (adoption), so the cap costs time, not
  * correctness. */
-#define CORRELATE_DEFAULT_MAX_OPEN 50000
+#define CORRELATE_DEFAULT_MAX_OPEN 25000
 #define CORRELATE_DEFAULT_IDLE (7 * 24 * 3600)
 
 struct correlate_stats {

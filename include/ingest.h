@@ -70,6 +70,10 @@ bool ingest_rotated_name(const char *path);
 /* Waits until everything is written. Messages still open stay open: the
  * end of each file saved them for the next run (store_resume_point). */
 int ingest_finish(struct ingest *in, struct sl_error *err);
+/* After the last ingest_finish of a run: frees the correlator (its open
+ * messages were saved), so that the report after a load does not hold
+ * them too. Its stats stay readable; nothing more can be read. */
+void ingest_release(struct ingest *in);
 /* After ingest_finish: builds the indexes a first load left out on the
  * writer thread, while the caller goes on (with a store_open_reader()
  * connection: the store's own is the writer thread's until ingest_wait). */

@@ -114,7 +114,8 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
  * list cost a sort each. A pass whose keys outgrow the budget is dropped
  * (ok false) and those sections are read with SQL: the same numbers. */
 struct report_key_row {
-	char *key;
+	char *key;                 /* NUL-terminated, len bytes before it */
+	uint32_t len;
 	int64_t v[6];
 	uint32_t set;              /* bit i: v[i] is a sum with a value (else SQL's NULL) */
 	bool has_delays;           /* the deliveries' delays below were counted */
@@ -141,7 +142,7 @@ struct report_keys {
 	int64_t senders, sender_domains, recipients, recipient_domains;   /* distinct */
 	struct report_key_list list[RK_LIST_COUNT];
 };
-#define REPORT_KEYS_BUDGET (32u << 20)   /* bytes of keys held at once */
+#define REPORT_KEYS_BUDGET (16u << 20)   /* bytes of keys held at once */
 /* msgs: rows of (sender, sender_domain, sending host, size) of the mail
  * received; events: rows of (kind, recipient, recipient_domain, relay, size,
  * delay) of the delivery events (not hand-offs); delays: rows of

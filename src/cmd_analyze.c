@@ -35,7 +35,7 @@ const struct cli_option cmd_analyze_options[] = {
 	  .min = 60, .max = 365L * 24 * 3600,
 	  .help = "forget an open message after this long without a line (default 604800)" },
 	{ .name = "max-open", .arg = "N", .type = CLI_LONG, .off = CLI_ARG(max_open), .min = 100,
-	  .max = 100000000, .help = "at most N open messages in memory (default 50000)" },
+	  .max = 100000000, .help = "at most N open messages in memory (default 25000)" },
 	{ .name = "no-report", .type = CLI_FLAG, .off = CLI_ARG(no_report),
 	  .help = "store only, print no report" },
 	{ .name = "reread", .type = CLI_FLAG, .off = CLI_ARG(reread),
@@ -260,6 +260,7 @@ int cmd_analyze(struct cli_args *a)
 	if (status == CLI_EXIT_OK && ingest_finish(in, &err)) {
 		status = cli_fail_err(a, &err);
 	}
+	ingest_release(in);   /* the report need not hold the open messages too */
 	double t_ingest = clock_now(CLOCK_MONOTONIC), cpu_parse = clock_now(CLOCK_THREAD_CPUTIME_ID);
 	struct writer_stats ws = *ingest_writer_stats(in);
 	/* The indexes a first load left out: the report's before it; the others

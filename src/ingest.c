@@ -31,7 +31,8 @@ struct ingest {
 	struct recog *recog;
 	struct reasons *reasons;
 	bool whole_log_reasons;        /* set on the writer thread, read after writer_sync */
-	struct correlate *corr;
+	struct correlate *corr;        /* NULL after ingest_release */
+	struct correlate_stats corr_stats;   /* its stats, kept by ingest_release */
 	struct writer *writer;         /* the store, written on its own thread */
 	struct tally tallies[INGEST_MAX_PROGRAMS];
 	size_t ntallies;
@@ -447,9 +448,18 @@ int ingest_finish(struct ingest *in, struct sl_error *err)
 	return 0;
 }
 
+void ingest_release(struct ingest *in)
+{
+	if (!in->corr)
+		return;
+	in->corr_stats = *correlate_stats(in->corr);
+	correlate_free(in->corr);
+	in->corr = NULL;
+}
+
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in)
 {
-	return correlate_stats(in->corr);
+	return in->corr ? correlate_stats(in->corr) : &in->corr_stats;
 }
 
 int ingest_end_load_async(struct ingest *in, struct sl_error *err)

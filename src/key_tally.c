@@ -8,7 +8,9 @@
 #include <string.h>
 #include "util.h"
 
-enum { CHUNK_BYTES = 256 * 1024, FIRST_SLOTS = 1024 };
+/* Arena chunks of 256 KiB, smaller under a small budget (a sixteenth of
+ * it, at least 4 KiB), so that partitions of a small budget hold keys */
+enum { CHUNK_BYTES = 256 * 1024, MIN_CHUNK_BYTES = 4096, FIRST_SLOTS = 64 };
 
 struct chunk {
 	struct chunk *next;
@@ -24,6 +26,7 @@ struct key_tally {
 	                              these, not the rows: a row is touched on a match */
 	size_t cap, count;         /* cap: a power of two */
 	struct chunk *chunks;
+	unsigned part, nparts;     /* key_tally_partition; nparts 1: every key */
 };
 
 struct key_tally *key_tally_new(unsigned nvalues, struct key_budget *budget)
@@ -33,7 +36,16 @@ struct key_tally *key_tally_new(unsigned nvalues, struct key_budget *budget)
 	struct key_tally *t = xcalloc(1, sizeof *t);
 	t->nvalues = nvalues;
 	t->budget = budget;
+	t->nparts = 1;
 	return t;
+}
+
+void key_tally_partition(struct key_tally *t, unsigned part, unsigned nparts)
+{
+	if (nparts == 0 || part >= nparts)
+		SL_BUG("key_tally partition %u of %u", part, nparts);
+	t->part = part;
+	t->nparts = nparts;
 }
 
 void key_tally_free(struct key_tally *t)
@@ -102,7 +114,9 @@ static void *alloc(struct key_tally *t, size_t n)
 	n = (n + 7) & ~(size_t)7;
 	struct chunk *c = t->chunks;
 	if (!c || c->size - c->used < n) {
-		size_t size = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+		size_t chunk = t->budget->max / 16;
+		chunk = chunk > CHUNK_BYTES ? CHUNK_BYTES : chunk < MIN_CHUNK_BYTES ? MIN_CHUNK_BYTES : chunk;
+		size_t size = n > chunk ? n : chunk;
 		if (!charge(t, sizeof *c + size))
 			return NULL;
 		c = xmalloc(sizeof *c + size);
@@ -140,6 +154,9 @@ struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len)
 	if (len > UINT32_MAX)
 		return NULL;
 	uint32_t h = hash_of(key, len);
+	/* the partition from the hash's high bits; the slots use its low ones */
+	if (t->nparts > 1 && (unsigned)(((uint64_t)h * t->nparts) >> 32) != t->part)
+		return NULL;
 	struct key_row *found = lookup(t, key, len, h);
 	if (found)
 		return found;

@@ -1,8 +1,10 @@
 /* report_keys: the per-key sections' numbers (include/report.h) from one
  * pass over the received messages and one over the delivery events, each
- * key counted in a key_tally. The lists keep the SQL lists' order and ties
- * (count, or bytes, descending; then the key as SQLite's BINARY collation
- * sorts it), so either path gives the same report.
+ * key counted in a key_tally; when a pass's keys outgrow the budget, it is
+ * made again in 2, 4, ... 64 partitions of the keys, one pass each. The
+ * lists keep the SQL lists' order and ties (count, or bytes, descending;
+ * then the key as SQLite's BINARY collation sorts it), so either path gives
+ * the same report.
  * SPDX-License-Identifier: MIT */
 #include "report.h"
 
@@ -25,7 +27,8 @@ static bool key_of(sqlite3_stmt *s, int i, const char **key, size_t *len)
 
 /* count_row - one more row of key column i (when not NULL) into t: v0 += 1,
  * v1 += size when there is one. false when the budget refused the key. */
-static bool count_row(struct key_tally *t, sqlite3_stmt *s, int i, bool has_size, int64_t size)
+static bool count_row(struct key_tally *t, const struct key_budget *b, sqlite3_stmt *s, int i,
+                      bool has_size, int64_t size)
 {
 	const char *k;
 	size_t len;
@@ -33,73 +36,132 @@ static bool count_row(struct key_tally *t, sqlite3_stmt *s, int i, bool has_size
 		return true;
 	struct key_row *r = key_tally_add(t, k, len);
 	if (!r)
-		return false;
+		return !b->exceeded;   /* else another partition's key */
 	key_row_add(r, 0, 1);
 	if (has_size)
 		key_row_add(r, 1, size);
 	return true;
 }
 
-/* keep - the top rows of t by value i into list */
+/* row_before - whether a ranks before b by value i (key_tally_top's order) */
+static bool row_before(const struct report_key_row *a, const struct report_key_row *b, unsigned i)
+{
+	bool as = a->set >> i & 1, bs = b->set >> i & 1;
+	if (as != bs)
+		return as;
+	if (as && a->v[i] != b->v[i])
+		return a->v[i] > b->v[i];
+	return key_compare(a->key, a->len, b->key, b->len) < 0;
+}
+
+/* keep - the top rows of t by value i added to list: list keeps the first
+ * top of its rows and these (partitions hold other keys, so the first top
+ * of all is among them), and counts t's keys */
 static void keep(const struct key_tally *t, unsigned i, size_t top, struct report_key_list *list,
                  unsigned nvalues)
 {
 	const struct key_row **best = xcalloc(top ? top : 1, sizeof *best);
 	size_t n = key_tally_top(t, i, top, best);
-	list->rows = xcalloc(n ? n : 1, sizeof *list->rows);
-	list->nrows = n;
-	list->keys = (int64_t)key_tally_count(t);
+	list->rows = xrealloc(list->rows, (list->nrows + n + 1) * sizeof *list->rows);
+	list->keys += (int64_t)key_tally_count(t);
 	for (size_t j = 0; j < n; j++) {
-		struct report_key_row *r = &list->rows[j];
-		r->key = xmalloc(best[j]->len + 1);
-		memcpy(r->key, key_row_key(t, best[j]), best[j]->len);
-		r->key[best[j]->len] = '\0';
+		struct report_key_row r = { 0 };
+		r.len = best[j]->len;
+		r.key = xmalloc(r.len + 1);
+		memcpy(r.key, key_row_key(t, best[j]), r.len);
+		r.key[r.len] = '\0';
 		for (unsigned v = 0; v < nvalues; v++)
-			r->v[v] = best[j]->v[v];
-		r->set = best[j]->set;
-		r->delay_avg = r->delay_p95 = r->delay_max = NAN;
+			r.v[v] = best[j]->v[v];
+		r.set = best[j]->set;
+		r.delay_avg = r.delay_p95 = r.delay_max = NAN;
+		/* insert in order; past the first top, drop the last */
+		size_t at = list->nrows++;
+		while (at > 0 && row_before(&r, &list->rows[at - 1], i)) {
+			list->rows[at] = list->rows[at - 1];
+			at--;
+		}
+		list->rows[at] = r;
+		if (list->nrows > top)
+			free(list->rows[--list->nrows].key);
 	}
 	free(best);
+}
+
+static void list_free(struct report_key_list *l)
+{
+	for (size_t j = 0; j < l->nrows; j++)
+		free(l->rows[j].key);
+	free(l->rows);
+	memset(l, 0, sizeof *l);
+}
+
+/* Partitions of a pass: twice as many each time the budget runs out, up to
+ * MAX_PARTS (then the lists come from SQL) */
+enum { MAX_PARTS = 64 };
+
+/* messages_pass - the message lists in nparts passes over s: SQLITE_DONE,
+ * SQLITE_FULL when a partition outgrew the budget, or the failing step code */
+static int messages_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned nparts,
+                         struct report_keys *k)
+{
+	int rc = SQLITE_DONE;
+	for (unsigned p = 0; p < nparts && rc == SQLITE_DONE; p++) {
+		struct key_budget b = { .max = budget };
+		struct key_tally *t[3];
+		for (int i = 0; i < 3; i++) {
+			t[i] = key_tally_new(2, &b);
+			key_tally_partition(t[i], p, nparts);
+		}
+		sqlite3_reset(s);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			bool has_size = sqlite3_column_type(s, 3) != SQLITE_NULL;
+			int64_t size = has_size ? sqlite3_column_int64(s, 3) : 0;
+			if (p == 0)
+				k->bytes_received += size;
+			if (!count_row(t[0], &b, s, 0, has_size, size) ||
+			    !count_row(t[1], &b, s, 1, has_size, size) ||
+			    !count_row(t[2], &b, s, 2, has_size, size)) {
+				rc = SQLITE_FULL;
+				break;
+			}
+		}
+		if (rc == SQLITE_DONE) {
+			k->senders += (int64_t)key_tally_count(t[0]);
+			k->sender_domains += (int64_t)key_tally_count(t[1]);
+			keep(t[0], 0, top, &k->list[RK_SENDERS], 2);
+			keep(t[0], 1, top, &k->list[RK_SENDERS_BY_SIZE], 2);
+			keep(t[1], 0, top, &k->list[RK_SENDING_DOMAINS], 2);
+			keep(t[2], 0, top, &k->list[RK_SENDING_HOSTS], 2);
+		}
+		for (int i = 0; i < 3; i++)
+			key_tally_free(t[i]);
+	}
+	return rc;
 }
 
 /* count_messages - columns: sender, sender_domain, sending host, size */
 static int count_messages(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
 {
-	struct key_budget b = { .max = budget };
-	struct key_tally *senders = key_tally_new(2, &b), *domains = key_tally_new(2, &b),
-	                 *hosts = key_tally_new(2, &b);
-	int rc;
-	bool ok = true;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		bool has_size = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		int64_t size = has_size ? sqlite3_column_int64(s, 3) : 0;
-		k->bytes_received += size;
-		if (!count_row(senders, s, 0, has_size, size) || !count_row(domains, s, 1, has_size, size) ||
-		    !count_row(hosts, s, 2, has_size, size)) {
-			ok = false;
-			break;
+	for (unsigned nparts = 1; nparts <= MAX_PARTS; nparts *= 2) {
+		int rc = messages_pass(s, top, budget, nparts, k);
+		if (rc == SQLITE_DONE) {
+			k->messages_ok = true;
+			return 0;
 		}
+		k->bytes_received = k->senders = k->sender_domains = 0;
+		for (int i = RK_SENDERS; i <= RK_SENDING_HOSTS; i++)
+			list_free(&k->list[i]);
+		if (rc != SQLITE_FULL)
+			return rc;
 	}
-	if (ok && rc == SQLITE_DONE) {
-		k->messages_ok = true;
-		k->senders = (int64_t)key_tally_count(senders);
-		k->sender_domains = (int64_t)key_tally_count(domains);
-		keep(senders, 0, top, &k->list[RK_SENDERS], 2);
-		keep(senders, 1, top, &k->list[RK_SENDERS_BY_SIZE], 2);
-		keep(domains, 0, top, &k->list[RK_SENDING_DOMAINS], 2);
-		keep(hosts, 0, top, &k->list[RK_SENDING_HOSTS], 2);
-	}
-	key_tally_free(senders);
-	key_tally_free(domains);
-	key_tally_free(hosts);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+	return 0;   /* messages_ok false: SQL answers */
 }
 
 /* delivery - one event into a domain or relay tally: v0 events, v1
  * delivered, v2 deferred, v3 bounced or expired, v4 bytes delivered, v5
- * deliveries with a delay */
-static bool delivery(struct key_tally *t, sqlite3_stmt *s, int i, int kind, bool has_size,
-                     int64_t size, bool has_delay)
+ * deliveries with a delay. false when the budget refused the key. */
+static bool delivery(struct key_tally *t, const struct key_budget *b, sqlite3_stmt *s, int i,
+                     int kind, bool has_size, int64_t size, bool has_delay)
 {
 	const char *key;
 	size_t len;
@@ -107,7 +169,7 @@ static bool delivery(struct key_tally *t, sqlite3_stmt *s, int i, int kind, bool
 		return true;
 	struct key_row *r = key_tally_add(t, key, len);
 	if (!r)
-		return false;
+		return !b->exceeded;
 	key_row_add(r, 0, 1);
 	key_row_add(r, (unsigned)kind, 1);
 	if (kind == 1 && has_size)
@@ -131,47 +193,66 @@ static int kind_col(const char *kind)
 	return 0;
 }
 
-/* count_events - columns: kind, recipient, recipient_domain, relay, size, delay */
-static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
+/* events_pass - the delivery lists in nparts passes over s (messages_pass) */
+static int events_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned nparts,
+                       struct report_keys *k)
 {
-	struct key_budget b = { .max = budget };
-	struct key_tally *rcpts = key_tally_new(2, &b), *domains = key_tally_new(6, &b),
-	                 *relays = key_tally_new(6, &b);
-	int rc;
-	bool ok = true;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int kind = kind_col((const char *)sqlite3_column_text(s, 0));
-		if (!kind)
-			continue;
-		bool has_size = sqlite3_column_type(s, 4) != SQLITE_NULL;
-		int64_t size = has_size ? sqlite3_column_int64(s, 4) : 0;
-		if (kind == 1) {
-			k->bytes_delivered += size;
-			if (!count_row(rcpts, s, 1, has_size, size)) {
-				ok = false;
+	int rc = SQLITE_DONE;
+	for (unsigned p = 0; p < nparts && rc == SQLITE_DONE; p++) {
+		struct key_budget b = { .max = budget };
+		struct key_tally *rcpts = key_tally_new(2, &b), *domains = key_tally_new(6, &b),
+		                 *relays = key_tally_new(6, &b);
+		key_tally_partition(rcpts, p, nparts);
+		key_tally_partition(domains, p, nparts);
+		key_tally_partition(relays, p, nparts);
+		sqlite3_reset(s);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int kind = kind_col((const char *)sqlite3_column_text(s, 0));
+			if (!kind)
+				continue;
+			bool has_size = sqlite3_column_type(s, 4) != SQLITE_NULL;
+			int64_t size = has_size ? sqlite3_column_int64(s, 4) : 0;
+			bool has_delay = sqlite3_column_type(s, 5) != SQLITE_NULL;
+			if (kind == 1 && p == 0)
+				k->bytes_delivered += size;
+			if ((kind == 1 && !count_row(rcpts, &b, s, 1, has_size, size)) ||
+			    !delivery(domains, &b, s, 2, kind, has_size, size, has_delay) ||
+			    !delivery(relays, &b, s, 3, kind, has_size, size, has_delay)) {
+				rc = SQLITE_FULL;
 				break;
 			}
 		}
-		bool has_delay = sqlite3_column_type(s, 5) != SQLITE_NULL;
-		if (!delivery(domains, s, 2, kind, has_size, size, has_delay) ||
-		    !delivery(relays, s, 3, kind, has_size, size, has_delay)) {
-			ok = false;
-			break;
+		if (rc == SQLITE_DONE) {
+			k->recipients += (int64_t)key_tally_count(rcpts);
+			k->recipient_domains += (int64_t)key_tally_count_nonzero(domains, 1);
+			keep(rcpts, 0, top, &k->list[RK_RECIPIENTS], 2);
+			keep(rcpts, 1, top, &k->list[RK_RECIPIENTS_BY_SIZE], 2);
+			keep(domains, 0, top, &k->list[RK_DOMAINS], 6);
+			keep(relays, 0, top, &k->list[RK_RELAYS], 6);
 		}
+		key_tally_free(rcpts);
+		key_tally_free(domains);
+		key_tally_free(relays);
 	}
-	if (ok && rc == SQLITE_DONE) {
-		k->events_ok = true;
-		k->recipients = (int64_t)key_tally_count(rcpts);
-		k->recipient_domains = (int64_t)key_tally_count_nonzero(domains, 1);
-		keep(rcpts, 0, top, &k->list[RK_RECIPIENTS], 2);
-		keep(rcpts, 1, top, &k->list[RK_RECIPIENTS_BY_SIZE], 2);
-		keep(domains, 0, top, &k->list[RK_DOMAINS], 6);
-		keep(relays, 0, top, &k->list[RK_RELAYS], 6);
+	return rc;
+}
+
+/* count_events - columns: kind, recipient, recipient_domain, relay, size, delay */
+static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
+{
+	for (unsigned nparts = 1; nparts <= MAX_PARTS; nparts *= 2) {
+		int rc = events_pass(s, top, budget, nparts, k);
+		if (rc == SQLITE_DONE) {
+			k->events_ok = true;
+			return 0;
+		}
+		k->bytes_delivered = k->recipients = k->recipient_domains = 0;
+		for (int i = RK_RECIPIENTS; i <= RK_RELAYS; i++)
+			list_free(&k->list[i]);
+		if (rc != SQLITE_FULL)
+			return rc;
 	}
-	key_tally_free(rcpts);
-	key_tally_free(domains);
-	key_tally_free(relays);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+	return 0;   /* events_ok false: SQL answers */
 }
 
 /* The delays of one listed key: the sum and maximum as they come, and the
@@ -313,10 +394,7 @@ int report_keys_count(sqlite3_stmt *msgs, sqlite3_stmt *events, sqlite3_stmt *de
 
 void report_keys_free(struct report_keys *k)
 {
-	for (size_t i = 0; i < RK_LIST_COUNT; i++) {
-		for (size_t j = 0; j < k->list[i].nrows; j++)
-			free(k->list[i].rows[j].key);
-		free(k->list[i].rows);
-	}
+	for (size_t i = 0; i < RK_LIST_COUNT; i++)
+		list_free(&k->list[i]);
 	memset(k, 0, sizeof *k);
 }

@@ -90,14 +90,13 @@ static void test_budget(void **state)
 	assert_true(b.exceeded);
 	key_tally_free(t);
 
-	b = (struct key_budget){ .max = 300 * 1024 };
+	b = (struct key_budget){ .max = 64 * 1024 };
 	struct key_tally *t1 = key_tally_new(1, &b), *t2 = key_tally_new(5, &b);
 	assert_non_null(add(t1, "first"));
+	assert_non_null(add(t2, "second"));
 	size_t held = b.used;
 	assert_true(held > 0 && held <= b.max);
-	/* the second tally's first chunk does not fit beside the first's */
-	assert_null(add(t2, "second"));
-	assert_true(b.exceeded);
+	assert_false(b.exceeded);
 	char k[32];
 	size_t added = 0;
 	for (int i = 0; i < 100000; i++) {
@@ -109,11 +108,47 @@ static void test_budget(void **state)
 		added++;
 	}
 	assert_true(added > 100 && added < 100000);
+	assert_true(b.exceeded);
 	assert_true(b.used <= b.max);
 	assert_int_equal(key_tally_count(t1), added + 1);
+	/* what was counted before the refusal is intact */
+	assert_int_equal(add(t1, "key-0")->v[0], 1);
 	key_tally_free(t2);
 	key_tally_free(t1);
 	assert_int_equal(b.used, 0);
+}
+
+/* Partitions split the keys: each key in exactly one, every key in one,
+ * and a partition holds about its share */
+static void test_partitions(void **state)
+{
+	(void)state;
+	enum { KEYS = 4000, PARTS = 4 };
+	struct key_budget b = { .max = SIZE_MAX };
+	size_t total = 0;
+	char k[32];
+	for (unsigned p = 0; p < PARTS; p++) {
+		struct key_tally *t = key_tally_new(1, &b);
+		key_tally_partition(t, p, PARTS);
+		for (int i = 0; i < KEYS; i++) {
+			snprintf(k, sizeof k, "user%d@example.org", i);
+			struct key_row *r = add(t, k);
+			if (r)
+				key_row_add(r, 0, 1);
+		}
+		size_t n = key_tally_count(t);
+		assert_true(n > KEYS / PARTS / 2 && n < KEYS / PARTS * 2);
+		total += n;
+		/* another partition's key is not added, and the budget is not blamed */
+		for (int i = 0; i < KEYS; i++) {
+			snprintf(k, sizeof k, "user%d@example.org", i);
+			if (!key_tally_find(t, k, strlen(k)))
+				assert_null(add(t, k));
+		}
+		assert_false(b.exceeded);
+		key_tally_free(t);
+	}
+	assert_int_equal(total, KEYS);
 }
 
 int main(void)
@@ -122,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_counts_and_keys),
 		cmocka_unit_test(test_top_order),
 		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_partitions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
