@@ -95,14 +95,32 @@ static void list_free(struct report_key_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* Partitions of a pass: twice as many each time the budget runs out, up to
- * MAX_PARTS (then the lists come from SQL) */
+/* Partitions of a pass, up to MAX_PARTS (then the lists come from SQL) */
 enum { MAX_PARTS = 64 };
+
+/* more_parts - the partitions to try after nparts ran out of budget when
+ * `seen` of the scan's rows were counted: the scan is finished to learn its
+ * rows, and the keys taken to grow with them (an overestimate: keys
+ * repeat), with a quarter to spare; at least twice nparts. Stepping s to
+ * its end: SQLITE_DONE, or the failing step code. */
+static int more_parts(sqlite3_stmt *s, uint64_t seen, unsigned nparts, unsigned *next)
+{
+	uint64_t rows = seen;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		rows++;
+	double need = (double)nparts * (double)rows / (double)(seen ? seen : 1) * 1.25;
+	unsigned n = nparts * 2;
+	while (n <= MAX_PARTS && (double)n < need)
+		n *= 2;
+	*next = n;
+	return rc;
+}
 
 /* messages_pass - the message lists in nparts passes over s: SQLITE_DONE,
  * SQLITE_FULL when a partition outgrew the budget, or the failing step code */
 static int messages_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned nparts,
-                         struct report_keys *k)
+                         unsigned *next, struct report_keys *k)
 {
 	int rc = SQLITE_DONE;
 	for (unsigned p = 0; p < nparts && rc == SQLITE_DONE; p++) {
@@ -113,7 +131,9 @@ static int messages_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned np
 			key_tally_partition(t[i], p, nparts);
 		}
 		sqlite3_reset(s);
+		uint64_t seen = 0;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			seen++;
 			bool has_size = sqlite3_column_type(s, 3) != SQLITE_NULL;
 			int64_t size = has_size ? sqlite3_column_int64(s, 3) : 0;
 			if (p == 0)
@@ -121,7 +141,8 @@ static int messages_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned np
 			if (!count_row(t[0], &b, s, 0, has_size, size) ||
 			    !count_row(t[1], &b, s, 1, has_size, size) ||
 			    !count_row(t[2], &b, s, 2, has_size, size)) {
-				rc = SQLITE_FULL;
+				rc = more_parts(s, seen, nparts, next);
+				rc = rc == SQLITE_DONE ? SQLITE_FULL : rc;
 				break;
 			}
 		}
@@ -142,8 +163,8 @@ static int messages_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned np
 /* count_messages - columns: sender, sender_domain, sending host, size */
 static int count_messages(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
 {
-	for (unsigned nparts = 1; nparts <= MAX_PARTS; nparts *= 2) {
-		int rc = messages_pass(s, top, budget, nparts, k);
+	for (unsigned nparts = 1, next = 2; nparts <= MAX_PARTS; nparts = next) {
+		int rc = messages_pass(s, top, budget, nparts, &next, k);
 		if (rc == SQLITE_DONE) {
 			k->messages_ok = true;
 			return 0;
@@ -195,7 +216,7 @@ static int kind_col(const char *kind)
 
 /* events_pass - the delivery lists in nparts passes over s (messages_pass) */
 static int events_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned nparts,
-                       struct report_keys *k)
+                       unsigned *next, struct report_keys *k)
 {
 	int rc = SQLITE_DONE;
 	for (unsigned p = 0; p < nparts && rc == SQLITE_DONE; p++) {
@@ -206,7 +227,9 @@ static int events_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned npar
 		key_tally_partition(domains, p, nparts);
 		key_tally_partition(relays, p, nparts);
 		sqlite3_reset(s);
+		uint64_t seen = 0;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			seen++;
 			int kind = kind_col((const char *)sqlite3_column_text(s, 0));
 			if (!kind)
 				continue;
@@ -218,7 +241,8 @@ static int events_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned npar
 			if ((kind == 1 && !count_row(rcpts, &b, s, 1, has_size, size)) ||
 			    !delivery(domains, &b, s, 2, kind, has_size, size, has_delay) ||
 			    !delivery(relays, &b, s, 3, kind, has_size, size, has_delay)) {
-				rc = SQLITE_FULL;
+				rc = more_parts(s, seen, nparts, next);
+				rc = rc == SQLITE_DONE ? SQLITE_FULL : rc;
 				break;
 			}
 		}
@@ -240,8 +264,8 @@ static int events_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned npar
 /* count_events - columns: kind, recipient, recipient_domain, relay, size, delay */
 static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
 {
-	for (unsigned nparts = 1; nparts <= MAX_PARTS; nparts *= 2) {
-		int rc = events_pass(s, top, budget, nparts, k);
+	for (unsigned nparts = 1, next = 2; nparts <= MAX_PARTS; nparts = next) {
+		int rc = events_pass(s, top, budget, nparts, &next, k);
 		if (rc == SQLITE_DONE) {
 			k->events_ok = true;
 			return 0;
