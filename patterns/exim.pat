@@ -254,7 +254,9 @@ programs: *
 kind: none
 regex: ^\[(?:[2-9]|[1-9]\d++)[/\\]\d++\][ ]
 
-# ---- connections, sessions, the daemon and queue runners: no event
+# ---- connections, sessions, the daemon and queue runners: no event. A
+# VRFY the address did not pass is smtp_in.c's "VRFY failed for <addr>
+# H=..." (the client got a 5xx; no mail was offered).
 id: exim.session
 mta: exim
 programs: *
@@ -270,7 +272,7 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
   ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? (?:Warning|dropped|incomplete transaction|rejected connection)|
   rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
-  Connection refused by |tick check: |TLS session|Warning: )
+  Connection refused by |tick check: |TLS session|Warning: |VRFY failed for )
 
 # ---- paniclog: what Exim writes to its panic log (and its main log):
 # configuration and expansion errors, failed lookups, forks and binds,
