@@ -141,7 +141,7 @@ mta: exim
 programs: *
 kind: deferred
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]== (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>\S++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  [ ]== (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|[A-Za-z]++=(?:<[^<>]*+>|\S++)))*+(?: routing)? defer \((?:-?\d++|\w++)\)
   (?:: (?<reply>(?:[^: ]++| (?!H=))*+) H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?|
   : (?:[^: ]++| (?!H=))*+ H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?(?:: (?<reply>.*+))?|
@@ -151,13 +151,17 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
 # ---- permanent failures: failure_log writes "** addr [<top>] [F=<>] R=r
 # T=t [H=host [ip]...]: message" (older Exims put a space before the
 # colon). "retry timeout exceeded" is an expiry: Exim gave up retrying.
+# The first item of a "**" or "==" line is written as a delivery's is
+# (string_log_address), so it may hold spaces when "(parents)" or "<top>"
+# follows: a cPanel "sales+spam |/usr/local/cpanel/bin/autorespond ...
+# (sales@d) <sales@d>".
 id: exim.expired
 mta: exim
 programs: *
 kind: expired
 prefilter: retry timeout exceeded
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
   [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}\*?))*+
   [ ]?: (?<reply>.*+)(?<=: retry timeout exceeded)$
@@ -167,7 +171,7 @@ mta: exim
 programs: *
 kind: bounced
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
   [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}\*?))*+
   (?: ?: (?<reply>.*+))?$

@@ -71,7 +71,8 @@ static bool reply_starts_with_code(struct sl_span r)
 /* host_in_reply - "...: host mx.example.net [192.0.2.1]: 550 ...": the
  * server an smtp transport of Exim 4.8x and older named inside its error
  * (transports/smtp.c then wrote "SMTP error from remote mail server after
- * %s%s: host %s [%s]: %s"; later ones log it as H= before the colon) */
+ * %s%s: host %s [%s]: %s" and "Remote host %s [%s] closed connection in
+ * response to %s%s"; later ones log it as H= before the colon) */
 static void host_in_reply(struct event *ev)
 {
 	struct sl_span r = ev->reply;
@@ -80,6 +81,8 @@ static void host_in_reply(struct event *ev)
 	const char *p = NULL;
 	if (span_starts(r, "host "))
 		p = r.p + 5;
+	else if (span_starts(r, "Remote host "))
+		p = r.p + 12;
 	else if (r.len > sizeof lit && (p = sl_memmem(r.p, r.len, lit, sizeof lit - 1)))
 		p += sizeof lit - 1;
 	if (!p)
@@ -90,7 +93,7 @@ static void host_in_reply(struct event *ev)
 	if (p == name || end - p < 4 || p[0] != ' ' || p[1] != '[')
 		return;
 	const char *ip = p + 2, *close = memchr(ip, ']', (size_t)(end - ip));
-	if (!close || close == ip || close + 1 >= end || close[1] != ':')
+	if (!close || close == ip || close + 1 >= end || (close[1] != ':' && close[1] != ' '))
 		return;
 	ev->remote_host = (struct sl_span){ name, (size_t)(p - name) };
 	ev->remote_ip = (struct sl_span){ ip, (size_t)(close - ip) };

@@ -255,6 +255,22 @@ static const struct ecase failures_cases[] = {
 	         "554 rejected due to spam content",
 	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .code = 554, .qid = "1XeRdP-0006JC-FO",
 	  .rcpt = "aaron@domain.com", .host = "mail.fictional.example", .ip = "10.5.40.204" },
+	{ .msg = "1rNbOb-0002Xy-Ci == a@dom.example R=dkim_lookuphost T=dkim_remote_smtp defer (-18): "
+	         "Remote host mx.dom.example [192.0.2.1] closed connection in response to end of data",
+	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .qid = "1rNbOb-0002Xy-Ci", .rcpt = "a@dom.example",
+	  .host = "mx.dom.example", .ip = "192.0.2.1", .reply = "Remote host mx.dom.example" },
+	/* the first item holds spaces when "(parents)" or "<top>" follows, as
+	 * a delivery's does (a cPanel autoresponder pipe, see exim.delivery) */
+	{ .msg = "1rNbOb-0002Xy-Cd ** sales+spam |/usr/local/cpanel/bin/autorespond sales@dom.example "
+	         "/home/u/.autorespond (sales@dom.example) <sales@dom.example> R=virtual_aliases "
+	         "T=address_pipe: Child process of address_pipe transport returned 69 (could mean service "
+	         "or program unavailable) from command: /usr/local/cpanel/bin/autorespond",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1rNbOb-0002Xy-Cd", .rcpt = "sales@dom.example",
+	  .reply = "Child process of address_pipe transport returned 69" },
+	{ .msg = "1rNbOb-0002Xy-Ce ** a@dom.example: Domain dom.example has exceeded the max emails per "
+	         "hour (100/100 (100%)) allowed. <x>",
+	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1rNbOb-0002Xy-Ce", .rcpt = "a@dom.example",
+	  .reply = "Domain dom.example has exceeded" },
 	/* a host named in a reply that is not the transport's error stays out */
 	{ .msg = "1XeRdP-0006JC-FP ** aaron@domain.com R=dnslookup: lookup of host mx.example [x] failed",
 	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1XeRdP-0006JC-FP",
