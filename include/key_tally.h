@@ -32,15 +32,13 @@ const char *key_row_key(const struct key_tally *t, const struct key_row *r);
 
 /* A tally whose rows carry nvalues (1..KEY_TALLY_MAX_VALUES) counters. */
 struct key_tally *key_tally_new(unsigned nvalues, struct key_budget *budget);
-/* Only the keys of partition part of nparts (by a hash of the key): the
- * others are not added. A count past its budget takes nparts passes over
- * the rows, each holding a share of the keys. */
-void key_tally_partition(struct key_tally *t, unsigned part, unsigned nparts);
+/* The partition (0..nparts-1) of a key, by its hash: a count past its
+ * budget writes each key to its partition and counts them one by one. */
+unsigned key_tally_part_of(const char *key, size_t len, unsigned nparts);
 void key_tally_free(struct key_tally *t);
 
 /* The row of key[0..len), added with zero counters if new; NULL when the
- * key is another partition's, or when the budget cannot hold it
- * (budget->exceeded is then set). */
+ * budget cannot hold it (budget->exceeded is then set). */
 struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len);
 
 /* The row of key[0..len), or NULL when it has none. */

@@ -26,7 +26,6 @@ struct key_tally {
 	                              these, not the rows: a row is touched on a match */
 	size_t cap, count;         /* cap: a power of two */
 	struct chunk *chunks;
-	unsigned part, nparts;     /* key_tally_partition; nparts 1: every key */
 };
 
 struct key_tally *key_tally_new(unsigned nvalues, struct key_budget *budget)
@@ -36,17 +35,27 @@ struct key_tally *key_tally_new(unsigned nvalues, struct key_budget *budget)
 	struct key_tally *t = xcalloc(1, sizeof *t);
 	t->nvalues = nvalues;
 	t->budget = budget;
-	t->nparts = 1;
 	return t;
 }
 
-void key_tally_partition(struct key_tally *t, unsigned part, unsigned nparts)
+static uint32_t hash_of(const char *key, size_t len)
 {
-	if (nparts == 0 || part >= nparts)
-		SL_BUG("key_tally partition %u of %u", part, nparts);
-	t->part = part;
-	t->nparts = nparts;
+	uint64_t h = sl_hash64(key, len, SL_HASH_SEED);
+	uint32_t h32 = (uint32_t)(h ^ (h >> 32));
+	return h32 ? h32 : 1;   /* 0 marks an empty slot */
 }
+
+/* part_of - the partition from the hash's high bits (the slots use its low ones) */
+static unsigned part_of(uint32_t h, unsigned nparts)
+{
+	return (unsigned)(((uint64_t)h * nparts) >> 32);
+}
+
+unsigned key_tally_part_of(const char *key, size_t len, unsigned nparts)
+{
+	return part_of(hash_of(key, len), nparts);
+}
+
 
 void key_tally_free(struct key_tally *t)
 {
@@ -75,12 +84,6 @@ static bool charge(struct key_tally *t, size_t n)
 	return true;
 }
 
-static uint32_t hash_of(const char *key, size_t len)
-{
-	uint64_t h = sl_hash64(key, len, SL_HASH_SEED);
-	uint32_t h32 = (uint32_t)(h ^ (h >> 32));
-	return h32 ? h32 : 1;   /* 0 marks an empty slot */
-}
 
 /* grow - twice the slots (FIRST_SLOTS at first), every row placed again */
 static bool grow(struct key_tally *t)
@@ -154,9 +157,6 @@ struct key_row *key_tally_add(struct key_tally *t, const char *key, size_t len)
 	if (len > UINT32_MAX)
 		return NULL;
 	uint32_t h = hash_of(key, len);
-	/* the partition from the hash's high bits; the slots use its low ones */
-	if (t->nparts > 1 && (unsigned)(((uint64_t)h * t->nparts) >> 32) != t->part)
-		return NULL;
 	struct key_row *found = lookup(t, key, len, h);
 	if (found)
 		return found;

@@ -1,7 +1,8 @@
 /* report_keys: the per-key sections' numbers (include/report.h) from one
  * pass over the received messages and one over the delivery events, each
  * key counted in a key_tally; when a pass's keys outgrow the budget, it is
- * made again in 2, 4, ... 64 partitions of the keys, one pass each. The
+ * made again writing the keys to partition files by their hash, and each
+ * file is counted alone. The
  * lists keep the SQL lists' order and ties (count, or bytes, descending;
  * then the key as SQLite's BINARY collation sorts it), so either path gives
  * the same report.
@@ -9,6 +10,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -23,24 +25,6 @@ static bool key_of(sqlite3_stmt *s, int i, const char **key, size_t *len)
 	*key = (const char *)sqlite3_column_text(s, i);
 	*len = (size_t)sqlite3_column_bytes(s, i);
 	return *key != NULL;
-}
-
-/* count_row - one more row of key column i (when not NULL) into t: v0 += 1,
- * v1 += size when there is one. false when the budget refused the key. */
-static bool count_row(struct key_tally *t, const struct key_budget *b, sqlite3_stmt *s, int i,
-                      bool has_size, int64_t size)
-{
-	const char *k;
-	size_t len;
-	if (!key_of(s, i, &k, &len))
-		return true;
-	struct key_row *r = key_tally_add(t, k, len);
-	if (!r)
-		return !b->exceeded;   /* else another partition's key */
-	key_row_add(r, 0, 1);
-	if (has_size)
-		key_row_add(r, 1, size);
-	return true;
 }
 
 /* row_before - whether a ranks before b by value i (key_tally_top's order) */
@@ -95,107 +79,42 @@ static void list_free(struct report_key_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* Partitions of a pass, up to MAX_PARTS (then the lists come from SQL) */
-enum { MAX_PARTS = 64 };
+/* ---- the two passes. A row gives each of a pass's three tallies a key
+ * (or none) and the same figures; counted in memory at first. When the
+ * budget runs out, the pass is made once more, writing each key with its
+ * figures to one of nparts temporary files by a hash of the key, and each
+ * file is then counted alone: every key's rows are in one file. */
 
-/* more_parts - the partitions to try after nparts ran out of budget when
- * `seen` of the scan's rows were counted: the scan is finished to learn its
- * rows, and the keys taken to grow with them (an overestimate: keys
- * repeat), with a quarter to spare; at least twice nparts. Stepping s to
- * its end: SQLITE_DONE, or the failing step code. */
-static int more_parts(sqlite3_stmt *s, uint64_t seen, unsigned nparts, unsigned *next)
-{
-	uint64_t rows = seen;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		rows++;
-	double need = (double)nparts * (double)rows / (double)(seen ? seen : 1) * 1.25;
-	unsigned n = nparts * 2;
-	while (n <= MAX_PARTS && (double)n < need)
-		n *= 2;
-	*next = n;
-	return rc;
-}
+enum pass_kind { PASS_MESSAGES, PASS_EVENTS };
+enum { MAX_PARTS = 1024 };
 
-/* messages_pass - the message lists in nparts passes over s: SQLITE_DONE,
- * SQLITE_FULL when a partition outgrew the budget, or the failing step code */
-static int messages_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned nparts,
-                         unsigned *next, struct report_keys *k)
-{
-	int rc = SQLITE_DONE;
-	for (unsigned p = 0; p < nparts && rc == SQLITE_DONE; p++) {
-		struct key_budget b = { .max = budget };
-		struct key_tally *t[3];
-		for (int i = 0; i < 3; i++) {
-			t[i] = key_tally_new(2, &b);
-			key_tally_partition(t[i], p, nparts);
-		}
-		sqlite3_reset(s);
-		uint64_t seen = 0;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			seen++;
-			bool has_size = sqlite3_column_type(s, 3) != SQLITE_NULL;
-			int64_t size = has_size ? sqlite3_column_int64(s, 3) : 0;
-			if (p == 0)
-				k->bytes_received += size;
-			if (!count_row(t[0], &b, s, 0, has_size, size) ||
-			    !count_row(t[1], &b, s, 1, has_size, size) ||
-			    !count_row(t[2], &b, s, 2, has_size, size)) {
-				rc = more_parts(s, seen, nparts, next);
-				rc = rc == SQLITE_DONE ? SQLITE_FULL : rc;
-				break;
-			}
-		}
-		if (rc == SQLITE_DONE) {
-			k->senders += (int64_t)key_tally_count(t[0]);
-			k->sender_domains += (int64_t)key_tally_count(t[1]);
-			keep(t[0], 0, top, &k->list[RK_SENDERS], 2);
-			keep(t[0], 1, top, &k->list[RK_SENDERS_BY_SIZE], 2);
-			keep(t[1], 0, top, &k->list[RK_SENDING_DOMAINS], 2);
-			keep(t[2], 0, top, &k->list[RK_SENDING_HOSTS], 2);
-		}
-		for (int i = 0; i < 3; i++)
-			key_tally_free(t[i]);
-	}
-	return rc;
-}
+/* One row's part for one tally */
+struct key_fig {
+	uint8_t kind;          /* events: 1 delivered, 2 deferred, 3 bounced; messages: 1 */
+	uint8_t has_size, has_delay;
+	int64_t size;
+};
 
-/* count_messages - columns: sender, sender_domain, sending host, size */
-static int count_messages(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
+/* add_fig - a key's figures into tally j of pass kind: messages and
+ * recipients count rows and bytes (v0, v1); domains and relays (events'
+ * tallies 1 and 2) v0 events, v1 delivered, v2 deferred, v3 bounced, v4
+ * bytes delivered, v5 deliveries with a delay. false when refused. */
+static bool add_fig(struct key_tally *t, const struct key_budget *b, enum pass_kind pk, int j,
+                    const char *key, size_t len, const struct key_fig *f)
 {
-	for (unsigned nparts = 1, next = 2; nparts <= MAX_PARTS; nparts = next) {
-		int rc = messages_pass(s, top, budget, nparts, &next, k);
-		if (rc == SQLITE_DONE) {
-			k->messages_ok = true;
-			return 0;
-		}
-		k->bytes_received = k->senders = k->sender_domains = 0;
-		for (int i = RK_SENDERS; i <= RK_SENDING_HOSTS; i++)
-			list_free(&k->list[i]);
-		if (rc != SQLITE_FULL)
-			return rc;
-	}
-	return 0;   /* messages_ok false: SQL answers */
-}
-
-/* delivery - one event into a domain or relay tally: v0 events, v1
- * delivered, v2 deferred, v3 bounced or expired, v4 bytes delivered, v5
- * deliveries with a delay. false when the budget refused the key. */
-static bool delivery(struct key_tally *t, const struct key_budget *b, sqlite3_stmt *s, int i,
-                     int kind, bool has_size, int64_t size, bool has_delay)
-{
-	const char *key;
-	size_t len;
-	if (!key_of(s, i, &key, &len))
-		return true;
 	struct key_row *r = key_tally_add(t, key, len);
 	if (!r)
-		return !b->exceeded;
+		return !b->exceeded;   /* else another partition's key */
 	key_row_add(r, 0, 1);
-	key_row_add(r, (unsigned)kind, 1);
-	if (kind == 1 && has_size)
-		key_row_add(r, 4, size);
-	if (kind == 1 && has_delay)
+	if (pk == PASS_MESSAGES || j == 0) {
+		if (f->has_size)
+			key_row_add(r, 1, f->size);
+		return true;
+	}
+	key_row_add(r, f->kind, 1);
+	if (f->kind == 1 && f->has_size)
+		key_row_add(r, 4, f->size);
+	if (f->kind == 1 && f->has_delay)
 		key_row_add(r, 5, 1);
 	return true;
 }
@@ -214,69 +133,214 @@ static int kind_col(const char *kind)
 	return 0;
 }
 
-/* events_pass - the delivery lists in nparts passes over s (messages_pass) */
-static int events_pass(sqlite3_stmt *s, size_t top, size_t budget, unsigned nparts,
-                       unsigned *next, struct report_keys *k)
+/* row_figs - the current row's figures, the sums of the whole pass added
+ * to k, and the column of each tally's key (-1: none for this row).
+ * Messages: sender, sender_domain, sending host, size. Events: kind,
+ * recipient, recipient_domain, relay, size, delay. false: not counted. */
+static bool row_figs(sqlite3_stmt *s, enum pass_kind pk, struct report_keys *k,
+                     struct key_fig *f, int col[3])
 {
-	int rc = SQLITE_DONE;
-	for (unsigned p = 0; p < nparts && rc == SQLITE_DONE; p++) {
-		struct key_budget b = { .max = budget };
-		struct key_tally *rcpts = key_tally_new(2, &b), *domains = key_tally_new(6, &b),
-		                 *relays = key_tally_new(6, &b);
-		key_tally_partition(rcpts, p, nparts);
-		key_tally_partition(domains, p, nparts);
-		key_tally_partition(relays, p, nparts);
-		sqlite3_reset(s);
-		uint64_t seen = 0;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			seen++;
-			int kind = kind_col((const char *)sqlite3_column_text(s, 0));
-			if (!kind)
-				continue;
-			bool has_size = sqlite3_column_type(s, 4) != SQLITE_NULL;
-			int64_t size = has_size ? sqlite3_column_int64(s, 4) : 0;
-			bool has_delay = sqlite3_column_type(s, 5) != SQLITE_NULL;
-			if (kind == 1 && p == 0)
-				k->bytes_delivered += size;
-			if ((kind == 1 && !count_row(rcpts, &b, s, 1, has_size, size)) ||
-			    !delivery(domains, &b, s, 2, kind, has_size, size, has_delay) ||
-			    !delivery(relays, &b, s, 3, kind, has_size, size, has_delay)) {
-				rc = more_parts(s, seen, nparts, next);
-				rc = rc == SQLITE_DONE ? SQLITE_FULL : rc;
-				break;
-			}
-		}
-		if (rc == SQLITE_DONE) {
-			k->recipients += (int64_t)key_tally_count(rcpts);
-			k->recipient_domains += (int64_t)key_tally_count_nonzero(domains, 1);
-			keep(rcpts, 0, top, &k->list[RK_RECIPIENTS], 2);
-			keep(rcpts, 1, top, &k->list[RK_RECIPIENTS_BY_SIZE], 2);
-			keep(domains, 0, top, &k->list[RK_DOMAINS], 6);
-			keep(relays, 0, top, &k->list[RK_RELAYS], 6);
-		}
-		key_tally_free(rcpts);
-		key_tally_free(domains);
-		key_tally_free(relays);
+	if (pk == PASS_MESSAGES) {
+		f->kind = 1;
+		f->has_size = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		f->size = f->has_size ? sqlite3_column_int64(s, 3) : 0;
+		f->has_delay = 0;
+		k->bytes_received += f->size;
+		col[0] = 0, col[1] = 1, col[2] = 2;
+		return true;
 	}
+	int kind = kind_col((const char *)sqlite3_column_text(s, 0));
+	if (!kind)
+		return false;
+	f->kind = (uint8_t)kind;
+	f->has_size = sqlite3_column_type(s, 4) != SQLITE_NULL;
+	f->size = f->has_size ? sqlite3_column_int64(s, 4) : 0;
+	f->has_delay = sqlite3_column_type(s, 5) != SQLITE_NULL;
+	if (kind == 1)
+		k->bytes_delivered += f->size;
+	col[0] = kind == 1 ? 1 : -1, col[1] = 2, col[2] = 3;   /* recipients: deliveries only */
+	return true;
+}
+
+/* The tallies of a pass: values per tally, and the lists they fill */
+static const unsigned pass_values[2][3] = { { 2, 2, 2 }, { 2, 6, 6 } };
+
+static void new_tallies(enum pass_kind pk, struct key_budget *b, struct key_tally *t[3])
+{
+	for (int j = 0; j < 3; j++)
+		t[j] = key_tally_new(pass_values[pk][j], b);
+}
+
+/* finish_tallies - a counted set of keys (all, or one partition's) into k */
+static void finish_tallies(enum pass_kind pk, struct key_tally *t[3], size_t top,
+                           struct report_keys *k)
+{
+	if (pk == PASS_MESSAGES) {
+		k->senders += (int64_t)key_tally_count(t[0]);
+		k->sender_domains += (int64_t)key_tally_count(t[1]);
+		keep(t[0], 0, top, &k->list[RK_SENDERS], 2);
+		keep(t[0], 1, top, &k->list[RK_SENDERS_BY_SIZE], 2);
+		keep(t[1], 0, top, &k->list[RK_SENDING_DOMAINS], 2);
+		keep(t[2], 0, top, &k->list[RK_SENDING_HOSTS], 2);
+	} else {
+		k->recipients += (int64_t)key_tally_count(t[0]);
+		k->recipient_domains += (int64_t)key_tally_count_nonzero(t[1], 1);
+		keep(t[0], 0, top, &k->list[RK_RECIPIENTS], 2);
+		keep(t[0], 1, top, &k->list[RK_RECIPIENTS_BY_SIZE], 2);
+		keep(t[1], 0, top, &k->list[RK_DOMAINS], 6);
+		keep(t[2], 0, top, &k->list[RK_RELAYS], 6);
+	}
+	for (int j = 0; j < 3; j++)
+		key_tally_free(t[j]);
+}
+
+/* reset_pass - k as before the pass */
+static void reset_pass(enum pass_kind pk, struct report_keys *k)
+{
+	int first = pk == PASS_MESSAGES ? RK_SENDERS : RK_RECIPIENTS;
+	int last = pk == PASS_MESSAGES ? RK_SENDING_HOSTS : RK_RELAYS;
+	for (int i = first; i <= last; i++)
+		list_free(&k->list[i]);
+	if (pk == PASS_MESSAGES)
+		k->bytes_received = k->senders = k->sender_domains = 0;
+	else
+		k->bytes_delivered = k->recipients = k->recipient_domains = 0;
+}
+
+/* in_memory - the pass counted in memory: SQLITE_DONE; SQLITE_FULL when
+ * the budget ran out (with *rows and *seen: the scan's rows, and those
+ * counted before it ran out); or the failing step code */
+static int in_memory(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
+                     struct report_keys *k, uint64_t *rows, uint64_t *seen)
+{
+	struct key_budget b = { .max = budget };
+	struct key_tally *t[3];
+	new_tallies(pk, &b, t);
+	int rc;
+	bool full = false;
+	*rows = *seen = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		++*rows;
+		struct key_fig f;
+		int col[3];
+		if (full || !row_figs(s, pk, k, &f, col))
+			continue;
+		++*seen;
+		for (int j = 0; j < 3 && !full; j++) {
+			const char *key;
+			size_t len;
+			if (col[j] >= 0 && key_of(s, col[j], &key, &len) &&
+			    !add_fig(t[j], &b, pk, j, key, len, &f))
+				full = true;   /* go on to the end: the rows are counted */
+		}
+	}
+	if (rc == SQLITE_DONE && !full) {
+		finish_tallies(pk, t, top, k);
+		return SQLITE_DONE;
+	}
+	for (int j = 0; j < 3; j++)
+		key_tally_free(t[j]);
+	return rc == SQLITE_DONE ? SQLITE_FULL : rc;
+}
+
+/* A key's record in a partition file: the header, then len bytes */
+struct spill_rec {
+	uint8_t tally;
+	struct key_fig f;
+	uint32_t len;
+};
+
+/* spilled - the pass once more, each key written to its partition's file,
+ * then each file counted alone: SQLITE_DONE; SQLITE_FULL when a file cannot
+ * be made or one partition outgrows the budget; or the failing step code */
+static int spilled(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
+                   unsigned nparts, struct report_keys *k)
+{
+	FILE **part = xcalloc(nparts, sizeof *part);
+	int rc = SQLITE_FULL;
+	unsigned made = 0;
+	for (; made < nparts; made++)
+		if (!(part[made] = tmpfile()))
+			goto out;
+	reset_pass(pk, k);
+	sqlite3_reset(s);
+	bool ok = true;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && ok) {
+		struct key_fig f;
+		int col[3];
+		if (!row_figs(s, pk, k, &f, col))
+			continue;
+		for (int j = 0; j < 3; j++) {
+			const char *key;
+			size_t len;
+			if (col[j] < 0 || !key_of(s, col[j], &key, &len) || len > UINT32_MAX)
+				continue;
+			struct spill_rec r = { .tally = (uint8_t)j, .f = f, .len = (uint32_t)len };
+			FILE *fp = part[key_tally_part_of(key, len, nparts)];
+			ok = fwrite(&r, sizeof r, 1, fp) == 1 && fwrite(key, 1, len, fp) == len;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	rc = SQLITE_FULL;
+	if (!ok)
+		goto out;
+	char *key = NULL;
+	size_t cap = 0;
+	for (unsigned p = 0; p < nparts && ok; p++) {
+		struct key_budget b = { .max = budget };
+		struct key_tally *t[3];
+		new_tallies(pk, &b, t);
+		struct spill_rec r;
+		ok = fflush(part[p]) == 0 && fseek(part[p], 0, SEEK_SET) == 0;
+		while (ok && fread(&r, sizeof r, 1, part[p]) == 1) {
+			if (r.len + (size_t)1 > cap) {
+				cap = r.len + (size_t)1;
+				key = xrealloc(key, cap);
+			}
+			ok = fread(key, 1, r.len, part[p]) == r.len && r.tally < 3 &&
+			     add_fig(t[r.tally], &b, pk, r.tally, key, r.len, &r.f);
+		}
+		ok = ok && !ferror(part[p]);
+		if (ok) {
+			finish_tallies(pk, t, top, k);
+		} else {
+			for (int j = 0; j < 3; j++)
+				key_tally_free(t[j]);
+		}
+		fclose(part[p]);
+		part[p] = NULL;
+	}
+	free(key);
+	rc = ok ? SQLITE_DONE : SQLITE_FULL;
+out:
+	for (unsigned p = 0; p < made; p++)
+		if (part[p])
+			fclose(part[p]);
+	free(part);
 	return rc;
 }
 
-/* count_events - columns: kind, recipient, recipient_domain, relay, size, delay */
-static int count_events(sqlite3_stmt *s, size_t top, size_t budget, struct report_keys *k)
+/* count_pass - one pass's lists into k (ok set), or left for SQL (ok
+ * false) when even its partitions do not fit; 0 or the failing step code */
+static int count_pass(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
+                      struct report_keys *k, bool *ok)
 {
-	for (unsigned nparts = 1, next = 2; nparts <= MAX_PARTS; nparts = next) {
-		int rc = events_pass(s, top, budget, nparts, &next, k);
-		if (rc == SQLITE_DONE) {
-			k->events_ok = true;
-			return 0;
-		}
-		k->bytes_delivered = k->recipients = k->recipient_domains = 0;
-		for (int i = RK_RECIPIENTS; i <= RK_RELAYS; i++)
-			list_free(&k->list[i]);
-		if (rc != SQLITE_FULL)
-			return rc;
+	uint64_t rows, seen;
+	int rc = in_memory(s, pk, top, budget, k, &rows, &seen);
+	if (rc == SQLITE_FULL) {
+		/* as many partitions as the rows counted before the budget ran out
+		 * say (keys repeat, so this overestimates), with a quarter to spare */
+		double need = (double)rows / (double)(seen ? seen : 1) * 1.25;
+		unsigned nparts = 2;
+		while (nparts < MAX_PARTS && (double)nparts < need)
+			nparts *= 2;
+		rc = spilled(s, pk, top, budget, nparts, k);
 	}
-	return 0;   /* events_ok false: SQL answers */
+	*ok = rc == SQLITE_DONE;
+	if (!*ok)
+		reset_pass(pk, k);
+	return rc == SQLITE_DONE || rc == SQLITE_FULL ? 0 : rc;
 }
 
 /* The delays of one listed key: the sum and maximum as they come, and the
@@ -408,9 +472,9 @@ int report_keys_count(sqlite3_stmt *msgs, sqlite3_stmt *events, sqlite3_stmt *de
 {
 	memset(k, 0, sizeof *k);
 	size_t n = top > 0 ? (size_t)top : 0;
-	int rc = count_messages(msgs, n, budget, k);
+	int rc = count_pass(msgs, PASS_MESSAGES, n, budget, k, &k->messages_ok);
 	if (!rc)
-		rc = count_events(events, n, budget, k);
+		rc = count_pass(events, PASS_EVENTS, n, budget, k, &k->events_ok);
 	if (!rc && k->events_ok)
 		rc = count_delays(delays, budget, k);
 	return rc;
