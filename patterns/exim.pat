@@ -94,7 +94,9 @@ regex: ^(?:\[\d++\] )?(?<action>rejected) (?:EHLO|HELO|ehlo|helo) from (?:(?<rem
 # "RCPT <addr>", "MAIL <addr>", "after DATA", "connection in "connect" ACL",
 # "EHLO or HELO x", "by non-SMTP ACL", ... Exim logs no code of its own:
 # refine() keeps a code only where the ACL's message starts with one, and
-# the class follows "temporarily" (a defer verb), not a guess.
+# the class follows "temporarily" (a defer verb), not a guess. "MAIL <a>"
+# names the sender. With the incoming_interface selector (on in cPanel's
+# configuration) host_and_ident adds " I=[ip]:port" after the client.
 id: exim.reject
 mta: exim
 programs: *
@@ -103,7 +105,7 @@ prefilter: rejected
 regex: ^(?:\[\d++\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
   (?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?|
   F=(?:<(?<sender>[^<>]*+)>|(?<sender>\S++))|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
-  (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^<>]*+)>|(?<recipient>[^\s:<>]++))|(?<x_what>[^:]*+))
+  (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^<>]*+)>|(?<recipient>[^\s:<>]++))|MAIL <(?<sender>[^<>]*+)>(?=:|$)|(?<x_what>[^:]*+))
   (?:: (?<reply>.*+))?$
 
 # A client refused for its whole connection. smtp_in.c: a command sent
@@ -244,7 +246,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   H=\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
-  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? Warning: |
+  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? Warning: |
   spam acl condition|malware acl condition|Sender identification |
   SMTP connection outbound )
 
@@ -274,7 +276,7 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   recipient verify defer|Connection from \S+ refused|Connection from .* too many|pid \d+: SIGHUP|SIGHUP received|
   cwd=\S+ \d+ args?:|\d+ args?:|spam acl condition|malware acl condition|DKIM: |SA: |
   configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
-  ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)? (?:Warning|dropped|incomplete transaction|rejected connection)|
+  ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? (?:Warning|dropped|incomplete transaction|rejected connection)|
   rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
   Connection refused by |tick check: |TLS session|Warning: |VRFY failed for )
 

@@ -518,6 +518,16 @@ static const struct ecase rejects[] = {
 };
 
 static const struct ecase notes[] = {
+	/* synthetic, after smtp_in.c host_and_ident() with the incoming_interface
+	 * selector (" I=[ip]:port" after the client), on in cPanel's exim.conf */
+	{ .msg = "H=(x) [192.0.2.61]:5000 I=[10.0.0.1]:587 incomplete transaction (RSET) from <a@b.example>" },
+	{ .msg = "1rNbOb-0002Xy-Dk H=localhost (x) [127.0.0.1]:40000 I=[127.0.0.1]:25 Warning: "
+	         "\"SpamAssassin as cpaneleximscanner detected OUTGOING smtp message as NOT spam (-0.1)\"" },
+	{ .msg = "H=(x) [192.0.2.67]:5000 I=[10.0.0.1]:25 Warning: Sender rate 12.0 / 1h" },
+	/* synthetic, after acl.c: a refused MAIL names the sender */
+	{ .msg = "H=(x) [192.0.2.68]:5000 I=[10.0.0.1]:25 rejected MAIL <a@b.example>: Access denied",
+	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .sender = "a@b.example", .ip = "192.0.2.68",
+	  .helo = "x", .reply = "Access denied" },
 	/* cPanel's own logwrite for each message sent out (the cPanel forum
 	 * guide's lines, as in logdata-anomaly-miner's tests) */
 	{ .msg = "1XRlM6-003yMv-KG SMTP connection outbound 1410368816 1XRlM6-003yMv-KG domain.com "
