@@ -519,6 +519,41 @@ static void test_solaris_tag(void **state)
 	logline_ctx_release(&ctx);
 }
 
+/* A to= line sm_syslog cut in pieces (sendmail conf.c: "%s[%d]: %s ..." for
+ * each piece but the last, cut after a ',' or ' '): the pieces before the
+ * last are notes, the last one is the whole line's delivery. */
+static void test_pieces(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"Apr 16 10:58:56 mx sendmail[24234]: m3G8wu8g024234[1]: to=<a@example.com>,<b@example.com>, ...",
+		"Apr 16 10:58:56 mx sendmail[24234]: m3G8wu8g024234[2]: <c@example.com>, delay=00:00:01, "
+		"xdelay=00:00:01, mailer=esmtp, pri=120406,  ...",
+		"Apr 16 10:58:56 mx sendmail[24234]: m3G8wu8g024234[3]: relay=mx.example.com. [192.0.2.7], "
+		"dsn=4.0.0, stat=Deferred: 451 4.7.1 Greylisted",
+	};
+	struct logline_ctx ctx;
+	logline_ctx_init(&ctx, 2026, (int64_t)time(NULL));
+	struct logline pl;
+	struct sl_span prog;
+	for (size_t i = 0; i < SL_ARRAY_LEN(lines); i++) {
+		logline_parse(&ctx, lines[i], strlen(lines[i]), &pl);
+		assert_int_equal(recog_line(rec, &pl, &ev, &prog), RECOG_MATCHED);
+		if (i + 1 < SL_ARRAY_LEN(lines))
+			assert_int_equal(ev.kind, EV_NONE);
+	}
+	assert_true(pl.joined);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_int_equal(ev.class, EV_CLASS_TRANSIENT);
+	assert_int_equal(ev.smtp_code, 451);
+	assert_string_equal(ev.enhanced_code, "4.0.0");
+	assert_true(sl_span_eq(ev.queue_id, "m3G8wu8g024234"));
+	assert_true(ev.recipient_list);
+	assert_true(sl_span_eq(ev.recipient, "<a@example.com>,<b@example.com>,<c@example.com>"));
+	assert_true(sl_span_eq(ev.remote_ip, "192.0.2.7"));
+	logline_ctx_release(&ctx);
+}
+
 /* Long legitimate lines, up to the longest line read (--max-line 65536),
  * and hostile ones: the pattern, then the field scanner, each in one pass.
  * Asserted: what the line means, and that no match limit was hit. */
@@ -684,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_notices_and_notes),
 		cmocka_unit_test(test_fields_by_name),
 		cmocka_unit_test(test_solaris_tag),
+		cmocka_unit_test(test_pieces),
 		cmocka_unit_test(test_long_and_hostile_lines),
 		cmocka_unit_test(test_corpus),
 	};
