@@ -1143,22 +1143,43 @@ static int sec_recipients(struct build *bd, struct rm_section *s)
 
 /* ---- delays */
 
+/* The delays in ascending order as runs of one value: as many runs as
+ * distinct values (a few thousand), however many deliveries a period holds */
 struct delays {
 	double *v;
+	int64_t *k;                /* how many of v[i] */
 	size_t n, cap;
+	int64_t total;
 };
 
 /* delays_add - k more of delay d (in ascending order) */
 static void delays_add(void *ctx, double d, int64_t k)
 {
 	struct delays *ds = ctx;
-	for (; k > 0; k--) {
-		if (ds->n == ds->cap) {
-			ds->cap = ds->cap ? ds->cap * 2 : 1024;
-			ds->v = xrealloc(ds->v, ds->cap * sizeof *ds->v);
-		}
-		ds->v[ds->n++] = d;
+	if (k <= 0)
+		return;
+	ds->total += k;
+	if (ds->n && ds->v[ds->n - 1] == d) {
+		ds->k[ds->n - 1] += k;
+		return;
 	}
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 256;
+		ds->v = xrealloc(ds->v, ds->cap * sizeof *ds->v);
+		ds->k = xrealloc(ds->k, ds->cap * sizeof *ds->k);
+	}
+	ds->v[ds->n] = d;
+	ds->k[ds->n++] = k;
+}
+
+/* delay_at - the delay of rank r (1-based, ascending) */
+static double delay_at(const struct delays *ds, int64_t r)
+{
+	int64_t seen = 0;
+	for (size_t i = 0; i < ds->n; i++)
+		if ((seen += ds->k[i]) >= r)
+			return ds->v[i];
+	return ds->n ? ds->v[ds->n - 1] : 0;
 }
 
 /* percentiles - of the delays of the events where cond (deliveries, or
@@ -1186,8 +1207,7 @@ static int delay_row(struct build *bd, struct rm_table *t, const char *id, const
 			delays_add(&ds, sqlite3_column_double(q, 0), 1);
 		ret = finish(c, q, rc);
 	}
-	double *v = ds.v;
-	size_t n = ds.n;
+	int64_t n = ds.total;
 	if (ret == 0) {
 		struct rm_cell *row = rm_row_add(t);
 		rm_cell_str(&row[0], id);
@@ -1196,25 +1216,30 @@ static int delay_row(struct build *bd, struct rm_table *t, const char *id, const
 		static const double ps[] = { 0.5, 0.9, 0.95, 0.99 };
 		for (size_t i = 0; n && i < SL_ARRAY_LEN(ps); i++) {
 			/* nearest rank: the smallest value with at least p of them at or below */
-			size_t r = (size_t)ceil(ps[i] * (double)n);
-			rm_cell_num(&row[3 + i], v[r ? r - 1 : 0]);
+			int64_t r = (int64_t)ceil(ps[i] * (double)n);
+			rm_cell_num(&row[3 + i], delay_at(&ds, r ? r : 1));
 		}
 		if (n)
-			rm_cell_num(&row[7], v[n - 1]);
+			rm_cell_num(&row[7], ds.v[ds.n - 1]);
 		if (histogram) {
 			struct rm_model *m = bd->m;
-			size_t k = 0;
+			size_t i = 0;
+			int64_t below = 0;
 			for (int b = 0; b < RM_DELAY_BUCKETS; b++) {
-				while (k < n && v[k] <= rm_delay_bounds[b])
-					k++;
-				m->delay_buckets[b] = (int64_t)k;
+				while (i < ds.n && ds.v[i] <= rm_delay_bounds[b])
+					below += ds.k[i++];
+				m->delay_buckets[b] = below;
 			}
-			for (size_t i = 0; i < n; i++)
-				m->delay_sum += v[i];
-			m->delay_count = (int64_t)n;
+			/* one value at a time, in ascending order: the sum a list of
+			 * every delay gives, to the last bit */
+			for (size_t j = 0; j < ds.n; j++)
+				for (int64_t k = 0; k < ds.k[j]; k++)
+					m->delay_sum += ds.v[j];
+			m->delay_count = n;
 		}
 	}
-	free(v);
+	free(ds.v);
+	free(ds.k);
 	return ret;
 }
 
