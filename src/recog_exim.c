@@ -76,6 +76,8 @@ static bool reply_starts_with_code(struct sl_span r)
 static void host_in_reply(struct event *ev)
 {
 	struct sl_span r = ev->reply;
+	if (!r.p)
+		return;   /* no reply (and no pointer to add a length to) */
 	const char *end = r.p + r.len;
 	static const char lit[] = ": host ";
 	const char *p = NULL;
