@@ -108,8 +108,9 @@ report_pair() {   # report_pair NAME ARGS...
 	fi
 	has "report $name: numbers" "$(cat "$T/s.json")" '"totals"'
 	# the per-key lists counted in memory, from SQL (no budget), and in
-	# partitions (30000 bytes hold a sixteenth of these logs' keys: the
-	# passes are made again in 2, 4, 8 and 16 parts, and their lists merged)
+	# partitions (30000 bytes hold a small share of these logs' keys: each
+	# pass writes its keys to partition files, 64 in all here, counts them
+	# one by one and merges their lists)
 	local budget
 	for budget in 1 30000; do
 		SMTPLOG_KEY_BUDGET=$budget "$SMTPLOG" report --db "$a" --format json "$@" >"$T/k.json" 2>&1
