@@ -229,7 +229,9 @@ regex: ^(?:\[\d++\] )?+(?<reply>(?:(?!TLS error on |SSL verify error)\S++ )*+(?:
 # repeat per address, TLS, DKIM and SpamAssassin notes. The smtp
 # transport's write_logs() writes a host's error as "H=name [ip][:port]:
 # text" or "H=name [ip][:port] <errno text>" ("Network is unreachable",
-# "No route to host"): any such text. cPanel's configuration logs each
+# "No route to host"): any such text. Exim 4.84 and older wrote the same
+# line without the "H=" ("1cImAN-0001CD-0m ASPMX.L.GOOGLE.COM
+# [74.125.192.26] Connection timed out", a Debian 4.84_2 mainlog). cPanel's configuration logs each
 # message sent out as "SMTP connection outbound <time> <id> <domain>
 # <recipient>" (a logwrite of its own), the "Sender identification"
 # of its outgoing mail likewise.
@@ -243,7 +245,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
   SMTP timeout after|LMTP timeout after|Remote host (?:\S+ \[[^\]]*\] )?closed connection|
   Connection refused|Connection timed out|TLS session|TLS error|PRDR error)|
-  H=\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
+  (?:H=)?+\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? Warning: |

@@ -398,6 +398,15 @@ static const struct ecase failures_cases[] = {
 	 * Exim 4.97 mainlog quoted in a public write-up, IPv6 unreachable) */
 	{ .msg = "1smkL5-00000000e65-24eQ H=mx.yandex.ru [2a02:6b8::311] Network is unreachable" },
 	{ .msg = "1smkL5-00000000e65-24eQ H=mx.example.net [192.0.2.7]:25 No route to host" },
+	/* Exim 4.84 and older wrote the same line without "H=" (a Debian
+	 * exim 4.84_2 mainlog, github.com/ParisNw/Debian-VM- mainlog; a cPanel
+	 * "exim -v" transcript, pastebin.com/U6aqKG9d) */
+	{ .msg = "1cImAN-0001CD-0m ASPMX.L.GOOGLE.COM [2607:f8b0:400d:c01::1b] Network is unreachable" },
+	{ .msg = "1cImAN-0001CD-0m ASPMX.L.GOOGLE.COM [74.125.192.26] Connection timed out" },
+	{ .msg = "1cJ17G-00022T-63 aspmx.l.google.com [173.194.204.26] Connection refused" },
+	/* synthetic, the same with a message: "name [ip]: text" */
+	{ .msg = "1cJ17G-00022T-63 mx.example.net [192.0.2.7]: SMTP error from remote mail server "
+	         "after RCPT TO:<a@example.net>: 451 4.7.1 Greylisted" },
 	/* the later pieces of a long line cut for syslog (src/log.c write_syslog) */
 	{ .msg = "[2/2]  c@example.net d@example.net" },
 	{ .msg = "[3\\3] 550 5.1.1 third line" },
