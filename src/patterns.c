@@ -49,6 +49,7 @@ struct pattern {
 	size_t prefilter_rare;   /* index of the byte of the prefilter memchr looks for */
 	pcre2_code *re;
 	bool jit;                /* JIT-compiled: matched through pcre2_jit_match */
+	bool jit_tried;          /* JIT compiled (or refused) on the first attempt */
 	pcre2_match_data *md;
 	/* capture group number -> field, -1 for groups that fill nothing */
 	int *group_field;
@@ -443,8 +444,10 @@ static int compile_one(struct pattern *p, struct sl_error *err)
 		return sl_error_set(err, SL_EFORMAT, "%s: pattern '%s': %s at offset %zu", p->origin, p->id,
 		                    (char *)msg, (size_t)eoff);
 	}
-	/* JIT is an accelerator: where the platform lacks it, interpretation still works */
-	p->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;
+	/* JIT waits for the first line that reaches the entry (try_one): an
+	 * hourly run that finds nothing new, or a log of one MTA, compiles
+	 * none or one MTA's entries; the load still checks every regex. */
+	p->jit = p->jit_tried = false;
 	p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
 	if (!p->md)
 		SL_BUG("pcre2_match_data_create_from_pattern failed");
@@ -537,7 +540,7 @@ static bool prefilter_found(const struct pattern *p, const char *msg, size_t len
 	return false;
 }
 
-static bool try_one(struct pattern_set *set, const struct pattern *p, const char *msg, size_t len,
+static bool try_one(struct pattern_set *set, struct pattern *p, const char *msg, size_t len,
                     struct pattern_match *m)
 {
 	if (p->prefilter_len && !prefilter_found(p, msg, len)) {
@@ -545,6 +548,11 @@ static bool try_one(struct pattern_set *set, const struct pattern *p, const char
 		return false;
 	}
 	set->stats.attempts++;
+	if (!p->jit_tried) {
+		/* JIT is an accelerator: where the platform lacks it, interpretation still works */
+		p->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;
+		p->jit_tried = true;
+	}
 	/* pcre2_jit_match skips pcre2_match's checks of arguments we never vary */
 	int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx)
 	                : pcre2_match(p->re, (PCRE2_SPTR)msg, len, 0, 0, p->md, set->mctx);
@@ -622,7 +630,7 @@ bool patterns_match(struct pattern_set *set, const char *mta, struct sl_span pro
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct pattern *p = set->items[idx[i]];
+		struct pattern *p = set->items[idx[i]];
 		if ((!check_program || program_allowed(p, program_base)) && try_one(set, p, msg, len, m))
 			return true;
 	}
