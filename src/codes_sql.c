@@ -112,32 +112,9 @@ out:
 	return ret;
 }
 
-/* knowledge_hash - a hash of every text the tables would hold, as 16 hex
- * digits: a load that finds it stored has nothing to write */
-static void knowledge_hash(char out[17])
-{
-	uint64_t h = SL_HASH_SEED;
-	for (int l = 0; l < CODES_LANG_COUNT; l++) {
-		for (size_t i = 0; i < codes_count(); i++) {
-			struct codes_info ci;
-			if (!codes_at(i, (enum codes_lang)l, &ci))
-				continue;
-			const char *f[] = { ci.code, ci.title, ci.description, ci.when, ci.fix_sender,
-			                    ci.fix_admin };
-			for (size_t k = 0; k < SL_ARRAY_LEN(f); k++)
-				h = sl_hash64(f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 0, h + (uint64_t)ci.klass);
-		}
-		for (size_t i = 0; i < reasons_count(); i++) {
-			struct reason_info ri;
-			if (!reasons_text(reasons_id_at(i), (enum codes_lang)l, &ri))
-				continue;
-			const char *f[] = { ri.id, ri.title, ri.diagnosis, ri.remedy };
-			for (size_t k = 0; k < SL_ARRAY_LEN(f); k++)
-				h = sl_hash64(f[k] ? f[k] : "", f[k] ? strlen(f[k]) + 1 : 0, h + (uint64_t)l);
-		}
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
+/* The knowledge base's version: a hash of the data files it was built from
+ * (tools/gencodes.c), so a load that finds it stored has nothing to write */
+extern const char codes_gen_hash[];
 
 /* stored_hash_is - the knowledge_version row holds hash */
 static bool stored_hash_is(sqlite3 *db, const char *hash)
@@ -157,8 +134,7 @@ static bool stored_hash_is(sqlite3 *db, const char *hash)
  * built-in texts differ from what the tables hold */
 int codes_sql_load(struct sqlite3 *db, struct sl_error *err)
 {
-	char hash[17];
-	knowledge_hash(hash);
+	const char *hash = codes_gen_hash;
 	if (stored_hash_is(db, hash))
 		return 0;   /* as this binary would write them: nothing to do */
 	/* A savepoint nests inside a caller's transaction and acts as BEGIN

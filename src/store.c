@@ -21,6 +21,9 @@
 
 #define STORE_BUSY_TIMEOUT_MS 5000
 #define STORE_CACHE_KIB "-4096"   /* page cache of each connection (negative: KiB) */
+#ifndef STORE_APPEND_CACHE_KIB
+#define STORE_APPEND_CACHE_KIB "-16384"
+#endif
 /* Commit on our own after this many rows when the caller checkpoints less
  * often: bounds the WAL and the work lost to a crash. */
 #define STORE_BATCH_ROWS 50000
@@ -672,7 +675,8 @@ static int begin_write(struct store *st, struct sl_error *err)
 		if (step_done(st, st->stmt[S_BEGIN], err) < 0 ||
 		    step_done(st, st->stmt[S_COMMIT], err) < 0 ||
 		    exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-		             " PRAGMA wal_autocheckpoint=16384", err, "write") < 0)
+		             " PRAGMA wal_autocheckpoint=16384;"
+		             " PRAGMA cache_size = " STORE_APPEND_CACHE_KIB, err, "write") < 0)
 			return -1;
 		st->wal = true;
 	}
