@@ -3,7 +3,9 @@
  * optional syslog-ng "<mail.info>" priority, RFC 3339 / ISO 8601 (rsyslog
  * high precision, journalctl -o short-iso), RFC 5424 ("<22>1 stamp host app
  * pid msgid sd msg"), either after a raw "<PRI>", journalctl -o short-full
- * and short-unix, Postfix maillog_file lines,
+ * and short-unix, Postfix maillog_file lines, Sophos UTM's syslog-ng stamp
+ * ("2019:06:10-11:04:40 host prog[pid]: ", with Exim's own stamp that its
+ * messages repeat passed over),
  * journalctl -o json objects, Exim's own mainlog stamp
  * ("2026-11-23 06:25:01[.mmm] [+hhmm] [[pid]] ..."), and bare messages with
  * no header at all (LOGLINE_BARE). */

@@ -234,7 +234,8 @@ regex: ^(?:\[\d++\] )?+(?<reply>(?:(?!TLS error on |SSL verify error)\S++ )*+(?:
 # [74.125.192.26] Connection timed out", a Debian 4.84_2 mainlog). cPanel's configuration logs each
 # message sent out as "SMTP connection outbound <time> <id> <domain>
 # <recipient>" (a logwrite of its own), the "Sender identification"
-# of its outgoing mail likewise.
+# of its outgoing mail likewise; Sophos UTM's "ctasd reports 'Unknown'
+# RefID:..." (its Commtouch spam classifier's verdict).
 id: exim.message.info
 mta: exim
 programs: *
@@ -250,7 +251,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? Warning: |
   spam acl condition|malware acl condition|Sender identification |
-  SMTP connection outbound )
+  SMTP connection outbound |ctasd reports )
 
 # ---- a long line through syslog: log.c write_syslog cuts a line longer
 # than 870 bytes, or one with a newline, into "[1/3] ...", "[2/3] ..." ('\'
@@ -264,7 +265,10 @@ regex: ^\[(?:[2-9]|[1-9]\d++)[/\\]\d++\][ ]
 
 # ---- connections, sessions, the daemon and queue runners: no event. A
 # VRFY the address did not pass is smtp_in.c's "VRFY failed for <addr>
-# H=..." (the client got a 5xx; no mail was offered).
+# H=..." (the client got a 5xx; no mail was offered). Sophos UTM's Exim
+# logs each recipient its ACLs passed as "[ip] F=<sender> R=<rcpt>
+# Accepted: from relay" (its own logwrite; a refusal is Exim's usual
+# "rejected RCPT" line).
 id: exim.session
 mta: exim
 programs: *
@@ -280,7 +284,8 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
   ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? (?:Warning|dropped|incomplete transaction|rejected connection)|
   rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
-  Connection refused by |tick check: |TLS session|Warning: |VRFY failed for )
+  Connection refused by |tick check: |TLS session|Warning: |VRFY failed for |
+  \[[^\]]*+\](?::\d++)? F=<[^<>]*+> R=<[^<>]*+> )
 
 # ---- paniclog: what Exim writes to its panic log (and its main log):
 # configuration and expansion errors, failed lookups, forks and binds,

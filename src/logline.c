@@ -389,14 +389,18 @@ static bool parse_exim_syslog(const char *p, const char *e, struct logline *out)
 	return true;
 }
 
-/* parse_iso - RFC 3339 ("2024-08-26T01:33:38.572449+00:00 host ...") and Exim
- * ("2026-11-23 06:25:01[.mmm] [+hhmm] [[pid]] msg") */
+/* parse_iso - RFC 3339 ("2024-08-26T01:33:38.572449+00:00 host ..."), Exim
+ * ("2026-11-23 06:25:01[.mmm] [+hhmm] [[pid]] msg"), and the syslog-ng stamp
+ * of Sophos UTM (Astaro): "2019:06:10-11:04:40 host prog[pid]: msg", local
+ * time */
 static bool parse_iso(struct logline_ctx *ctx, const char *line, const char *e,
                       struct logline *out)
 {
 	const char *p = line;
-	if (e - p < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') ||
-	    p[13] != ':' || p[16] != ':')
+	if (e - p < 19 || p[13] != ':' || p[16] != ':')
+		return false;
+	bool utm = p[4] == ':' && p[7] == ':' && p[10] == '-';
+	if (!utm && (p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ')))
 		return false;
 	int y1 = two_digits(p), y2 = two_digits(p + 2), mon = two_digits(p + 5),
 	    d = two_digits(p + 8), h = two_digits(p + 11), mi = two_digits(p + 14),
@@ -413,8 +417,10 @@ static bool parse_iso(struct logline_ctx *ctx, const char *line, const char *e,
 	p += 19;
 	int32_t usec = 0, off = 0;
 	bool frac = parse_frac(&p, e, &usec);
-	bool has_off;
-	if (exim) {
+	bool has_off = false;
+	if (utm) {
+		/* no zone */
+	} else if (exim) {
 		/* log_timezone adds " +0100" */
 		const char *q = p + 1;
 		has_off = p < e && *p == ' ' && e - q >= 5 && (q + 5 == e || q[5] == ' ') &&
@@ -1118,6 +1124,34 @@ static void unfold_repeat(struct logline *out)
 	}
 }
 
+/* skip_inner_exim_stamp - a syslog message that starts with Exim's own
+ * stamp ("2019-06-10 11:04:40[.mmm][ +hhmm] "): Sophos UTM feeds Exim's log
+ * lines, stamp and all, to syslog-ng ("2019:06:10-11:04:40 defense
+ * exim-in[6854]: 2019-06-10 11:04:40 SMTP connection from ..."). The message
+ * is what follows the stamp; the syslog stamp stays the line's time. */
+static void skip_inner_exim_stamp(struct logline *out)
+{
+	const char *p = out->message.p, *e = p + out->message.len;
+	if (!p || e - p < 20 || !is_digit(p[0]) || p[4] != '-' || p[7] != '-' || p[10] != ' ' ||
+	    p[13] != ':' || p[16] != ':')
+		return;
+	static const unsigned char digit_at[] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 };
+	for (size_t i = 0; i < sizeof digit_at; i++)
+		if (!is_digit(p[digit_at[i]]))
+			return;
+	p += 19;
+	int32_t usec;
+	(void)parse_frac(&p, e, &usec);
+	/* log_timezone's " +hhmm" */
+	if (e - p >= 6 && p[0] == ' ' && (p[1] == '+' || p[1] == '-') && is_digit(p[2]) &&
+	    is_digit(p[3]) && is_digit(p[4]) && is_digit(p[5]))
+		p += 6;
+	if (p >= e || *p != ' ')
+		return;
+	p++;
+	out->message = (struct sl_span){ p, (size_t)(e - p) };
+}
+
 static void reset(const char *line, size_t len, struct logline *out)
 {
 	out->repeat = out->repeat_previous = 0;
@@ -1145,6 +1179,7 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	if (after_pri) {
 		if (parse_rfc5424(ctx, after_pri, e, out)) {
 			unfold_repeat(out);
+			skip_inner_exim_stamp(out);
 			logline_exim_first_piece(out);
 			logline_sendmail_pieces(ctx, out);
 			return;
@@ -1175,6 +1210,7 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	else if (out->format != LOGLINE_EXIM && out->format != LOGLINE_JOURNAL_JSON)
 		unfold_repeat(out);
 	if (ok && out->format != LOGLINE_EXIM) {
+		skip_inner_exim_stamp(out);
 		logline_exim_first_piece(out);
 		logline_sendmail_pieces(ctx, out);
 	}

@@ -6,12 +6,16 @@
 
 #include "recog.h"
 
-/* exim_claims - native Exim stamps, and syslog tags exim / exim4 */
+/* exim_claims - native Exim stamps, and syslog tags exim / exim4, and
+ * "exim-NAME": syslog_processname names the tag, and Sophos UTM runs its
+ * two Exims as "exim-in" and "exim-out" */
 static bool exim_claims(const struct logline *ll)
 {
 	if (ll->format == LOGLINE_EXIM)
 		return true;
-	return sl_span_eq(ll->program, "exim") || sl_span_eq(ll->program, "exim4");
+	struct sl_span p = ll->program;
+	return sl_span_eq(p, "exim") || sl_span_eq(p, "exim4") ||
+	       (p.len > 5 && memcmp(p.p, "exim-", 5) == 0 && !memchr(p.p, '/', p.len));
 }
 
 static bool span_has(struct sl_span s, char c)

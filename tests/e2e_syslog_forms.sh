@@ -59,5 +59,29 @@ eq "tied to its message" "$(q "$db" "SELECT count(*) FROM events e JOIN messages
 eq "reading the pieces again adds nothing" "$(run analyze -q --no-report --reread --year 2026 --db "$db" "$T/sm.log"; q "$db" "SELECT count(*) FROM events")" "0
 3"
 
+
+# Sophos UTM (Astaro): syslog-ng's "YYYY:MM:DD-HH:MM:SS host prog[pid]: "
+# in local time, its two Exims tagged exim-in and exim-out, and each of
+# their lines carrying Exim's own stamp after the tag (the shape of a UTM
+# smtp.log as its users quote it: community.sophos.com, "How to analyze the
+# SMTP log file", 2019; pastebin.com/7N7NkGDE, 2011).
+db=$T/utm.db
+cat >"$T/utm.log" <<'LOG'
+2019:06:10-11:04:40 defense exim-in[6854]: 2019-06-10 11:04:40 SMTP connection from [192.0.2.10]:53500 (TCP/IP connection count = 1)
+2019:06:10-11:04:40 defense exim-in[9103]: 2019-06-10 11:04:40 [192.0.2.10] F=<a@b.example> R=<c@d.example> Accepted: from relay
+2019:06:10-11:04:41 defense exim-in[9103]: 2019-06-10 11:04:41 1haLqi-0002Mp-2G <= a@b.example H=mx.b.example [192.0.2.10]:53500 P=esmtps S=5120 id=1@b.example
+2019:06:10-11:04:42 defense exim-out[9200]: 2019-06-10 11:04:42 1haLqj-0002Mu-4K => c@d.example R=static_route_hostlist T=static_smtp H=mail.d.example [192.0.2.20]:25 C="250 2.0.0 Ok: queued as 4F0A1"
+2019:06:10-11:04:42 defense exim-out[9200]: 2019-06-10 11:04:42 1haLqj-0002Mu-4K Completed
+2019:06:10-11:04:43 defense exim-in[9104]: 2019-06-10 11:04:43 H=(x) [192.0.2.11]:4000 F=<s@spam.example> rejected RCPT <c@d.example>: Relay access denied
+LOG
+eq "analyze, Sophos UTM" "$(run analyze -q --no-report --db "$db" "$T/utm.log")" 0
+eq "every UTM line understood" "$(q "$db" "SELECT lines, recognized, unrecognized FROM sources")" "6|6|0"
+eq "UTM: the syslog stamp's time, the tag, Exim's fields" \
+   "$(q "$db" "SELECT line, ts, host, program, mta, kind, recipient, remote_ip, smtp_code FROM events ORDER BY line")" \
+   "4|2019-06-10T11:04:42Z|defense|exim-out|exim|delivered|c@d.example|192.0.2.20|250
+6|2019-06-10T11:04:43Z|defense|exim-in|exim|rejected|c@d.example|192.0.2.11|"
+eq "UTM: the arrival" "$(q "$db" "SELECT queue_id, sender, size FROM messages WHERE queue_id = '1haLqi-0002Mp-2G'")" \
+   "1haLqi-0002Mp-2G|a@b.example|5120"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -196,6 +196,27 @@ static const struct case_ cases[] = {
 	{ "2026-07-01T12:00:00+00:00 host prog[1]: msg", LOGLINE_RFC3339, "2026-07-01T12:00:00Z",
 	  "host", "prog", 1, "msg", "Europe/Berlin" },
 
+	/* Sophos UTM (Astaro) syslog-ng: "YYYY:MM:DD-HH:MM:SS", local time; its
+	 * Exims (tags exim-in, exim-out) keep their own stamp in the message,
+	 * which is left out (community.sophos.com, "How to analyze the SMTP log
+	 * file", 2019; pastebin.com/7N7NkGDE, 2011) */
+	{ "2019:06:10-11:04:40 defense exim-in[6854]: 2019-06-10 11:04:40 SMTP connection from "
+	  "[192.0.2.1]:53500 (TCP/IP connection count = 1)", LOGLINE_RFC3339, "2019-06-10T11:04:40Z",
+	  "defense", "exim-in", 6854, "SMTP connection from [192.0.2.1]:53500 (TCP/IP connection "
+	  "count = 1)", NULL },
+	{ "2011:03:08-10:29:44 mx3 exim[11721]: 2011-03-08 10:29:44 1Pwzn4-000333-1Y <= a@b.example",
+	  LOGLINE_RFC3339, "2011-03-08T09:29:44Z", "mx3", "exim", 11721,
+	  "1Pwzn4-000333-1Y <= a@b.example", "Europe/Berlin" },
+	/* the inner stamp as log_timezone and millisec write it */
+	{ "Nov 23 06:25:01 mx1 exim[9]: 2026-11-23 06:25:01.123 +0100 1vAbCd-0001Xy-Ab Completed",
+	  LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mx1", "exim", 9, "1vAbCd-0001Xy-Ab Completed",
+	  NULL },
+	/* a message that starts with digits but no stamp keeps them */
+	{ "Nov 23 06:25:01 mx1 postfix/smtp[9]: 2026-11-23 06:25:0 x", LOGLINE_RFC3164,
+	  "2026-11-23T06:25:01Z", "mx1", "postfix/smtp", 9, "2026-11-23 06:25:0 x", NULL },
+	{ "2019:06:10-11:04:40 h p[1]: 2019-06-10 11:04:40", LOGLINE_RFC3339, "2019-06-10T11:04:40Z",
+	  "h", "p", 1, "2019-06-10 11:04:40", NULL },
+
 	/* journalctl -o short-full ("%a %F %T %Z", journalctl(1)): a zone by
 	 * abbreviation is the local zone, UTC is UTC; -o short-unix: epoch */
 	{ "Mon 2026-11-23 06:25:01 UTC mx1 postfix/smtp[9]: 4F0A1: to=<a@b>", LOGLINE_RFC3339,

@@ -569,6 +569,21 @@ static const struct ecase notes[] = {
 	                         "<toto@toto.com>: \"JunkMail rejected\"",
 	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .rcpt = "toto@toto.com", .sender = "info@test.com",
 	  .host = "test.com", .ip = "1.2.3.4" },
+	/* Sophos UTM runs its Exims as "exim-in" and "exim-out" (syslog_processname)
+	 * and logs each accepted recipient with a logwrite of its own;
+	 * "ctasd reports" is its spam classifier's verdict
+	 * (community.sophos.com, "How to analyze the SMTP log file", 2019;
+	 * pastebin.com/7N7NkGDE, 2011) */
+	{ .prog = "exim-in", .msg = "[10.OUR.IP.X] F=<aromer@mycompany.com> R=<jack.tuinstra@customer.com> "
+	                           "Accepted: from relay" },
+	{ .prog = "exim-in", .msg = "[192.0.2.1]:53500 F=<SRS0=tyYMsf=UJ=b.example=u@c.example> "
+	                           "R=<t@d.example> Accepted: from relay" },
+	{ .prog = "exim", .msg = "1Pwzn4-000333-1Y ctasd reports 'Unknown' "
+	                        "RefID:str=0001.0A090203.4D765978.010D,ss=1,fgs=0" },
+	{ .prog = "exim-out", .msg = "1haLqj-0002Mu-4K => c@d.example R=static_route_hostlist "
+	                            "T=static_smtp H=mail.d.example [192.0.2.20]:25",
+	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .qid = "1haLqj-0002Mu-4K",
+	  .rcpt = "c@d.example", .host = "mail.d.example", .ip = "192.0.2.20" },
 	/* rejectlog header dump: bare lines, no stamp */
 	{ .prog = "", .msg = "Envelope-from: <someone@some.domain>" },
 	{ .prog = "", .msg = "Envelope-to: <CALLER@test.ex>" },
