@@ -235,6 +235,10 @@ void recog_reply_codes(struct event *ev)
 			const char *q = p + 3;
 			while (q < end && (*q == ' ' || *q == '-'))
 				q++;
+			/* qmail's habit, which other servers copy: a "#" before the
+			 * enhanced code ("550 #5.1.0 Address rejected") */
+			if (q < end && *q == '#')
+				q++;
 			size_t n;
 			if (!ev->enhanced_code[0] && is_enhanced_at(q, end, &n))
 				copy_enhanced(ev, q, n);

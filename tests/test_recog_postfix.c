@@ -546,6 +546,14 @@ static void test_reply_codes_helper(void **state)
 	assert_int_equal(e.smtp_code, 552);
 	assert_string_equal(e.enhanced_code, "5.2.2");
 	event_clear(&e);
+	/* "#" before the enhanced code (an Exim mainlog quoted on
+	 * pastebin.com/mbF9Wh9E, 2015; pastebin.com/wPqAGkPj, 2012) */
+	t = "SMTP error from remote mail server after RCPT TO:<a@b.example>: 550 #5.1.0 Address rejected.";
+	e.reply = (struct sl_span){ t, strlen(t) };
+	recog_reply_codes(&e);
+	assert_int_equal(e.smtp_code, 550);
+	assert_string_equal(e.enhanced_code, "5.1.0");
+	event_clear(&e);
 	t = "mail for 250.example.com loops back to myself";
 	e.reply = (struct sl_span){ t, strlen(t) };
 	recog_reply_codes(&e);
