@@ -7,6 +7,7 @@
  * and recog; knows nothing of what the messages mean. */
 #include "logline.h"
 #include "logline_pieces.h"
+#include "logline_capture.h"
 
 #include <string.h>
 #include <time.h>
@@ -1166,24 +1167,17 @@ static void reset(const char *line, size_t len, struct logline *out)
 	out->message = (struct sl_span){ line, len };
 }
 
-/* logline_parse - decide the format from the first byte, then parse it */
-void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
+/* parse_header - the header of a line from its first byte; false if none */
+static bool parse_header(struct logline_ctx *ctx, const char *line, const char *e,
+                         struct logline *out)
 {
-	const char *e = line + len;
+	size_t len = (size_t)(e - line);
 	bool ok = false;
-	reset(line, len, out);
-	if (len == 0)
-		return;
 	const char *p = line;
 	const char *after_pri = skip_pri(p, e);
 	if (after_pri) {
-		if (parse_rfc5424(ctx, after_pri, e, out)) {
-			unfold_repeat(out);
-			skip_inner_exim_stamp(out);
-			logline_exim_first_piece(out);
-			logline_sendmail_pieces(ctx, out);
-			return;
-		}
+		if (parse_rfc5424(ctx, after_pri, e, out))
+			return true;
 		reset(line, len, out);
 		p = after_pri;
 	}
@@ -1203,13 +1197,36 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	}
 	if (c == '{')
 		ok = parse_json(ctx, line, e, out);
-	if (!ok)
-		ok = parse_host_then_exim(ctx, line, e, out);
-	if (!ok)
+	if (!ok) {
 		reset(line, len, out);
-	else if (out->format != LOGLINE_EXIM && out->format != LOGLINE_JOURNAL_JSON)
+		ok = parse_host_then_exim(ctx, line, e, out);
+	}
+	return ok;
+}
+
+/* logline_parse - decide the format from the first byte, then parse it */
+void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
+{
+	const char *e = line + len;
+	reset(line, len, out);
+	if (len == 0)
+		return;
+	bool ok = parse_header(ctx, line, e, out);
+	if (!ok) {
+		/* a tool's prefix in front of the line (logline_capture.c) */
+		const char *q = logline_capture_prefix(line, e);
+		if (q) {
+			reset(q, (size_t)(e - q), out);
+			ok = parse_header(ctx, q, e, out);
+		}
+	}
+	if (!ok) {
+		reset(line, len, out);
+		return;
+	}
+	if (out->format != LOGLINE_EXIM && out->format != LOGLINE_JOURNAL_JSON)
 		unfold_repeat(out);
-	if (ok && out->format != LOGLINE_EXIM) {
+	if (out->format != LOGLINE_EXIM) {
 		skip_inner_exim_stamp(out);
 		logline_exim_first_piece(out);
 		logline_sendmail_pieces(ctx, out);

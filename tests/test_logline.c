@@ -217,6 +217,29 @@ static const struct case_ cases[] = {
 	{ "2019:06:10-11:04:40 h p[1]: 2019-06-10 11:04:40", LOGLINE_RFC3339, "2019-06-10T11:04:40Z",
 	  "h", "p", 1, "2019-06-10 11:04:40", NULL },
 
+	/* what tools write before a line they pass on (logline_capture.c):
+	 * `docker compose logs` (its service names padded to one width, as
+	 * mailcow's users quote them: github.com/ShlomiPorush/mailcow-logs-viewer
+	 * issue 52), grep -H and -n over rotated logs (pastebin.com/NVURJM0u,
+	 * pastebin.com/tf6Hy2fF) */
+	{ "postfix-mailcow-1  | Apr 10 23:18:39 a3426da50090 postfix/postscreen[640]: CONNECT from "
+	  "[192.0.2.214]:51937 to [172.22.1.253]:25", LOGLINE_RFC3164, "2026-04-10T23:18:39Z",
+	  "a3426da50090", "postfix/postscreen", 640,
+	  "CONNECT from [192.0.2.214]:51937 to [172.22.1.253]:25", NULL },
+	{ "mailserver | 2026-04-10T23:18:39.123+00:00 mail postfix/smtp[7]: m", LOGLINE_RFC3339,
+	  "2026-04-10T23:18:39.123000Z", "mail", "postfix/smtp", 7, "m", NULL },
+	{ "/var/log/mail.info:May 11 22:58:21 darksleep postfix/local[31513]: 550861A0E46: removed",
+	  LOGLINE_RFC3164, "2026-05-11T22:58:21Z", "darksleep", "postfix/local", 31513,
+	  "550861A0E46: removed", NULL },
+	{ "/var/log/exim_mainlog.2.gz:2017-01-05 11:24:55 1cP6AB-001ONt-1I Completed", LOGLINE_EXIM,
+	  "2017-01-05T11:24:55Z", "", "exim", -1, "1cP6AB-001ONt-1I Completed", NULL },
+	{ "maillog:1234:Nov 23 06:25:01 mx1 sm-mta[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx1", "sm-mta", 9, "x", NULL },
+	/* a prefix is only taken when a header follows it */
+	{ "4ABC123DEF: to=<a@b.example>, status=sent", LOGLINE_BARE, "", "", "", -1,
+	  "4ABC123DEF: to=<a@b.example>, status=sent", NULL },
+	{ "web | not a log line", LOGLINE_BARE, "", "", "", -1, "web | not a log line", NULL },
+
 	/* journalctl -o short-full ("%a %F %T %Z", journalctl(1)): a zone by
 	 * abbreviation is the local zone, UTC is UTC; -o short-unix: epoch */
 	{ "Mon 2026-11-23 06:25:01 UTC mx1 postfix/smtp[9]: 4F0A1: to=<a@b>", LOGLINE_RFC3339,

@@ -1,0 +1,59 @@
+/* logline_capture: the prefixes tools write before the lines they pass on.
+ * Logs reach people through these as often as through files: `docker
+ * compose logs` for the containerized mail servers (mailcow,
+ * docker-mailserver), grep and zgrep over rotated files. logline.c asks
+ * only when no header was found at the start of a line, so a plain log
+ * pays nothing for them. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "logline_capture.h"
+
+/* Longest prefix we look through: a service name or a path. */
+#define CAPTURE_PREFIX_MAX 256
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* compose_prefix - "NAME<spaces>| " (docker compose pads the service names
+ * of one output to the same width) */
+static const char *compose_prefix(const char *line, const char *e)
+{
+	const char *p = line;
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && is_name_char(*p))
+		p++;
+	if (p == line || p >= e || *p != ' ')
+		return NULL;
+	while (p < e && *p == ' ')
+		p++;
+	if (e - p < 2 || p[0] != '|' || p[1] != ' ')
+		return NULL;
+	return p + 2;
+}
+
+/* grep_prefix - "FILE:" (grep -H, zgrep over several files), "FILE:N:"
+ * (with -n) or "N:" (-n alone): no blank before the first colon */
+static const char *grep_prefix(const char *line, const char *e)
+{
+	const char *p = line;
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && *p != ':' && *p != ' ' && *p != '\t')
+		p++;
+	if (p == line || p >= e || *p != ':')
+		return NULL;
+	p++;
+	const char *d = p;
+	while (d < e && d - p < 12 && *d >= '0' && *d <= '9')
+		d++;
+	if (d > p && d < e && *d == ':')
+		p = d + 1;
+	return p < e ? p : NULL;
+}
+
+const char *logline_capture_prefix(const char *line, const char *e)
+{
+	const char *p = compose_prefix(line, e);
+	return p ? p : grep_prefix(line, e);
+}
