@@ -46,6 +46,7 @@ struct node {
 	struct node *older, *newer;  /* activity list */
 	bool failure_seen;           /* a bounce or expiry of the message was logged */
 	int finals;                  /* final statuses logged (close_when_delivered MTAs) */
+	uint64_t written;            /* message_digest of m as its row last got it, 0 unknown */
 	struct inline_strings str;   /* where m's strings live while they fit */
 };
 
@@ -932,11 +933,37 @@ static struct sl_time get_time(struct state_in *in)
 	return t;
 }
 
+/* message_digest - the fields of m a message update writes: equal digests,
+ * equal updates (never 0, which means "not known") */
+static uint64_t message_digest(const struct corr_message *m)
+{
+	const char *strs[] = { m->host, m->queue_id, m->sender, m->header_msgid, m->client_host,
+	                       m->client_ip, m->helo, m->protocol };
+	uint64_t h = SL_HASH_SEED;
+	for (size_t i = 0; i < SL_ARRAY_LEN(strs); i++)
+		h = strs[i] ? sl_hash64(strs[i], strlen(strs[i]) + 1, h) : sl_hash64("", 0, h + i);
+	const int64_t nums[] = { m->id, m->mta, m->size, m->nrcpt, m->first_ts.sec, m->first_ts.has_frac, m->last_ts.has_frac,
+	                         m->first_ts.usec, m->last_ts.sec, m->last_ts.usec,
+	                         m->arrived, m->removed, m->origin_id, m->origin,
+	                         m->source_id, (int64_t)m->first_offset };
+	h = sl_hash64(nums, sizeof nums, h);
+	return h ? h : 1;
+}
+
+/* correlate_flush - every open message's row brought up to date. A message
+ * whose fields have not changed since its row got them (one carried over
+ * from an earlier run and not seen since, in an hourly job) is skipped: the
+ * update would rewrite its row, and its page, with the same values. */
 int correlate_flush(struct correlate *c, struct sl_error *err)
 {
-	for (struct node *n = c->oldest; n; n = n->newer)
+	for (struct node *n = c->oldest; n; n = n->newer) {
+		uint64_t d = message_digest(&n->m);
+		if (d == n->written)
+			continue;
 		if (c->sink.message_update(c->sink.ctx, &n->m, err))
 			return -1;
+		n->written = d;
+	}
 	return 0;
 }
 
@@ -1049,6 +1076,9 @@ static bool add_loaded(struct correlate *c, struct state_in *in)
 	}
 	struct sl_span host = { m->host, strlen(m->host) }, qid = { m->queue_id, strlen(m->queue_id) };
 	n->hash = key_hash(host, qid);
+	/* A state is saved just after correlate_flush, in the same commit:
+	 * the row holds these fields. */
+	n->written = message_digest(m);
 	if (lookup(c, n->hash, host, qid)) {
 		in->bad = true;   /* a key twice: not a state this code saved */
 		free_message_fields(n);

@@ -648,6 +648,35 @@ static void save_two_open(struct sl_buf *out)
 	correlate_free(c);
 }
 
+/* An hourly run's flush rewrites only the open messages that changed since
+ * their rows got their fields: the ones carried over and not seen again are
+ * left alone, a second flush with nothing new writes nothing. */
+static void test_flush_writes_changed_only(void **state)
+{
+	(void)state;
+	struct sl_buf saved;
+	sl_buf_init(&saved);
+	save_two_open(&saved);   /* AAA is msgs[0], BBB msgs[1]: one update each */
+	assert_int_equal(msgs[0].updates, 1);
+	assert_int_equal(msgs[1].updates, 1);
+	struct correlate *c = correlate_new(NULL, &fake);
+	struct sl_error err;
+	assert_int_equal(correlate_load(c, saved.data, saved.len, &err), 0);
+	feed(c, 400, EV_DEFERRED, "BBB", NULL);   /* BBB seen again: its last_ts moves */
+	assert_int_equal(correlate_flush(c, &err), 0);
+	assert_int_equal(msgs[0].updates, 1);     /* AAA unchanged: not rewritten */
+	assert_int_equal(msgs[1].updates, 2);
+	assert_int_equal(correlate_flush(c, &err), 0);
+	assert_int_equal(msgs[0].updates, 1);
+	assert_int_equal(msgs[1].updates, 2);
+	feed(c, 500, EV_DEFERRED, "AAA", NULL);
+	assert_int_equal(correlate_flush(c, &err), 0);
+	assert_int_equal(msgs[0].updates, 2);
+	assert_int_equal(msgs[1].updates, 2);
+	correlate_free(c);
+	sl_buf_release(&saved);
+}
+
 /* prune: open messages whose last line is older than the cut are closed,
  * the newer ones stay with the ids of their rows */
 static void test_state_prune(void **state)
@@ -738,6 +767,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_save_load_continues, reset),
+		cmocka_unit_test_setup(test_flush_writes_changed_only, reset),
 		cmocka_unit_test_setup(test_state_prune, reset),
 		cmocka_unit_test_setup(test_state_merge, reset),
 		cmocka_unit_test_setup(test_lifecycle, reset),
