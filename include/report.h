@@ -39,7 +39,23 @@ struct report_options {
 	                                  reader: no other writer): count keys beside */
 	size_t key_budget;             /* bytes for the per-key lists; 0 = REPORT_KEYS_BUDGET,
 	                                  1 = none (every list from SQL: tests) */
+	struct report_keys_job *keys_job;   /* the key passes, started by report_keys_start
+	                                       with these options: report_build takes their
+	                                       lists (the caller still frees the job) */
 };
+
+/* The per-key sections' passes (volume, domains, relays, senders,
+ * recipients) need no index: they read the rows in order. analyze starts
+ * them as soon as its rows are committed, on a read connection of their own
+ * to db's file and a thread, while it builds the report's indexes; db (a
+ * connection to a file in WAL mode) is only read to set the period up. The
+ * caller guarantees that no row changes until the report is built (only
+ * indexes may be added), so both connections read the same rows. NULL if
+ * they cannot start (report_build then counts them itself). Free with
+ * report_keys_job_free (waits for the thread) after report_build. */
+struct report_keys_job;
+struct report_keys_job *report_keys_start(struct sqlite3 *db, const struct report_options *opt);
+void report_keys_job_free(struct report_keys_job *j);
 
 /* Fills m (zeroed first) from the database; 0, or -1 with err (SL_EUSAGE for
  * a bad bound, SL_EDB). On error m is freed. Free with rm_model_free. */

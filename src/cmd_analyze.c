@@ -263,16 +263,27 @@ int cmd_analyze(struct cli_args *a)
 	ingest_release(in);   /* the report need not hold the open messages too */
 	double t_ingest = clock_now(CLOCK_MONOTONIC), cpu_parse = clock_now(CLOCK_THREAD_CPUTIME_ID);
 	struct writer_stats ws = *ingest_writer_stats(in);
-	/* The indexes a first load left out: the report's before it; the others
-	 * on the writer thread while the report reads through a second
-	 * connection, so both cores work. */
+	/* The indexes a first load left out: the report's before its other
+	 * sections, the others on the writer thread while the report reads
+	 * through a second connection, so both cores work. The key passes need
+	 * none: they start on a third connection as soon as the rows are
+	 * committed, beside the build of the report's indexes (which then
+	 * writes into the WAL the readers need). From here on no row changes
+	 * until the report is read, only indexes are added: every connection
+	 * reads the same rows. */
 	bool report = !a->no_report && nids > 0;
 	struct sqlite3 *reader = NULL;
+	struct report_keys_job *keys = NULL;
+	ropt.source_ids = ids;
+	ropt.nsources = nids;
 	if (status == CLI_EXIT_OK) {
 		struct sl_error rerr;
 		sl_error_clear(&rerr);
-		int rc = store_build_indexes(st, STORE_INDEXES_REPORT, &err);
-		if (rc == 0 && report && (reader = store_open_reader(st, &rerr)) != NULL)
+		int rc = 0;
+		if (report && (reader = store_open_reader(st, &rerr)) != NULL)
+			keys = report_keys_start(reader, &ropt);
+		rc = store_build_indexes(st, STORE_INDEXES_REPORT, &err);
+		if (rc == 0 && reader)
 			rc = ingest_end_load_async(in, &err);
 		else if (rc == 0)
 			rc = store_end_load(st, &err);   /* no file to share: in turn */
@@ -303,14 +314,14 @@ int cmd_analyze(struct cli_args *a)
 	if (status == CLI_EXIT_OK && (failed || partial))
 		status = failed == nfiles ? CLI_EXIT_NOINPUT : CLI_EXIT_PARTIAL;
 	if ((status == CLI_EXIT_OK || status == CLI_EXIT_PARTIAL) && report) {
-		ropt.source_ids = ids;
-		ropt.nsources = nids;
 		ropt.parallel = reader != NULL;   /* the rows are written: only indexes change */
+		ropt.keys_job = keys;
 		int w = cmd_report_emit(a, reader ? reader : store_db(st), &ropt, NULL);
 		if (w != CLI_EXIT_OK && (w != CLI_EXIT_FAIL_ON || status == CLI_EXIT_OK ||
 		                         status == CLI_EXIT_PARTIAL))
 			status = w;
 	}
+	report_keys_job_free(keys);
 	store_close_reader(reader);
 	free(ids);
 	double t_report = clock_now(CLOCK_MONOTONIC);

@@ -375,7 +375,9 @@ struct build {
 	struct rm_section *groups[3];   /* transient, permanent, rejected: for the problems */
 	struct report_keys keys;   /* the per-key sections' numbers, when keys_counted */
 	bool keys_counted;
-	struct keys_job *job;      /* counting them on a thread (start_keys) */
+	struct report_keys_job *job;   /* counting them on a thread (start_keys, or the
+	                                  caller's report_keys_start) */
+	bool own_job;              /* start_keys's: freed by end_keys */
 };
 
 static void add_total(struct build *bd, struct rm_table *t, const char *key, int64_t now,
@@ -759,32 +761,88 @@ static int key_statements(struct ctx *c, sqlite3_stmt *st[3])
 }
 
 /* The key passes on a thread and a connection of their own, while the
- * report's other sections are read (start_keys) */
-struct keys_job {
+ * report's other sections are read (start_keys), or from before them:
+ * while analyze builds the report's indexes (report_keys_start) */
+struct report_keys_job {
 	struct ctx c;              /* the report's, on the job's connection */
 	struct sl_error err;
 	sqlite3_stmt *st[3];
-	struct report_keys *keys;
+	struct report_keys keys;
 	int ret;
+	bool joined;
 	pthread_t thread;
 };
 
 static void *keys_thread(void *arg)
 {
-	struct keys_job *j = arg;
+	struct report_keys_job *j = arg;
 	int rc = report_keys_count(j->st[0], j->st[1], j->st[2], j->c.top, j->c.key_budget,
-	                           j->keys);
+	                           &j->keys);
 	j->ret = rc ? db_fail(&j->c, "step") : 0;
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(j->st[i]);
 	return NULL;
 }
 
+/* keys_job_start - c's key passes on a new read connection to the file at
+ * path, on a thread; NULL if anything fails (they are then counted in turn).
+ * The job's read transaction starts here: the caller makes sure that it
+ * sees the rows the report's other sections will. */
+static struct report_keys_job *keys_job_start(const struct ctx *c, const char *path)
+{
+	struct report_keys_job *j = xcalloc(1, sizeof *j);
+	j->c = *c;
+	j->c.err = &j->err;
+	j->c.db = NULL;
+	/* a small page cache: its passes read each page once, in order (the
+	 * messages' upper pages for the join are what it keeps) */
+	if ((j->c.db = store_open_read_connection(path, &j->err)) != NULL &&
+	    sqlite3_exec(j->c.db, "PRAGMA cache_size = -1024; BEGIN", NULL, NULL, NULL) ==
+	        SQLITE_OK &&
+	    key_statements(&j->c, j->st) == 0) {
+		/* the thread needs none of the period's SQL texts (c's to free) */
+		j->c.src_in = j->c.ev_ranges = j->c.ev_time = j->c.msg_time = NULL;
+		/* the first step takes the read lock now */
+		if (sqlite3_exec(j->c.db, "SELECT count(*) FROM sources", NULL, NULL, NULL) ==
+		        SQLITE_OK &&
+		    pthread_create(&j->thread, NULL, keys_thread, j) == 0)
+			return j;
+		for (int i = 0; i < 3; i++)
+			sqlite3_finalize(j->st[i]);
+	}
+	store_close_reader(j->c.db);
+	free(j);
+	return NULL;
+}
+
+/* keys_job_join - wait for the job's thread (once); its result */
+static int keys_job_join(struct report_keys_job *j)
+{
+	if (!j->joined) {
+		pthread_join(j->thread, NULL);
+		j->joined = true;
+	}
+	return j->ret;
+}
+
+/* report_keys_job_free - see report.h */
+void report_keys_job_free(struct report_keys_job *j)
+{
+	if (!j)
+		return;
+	keys_job_join(j);
+	report_keys_free(&j->keys);
+	store_close_reader(j->c.db);
+	free(j);
+}
+
 /* start_keys - count the keys beside the other sections when a second
  * connection sees the rows this one does: the caller says so (analyze's
  * own reader, the rows written), or the file is not in WAL mode, where no
  * write can commit while this connection's read transaction holds it.
- * Otherwise, or if anything fails here, count_keys counts them in turn. */
+ * Otherwise, or if anything fails here, count_keys counts them in turn.
+ * (This connection holds its read transaction already: the job's, which
+ * starts now, reads the same rows.) */
 static void start_keys(struct build *bd, bool parallel)
 {
 	struct ctx *c = bd->c;
@@ -801,47 +859,28 @@ static void start_keys(struct build *bd, bool parallel)
 		if (wal)
 			return;
 	}
-	struct keys_job *j = xcalloc(1, sizeof *j);
-	j->c = *c;
-	j->c.err = &j->err;
-	j->c.db = NULL;
-	j->keys = &bd->keys;
-	/* a small page cache: its passes read each page once, in order (the
-	 * messages' upper pages for the join are what it keeps) */
-	if ((j->c.db = store_open_read_connection(path, &j->err)) != NULL &&
-	    sqlite3_exec(j->c.db, "PRAGMA cache_size = -1024; BEGIN", NULL, NULL, NULL) ==
-	        SQLITE_OK &&
-	    key_statements(&j->c, j->st) == 0) {
-		/* the first step takes the read lock now, while this connection
-		 * holds its own: both read the same rows */
-		if (sqlite3_exec(j->c.db, "SELECT count(*) FROM sources", NULL, NULL, NULL) ==
-		        SQLITE_OK &&
-		    pthread_create(&j->thread, NULL, keys_thread, j) == 0) {
-			bd->job = j;
-			bd->keys_counted = true;
-			return;
-		}
-		for (int i = 0; i < 3; i++)
-			sqlite3_finalize(j->st[i]);
+	if ((bd->job = keys_job_start(c, path)) != NULL) {
+		bd->own_job = true;
+		bd->keys_counted = true;
 	}
-	store_close_reader(j->c.db);
-	free(j);
 }
 
-/* end_keys - wait for start_keys's thread; -1 (with the report's error) if
- * its passes failed */
+/* end_keys - wait for the job's thread and take its lists; -1 (with the
+ * report's error) if its passes failed */
 static int end_keys(struct build *bd)
 {
-	struct keys_job *j = bd->job;
+	struct report_keys_job *j = bd->job;
 	if (!j)
 		return 0;
 	bd->job = NULL;
-	pthread_join(j->thread, NULL);
-	int ret = j->ret;
+	int ret = keys_job_join(j);
 	if (ret < 0)
 		sl_error_set(bd->c->err, j->err.code, "%s", j->err.msg);
-	store_close_reader(j->c.db);
-	free(j);
+	report_keys_free(&bd->keys);
+	bd->keys = j->keys;   /* moved: the job keeps none */
+	memset(&j->keys, 0, sizeof j->keys);
+	if (bd->own_job)
+		report_keys_job_free(j);
 	return ret;
 }
 
@@ -1814,46 +1853,14 @@ out:
 	return ret;
 }
 
-/* report_build - the model of opt's period and sources */
-int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm_model *m,
-                 struct sl_error *err)
+/* ctx_setup - c (db and err set) for opt's period and sources */
+static int ctx_setup(struct ctx *c, const struct report_options *opt)
 {
-	struct ctx cx = { .db = db, .err = err };
-	struct ctx *c = &cx;
-	struct build bd = { .c = c, .m = m };
-	char *first_ts = NULL, *last_ts = NULL;
-	int ret = -1;
-	bool txn = false;
-	memset(m, 0, sizeof *m);
 	c->lang = (unsigned)opt->lang < CODES_LANG_COUNT ? opt->lang : CODES_EN;
 	c->top = opt->top > 0 ? opt->top : REPORT_DEFAULT_TOP;
-	m->lang = c->lang;
-	m->detail = opt->detail_given ? opt->detail : REPORT_DETAIL_DEFAULT;
-	if (m->detail < 0)
-		m->detail = 0;
-	if (m->detail > REPORT_DETAIL_MAX)
-		m->detail = REPORT_DETAIL_MAX;
-	m->title = L("title");
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	m->generated = sde && *sde ? strtoll(sde, NULL, 10) : (int64_t)time(NULL);
-
-	/* one read transaction: every section sees the same rows, even while a
-	 * load (or `follow`) commits (unless the caller holds one already) */
-	txn = sqlite3_get_autocommit(db) != 0;
-	if (txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		db_fail(c, "begin");
-		txn = false;
-		goto out;
-	}
-	if (sqlite3_create_function_v2(db, "smtplog_reply_shape", 1,
-	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_reply_shape,
-	                               NULL, NULL, NULL) != SQLITE_OK) {
-		db_fail(c, "function");
-		goto out;
-	}
 	if (bound(c, opt->since, c->since, "--since") < 0 ||
 	    bound(c, opt->until, c->until, "--until") < 0)
-		goto out;
+		return -1;
 	if (opt->source_ids) {
 		/* Integers only: built with %lld, so it is safe to paste into SQL. */
 		struct sl_buf in;
@@ -1882,8 +1889,67 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 	}
 	c->events_only = opt->events_only;
 	c->key_budget = opt->key_budget ? opt->key_budget : REPORT_KEYS_BUDGET;
+	return time_filters(c);
+}
+
+/* report_keys_start - see report.h */
+struct report_keys_job *report_keys_start(struct sqlite3 *db, const struct report_options *opt)
+{
+	struct sl_error err;
+	struct ctx c = { .db = db, .err = &err };
+	const char *path = sqlite3_db_filename(db, "main");
+	struct report_keys_job *j = NULL;
+	if (path && *path && ctx_setup(&c, opt) == 0)
+		j = keys_job_start(&c, path);
+	ctx_release(&c);
+	return j;
+}
+
+/* report_build - the model of opt's period and sources */
+int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm_model *m,
+                 struct sl_error *err)
+{
+	struct ctx cx = { .db = db, .err = err };
+	struct ctx *c = &cx;
+	struct build bd = { .c = c, .m = m };
+	char *first_ts = NULL, *last_ts = NULL;
+	int ret = -1;
+	bool txn = false;
+	memset(m, 0, sizeof *m);
+	if (opt->keys_job) {
+		/* counted from before (report_keys_start): taken at end_keys */
+		bd.job = opt->keys_job;
+		bd.keys_counted = true;
+	}
+	c->lang = (unsigned)opt->lang < CODES_LANG_COUNT ? opt->lang : CODES_EN;
+	m->lang = c->lang;
+	m->detail = opt->detail_given ? opt->detail : REPORT_DETAIL_DEFAULT;
+	if (m->detail < 0)
+		m->detail = 0;
+	if (m->detail > REPORT_DETAIL_MAX)
+		m->detail = REPORT_DETAIL_MAX;
+	m->title = L("title");
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	m->generated = sde && *sde ? strtoll(sde, NULL, 10) : (int64_t)time(NULL);
+
+	/* one read transaction: every section sees the same rows, even while a
+	 * load (or `follow`) commits (unless the caller holds one already) */
+	txn = sqlite3_get_autocommit(db) != 0;
+	if (txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(c, "begin");
+		txn = false;
+		goto out;
+	}
+	if (sqlite3_create_function_v2(db, "smtplog_reply_shape", 1,
+	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_reply_shape,
+	                               NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(c, "function");
+		goto out;
+	}
+	if (ctx_setup(c, opt) < 0)
+		goto out;
 	c->sum = !c->events_only && report_summary_usable(db, c->since, c->until);
-	if (time_filters(c) < 0 || read_scope(c, m, &first_ts, &last_ts) < 0 ||
+	if (read_scope(c, m, &first_ts, &last_ts) < 0 ||
 	    read_totals(c, &m->t) < 0 || previous_period(c, m, first_ts, last_ts) < 0)
 		goto out;
 	m->since = opt->since ? xstrdup(opt->since) : NULL;
@@ -1902,7 +1968,8 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 		rm_section_add(m, section_defs[i].id, L(section_defs[i].title), section_defs[i].detail);
 	/* three rounds: the sections of SQL alone (while the keys are counted,
 	 * when start_keys could), those of the keys, the first screen's */
-	start_keys(&bd, opt->parallel);
+	if (!bd.job)
+		start_keys(&bd, opt->parallel);
 	for (int round = 0; round < 3; round++)
 		for (size_t i = 0; i < SL_ARRAY_LEN(section_defs); i++) {
 			const struct section_def *d = &section_defs[i];
