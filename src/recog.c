@@ -461,11 +461,25 @@ static bool try_mta(struct recog *r, const struct recog_mta *mta, const struct l
 	return true;
 }
 
+/* journal_marker - journalctl's own lines between the entries of its text
+ * output (systemd's journalctl.c and logs-show.c): "-- Logs begin at ...,
+ * end at .... --", "-- Journal begins at ..., ends at .... --", "-- Boot
+ * ID --", "-- Reboot --", "-- No entries --" */
+static bool journal_marker(struct sl_span m)
+{
+	return m.len >= 8 && memcmp(m.p, "-- ", 3) == 0 && memcmp(m.p + m.len - 3, " --", 3) == 0;
+}
+
 enum recog_result recog_line(struct recog *r, const struct logline *ll, struct event *ev,
                              struct sl_span *program_out)
 {
-	static const char no_header[] = "(no header)";
+	static const char no_header[] = "(no header)", journalctl[] = "journalctl";
 	*program_out = ll->program;
+	if (sl_span_empty(ll->program) && journal_marker(ll->message)) {
+		/* no mail line: counted among the other programs' */
+		*program_out = (struct sl_span){ journalctl, sizeof journalctl - 1 };
+		return RECOG_FOREIGN;
+	}
 	if (sl_span_empty(ll->program)) {
 		/* a bare message (no syslog header): any MTA may have written it */
 		*program_out = (struct sl_span){ no_header, sizeof no_header - 1 };

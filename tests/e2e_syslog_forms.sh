@@ -97,5 +97,21 @@ eq "the prefix is no part of the line: host, program, fields" \
    "1|2026-04-10T23:18:39Z|a3426da50090|postfix/smtpd|rejected|192.0.2.214|554
 2|2026-04-10T23:18:40Z|mx1|postfix/smtp|delivered|192.0.2.20|250"
 
+# journalctl -o short-iso, as saved from `journalctl -u postfix`: its own
+# "-- Journal begins at ... --" and "-- Boot ID --" lines are another
+# program's, not mail lines left unread.
+db=$T/jc.db
+cat >"$T/jc.log" <<'LOG'
+-- Journal begins at Mon 2026-11-23 06:00:01 UTC, ends at Mon 2026-11-23 06:25:09 UTC. --
+2026-11-23T06:25:01+0000 mx1 postfix/smtp[9]: 4F0A1: to=<c@d.example>, relay=mx.d.example[192.0.2.20]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+-- Boot 4b2d9f0c1e8a4b6c9d0e1f2a3b4c5d6e --
+2026-11-23T06:25:09+0000 mx1 postfix/master[1]: daemon started -- version 3.7.11, configuration /etc/postfix
+LOG
+eq "analyze, journalctl export" "$(run analyze -q --no-report --db "$db" "$T/jc.log")" 0
+eq "journalctl's markers: other program's lines, none unread" \
+   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")" "4|2|0|2"
+eq "journalctl's markers: counted under its name" \
+   "$(q "$db" "SELECT program, reason, count FROM unrecognized")" "journalctl|not mail-transfer|2"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

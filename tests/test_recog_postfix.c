@@ -478,6 +478,16 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("postfix/postscreen", "PASS OLD [192.0.2.1]:1234"), RECOG_MATCHED);
 	assert_int_equal(run("dovecot", "imap-login: Login: user=<x>"), RECOG_FOREIGN);
 	assert_int_equal(run("postfix/smtpd", "something nobody has seen before"), RECOG_UNRECOGNIZED);
+	/* journalctl's own lines between entries (systemd journalctl.c,
+	 * logs-show.c) are no mail line: another program's */
+	assert_int_equal(run("", "-- Logs begin at Mon 2021-05-10 10:00:01 CEST, end at Wed "
+	                         "2021-05-12 10:31:17 CEST. --"), RECOG_FOREIGN);
+	assert_int_equal(run("", "-- Journal begins at Mon 2021-05-10 10:00:01 CEST, ends at Wed "
+	                         "2021-05-12 10:31:17 CEST. --"), RECOG_FOREIGN);
+	assert_int_equal(run("", "-- Boot 4b2d9f0c1e8a4b6c9d0e1f2a3b4c5d6e --"), RECOG_FOREIGN);
+	assert_int_equal(run("", "-- Reboot --"), RECOG_FOREIGN);
+	assert_int_equal(run("", "-- No entries --"), RECOG_FOREIGN);
+	assert_int_equal(run("", "-- a line of dashes, not journalctl's"), RECOG_UNRECOGNIZED);
 	/* notes with no event of their own: the smtp client's TLS failure before
 	 * the status line that carries it (postfix-logwatch, a Go exporter's
 	 * test lines of postfix/polite/smtp), postfix-script's start (many
