@@ -54,6 +54,16 @@ static const char *grep_prefix(const char *line, const char *e)
 
 const char *logline_capture_prefix(const char *line, const char *e)
 {
-	const char *p = compose_prefix(line, e);
+	/* a UTF-8 byte-order mark (a log saved by a Windows editor starts with
+	 * one) and blanks (lines quoted as an indented block) */
+	const char *p = line;
+	if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF)
+		p += 3;
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p != line)
+		return p < e ? p : NULL;
+	p = compose_prefix(line, e);
 	return p ? p : grep_prefix(line, e);
 }

@@ -235,6 +235,13 @@ static const struct case_ cases[] = {
 	  "2017-01-05T11:24:55Z", "", "exim", -1, "1cP6AB-001ONt-1I Completed", NULL },
 	{ "maillog:1234:Nov 23 06:25:01 mx1 sm-mta[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
 	  "mx1", "sm-mta", 9, "x", NULL },
+	/* a UTF-8 byte-order mark before the first line, an indented line */
+	{ "\xEF\xBB\xBFNov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	{ "    Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* the rest of a rejectlog's folded header stays a bare line */
+	{ "    <second@test.ex>", LOGLINE_BARE, "", "", "", -1, "    <second@test.ex>", NULL },
 	/* a prefix is only taken when a header follows it */
 	{ "4ABC123DEF: to=<a@b.example>, status=sent", LOGLINE_BARE, "", "", "", -1,
 	  "4ABC123DEF: to=<a@b.example>, status=sent", NULL },
