@@ -1126,10 +1126,12 @@ static void unfold_repeat(struct logline *out)
 }
 
 /* skip_inner_exim_stamp - a syslog message that starts with Exim's own
- * stamp ("2019-06-10 11:04:40[.mmm][ +hhmm] "): Sophos UTM feeds Exim's log
- * lines, stamp and all, to syslog-ng ("2019:06:10-11:04:40 defense
- * exim-in[6854]: 2019-06-10 11:04:40 SMTP connection from ..."). The message
- * is what follows the stamp; the syslog stamp stays the line's time. */
+ * stamp ("2019-06-10 11:04:40[.mmm][ +hhmm] "): Exim keeps it in what it
+ * sends to syslog unless syslog_timestamp is false (the option's default is
+ * true; Debian's syslog2eximlog(8) reads either), and Sophos UTM's Exims
+ * write it so ("2019:06:10-11:04:40 defense exim-in[6854]: 2019-06-10
+ * 11:04:40 SMTP connection from ..."). The message is what follows the
+ * stamp; the syslog stamp stays the line's time. */
 static void skip_inner_exim_stamp(struct logline *out)
 {
 	const char *p = out->message.p, *e = p + out->message.len;
