@@ -113,5 +113,18 @@ eq "journalctl's markers: other program's lines, none unread" \
 eq "journalctl's markers: counted under its name" \
    "$(q "$db" "SELECT program, reason, count FROM unrecognized")" "journalctl|not mail-transfer|2"
 
+# Exim through syslog keeps its own stamp in the message unless
+# syslog_timestamp is false (the option's default is true).
+db=$T/exs.db
+cat >"$T/exs.log" <<'LOG'
+Nov 23 06:25:01 mx3 exim[4100]: 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab <= a@b.example H=mx.b.example [192.0.2.30] P=esmtp S=900
+Nov 23 06:25:02 mx3 exim[4101]: 2026-11-23 06:25:02 [4101] 1vAbCd-0001Xy-Ab ** c@d.example R=dnslookup T=remote_smtp H=mx.d.example [192.0.2.31]: SMTP error from remote mail server after RCPT TO:<c@d.example>: 550 5.1.1 unknown
+LOG
+eq "analyze, Exim's stamp through syslog" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/exs.log")" 0
+eq "every such line understood" "$(q "$db" "SELECT lines, recognized, unrecognized FROM sources")" "2|2|0"
+eq "the bounce and its message" \
+   "$(q "$db" "SELECT e.kind, e.smtp_code, e.enhanced_code, m.sender FROM events e JOIN messages m ON m.id = e.message_id")" \
+   "bounced|550|5.1.1|a@b.example"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
