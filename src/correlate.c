@@ -863,14 +863,25 @@ void correlate_free(struct correlate *c)
  * of pending links. Saved as one versioned byte string; ids go through the
  * caller's map (the writer knows which rows were adopted). */
 
-#define STATE_MAGIC "SLC1"
+#define STATE_MAGIC "SLC2"         /* numbers as varints */
+#define STATE_MAGIC_FIXED "SLC1"   /* numbers as 8 bytes: read, never written */
 
 static void put_u64(struct sl_buf *b, uint64_t v)
 {
-	unsigned char o[8];
-	for (int i = 0; i < 8; i++)
-		o[i] = (unsigned char)(v >> (8 * i));
-	sl_buf_add(b, o, 8);
+	/* seven bits a byte, least first, the high bit saying more follow:
+	 * the counts, lengths and small ids of a state take one or two bytes
+	 * where eight were written before (SLC1), and an hourly run rewrites
+	 * the whole state */
+	unsigned char o[10];
+	size_t n = 0;
+	do {
+		o[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			o[n] |= 0x80;
+		n++;
+	} while (v);
+	sl_buf_add(b, o, n);
 }
 
 /* put_str - a string as its length + 1 (0: NULL) and its bytes */
@@ -891,10 +902,25 @@ static void put_time(struct sl_buf *b, struct sl_time t)
 struct state_in {
 	const unsigned char *p, *end;
 	bool bad;
+	bool fixed;   /* an SLC1 state: numbers in 8 bytes */
 };
 
 static uint64_t get_u64(struct state_in *in)
 {
+	if (!in->fixed) {
+		uint64_t v = 0;
+		for (unsigned shift = 0; !in->bad; shift += 7) {
+			if (in->p == in->end || shift > 63) {
+				in->bad = true;
+				break;
+			}
+			unsigned char b = *in->p++;
+			v |= (uint64_t)(b & 0x7f) << shift;
+			if (!(b & 0x80))
+				return v;
+		}
+		return 0;
+	}
 	if (in->bad || in->end - in->p < 8) {
 		in->bad = true;
 		return 0;
@@ -1100,8 +1126,10 @@ int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_
 {
 	if (c->oldest || c->stats.messages)
 		SL_BUG("correlate_load on a correlator in use");
-	struct state_in in = { data, (const unsigned char *)data + len, false };
-	if (len < 4 || memcmp(data, STATE_MAGIC, 4) != 0)
+	struct state_in in = { data, (const unsigned char *)data + len, false, false };
+	if (len >= 4 && memcmp(data, STATE_MAGIC_FIXED, 4) == 0)
+		in.fixed = true;   /* saved by an earlier version: read, saved again as SLC2 */
+	else if (len < 4 || memcmp(data, STATE_MAGIC, 4) != 0)
 		return sl_error_set(err, SL_EDB, "the saved state of open messages is not in a "
 		                    "format this binary knows");
 	in.p += 4;
