@@ -1145,8 +1145,17 @@ int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_
 			continue;
 		struct sl_span qid = get_span(&in);
 		struct recent *r = &c->recent[i];
-		r->k.host = sl_span_dup(host);
-		r->k.queue_id = sl_span_dup(qid);
+		if (host.len + qid.len + 2 <= sizeof r->key) {
+			/* in the slot, as remember_closed puts them: no malloc (and
+			 * no free) for each of the ring's 4,096 entries */
+			r->k.host = memcpy(r->key, host.p, host.len);
+			r->key[host.len] = '\0';
+			r->k.queue_id = memcpy(r->key + host.len + 1, qid.p, qid.len);
+			r->key[host.len + 1 + qid.len] = '\0';
+		} else {
+			r->k.host = sl_span_dup(host);
+			r->k.queue_id = sl_span_dup(qid);
+		}
 		r->k.hash = key_hash(host, qid);
 		c->recent_filter[FILTER_SLOT(r->k.hash)]++;
 		c->recent_hint[FILTER_SLOT(r->k.hash)] = (uint16_t)(r - c->recent);
