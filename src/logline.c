@@ -1206,6 +1206,31 @@ static bool parse_header(struct logline_ctx *ctx, const char *line, const char *
 	return ok;
 }
 
+/* parse_line - parse_header, and the line a container wrote after the
+ * RFC 3339 stamp that `docker logs -t` and `kubectl logs --timestamps`
+ * put before it ("2021-05-12T10:31:17.123456789Z May 12 10:31:17 mail
+ * postfix/smtpd[1234]: ..."): when that stamp names no program, the header
+ * after it does; the line keeps the outer stamp's time (UTC, with a year) */
+static bool parse_line(struct logline_ctx *ctx, const char *line, const char *e,
+                       struct logline *out)
+{
+	if (!parse_header(ctx, line, e, out))
+		return false;
+	if (out->format != LOGLINE_RFC3339 || !sl_span_empty(out->program))
+		return true;
+	const char *sp = memchr(line, ' ', (size_t)(e - line));
+	if (!sp || sp + 1 >= e)
+		return true;
+	struct logline in;
+	reset(sp + 1, (size_t)(e - sp - 1), &in);
+	if (parse_header(ctx, sp + 1, e, &in) && !sl_span_empty(in.program)) {
+		in.ts = out->ts;
+		in.has_ts = true;
+		*out = in;
+	}
+	return true;
+}
+
 /* logline_parse - decide the format from the first byte, then parse it */
 void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
 {
@@ -1213,13 +1238,13 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	reset(line, len, out);
 	if (len == 0)
 		return;
-	bool ok = parse_header(ctx, line, e, out);
+	bool ok = parse_line(ctx, line, e, out);
 	if (!ok) {
 		/* a tool's prefix in front of the line (logline_capture.c) */
 		const char *q = logline_capture_prefix(line, e);
 		if (q) {
 			reset(q, (size_t)(e - q), out);
-			ok = parse_header(ctx, q, e, out);
+			ok = parse_line(ctx, q, e, out);
 		}
 	}
 	if (!ok) {

@@ -84,18 +84,21 @@ eq "UTM: the arrival" "$(q "$db" "SELECT queue_id, sender, size FROM messages WH
    "1haLqi-0002Mp-2G|a@b.example|5120"
 
 # A log passed on by a tool: `docker compose logs` of a mailcow stack and
-# grep -H over rotated files put their own prefix before each line.
+# grep -H over rotated files put their own prefix before each line, `docker
+# logs -t` its own RFC 3339 stamp.
 db=$T/cap.db
 cat >"$T/cap.log" <<'LOG'
 postfix-mailcow-1  | Apr 10 23:18:39 a3426da50090 postfix/smtpd[640]: NOQUEUE: reject: RCPT from unknown[192.0.2.214]: 554 5.7.1 <c@d.example>: Relay access denied; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<x>
 /var/log/mail.log.1:Apr 10 23:18:40 mx1 postfix/smtp[641]: 4F0A1: to=<c@d.example>, relay=mx.d.example[192.0.2.20]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+2026-04-10T21:18:41.123456789Z Apr 10 23:18:41 mail postfix/smtpd[642]: NOQUEUE: reject: RCPT from unknown[192.0.2.215]: 450 4.7.1 <c@d.example>: Recipient address rejected: Greylisted; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<x>
 LOG
 eq "analyze, prefixed lines" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/cap.log")" 0
-eq "every prefixed line understood" "$(q "$db" "SELECT lines, recognized, unrecognized FROM sources")" "2|2|0"
+eq "every prefixed line understood" "$(q "$db" "SELECT lines, recognized, unrecognized FROM sources")" "3|3|0"
 eq "the prefix is no part of the line: host, program, fields" \
    "$(q "$db" "SELECT line, ts, host, program, kind, remote_ip, smtp_code FROM events ORDER BY line")" \
    "1|2026-04-10T23:18:39Z|a3426da50090|postfix/smtpd|rejected|192.0.2.214|554
-2|2026-04-10T23:18:40Z|mx1|postfix/smtp|delivered|192.0.2.20|250"
+2|2026-04-10T23:18:40Z|mx1|postfix/smtp|delivered|192.0.2.20|250
+3|2026-04-10T21:18:41.123456Z|mail|postfix/smtpd|rejected|192.0.2.215|450"
 
 # journalctl -o short-iso, as saved from `journalctl -u postfix`: its own
 # "-- Journal begins at ... --" and "-- Boot ID --" lines are another

@@ -235,6 +235,17 @@ static const struct case_ cases[] = {
 	  "2017-01-05T11:24:55Z", "", "exim", -1, "1cP6AB-001ONt-1I Completed", NULL },
 	{ "maillog:1234:Nov 23 06:25:01 mx1 sm-mta[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
 	  "mx1", "sm-mta", 9, "x", NULL },
+	/* docker logs -t, kubectl logs --timestamps: an RFC 3339 stamp before
+	 * the line the container wrote; its time is the outer stamp's */
+	{ "2026-11-23T06:25:01.123456789Z Nov 23 07:25:01 mail postfix/qmgr[12]: 4ABC: removed",
+	  LOGLINE_RFC3164, "2026-11-23T06:25:01.123456Z", "mail", "postfix/qmgr", 12,
+	  "4ABC: removed", NULL },
+	{ "mailserver  | 2026-11-23T06:25:01.5Z 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab Completed",
+	  LOGLINE_EXIM, "2026-11-23T06:25:01.500000Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed",
+	  NULL },
+	/* no header after the stamp: the line as it was */
+	{ "2026-11-23T06:25:01Z host message with no tag", LOGLINE_RFC3339, "2026-11-23T06:25:01Z",
+	  "host", "", -1, "message with no tag", NULL },
 	/* a UTF-8 byte-order mark before the first line, an indented line */
 	{ "\xEF\xBB\xBFNov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
