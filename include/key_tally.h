@@ -61,6 +61,9 @@ size_t key_tally_count_nonzero(const struct key_tally *t, unsigned i);
 size_t key_tally_top(const struct key_tally *t, unsigned i, size_t k,
                      const struct key_row **out);
 
+/* Every row of t, in no order, into out (key_tally_count(t) of them). */
+size_t key_tally_rows(const struct key_tally *t, const struct key_row **out);
+
 /* SQLite's BINARY order of two texts: memcmp, then the shorter first. */
 int key_compare(const char *a, size_t alen, const char *b, size_t blen);
 

@@ -171,6 +171,32 @@ int report_keys_count(struct sqlite3_stmt *msgs, struct sqlite3_stmt *events,
                       struct report_keys *k);
 void report_keys_free(struct report_keys *k);
 
+/* The failure groups of one section (transient, permanent, rejected)
+ * counted in one pass (report_groups.c) instead of SQL's GROUP BY and
+ * window sorts, with the same numbers and order. rows: (smtp_code,
+ * enhanced_code, reason, reply, kind, id, the value counted distinct, the
+ * recipient domain, the host key), for rejections also (the client's HELO,
+ * the sender as listed: '<>' for the null one). */
+#define REPORT_SHAPE_MAX 64        /* bytes of a no-code group's status text */
+struct report_group_key {
+	char *key, *helo;          /* helo: the largest (SQL's max()), clients only */
+	int64_t n;
+};
+struct report_group_counts {
+	bool ok;                   /* counted within the budget; else ask SQL */
+	struct rm_group *groups;   /* by count desc, code, enhanced code, reason, status;
+	                              title, kind label and advice left to the caller */
+	char **kinds;              /* per group: its events' kind when all share one */
+	size_t ngroups;
+	struct report_group_key *clients, *senders;   /* rejections: the top lists */
+	size_t nclients, nsenders;
+};
+/* Steps rows (not finalized); 0 (out->ok false when budget bytes could not
+ * hold the groups and their keys), or the failing sqlite3_step code. */
+int report_groups_count(struct sqlite3_stmt *rows, bool rejected, int top, size_t budget,
+                        struct report_group_counts *out);
+void report_group_counts_free(struct report_group_counts *gc);
+
 /* The summary tables (report_summary.c) answer a period whose bounds are
  * open or whole hours ("" when open; a date or "…T06:00:00"), while they
  * are complete; the report reads the events otherwise. src_in as above. */

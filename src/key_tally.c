@@ -199,6 +199,15 @@ size_t key_tally_count_nonzero(const struct key_tally *t, unsigned i)
 	return n;
 }
 
+size_t key_tally_rows(const struct key_tally *t, const struct key_row **out)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < t->cap; j++)
+		if (t->slots[j])
+			out[n++] = t->slots[j];
+	return n;
+}
+
 int key_compare(const char *a, size_t alen, const char *b, size_t blen)
 {
 	int c = memcmp(a, b, alen < blen ? alen : blen);

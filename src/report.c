@@ -22,7 +22,6 @@
 
 #define REPORT_DEFAULT_TOP 5
 #define REPORT_MAX_FILES 10       /* files named in the scope; the rest are counted */
-#define REPORT_SHAPE_MAX 64       /* bytes of a no-code group's status text */
 
 /* ---- query context: one period and set of sources */
 
@@ -378,6 +377,8 @@ struct build {
 	struct report_keys_job *job;   /* counting them on a thread (start_keys, or the
 	                                  caller's report_keys_start) */
 	bool own_job;              /* start_keys's: freed by end_keys */
+	struct report_group_counts rejected;   /* the rejections' client and sender lists,
+	                                          when counted with their groups */
 };
 
 static void add_total(struct build *bd, struct rm_table *t, const char *key, int64_t now,
@@ -1480,6 +1481,56 @@ static char *group_title(struct ctx *c, const struct rm_group *g)
 	return sl_buf_detach(&t);
 }
 
+/* count_groups - a section's groups counted in one pass over its events
+ * (report_groups.c) into sec, the rejections' lists into bd->rejected: 1;
+ * 0 when its budget cannot hold them (read_groups asks SQL); -1 */
+static int count_groups(struct build *bd, struct rm_section *sec, const struct group_def *d,
+                        const char *f)
+{
+	struct ctx *c = bd->c;
+	sqlite3_stmt *s = prep(c,
+		"SELECT e.smtp_code, e.enhanced_code, e.reason, e.reply, e.kind, e.id, %s,"
+		" e.recipient_domain, %s%s FROM %s WHERE %s AND %s AND %s",
+		d->distinct, d->host_key,
+		d->rejected ? ", e.client_helo, CASE WHEN e.sender = '' THEN '<>' ELSE e.sender END"
+		            : "", d->from, f, c->ev_time, d->where);
+	if (!s)
+		return -1;
+	/* a quarter of the key budget: the key passes may hold theirs meanwhile */
+	struct report_group_counts gc;
+	int rc = report_groups_count(s, d->rejected, c->top, c->key_budget / 4, &gc);
+	if (finish(c, s, rc ? rc : SQLITE_DONE) < 0)
+		return -1;
+	if (!gc.ok)
+		return 0;
+	sec->groups = gc.ngroups ? gc.groups : NULL;   /* as SQL's: none without a group */
+	sec->ngroups = gc.ngroups;
+	if (!gc.ngroups)
+		free(gc.groups);
+	for (size_t i = 0; i < gc.ngroups; i++) {
+		struct rm_group *g = &sec->groups[i];
+		if (gc.kinds[i]) {   /* a label (static), never the column's text */
+			char key[48];
+			snprintf(key, sizeof key, "kind.%s", gc.kinds[i]);
+			g->kind = report_label_opt(key, c->lang);
+		}
+		g->title = group_title(c, g);
+		advice_for(c, g, d->rejected);
+		free(gc.kinds[i]);
+	}
+	free(gc.kinds);
+	gc.kinds = NULL;
+	gc.groups = NULL;
+	gc.ngroups = 0;
+	if (d->rejected) {
+		report_group_counts_free(&bd->rejected);
+		bd->rejected = gc;
+	} else {
+		report_group_counts_free(&gc);
+	}
+	return 1;
+}
+
 /* read_groups - one section's groups: count desc, then the key */
 static int read_groups(struct build *bd, struct rm_section *sec, const struct group_def *d)
 {
@@ -1487,8 +1538,15 @@ static int read_groups(struct build *bd, struct rm_section *sec, const struct gr
 	char *f = ev_filter(c);
 	int ret = -1;
 	size_t cap = 0;
-	/* The bare reply comes from the row of the min() (SQLite's min/max
-	 * rule): the first event in log order that has a reply. */
+	int counted = count_groups(bd, sec, d, f);
+	if (counted != 0) {
+		sqlite3_free(f);
+		return counted < 0 ? -1 : 0;
+	}
+	/* The bare reply: with several min() and max(), SQLite takes a bare
+	 * column from the row where the last of them, max(e.kind), changed:
+	 * the first row of the group's greatest kind in the scan's order
+	 * (report_groups.c does the same), not always one with a reply. */
 	sqlite3_stmt *s = prep(c,
 		"SELECT e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE " AS shape,"
 		" count(*) AS n, count(DISTINCT %s), min((e.reply IS NULL) * 4611686018427387904 + e.id),"
@@ -1567,6 +1625,28 @@ static int sec_rejected(struct build *bd, struct rm_section *s)
 	rm_col_add(t, "client", L("col.client"), RM_STR);
 	rm_col_add(t, "helo", L("col.helo"), RM_STR);
 	rm_col_add(t, "count", L("col.rejects"), RM_INT);
+	const struct report_group_counts *rc = &bd->rejected;
+	if (rc->ok) {   /* counted with the groups */
+		for (size_t i = 0; i < rc->nclients; i++) {
+			struct rm_cell *row = rm_row_add(t);
+			rm_cell_str(&row[0], rc->clients[i].key);
+			if (rc->clients[i].helo)
+				rm_cell_str(&row[1], rc->clients[i].helo);
+			rm_cell_num(&row[2], (double)rc->clients[i].n);
+		}
+		t = rm_table_add(s, "senders", L("table.reject_senders"));
+		rm_col_add(t, "sender", L("col.sender"), RM_STR);
+		rm_col_add(t, "count", L("col.rejects"), RM_INT);
+		for (size_t i = 0; i < rc->nsenders; i++) {
+			struct rm_cell *row = rm_row_add(t);
+			rm_cell_str(&row[0], rc->senders[i].key);
+			rm_cell_num(&row[1], (double)rc->senders[i].n);
+		}
+		t->detail = 6;
+		report_group_counts_free(&bd->rejected);
+		sqlite3_free(fe);
+		return 0;
+	}
 	int ret = table_from(c, prep(c,
 		"SELECT %s AS k, max(e.client_helo), count(*) AS n FROM %s WHERE %s AND %s"
 		" AND e.kind = 'rejected' AND k IS NOT NULL GROUP BY k ORDER BY n DESC, k LIMIT @top",
@@ -1984,6 +2064,7 @@ out:
 	if (txn)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	report_keys_free(&bd.keys);
+	report_group_counts_free(&bd.rejected);
 	free(first_ts);
 	free(last_ts);
 	ctx_release(c);
