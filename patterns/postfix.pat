@@ -226,3 +226,20 @@ regex: ^(?:connect from |disconnect from |lost connection after |timeout after |
   refreshing the Postfix mail system|Postfix is (?:running|using)|helo=\d|ehlo=\d|
   See http://www\.postfix\.org/COMPATIBILITY_README\.html|To disable backwards compatibility use |
   host \S+ said: |host \S+ refused to talk to me|proxy-accept: )
+
+# ---- verbose logging (-v in master.cf, debug_peer_list, smtp[d]_tls_loglevel
+# 2 and up): the msg_info() of the daemons' inner steps, which starts with
+# the function's name ("smtp_get: EOF", "match_hostname: ..."), attribute
+# exchanges with other daemons ("send attr status = 4.4.2", "input attribute
+# name: status", "private/tlsmgr: wanted attribute: status", "connect to
+# subsystem private/defer"), the SMTP transcript of a debug peer
+# (smtp_chat.c: "> mx.example.com[192.0.2.1]:25: QUIT", "< ...: 250 2.0.0
+# Ok") and OpenSSL's state callbacks ("SSL_connect:SSLv3/TLS write client
+# hello"): recognized, no event. Tried last: nothing else is such a line.
+id: postfix.debug
+mta: postfix
+programs: *
+kind: none
+regex: ^(?:[a-z][a-z0-9]*+(?:_[a-z0-9]++)++: |send attr [\w-]++ = |input attribute (?:name|value): |
+  [\w-]++/[\w-]++: wanted attribute: |connect to subsystem |[<>] [^\s\[\]]*+\[[^\[\]]*+\](?::\d++)?: |
+  SSL_(?:accept|connect):[^ ]|certificate verification depth=)

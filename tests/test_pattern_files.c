@@ -49,6 +49,9 @@ static const struct doc_example {
 	{ "reason.retry-wait.queued", "domain matches queue_smtp_domains, or -odqs set",
 	  "Exim src/deliver.c, a deferral by queue_smtp_domains (an Exim mainlog of 2012 quoted "
 	  "in many public parsers' tests)" },
+	{ "postfix.debug", "send attr reason = lost connection with mail.example.com[192.0.2.1] while "
+	  "receiving the initial server greeting",
+	  "Postfix verbose logging (-v): a paste of a postfix/smtp's, pastebin.com/JwjKubgK" },
 	{ "exim.split-line", "[2/2]  c@example.net d@example.net",
 	  "Exim src/log.c write_syslog: \"[%d%c%d] %.*s\" for each piece of a long line" },
 	{ "exim.reject.helo-syntax", "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically "

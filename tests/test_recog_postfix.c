@@ -478,6 +478,33 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("postfix/postscreen", "PASS OLD [192.0.2.1]:1234"), RECOG_MATCHED);
 	assert_int_equal(run("dovecot", "imap-login: Login: user=<x>"), RECOG_FOREIGN);
 	assert_int_equal(run("postfix/smtpd", "something nobody has seen before"), RECOG_UNRECOGNIZED);
+	/* verbose logging (-v, debug_peer_list, smtp_tls_loglevel 2): a paste of
+	 * a postfix/smtp's (pastebin.com/JwjKubgK), a docker-postfix issue's
+	 * (github.com/bokysan/docker-postfix issue 80); the transcript as
+	 * smtp_chat.c writes it */
+	static const char *const debug[] = {
+		"smtp_get: EOF",
+		"connect to subsystem private/defer",
+		"send attr queue_id = 6EB2548A88C",
+		"send attr reason = lost connection with mail.mydomain.com[192.0.2.1] while receiving "
+		"the initial server greeting",
+		"input attribute name: status",
+		"input attribute value: 0",
+		"private/tlsmgr: wanted attribute: (list terminator)",
+		"vstream_buf_get_ready: fd 10 got 10",
+		"event_request_timer: reset 0x7ff1fafa58a2 0x7ff1f7dc0470 5",
+		"SSL_connect:SSLv3/TLS read server session ticket",
+		"> mx.example.com[192.0.2.1]:25: MAIL FROM:<a@b.example> SIZE=1234",
+		"< mx.example.com[192.0.2.1]:25: 250 2.1.0 Ok",
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(debug); i++) {
+		if (run("postfix/smtp", debug[i]) != RECOG_MATCHED || ev.kind != EV_NONE)
+			fail_msg("verbose line %zu not a note: %s", i, debug[i]);
+	}
+	/* a delivery's status line is still one */
+	assert_int_equal(run("postfix/smtp", "4ABC: to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, "
+	                     "delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DELIVERED);
 	/* journalctl's own lines between entries (systemd journalctl.c,
 	 * logs-show.c) are no mail line: another program's */
 	assert_int_equal(run("", "-- Logs begin at Mon 2021-05-10 10:00:01 CEST, end at Wed "
