@@ -164,14 +164,11 @@ int store_set_unrecognized(struct store *st, int64_t source_id, const char *prog
                            const char *reason, uint64_t count, const char *const *samples,
                            size_t nsamples, struct sl_error *err);
 
-/* Rows of the tables other store modules keep (store_health.c): the
- * statement prepared at open, inside the write transaction (begun if
- * need be), bound by the caller, then stepped by store_row_end, which
- * counts the row towards the batch's commit. NULL or -1 on error. */
-enum store_row_stmt { STORE_ROW_HEALTH };
-struct sqlite3_stmt *store_row_begin(struct store *st, enum store_row_stmt which,
-                                     struct sl_error *err);
-int store_row_end(struct store *st, struct sqlite3_stmt *s, struct sl_error *err);
+/* For store_health.c: the open write transaction's health counts (the
+ * transaction begun if need be), or NULL (err set); and a row added to the
+ * batch, which commits when the batch is full (0 or -1). */
+struct store_health_acc *store_health_batch(struct store *st, struct sl_error *err);
+int store_row_added(struct store *st, struct sl_error *err);
 
 /* The sink correlate writes into. Valid while st is open. Its message_open
  * gives a message the id store_key(source_id, first_offset), unless the

@@ -2,7 +2,8 @@
  * errors, fatal errors and panics, SASL and TLS failures and postscreen
  * verdicts, counted per (source, hour, category, program, message shape,
  * client) with the first line as a sample. Its schema, its rows and how a
- * line becomes one; store.c runs the statement in its write transaction.
+ * line becomes one; a batch's lines are counted by row in memory and added
+ * in its write transaction (store.c flushes them before it commits).
  *
  * Exactly once: a row remembers the offset of the last line it counted
  * (last_offset) and adds a line only past it. A source's lines reach the
@@ -40,8 +41,19 @@ struct store;
 /* Deletes the rows of the hours before ?1 (store_prune's cut). */
 #define STORE_HEALTH_PRUNE "DELETE FROM health WHERE hour < substr(?1, 1, 13)"
 
-/* The upsert store.c prepares once (parameters: see store_health_bind). */
-extern const char store_health_upsert_sql[];
+/* The counts of a write transaction's health lines, by row key, until
+ * store_health_flush adds them to the table (store.c flushes before each
+ * commit and before anyone reads through the connection; a rollback
+ * clears them). Memory is bounded: store_health_write flushes early past
+ * 64k lines. */
+struct store_health_acc;
+struct sqlite3;
+struct store_health_acc *store_health_acc_new(void);
+void store_health_acc_free(struct store_health_acc *a);   /* before closing the db */
+void store_health_acc_clear(struct store_health_acc *a);
+/* Adds each key's lines past its row's last_offset, in the open
+ * transaction, and forgets them. 0 or -1 (SL_EDB). */
+int store_health_flush(struct store_health_acc *a, struct sqlite3 *db, struct sl_error *err);
 
 /* The longest shape kept, in bytes. */
 #define STORE_HEALTH_SHAPE_MAX 160
@@ -63,7 +75,8 @@ struct store_health_row {
 bool store_health_fill(const struct corr_event *e, struct store_health_row *row,
                        struct sl_buf *scratch);
 
-/* Counts the line in its row, in st's write transaction. 0 or -1. */
+/* Counts the line towards its row, in st's write transaction (written at
+ * the batch's flush). 0 or -1. */
 int store_health_write(struct store *st, const struct store_health_row *row, struct sl_error *err);
 
 /* The synchronous sink's health callback (store_sink): fill and write at

@@ -287,13 +287,12 @@ enum stmt_id {
 	S_MSG_INSERT, S_MSG_BY_KEY, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
 	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_GET, S_SRC_SAME_FILE, S_SRC_INSERT, S_SRC_IDENTITY,
 	S_SRC_PROGRESS, S_UNREC_SET, S_UNREC_ADD, S_UNREC_DEL, S_UNREC_CLEAR, S_STATE_PUT,
-	S_STATE_GET, S_HEALTH,
+	S_STATE_GET,
 	S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
-	[S_HEALTH] = store_health_upsert_sql,
 	[S_COMMIT] = "COMMIT",
 	[S_EVENT] =
 		"INSERT OR IGNORE INTO events(ts, host, mta, program, instance, queue_id,"
@@ -412,6 +411,7 @@ struct store {
 	struct sl_buf scratch;         /* lower-cased domains */
 	struct store_summary_acc *sum; /* counts of the rows of the open batch: events */
 	struct store_summary_acc *sum_msg;   /* messages (added before an update of one) */
+	struct store_health_acc *health;     /* health lines of the open batch, by row */
 	struct sink sink;
 };
 
@@ -686,6 +686,7 @@ static int begin_write(struct store *st, struct sl_error *err)
 	st->batch_rows = 0;
 	store_summary_acc_clear(st->sum);   /* the counts of a batch rolled back */
 	store_summary_acc_clear(st->sum_msg);
+	store_health_acc_clear(st->health);
 	if (!st->load_checked) {
 		st->load_checked = true;
 		if (prepare_load(st, err) < 0)
@@ -700,7 +701,8 @@ static int commit(struct store *st, struct sl_error *err)
 	if (!st->in_tx)
 		return 0;
 	/* the counts of the batch's new rows, in its transaction */
-	if (store_summary_flush(st->sum, st->db, err) < 0 ||
+	if (store_health_flush(st->health, st->db, err) < 0 ||
+	    store_summary_flush(st->sum, st->db, err) < 0 ||
 	    store_summary_flush(st->sum_msg, st->db, err) < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		st->in_tx = false;
@@ -866,18 +868,14 @@ static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *er
 	return store_event_write(st, &row, err);
 }
 
-/* store_row_begin, store_row_end - see store.h */
-struct sqlite3_stmt *store_row_begin(struct store *st, enum store_row_stmt which,
-                                     struct sl_error *err)
+/* store_health_batch, store_row_added - see store.h */
+struct store_health_acc *store_health_batch(struct store *st, struct sl_error *err)
 {
-	(void)which;   /* one so far: STORE_ROW_HEALTH */
-	return begin_write(st, err) < 0 ? NULL : st->stmt[S_HEALTH];
+	return begin_write(st, err) < 0 ? NULL : st->health;
 }
 
-int store_row_end(struct store *st, struct sqlite3_stmt *s, struct sl_error *err)
+int store_row_added(struct store *st, struct sl_error *err)
 {
-	if (step_done(st, s, err) < 0)
-		return -1;
 	return row_written(st, err);
 }
 
@@ -1684,6 +1682,7 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 	sl_buf_init(&st->scratch);
 	st->sum = store_summary_acc_new();
 	st->sum_msg = store_summary_acc_new();
+	st->health = store_health_acc_new();
 	st->sink = (struct sink){
 		.ctx = st,
 		.message_open = sink_message_open,
@@ -1736,6 +1735,7 @@ fail:
 		sqlite3_finalize(st->stmt[i]);
 	store_summary_acc_free(st->sum);
 	store_summary_acc_free(st->sum_msg);
+	store_health_acc_free(st->health);
 	sqlite3_close(st->db);
 	if (st->loading) {
 		finish_loading(st, false, NULL);
@@ -1828,7 +1828,9 @@ int store_close(struct store *st, struct sl_error *err)
 		sqlite3_finalize(st->stmt[i]);
 	store_summary_acc_free(st->sum);
 	store_summary_acc_free(st->sum_msg);
+	store_health_acc_free(st->health);
 	st->sum = st->sum_msg = NULL;
+	st->health = NULL;
 	if (st->db && (st->wal || st->loading))
 		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);   /* planner statistics */
 	if (st->db && st->wal) {
@@ -1881,7 +1883,8 @@ struct sqlite3 *store_db(struct store *st)
 	/* whoever reads through it sees the summary counts of the rows of
 	 * the open batch too (added to that batch's transaction) */
 	struct sl_error err = { 0 };
-	if (st->in_tx && (store_summary_flush(st->sum, st->db, &err) < 0 ||
+	if (st->in_tx && (store_health_flush(st->health, st->db, &err) < 0 ||
+	                  store_summary_flush(st->sum, st->db, &err) < 0 ||
 	                  store_summary_flush(st->sum_msg, st->db, &err) < 0))
 		st->broken = true;
 	return st->db;

@@ -220,11 +220,44 @@ static void test_exactly_once(void **state)
 	assert_int_equal(store_close(st, &err), 0);
 }
 
+/* The lines of one key are counted in memory and written once a batch; a
+ * batch larger than the in-memory bound is flushed on the way, and what
+ * is read again still counts once. Lines of keys with and without a
+ * client are rows of their own. */
+static void test_many_lines_one_key(void **state)
+{
+	(void)state;
+	struct sl_error err = { 0 };
+	struct store *st = store_open(test_tmp_path("many.db"), &err);
+	if (!st)
+		fail_msg("store_open: %s", err.msg);
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t o = 1; o <= 150000; o++) {
+			struct store_health_row r = R("m", o * 10, "2026-11-23T07:00:00Z");
+			if (o % 3 == 0)
+				r.client = (struct sl_span){ "192.0.2.1", 9 };
+			assert_int_equal(store_health_write(st, &r, &err), 0);
+		}
+		assert_int_equal(store_commit(st, &err), 0);
+		assert_int_equal(total(st, "m"), 150000);
+	}
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT count(*), sum(count) FROM health"
+	                                    " WHERE shape = 'm' AND client IS NULL", -1, &s, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 1);
+	assert_int_equal(sqlite3_column_int(s, 1), 100000);
+	sqlite3_finalize(s);
+	assert_int_equal(store_close(st, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_exactly_once),
+		cmocka_unit_test(test_many_lines_one_key),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
