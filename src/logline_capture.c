@@ -62,6 +62,12 @@ const char *logline_capture_prefix(const char *line, const char *e)
 		p += 3;
 	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t'))
 		p++;
+	/* cat -n and nl: the line's number and a tab */
+	const char *d = p;
+	while (d < e && d - p < 12 && *d >= '0' && *d <= '9')
+		d++;
+	if (d > p && d < e && *d == '\t')
+		p = d + 1;
 	if (p != line)
 		return p < e ? p : NULL;
 	p = compose_prefix(line, e);

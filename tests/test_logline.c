@@ -251,6 +251,10 @@ static const struct case_ cases[] = {
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
 	{ "    Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* cat -n */
+	{ "  4679\tNov 23 15:54:13 Bumblebee postfix/smtpd[29350]: connect from unknown[192.0.2.218]",
+	  LOGLINE_RFC3164, "2026-11-23T15:54:13Z", "Bumblebee", "postfix/smtpd", 29350,
+	  "connect from unknown[192.0.2.218]", NULL },
 	/* the rest of a rejectlog's folded header stays a bare line */
 	{ "    <second@test.ex>", LOGLINE_BARE, "", "", "", -1, "    <second@test.ex>", NULL },
 	/* a prefix is only taken when a header follows it */
