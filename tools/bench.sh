@@ -428,6 +428,7 @@ if [[ " $MTAS " == *" postfix "* ]] && [ "${BENCH_HOURLY:-1}" -gt 0 ]; then
 	# overlap much, so wall time also counts the runs' serial start and close.
 	ratio=$(awk -v a="$spent_cpu" -v b="$one_cpu" 'BEGIN { printf "%.2f", a / b }')
 	wall_ratio=$(awk -v a="$spent" -v b="$one" 'BEGIN { printf "%.2f", a / b }')
+	res[hourly]=$ratio
 	limit=${HOURLY_LIMIT:-1.5}
 	verdict=ok
 	awk -v r="$ratio" -v l="$limit" 'BEGIN { exit !(r <= l) }' || { verdict=FAILED; fail=1; }
@@ -443,17 +444,27 @@ fi
 
 # The targets (issue 13), each met or not, and by how much
 targets=()
-# target WHAT MEASURED OK(0|1) DISTANCE
-target() { targets+=("| $1 | $2 | $([ "$3" = 1 ] && echo met || echo "not met") | $4 |"); }
+# target WHAT MEASURED OK(0|1) DISTANCE [WHY]: WHY, what stands in the way
+# (docs/performance.md has the measurements), is printed when not met
+target() {
+	local why=""
+	[ "$3" = 1 ] || why=${5:-}
+	targets+=("| $1 | $2 | $([ "$3" = 1 ] && echo met || echo "not met") | $4 | $why |")
+}
 mlines() { awk -v l="$1" 'BEGIN { printf "%.3gM", l / 1e6 }'; }
-# at_most WHAT MEASURED_S LIMIT_S UNIT: a time or size under a bound
+# at_most WHAT MEASURED_S LIMIT_S UNIT [WHY]: a time or size under a bound
 at_most() {
 	local ok dist
 	read -r ok dist < <(awk -v m="$2" -v l="$3" -v u="$4" 'BEGIN {
 		if (m <= l) printf "1 %.2f %s to spare\n", l - m, u
 		else printf "0 %.2f %s over (%.0f%% less needed)\n", m - l, u, 100 * (m - l) / m }')
-	target "$1" "$(printf '%.2f %s (at most %.2f)' "$2" "$4" "$3")" "$ok" "$dist"
+	target "$1" "$(printf '%.2f %s (at most %.2f)' "$2" "$4" "$3")" "$ok" "$dist" "${5:-}"
 }
+why_speed="storing every event (a row of 33 columns, its indexes) already takes more than the budget; narrow rows and a parse split after matching are the levers left"
+why_memory="the open messages (--max-open), SQLite's caches and the report's key budget"
+why_linear="the report's key lists outgrow their 16 MiB budget and are counted through partition files; the index build's sort merges in more passes"
+why_add="the indexes on random keys (queue ID, recipient domain) are kept row by row: most of their pages are read, written to the WAL and checkpointed"
+why_report="exact top lists and distinct counts read every event of the period; only per-day key tables would avoid it"
 for phase in base scale; do
 	for mta in postfix exim; do
 		w=${res[$mta:$phase:wall]:-} p=${res[$mta:$phase:peer]:-}
@@ -464,7 +475,7 @@ for phase in base scale; do
 			if (x >= f) printf "%.2f s to spare\n", need - w
 			else printf "%.2f s too slow: at most %.2f s, %.0f%% less\n", w - need, need, 100 * (w - need) / w }')
 		target "$mta $(mlines "${res[$mta:$phase:lines]}"): analyze at least ${f}x $peer" \
-			"${x}x ($w s against $p s)" "$ok" "$dist"
+			"${x}x ($w s against $p s)" "$ok" "$dist" "$why_speed"
 	done
 	if [ -n "${res[sendmail:$phase:wall]:-}" ] && [ -n "${res[exim:$phase:wall]:-}" ]; then
 		read -r sm ex ok dist < <(awk -v sl="${res[sendmail:$phase:lines]}" -v sw="${res[sendmail:$phase:wall]}" \
@@ -473,32 +484,35 @@ for phase in base scale; do
 			if (s >= e) printf "%.0f%% faster\n", 100 * (s - e) / e
 			else printf "%.0f%% slower\n", 100 * (e - s) / e }')
 		target "sendmail $(mlines "${res[sendmail:$phase:lines]}"): lines/s at least Exim's" \
-			"$sm lines/s against $ex" "$ok" "$dist"
+			"$sm lines/s against $ex" "$ok" "$dist" "$why_speed"
 	fi
 	for mta in $MTAS; do
 		[ -n "${res[$mta:$phase:rss]:-}" ] || continue
 		at_most "$mta $(mlines "${res[$mta:$phase:lines]}"): peak memory" \
-			"$(awk -v r="${res[$mta:$phase:rss]}" 'BEGIN { print r / 1024 }')" "$MEM_LIMIT_MIB" MiB
+			"$(awk -v r="${res[$mta:$phase:rss]}" 'BEGIN { print r / 1024 }')" "$MEM_LIMIT_MIB" MiB "$why_memory"
 	done
 done
 [ -z "${res[open:rss]:-}" ] || at_most "postfix $(mlines "${res[open:lines]}"), messages that never finish: peak memory" \
-	"$(awk -v r="${res[open:rss]}" 'BEGIN { print r / 1024 }')" "$MEM_LIMIT_MIB" MiB
+	"$(awk -v r="${res[open:rss]}" 'BEGIN { print r / 1024 }')" "$MEM_LIMIT_MIB" MiB "$why_memory"
 for mta in $MTAS; do
 	[ -n "${res[$mta:scale:wall]:-}" ] && [ -n "${res[$mta:base:wall]:-}" ] || continue
 	k=$(awk -v a="${res[$mta:scale:lines]}" -v b="${res[$mta:base:lines]}" 'BEGIN { print a / b }')
 	at_most "$mta: time linear, $(mlines "${res[$mta:scale:lines]}") against $(mlines "${res[$mta:base:lines]}")" \
 		"$(awk -v a="${res[$mta:scale:wall]}" -v b="${res[$mta:base:wall]}" 'BEGIN { print a / b }')" \
-		"$(awk -v k="$k" 'BEGIN { print 1.05 * k }')" times
+		"$(awk -v k="$k" 'BEGIN { print 1.05 * k }')" times "$why_linear"
 done
+[ -z "${res[hourly]:-}" ] || at_most "hourly (issue 11): 24 runs on a log growing to $(mlines "$LINES") lines, against one run over it (CPU)" \
+	"${res[hourly]}" "${HOURLY_LIMIT:-1.5}" times \
+	"each run inserts into indexes on random keys and writes each page it changes twice (WAL, then the checkpoint that leaves the file readable by its group)"
 if [ -n "${res[night:add]:-}" ]; then
 	at_most "nightly, $((NIGHT_DAYS - 1)) days held: add a day, against a first load of it" \
-		"$(awk -v a="${res[night:add]}" -v b="${res[night:first]}" 'BEGIN { print a / b }')" 1.5 times
+		"$(awk -v a="${res[night:add]}" -v b="${res[night:first]}" 'BEGIN { print a / b }')" 1.5 times "$why_add"
 	at_most "nightly, $((NIGHT_DAYS - 1)) days held: add a day, against a first load of it (CPU)" \
-		"$(awk -v a="${res[night:add_cpu]}" -v b="${res[night:first_cpu]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" 1.5 times
-	at_most "nightly: report on one day of $NIGHT_DAYS" "${res[night:day]}" 0.05 s
-	at_most "nightly: report on one day of $NIGHT_DAYS (CPU)" "${res[night:day_cpu]}" 0.05 s
-	at_most "nightly: report on all $NIGHT_DAYS days" "${res[night:all]}" 0.3 s
-	at_most "nightly: report on all $NIGHT_DAYS days (CPU)" "${res[night:all_cpu]}" 0.3 s
+		"$(awk -v a="${res[night:add_cpu]}" -v b="${res[night:first_cpu]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" 1.5 times "$why_add"
+	at_most "nightly: report on one day of $NIGHT_DAYS" "${res[night:day]}" 0.05 s "$why_report"
+	at_most "nightly: report on one day of $NIGHT_DAYS (CPU)" "${res[night:day_cpu]}" 0.05 s "$why_report"
+	at_most "nightly: report on all $NIGHT_DAYS days" "${res[night:all]}" 0.3 s "$why_report"
+	at_most "nightly: report on all $NIGHT_DAYS days (CPU)" "${res[night:all_cpu]}" 0.3 s "$why_report"
 	[ "$NIGHT_DAYS" -ge 30 ] || echo "bench: the nightly targets are for 30 days of 1M lines (BENCH_NIGHT_DAYS=30 BENCH_NIGHT_LINES=1000000)" >&2
 fi
 
@@ -508,7 +522,7 @@ printf '%s\n' "${summary[@]}"
 echo
 echo "## targets"
 echo
-echo "| target | measured | verdict | distance |"
-echo "|---|---|---|---|"
+echo "| target | measured | verdict | distance | why, when not met |"
+echo "|---|---|---|---|---|"
 printf '%s\n' "${targets[@]}"
 [ "$fail" -eq 0 ] || die "a check failed (see above)"
