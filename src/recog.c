@@ -250,6 +250,15 @@ void recog_reply_codes(struct event *ev)
 			break;
 		}
 	}
+	/* qmail puts the enhanced code at the end of its text instead: "553
+	 * sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)" */
+	if (ev->smtp_code && !ev->enhanced_code[0]) {
+		const char *h = sl_memmem(r.p, r.len, "(#", 2);
+		size_t n;
+		if (h && is_enhanced_at(h + 2, end, &n) && h + 2 + n < end && h[2 + n] == ')' &&
+		    h[2] == '0' + ev->smtp_code / 100)
+			copy_enhanced(ev, h + 2, n);
+	}
 	if (sl_span_empty(ev->forward_to) &&
 	    (ev->smtp_code == 251 || ev->smtp_code == 551 ||
 	     sl_memmem(r.p, r.len, "not local", 9))) {

@@ -591,6 +591,21 @@ static void test_reply_codes_helper(void **state)
 	assert_int_equal(e.smtp_code, 550);
 	assert_string_equal(e.enhanced_code, "5.1.0");
 	event_clear(&e);
+	/* qmail's "(#5.7.1)" at the end of its text (qmail-smtpd's replies) */
+	t = "host mx.example.com[192.0.2.1] said: 553 sorry, that domain isn't in my list of "
+	    "allowed rcpthosts (#5.7.1) (in reply to RCPT TO command)";
+	e.reply = (struct sl_span){ t, strlen(t) };
+	recog_reply_codes(&e);
+	assert_int_equal(e.smtp_code, 553);
+	assert_string_equal(e.enhanced_code, "5.7.1");
+	event_clear(&e);
+	/* one whose class differs from the code's is not taken */
+	t = "451 try later (#5.7.1)";
+	e.reply = (struct sl_span){ t, strlen(t) };
+	recog_reply_codes(&e);
+	assert_int_equal(e.smtp_code, 451);
+	assert_string_equal(e.enhanced_code, "");
+	event_clear(&e);
 	t = "mail for 250.example.com loops back to myself";
 	e.reply = (struct sl_span){ t, strlen(t) };
 	recog_reply_codes(&e);
