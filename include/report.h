@@ -57,6 +57,11 @@ struct report_keys_job;
 struct report_keys_job *report_keys_start(struct sqlite3 *db, const struct report_options *opt);
 void report_keys_job_free(struct report_keys_job *j);
 
+/* The SQL functions the report's queries call (smtplog_reply_shape: a
+ * reply's shape, src/shape.c) on db, for report_build and for tests that
+ * run its SQL. SQLITE_OK or an SQLite error code. */
+int report_register_functions(struct sqlite3 *db);
+
 /* Fills m (zeroed first) from the database; 0, or -1 with err (SL_EUSAGE for
  * a bad bound, SL_EDB). On error m is freed. Free with rm_model_free. */
 int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm_model *m,

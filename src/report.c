@@ -1346,6 +1346,16 @@ static const struct group_def group_defs[3] = {
                     " THEN smtplog_reply_shape(e.reply) END"
 #define GROUP_KEY "e.smtp_code, e.enhanced_code, e.reason, " GROUP_SHAPE
 
+static void sql_reply_shape(sqlite3_context *cx, int argc, sqlite3_value **argv);
+
+/* report_register_functions - see report.h */
+int report_register_functions(struct sqlite3 *db)
+{
+	return sqlite3_create_function_v2(db, "smtplog_reply_shape", 1,
+	                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_reply_shape,
+	                                  NULL, NULL, NULL);
+}
+
 static void sql_reply_shape(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -2021,9 +2031,7 @@ int report_build(struct sqlite3 *db, const struct report_options *opt, struct rm
 		txn = false;
 		goto out;
 	}
-	if (sqlite3_create_function_v2(db, "smtplog_reply_shape", 1,
-	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_reply_shape,
-	                               NULL, NULL, NULL) != SQLITE_OK) {
+	if (report_register_functions(db) != SQLITE_OK) {
 		db_fail(c, "function");
 		goto out;
 	}

@@ -13,21 +13,6 @@
 #include "shape.h"
 #include "util.h"
 
-static void reply_shape(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	struct sl_buf b;
-	sl_buf_init(&b);
-	shape_text(s, strlen(s), REPORT_SHAPE_MAX, &b);
-	sqlite3_result_text(cx, b.data, (int)b.len, SQLITE_TRANSIENT);
-	sl_buf_release(&b);
-}
-
 static void exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
@@ -47,8 +32,7 @@ static sqlite3 *open_db(void)
 {
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(sqlite3_create_function_v2(db, "shape", 1, SQLITE_UTF8 |
-	                 SQLITE_DETERMINISTIC, NULL, reply_shape, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(report_register_functions(db), SQLITE_OK);
 	/* dv without a type: its values keep theirs (integers, reals, texts) */
 	exec(db, "CREATE TABLE e (id INTEGER PRIMARY KEY, smtp_code INTEGER, enhanced_code TEXT,"
 	         " reason TEXT, reply TEXT, kind TEXT, dv, recipient_domain TEXT, host TEXT,"
@@ -126,7 +110,7 @@ static void same_text(const char *sql, const char *counted)
 		assert_string_equal(counted, sql);
 }
 
-#define SHAPE "CASE WHEN smtp_code IS NULL AND enhanced_code IS NULL THEN shape(reply) END"
+#define SHAPE "CASE WHEN smtp_code IS NULL AND enhanced_code IS NULL THEN smtplog_reply_shape(reply) END"
 #define KEY "smtp_code, enhanced_code, reason, " SHAPE
 
 /* same_group - whether an SQL row (code, enhanced, reason, shape) names g */
