@@ -150,6 +150,8 @@ struct rm_table *rm_table_find(const struct rm_section *s, const char *key);
  * gives it, later ones point back (advice_ref). Call when all groups are in. */
 void rm_number_advice(struct rm_model *m);
 void rm_model_free(struct rm_model *m);
+/* Frees what one group owns (its texts and top lists), not g itself. */
+void rm_group_release(struct rm_group *g);
 /* --redact (report_redact.c): the local parts of the addresses in every
  * log-derived text of m replaced by redact's keyed tokens. */
 struct redact;

@@ -466,17 +466,7 @@ int report_groups_count(struct sqlite3_stmt *rows, bool rejected, int top, size_
 void report_group_counts_free(struct report_group_counts *gc)
 {
 	for (size_t i = 0; i < gc->ngroups; i++) {
-		struct rm_group *g = &gc->groups[i];
-		free(g->enhanced);
-		free(g->reason);
-		free(g->status);
-		free(g->sample);
-		for (size_t k = 0; k < g->ndomains; k++)
-			free(g->domains[k].key);
-		for (size_t k = 0; k < g->nhosts; k++)
-			free(g->hosts[k].key);
-		free(g->domains);
-		free(g->hosts);
+		rm_group_release(&gc->groups[i]);
 		free(gc->kinds[i]);
 	}
 	free(gc->groups);

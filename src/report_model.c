@@ -124,7 +124,8 @@ void rm_number_advice(struct rm_model *m)
 	free(given);
 }
 
-static void group_release(struct rm_group *g)
+/* rm_group_release - see report_model.h */
+void rm_group_release(struct rm_group *g)
 {
 	free(g->enhanced);
 	free(g->reason);
@@ -151,7 +152,7 @@ void rm_model_free(struct rm_model *m)
 			free(tb->cells);
 		}
 		for (size_t i = 0; i < sec->ngroups; i++)
-			group_release(&sec->groups[i]);
+			rm_group_release(&sec->groups[i]);
 		free(sec->tables);
 		free(sec->groups);
 		free(sec->note);
