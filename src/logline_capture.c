@@ -55,19 +55,25 @@ static const char *grep_prefix(const char *line, const char *e)
 const char *logline_capture_prefix(const char *line, const char *e)
 {
 	/* a UTF-8 byte-order mark (a log saved by a Windows editor starts with
-	 * one) and blanks (lines quoted as an indented block) */
+	 * one), blanks (lines quoted as an indented block) and the '>' quote
+	 * marks of a mail or a Markdown block quote, at any depth ("> ", ">> ",
+	 * "> > "): how logs reach a mailing list or a forum post */
 	const char *p = line;
 	if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
 	    (unsigned char)p[2] == 0xBF)
 		p += 3;
-	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t'))
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t' || *p == '>'))
 		p++;
-	/* cat -n and nl: the line's number and a tab */
+	/* cat -n and nl: the line's number and a tab; less -N, an editor's
+	 * line numbers copied with the text: the number and blanks */
 	const char *d = p;
 	while (d < e && d - p < 12 && *d >= '0' && *d <= '9')
 		d++;
-	if (d > p && d < e && *d == '\t')
+	if (d > p && d < e && (*d == '\t' || *d == ' ')) {
 		p = d + 1;
+		while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t'))
+			p++;
+	}
 	if (p != line)
 		return p < e ? p : NULL;
 	p = compose_prefix(line, e);

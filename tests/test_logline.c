@@ -251,6 +251,19 @@ static const struct case_ cases[] = {
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
 	{ "    Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* a log quoted in a mail or a Markdown block quote, at any depth
+	 * (iRedMail's guide "Integrate DBMail with iRedMail" quotes its maillog so) */
+	{ "> Aug 14 06:40:20 c60 postfix/pickup[6017]: B89A141FAD: uid=0 from=<root>", LOGLINE_RFC3164,
+	  "2026-08-14T06:40:20Z", "c60", "postfix/pickup", 6017, "B89A141FAD: uid=0 from=<root>", NULL },
+	{ ">> > Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* less -N, an editor's line numbers copied with the lines (Ubuntu
+	 * Forums, "Mail problems via php in Ubuntu", 2011: its mail.log pasted
+	 * so) */
+	{ "447 Sep 19 08:06:01 ubuntu postfix/qmgr[1099]: 5EBB7C5092: removed", LOGLINE_RFC3164,
+	  "2026-09-19T08:06:01Z", "ubuntu", "postfix/qmgr", 1099, "5EBB7C5092: removed", NULL },
+	{ "     12  Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
 	/* cat -n */
 	{ "  4679\tNov 23 15:54:13 Bumblebee postfix/smtpd[29350]: connect from unknown[192.0.2.218]",
 	  LOGLINE_RFC3164, "2026-11-23T15:54:13Z", "Bumblebee", "postfix/smtpd", 29350,
