@@ -139,19 +139,26 @@ regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?+(?<reply>tcpwrappers \((
 # <qid>; it counts as that bounce only where the log holds no failure of
 # the message (correlate), and refine() makes "Return receipt" and
 # "Warning: could not send message for past N hours" plain notifications.
+# savemail.c returntosender() writes "sender notify" instead of "DSN" when
+# the envelope carries EF_WARNING, which a delay warning sets and the queue
+# file keeps (its 'w' flag): the warning itself, and any later notice of
+# the same message ("sender notify: Cannot send message for 5 days", an
+# Ubuntu sm-mta log on a forum), so its text decides too. "postmaster
+# notify" is the postmaster's copy (RTSF_PM_BOUNCE), no notice to the
+# sender.
 id: sendmail.dsn
 mta: sendmail
 programs: *
 kind: bounced
 notice: failure
-regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): (?:DSN|return to sender): (?<reply>.*+)$
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): (?:DSN|return to sender|sender notify): (?<reply>.*+)$
 
 id: sendmail.notify
 mta: sendmail
 programs: *
 kind: notify
 prefilter: notify: 
-regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): (?:sender|postmaster) notify: (?<reply>.*+)$
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): postmaster notify: (?<reply>.*+)$
 
 # the queue file is gone (LogLevel > 9)
 id: sendmail.done

@@ -296,6 +296,12 @@ static const struct scase notices[] = {
 	{ .prog = "sendmail", .msg = "j4K488I4001736: j4K6MJcE012524: sender notify: Warning: could not "
 	                            "send message for past 4 hours",
 	  .kind = EV_MSG_NOTIFY, .qid = "j4K488I4001736", .nqid = "j4K6MJcE012524" },
+	/* savemail.c: "sender notify" once a warning was sent (EF_WARNING):
+	 * the expiry notice of a message deferred for 8 days (an Ubuntu 8.14.1
+	 * sm-mta mail.log on Ubuntu Forums, "Sendmail not sending", 2008-12-02) */
+	{ .msg = "mAO2tx04010773: mB26PuEl004811: sender notify: Cannot send message for 5 days",
+	  .kind = EV_EXPIRED, .cls = EV_CLASS_PERMANENT, .qid = "mAO2tx04010773",
+	  .nqid = "mB26PuEl004811", .reply = "Cannot send message for 5 days", .notice = true },
 	/* 4: custom-dsn: the postmaster's copy */
 	{ .prog = "sendmail", .msg = "j4K9EjQ0008950: j4K9ElQ0008953: postmaster notify: Data format error",
 	  .kind = EV_MSG_NOTIFY, .qid = "j4K9EjQ0008950", .nqid = "j4K9ElQ0008953" },
