@@ -199,6 +199,7 @@ static void test_new_schema(void **state)
 	assert_int_equal(q_int(db, "PRAGMA application_id"), STORE_APPLICATION_ID);
 	assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 0);
+	assert_int_equal(q_int(db, "PRAGMA page_size"), 16384);   /* set before the first table */
 	assert_row(db,
 	           "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
 	           " WHERE type = 'table' ORDER BY name)",
