@@ -27,6 +27,9 @@ struct ingest_options {
 	 * on disk (reader_raw_offset) and the lines read of it; NULL: never */
 	void (*progress)(void *ctx, uint64_t raw_offset, uint64_t lines);
 	void *progress_ctx;
+	/* the thread that classifies the reasons of failures: whichever has
+	 * room (0), or forced (tests compare the two; the rows are the same) */
+	enum writer_side reasons_side;
 };
 
 /* What one input gave. */
@@ -81,7 +84,8 @@ int ingest_end_load_async(struct ingest *in, struct sl_error *err);
 /* Waits for what the writer thread is doing; its error, if any. */
 int ingest_wait(struct ingest *in, struct sl_error *err);
 const struct correlate_stats *ingest_correlate_stats(const struct ingest *in);
-const struct pattern_stats *ingest_pattern_stats(const struct ingest *in);
+/* The pattern counts of both threads (reasons are matched on either) */
+const struct pattern_stats *ingest_pattern_stats(struct ingest *in);
 const struct writer_stats *ingest_writer_stats(const struct ingest *in);   /* after ingest_finish */
 void ingest_free(struct ingest *in);
 

@@ -58,6 +58,12 @@ int patterns_add_builtin(struct pattern_set *set, struct sl_error *err);
 /* Compiles (with JIT) everything added so far. 0 or -1. */
 int patterns_compile(struct pattern_set *set, struct sl_error *err);
 
+/* A compiled copy of set's entries of mta (all when NULL), in the same order,
+ * for another thread: matching changes a set (match data, the JIT code
+ * compiled on an entry's first match, counters), so each thread that
+ * matches needs its own. set must be compiled; the copy is independent. */
+struct pattern_set *patterns_copy(const struct pattern_set *set, const char *mta);
+
 /* Match outcome counters, for the report's "not understood" figures. */
 struct pattern_stats {
 	unsigned long attempts, prefiltered_out, matches, limit_hits;

@@ -26,6 +26,25 @@ struct writer *writer_new(struct store *st, struct sl_error *err);
  * thread has failed (err then holds its error). */
 const struct sink *writer_sink(struct writer *w);
 
+/* The reason of a failure row (events.reason) is classified on whichever
+ * thread has room: at the hand-off of a batch, the producer classifies its
+ * rows itself when the writer thread is behind (a batch already waits for
+ * it), else leaves them to the writer thread. classify is called with
+ * producer_ctx on the producer's thread and with writer_ctx on the writer
+ * thread, never with one ctx from both, and must give the same answer for
+ * the same row on either (the stored rows must not depend on timing). It is
+ * asked for every row of class transient or permanent with a reply text,
+ * and returns a reason id (static storage) or NULL. side forces one thread
+ * (tests compare the two). Set before the first record; without it the
+ * rows keep what store_event_fill gave. */
+enum writer_side { WRITER_SIDE_BALANCED, WRITER_SIDE_PRODUCER, WRITER_SIDE_WRITER };
+struct writer_classifier {
+	const char *(*classify)(void *ctx, const struct store_event *row);
+	void *producer_ctx, *writer_ctx;
+	enum writer_side side;
+};
+void writer_set_classifier(struct writer *w, const struct writer_classifier *c);
+
 /* Queued forms of store_checkpoint() and store_set_unrecognized(): they
  * take effect in order with the rows before them. Strings are copied. */
 int writer_checkpoint(struct writer *w, int64_t source_id, const struct store_progress *p,
@@ -59,6 +78,8 @@ struct writer_stats {
 	uint64_t remapped;          /* messages that continue an unfinished row (other id) */
 	uint64_t producer_waits;    /* times the producer found no free batch */
 	uint64_t writer_waits;      /* times the writer thread found no batch */
+	uint64_t reasons_producer;  /* rows whose reason the producer classified */
+	uint64_t reasons_writer;    /* ... and the writer thread */
 	double writer_cpu;          /* CPU seconds of the writer thread */
 };
 const struct writer_stats *writer_stats(const struct writer *w);   /* after writer_sync */

@@ -335,10 +335,12 @@ int cmd_analyze(struct cli_args *a)
 		fprintf(stderr,
 		        "smtplog: %.2f s reading and storing (CPU: %.2f s this thread, %.2f s the "
 		        "writer thread; %llu batches, %llu message updates merged, the reader waited "
-		        "%llu times, the writer %llu), %.2f s indexes, %.2f s report, %.2f s close\n",
+		        "%llu times, the writer %llu; reasons classified %llu here, %llu on the writer "
+		        "thread), %.2f s indexes, %.2f s report, %.2f s close\n",
 		        t_ingest - t_start, cpu_parse, ws.writer_cpu, (unsigned long long)ws.batches,
 		        (unsigned long long)ws.coalesced, (unsigned long long)ws.producer_waits,
-		        (unsigned long long)ws.writer_waits, t_index - t_ingest, t_report - t_index,
+		        (unsigned long long)ws.writer_waits, (unsigned long long)ws.reasons_producer,
+		        (unsigned long long)ws.reasons_writer, t_index - t_ingest, t_report - t_index,
 		        clock_now(CLOCK_MONOTONIC) - t_report);
 	return status;
 }

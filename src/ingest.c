@@ -24,13 +24,23 @@ struct tally {
 	size_t nsamples;
 };
 
+/* The reasons of failure rows, on one thread: the producer's uses the
+ * pattern set of recog, the writer thread's a copy of its reason entries
+ * (a set and a memo are used by one thread). */
+struct reason_side {
+	struct reasons *reasons;
+	bool whole_log;                /* an Exim refusal of a domain seen: see ingest_finish */
+};
+
 struct ingest {
 	struct ingest_options opt;
 	struct store *st;
 	struct pattern_set *patterns;
 	struct recog *recog;
-	struct reasons *reasons;
-	bool whole_log_reasons;        /* set on the writer thread, read after writer_sync */
+	struct reason_side on_producer;
+	struct pattern_set *writer_patterns;
+	struct reason_side on_writer;  /* read after writer_sync */
+	struct pattern_stats pstats;   /* both sets' counts, for ingest_pattern_stats */
 	struct correlate *corr;        /* NULL after ingest_release */
 	struct correlate_stats corr_stats;   /* its stats, kept by ingest_release */
 	struct writer *writer;         /* the store, written on its own thread */
@@ -38,16 +48,18 @@ struct ingest {
 	size_t ntallies;
 };
 
-static const char *classify_reason(void *ctx, const struct event *ev)
+/* classify_reason - the writer's classifier, on either thread (ctx: its side) */
+static const char *classify_reason(void *ctx, const struct store_event *row)
 {
-	struct ingest *in = ctx;
-	if (sl_span_empty(ev->reply))
+	struct reason_side *side = ctx;
+	if (sl_span_empty(row->reply))
 		return NULL;
-	const char *r = reasons_classify(in->reasons, ev->reply.p, ev->reply.len, ev->smtp_code,
-	                                 ev->enhanced_code);
+	const char *r = reasons_classify(side->reasons, row->reply.p, row->reply.len, row->smtp_code,
+	                                 row->enhanced_code);
 	/* an Exim refusal of a domain: ingest_finish looks at the whole log */
-	if (r && ev->mta == EV_MTA_EXIM && ev->kind == EV_REJECTED && strcmp(r, "host-not-found") == 0)
-		in->whole_log_reasons = true;
+	if (r && row->mta == EV_MTA_EXIM && row->kind == EV_REJECTED &&
+	    strcmp(r, "host-not-found") == 0)
+		side->whole_log = true;
 	return r;
 }
 
@@ -66,13 +78,21 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
 	in->recog = recog_new(in->patterns, opt->force_mta, err);
 	if (!in->recog)
 		goto fail;
-	in->reasons = reasons_new(in->patterns, err);
-	if (!in->reasons)
+	in->on_producer.reasons = reasons_new(in->patterns, err);
+	if (!in->on_producer.reasons)
 		goto fail;
-	store_set_reason_classifier(st, classify_reason, in);
+	/* copied now, before the producer's thread matches (and JIT-compiles)
+	 * anything: the copy is the same rules, compiled alike */
+	in->writer_patterns = patterns_copy(in->patterns, "reason");
+	in->on_writer.reasons = reasons_new(in->writer_patterns, err);
+	if (!in->on_writer.reasons)
+		goto fail;
 	in->writer = writer_new(st, err);
 	if (!in->writer)
 		goto fail;
+	writer_set_classifier(in->writer, &(struct writer_classifier){
+		.classify = classify_reason, .producer_ctx = &in->on_producer,
+		.writer_ctx = &in->on_writer, .side = opt->reasons_side });
 	struct correlate_config cc = opt->corr;
 	for (size_t i = 0; recog_mtas[i]; i++)
 		if (recog_mtas[i]->no_removal_line)
@@ -442,9 +462,10 @@ int ingest_finish(struct ingest *in, struct sl_error *err)
 	 * of each file: they stay open */
 	if (writer_sync(in->writer, err))
 		return -1;
-	if (in->whole_log_reasons && codes_sql_whole_log_reasons(store_db(in->st), err))
+	bool whole_log = in->on_producer.whole_log || in->on_writer.whole_log;
+	if (whole_log && codes_sql_whole_log_reasons(store_db(in->st), err))
 		return -1;
-	in->whole_log_reasons = false;
+	in->on_producer.whole_log = in->on_writer.whole_log = false;
 	return 0;
 }
 
@@ -477,9 +498,15 @@ const struct writer_stats *ingest_writer_stats(const struct ingest *in)
 	return writer_stats(in->writer);
 }
 
-const struct pattern_stats *ingest_pattern_stats(const struct ingest *in)
+/* ingest_pattern_stats - the counts of both threads' sets (after ingest_finish) */
+const struct pattern_stats *ingest_pattern_stats(struct ingest *in)
 {
-	return patterns_stats(in->patterns);
+	const struct pattern_stats *a = patterns_stats(in->patterns);
+	const struct pattern_stats *b = patterns_stats(in->writer_patterns);
+	in->pstats = (struct pattern_stats){ a->attempts + b->attempts,
+	                                     a->prefiltered_out + b->prefiltered_out,
+	                                     a->matches + b->matches, a->limit_hits + b->limit_hits };
+	return &in->pstats;
 }
 
 void ingest_free(struct ingest *in)
@@ -490,7 +517,9 @@ void ingest_free(struct ingest *in)
 	correlate_free(in->corr);
 	/* before the patterns: queued rows point at pattern and reason ids */
 	writer_free(in->writer);
-	reasons_free(in->reasons);
+	reasons_free(in->on_writer.reasons);
+	patterns_free(in->writer_patterns);
+	reasons_free(in->on_producer.reasons);
 	recog_free(in->recog);
 	patterns_free(in->patterns);
 	free(in);

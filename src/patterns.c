@@ -429,21 +429,9 @@ static int field_by_name(const char *name)
 	return -1;
 }
 
-static int compile_one(struct pattern *p, struct sl_error *err)
+/* compile_groups - p->re compiled: its match data and its groups' fields */
+static int compile_groups(struct pattern *p, struct sl_error *err)
 {
-	int ec;
-	PCRE2_SIZE eoff;
-	pattern_free_compiled(p);
-	/* Byte mode, no UTF: log syntax is ASCII and invalid UTF-8 must not
-	 * make a line unmatchable. DUPNAMES lets alternatives share a field. */
-	p->re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, PCRE2_DUPNAMES, &ec, &eoff,
-	                      NULL);
-	if (!p->re) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(ec, msg, sizeof msg);
-		return sl_error_set(err, SL_EFORMAT, "%s: pattern '%s': %s at offset %zu", p->origin, p->id,
-		                    (char *)msg, (size_t)eoff);
-	}
 	/* JIT waits for the first line that reaches the entry (try_one): an
 	 * hourly run that finds nothing new, or a log of one MTA, compiles
 	 * none or one MTA's entries; the load still checks every regex. */
@@ -478,6 +466,24 @@ static int compile_one(struct pattern *p, struct sl_error *err)
 	return 0;
 }
 
+static int compile_one(struct pattern *p, struct sl_error *err)
+{
+	int ec;
+	PCRE2_SIZE eoff;
+	pattern_free_compiled(p);
+	/* Byte mode, no UTF: log syntax is ASCII and invalid UTF-8 must not
+	 * make a line unmatchable. DUPNAMES lets alternatives share a field. */
+	p->re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, PCRE2_DUPNAMES, &ec, &eoff,
+	                      NULL);
+	if (!p->re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		return sl_error_set(err, SL_EFORMAT, "%s: pattern '%s': %s at offset %zu", p->origin, p->id,
+		                    (char *)msg, (size_t)eoff);
+	}
+	return compile_groups(p, err);
+}
+
 static struct mta_list *list_for(struct pattern_set *set, const char *mta)
 {
 	for (size_t i = 0; i < set->nlists; i++)
@@ -508,6 +514,53 @@ int patterns_compile(struct pattern_set *set, struct sl_error *err)
 	}
 	set->compiled = true;
 	return 0;
+}
+
+/* patterns_copy - see patterns.h */
+struct pattern_set *patterns_copy(const struct pattern_set *set, const char *mta)
+{
+	if (!set->compiled)
+		SL_BUG("patterns_copy before patterns_compile");
+	struct pattern_set *copy = patterns_new();
+	for (size_t i = 0; i < set->n; i++) {
+		const struct pattern *s = set->items[i];
+		if (mta && strcmp(s->mta, mta) != 0)
+			continue;
+		struct pattern *p = xcalloc(1, sizeof *p);
+		p->id = xstrdup(s->id);
+		p->mta = xstrdup(s->mta);
+		p->kind = xstrdup(s->kind);
+		p->prefilter = s->prefilter ? xstrdup(s->prefilter) : NULL;
+		p->regex = xstrdup(s->regex);
+		p->origin = xstrdup(s->origin);
+		for (size_t k = 0; k < s->nprograms; k++) {
+			p->programs[k] = xstrdup(s->programs[k]);
+			p->program_len[k] = s->program_len[k];
+		}
+		p->nprograms = s->nprograms;
+		for (size_t k = 0; k < s->nattrs; k++) {
+			p->attrs[k].key = xstrdup(s->attrs[k].key);
+			p->attrs[k].value = xstrdup(s->attrs[k].value);
+		}
+		p->nattrs = s->nattrs;
+		p->prefilter_len = s->prefilter_len;
+		p->prefilter_rare = s->prefilter_rare;
+		/* the compiled code without its JIT code, which the copy compiles
+		 * on its own first match */
+		p->re = pcre2_code_copy(s->re);
+		struct sl_error err;
+		if (!p->re || compile_groups(p, &err))
+			SL_BUG("copy of pattern '%s' failed", s->id);
+		if (copy->n == copy->cap) {
+			copy->cap = copy->cap ? copy->cap * 2 : 64;
+			copy->items = xrealloc(copy->items, copy->cap * sizeof *copy->items);
+		}
+		copy->items[copy->n++] = p;
+	}
+	struct sl_error err;
+	if (patterns_compile(copy, &err))   /* only the lists: every entry is compiled */
+		SL_BUG("patterns_copy: %s", err.msg);
+	return copy;
 }
 
 /* ---- matching */

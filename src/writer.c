@@ -28,6 +28,7 @@ enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_COMMIT, R_UNREC
 
 struct rec {
 	enum rec_op op;
+	bool reason_pending;             /* R_EVENT: its reason is still to classify */
 	union {
 		struct store_event ev;
 		struct store_health_row health;
@@ -53,6 +54,7 @@ struct batch {
 	struct batch *next;
 	struct rec *recs;
 	size_t n;
+	size_t npending;                 /* records whose reason_pending is set */
 	char *arena;
 	size_t used, cap;
 };
@@ -73,6 +75,7 @@ struct remap {
 struct writer {
 	struct store *st;
 	struct sink sink;
+	struct writer_classifier cls;    /* cls.classify NULL: none */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work;             /* a batch was queued, or quit */
@@ -158,6 +161,10 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 		struct rec *r = &b->recs[i];
 		switch (r->op) {
 		case R_EVENT:
+			if (r->reason_pending) {
+				r->u.ev.reason = w->cls.classify(w->cls.writer_ctx, &r->u.ev);
+				w->stats.reasons_writer++;
+			}
 			r->u.ev.message_id = remap_get(&w->remap, r->u.ev.message_id);
 			if (store_event_write(w->st, &r->u.ev, err))
 				return -1;
@@ -254,6 +261,7 @@ static void *writer_main(void *arg)
 		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
 			w->stats.writer_cpu = (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
 		b->n = 0;
+		b->npending = 0;
 		b->used = 0;
 		b->next = w->free_list;
 		w->free_list = b;
@@ -276,11 +284,34 @@ static int failed_err(struct writer *w, struct sl_error *err)
 	return -1;
 }
 
-/* hand_off - queue cur (if it holds anything); -1 if the writer has failed */
+/* classify_pending - the reasons of b's rows, here on the producer's thread */
+static void classify_pending(struct writer *w, struct batch *b)
+{
+	for (size_t i = 0; i < b->n && b->npending; i++) {
+		struct rec *r = &b->recs[i];
+		if (r->op == R_EVENT && r->reason_pending) {
+			r->u.ev.reason = w->cls.classify(w->cls.producer_ctx, &r->u.ev);
+			r->reason_pending = false;
+			b->npending--;
+			w->stats.reasons_producer++;
+		}
+	}
+}
+
+/* hand_off - queue cur (if it holds anything); -1 if the writer has failed.
+ * The reasons of its rows are classified here first when the writer thread
+ * is the slower side: a batch handed over before is still waiting for it
+ * (the producer then idles in take_batch anyway, sooner or later). */
 static int hand_off(struct writer *w, struct sl_error *err)
 {
 	struct batch *b = w->cur;
 	pthread_mutex_lock(&w->mu);
+	if (b && b->npending &&
+	    (w->cls.side == WRITER_SIDE_PRODUCER || (w->cls.side == WRITER_SIDE_BALANCED && w->head))) {
+		pthread_mutex_unlock(&w->mu);
+		classify_pending(w, b);
+		pthread_mutex_lock(&w->mu);
+	}
 	bool failed = w->failed;
 	if (b && b->n) {
 		b->next = NULL;
@@ -321,6 +352,7 @@ static void take_batch(struct writer *w)
 		b->arena = xmalloc(b->cap);
 	}
 	b->n = 0;
+	b->npending = 0;
 	b->used = 0;
 	w->cur = b;
 }
@@ -405,6 +437,11 @@ static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *er
 	struct rec *r = &b->recs[b->n++];
 	r->op = R_EVENT;
 	r->u.ev = row;
+	/* what store_event_fill would ask its classifier (the writer's replaces it) */
+	r->reason_pending = w->cls.classify &&
+	                    (row.class == EV_CLASS_TRANSIENT || row.class == EV_CLASS_PERMANENT) &&
+	                    !sl_span_empty(row.reply);
+	b->npending += r->reason_pending;
 	struct sl_span *copy[] = { EVENT_SPANS(&r->u.ev) };
 	for (size_t i = 0; i < SL_ARRAY_LEN(copy); i++)
 		*copy[i] = put_span(b, *copy[i]);
@@ -644,6 +681,13 @@ int writer_sync(struct writer *w, struct sl_error *err)
 const struct writer_stats *writer_stats(const struct writer *w)
 {
 	return &w->stats;
+}
+
+void writer_set_classifier(struct writer *w, const struct writer_classifier *c)
+{
+	if (w->cur && w->cur->n)
+		SL_BUG("writer_set_classifier after the first record");
+	w->cls = *c;
 }
 
 const struct sink *writer_sink(struct writer *w)

@@ -2,7 +2,9 @@
  * counted once (recognized, not understood, other programs), unrecognized
  * lines tallied by program with samples and written to --unrecognized,
  * one event per recipient of a multi-recipient line, unreadable files
- * reported without stopping the run. */
+ * reported without stopping the run, and the same reasons stored whichever
+ * thread classifies them. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sqlite3.h>
@@ -37,6 +39,11 @@ static long long q1(const char *sql)
 	long long v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void test_sample_day(void **state)
@@ -237,6 +244,113 @@ static void test_partial_last_line_of_complete_file(void **state)
 	assert_false(ingest_rotated_name("mail-2026112"));
 }
 
+/* the_corpus - every .log of tests/corpus/DIR, in name order */
+static size_t the_corpus(const char *dir, char **paths, size_t max)
+{
+	char where[512];
+	snprintf(where, sizeof where, "%s/tests/corpus/%s", SOURCE_DIR, dir);
+	DIR *d = opendir(where);
+	assert_non_null(d);
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < max) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && strcmp(de->d_name + l - 4, ".log") == 0) {
+			char *p = xmalloc(strlen(where) + l + 2);
+			sprintf(p, "%s/%s", where, de->d_name);
+			paths[n++] = p;
+		}
+	}
+	closedir(d);
+	qsort(paths, n, sizeof *paths, cmp_path);
+	return n;
+}
+
+/* reasons_on - the corpus's failures and Exim's whole-log rule stored with
+ * the reasons classified on one side; every event's id and reason, one a line */
+static char *reasons_on(enum writer_side side, const char *mainlog)
+{
+	struct sl_error err;
+	struct store *s = store_open(":memory:", &err);
+	assert_non_null(s);
+	struct ingest_options opt = { .year = 2026, .reasons_side = side };
+	struct ingest *in = ingest_new(s, &opt, &err);
+	assert_non_null(in);
+	static const char *const dirs[] = { "postfix", "exim", "sendmail" };
+	struct ingest_file_result res;
+	for (size_t k = 0; k < SL_ARRAY_LEN(dirs); k++) {
+		char *paths[128];
+		size_t n = the_corpus(dirs[k], paths, SL_ARRAY_LEN(paths));
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(ingest_file(in, paths[i], &res, &err), 0);
+			free(paths[i]);
+		}
+	}
+	assert_int_equal(ingest_file(in, mainlog, &res, &err), 0);
+	assert_int_equal(ingest_finish(in, &err), 0);
+	const struct writer_stats *ws = ingest_writer_stats(in);
+	assert_true(ws->reasons_producer + ws->reasons_writer > 100);
+	if (side == WRITER_SIDE_PRODUCER)
+		assert_int_equal(ws->reasons_writer, 0);
+	if (side == WRITER_SIDE_WRITER)
+		assert_int_equal(ws->reasons_producer, 0);
+	/* the refusal of a domain this host delivers to is "no such user",
+	 * whichever thread saw it */
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "SELECT reason FROM events WHERE "
+	                                    "recipient = 'nobody@ours.example'", -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "user-unknown");
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "SELECT id, reason FROM events ORDER BY id",
+	                                    -1, &q, NULL), SQLITE_OK);
+	struct sl_buf out;
+	sl_buf_init(&out);
+	size_t named = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(q, 1);
+		named += r != NULL;
+		sl_buf_addf(&out, "%lld %s\n", (long long)sqlite3_column_int64(q, 0), r ? r : "-");
+	}
+	sqlite3_finalize(q);
+	assert_true(named > 100);
+	ingest_free(in);
+	assert_int_equal(store_close(s, &err), 0);
+	return sl_buf_detach(&out);
+}
+
+/* The reason of a failure is classified on the parse thread or on the
+ * writer thread (whichever has room): the stored reasons are the same. */
+static void test_reasons_same_on_either_thread(void **state)
+{
+	(void)state;
+	/* Exim's "Unrouteable address" for a domain it delivers locally
+	 * (tests/e2e_reasons.sh; smtp_in.c smtp_handle_acl_fail, deliver.c
+	 * delivery_log) */
+	char mainlog[] = "/tmp/smtplog-mainlog-XXXXXX";
+	int fd = mkstemp(mainlog);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("2026-11-23 06:00:00 H=mx.example.net [192.0.2.7] F=<a@example.net> rejected RCPT "
+	      "<nobody@ours.example>: Unrouteable address\n"
+	      "2026-11-23 06:05:00 1vAbCd-0001Xy-Ab <= a@example.net H=mx.example.net [192.0.2.7] "
+	      "P=esmtp S=1234\n"
+	      "2026-11-23 06:05:00 1vAbCd-0001Xy-Ab => bob <bob@ours.example> R=localuser "
+	      "T=local_delivery\n"
+	      "2026-11-23 06:05:00 1vAbCd-0001Xy-Ab Completed\n", f);
+	fclose(f);
+	char *producer = reasons_on(WRITER_SIDE_PRODUCER, mainlog);
+	char *writer = reasons_on(WRITER_SIDE_WRITER, mainlog);
+	char *balanced = reasons_on(WRITER_SIDE_BALANCED, mainlog);
+	assert_string_equal(producer, writer);
+	assert_string_equal(producer, balanced);
+	free(producer);
+	free(writer);
+	free(balanced);
+	unlink(mainlog);
+}
+
 static void test_bad_patterns_dir(void **state)
 {
 	(void)state;
@@ -254,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_event_per_recipient, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_file_is_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_patterns_dir, setup, teardown),
+		cmocka_unit_test(test_reasons_same_on_either_thread),
 		cmocka_unit_test_setup_teardown(test_partial_last_line_waits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_last_line_of_complete_file, setup, teardown),
 	};

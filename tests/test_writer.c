@@ -3,7 +3,10 @@
  * one write, updates across batches, links to finished messages, progress
  * and unrecognized counts in order), the ids of messages that continue an
  * unfinished row are rewritten in what follows, and the writer thread's
- * error reaches the producer. Files go to a mkdtemp directory in /tmp. */
+ * error reaches the producer; the reason of a failure is classified
+ * once, on the thread named, with the same rows either way. Files go to a
+ * mkdtemp directory in /tmp. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -239,6 +242,69 @@ static void test_same_rows_as_the_store(void **state)
 	must_close(b);
 }
 
+/* A classifier that notes the thread it runs on: the producer's ctx must
+ * be called on the producer's thread only, the writer's on another. */
+struct side_ctx {
+	pthread_t producer;
+	bool producer_side;
+	unsigned calls, wrong_thread;
+};
+
+static const char *stub_classify(void *ctx, const struct store_event *row)
+{
+	struct side_ctx *c = ctx;
+	c->calls++;
+	if (pthread_equal(pthread_self(), c->producer) != c->producer_side)
+		c->wrong_thread++;
+	return row->smtp_code == 451 ? "greylisting" : "other";
+}
+
+/* events_on - the history through the writer, reasons classified on side */
+static char *events_on(enum writer_side side, const char *name)
+{
+	struct sl_error err = { 0 };
+	struct store *st = must_open(test_tmp_path(name));
+	int64_t src = add_source(st, "mail.log");
+	struct writer *w = writer_new(st, &err);
+	assert_non_null(w);
+	struct side_ctx p = { .producer = pthread_self(), .producer_side = true };
+	struct side_ctx c = { .producer = pthread_self(), .producer_side = false };
+	writer_set_classifier(w, &(struct writer_classifier){ stub_classify, &p, &c, side });
+	struct feeder f = { .k = writer_sink(w), .src = src };
+	history(&f, 3000);   /* 600 deferrals over several batches */
+	ok(writer_sync(w, &err), &err);
+	const struct writer_stats *ws = writer_stats(w);
+	assert_int_equal(p.calls + c.calls, 600);   /* the failures only, each once */
+	assert_int_equal(ws->reasons_producer, p.calls);
+	assert_int_equal(ws->reasons_writer, c.calls);
+	assert_int_equal(p.wrong_thread + c.wrong_thread, 0);
+	if (side == WRITER_SIDE_PRODUCER)
+		assert_int_equal(c.calls, 0);
+	if (side == WRITER_SIDE_WRITER)
+		assert_int_equal(p.calls, 0);
+	writer_free(w);
+	char *got = dump(store_db(st), "SELECT count(*) FROM events WHERE reason = 'greylisting'"
+	                               " AND smtp_code = 451");
+	assert_string_equal(got, "600\n");
+	free(got);
+	got = dump(store_db(st), "SELECT * FROM events ORDER BY id");
+	must_close(st);
+	return got;
+}
+
+static void test_reasons_on_either_thread(void **state)
+{
+	(void)state;
+	char *a = events_on(WRITER_SIDE_PRODUCER, "reasons-producer.db");
+	char *b = events_on(WRITER_SIDE_WRITER, "reasons-writer.db");
+	char *c = events_on(WRITER_SIDE_BALANCED, "reasons-balanced.db");
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	free(a);
+	free(b);
+	free(c);
+}
+
 static void test_continuation_ids_rewritten(void **state)
 {
 	(void)state;
@@ -341,6 +407,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_rows_as_the_store),
+		cmocka_unit_test(test_reasons_on_either_thread),
 		cmocka_unit_test(test_continuation_ids_rewritten),
 		cmocka_unit_test(test_error_reaches_producer),
 	};
