@@ -82,6 +82,23 @@ programs: *
 kind: none
 regex: ^(?:[0-9A-Za-z]++: )?+(?:STARTTLS|AUTH)=(?:server|client),
 
+# ---- our client refusing a server: the rulesets tls_server (after
+# STARTTLS, arg1 the ${verify} result) and tls_rcpt (before each RCPT) run
+# when Sendmail delivers (cf/README), so their reject= ("ruleset=tls_server,
+# arg1=SOFTWARE, relay=mx.example.com, reject=403 4.7.0 TLS handshake
+# failed.", sonic.net's lines in a grok test) refuses no client: it is a TLS
+# failure toward relay=, a row of the health table; the to= line that
+# follows says the delivery was deferred. tls_client, run by the server,
+# stays a refusal of the client.
+id: sendmail.health.tls-ruleset
+mta: sendmail
+programs: *
+kind: health
+category: tls
+prefilter: ruleset=tls_
+regex: ^(?:NOQUEUE: ?+|[0-9A-Za-z]++: ?+)?+(?<reply>ruleset=tls_(?:server|rcpt),
+  (?:(?:(?!relay=)[^,]*+,[ ]?)*+relay=(?:(?<remote_host>[^\s\[\],.]++(?:\.[^\s\[\],.]++)*+)\.?+ ?+)?+(?:\[(?<remote_ip>[^\[\]]++)\])?+)?+.*+)$
+
 # ---- our server refusing at SMTP time: "ruleset=check_rcpt, arg1=<a>,
 # relay=host [ip], reject=550 5.7.1 ...", check_mail (arg1 is the sender),
 # check_relay at connect, check_compat, check_eoh... The ID is the SMTP

@@ -75,6 +75,10 @@ static const struct doc_example {
 	  "rate limited due to IP reputation. (AS843)", "Microsoft, Exchange Online NDR 4.7.650" },
 	{ "reason.rate-limit.yahoo", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred "
 	  "due to unexpected volume or user complaints", "Yahoo Sender Hub, SMTP error codes" },
+	{ "sendmail.health.tls-ruleset", "ruleset=tls_server, arg1=SOFTWARE, relay=mx.example.com, "
+	  "reject=403 4.7.0 TLS handshake failed.",
+	  "Sendmail cf/README (tls_server, run when sendmail acts as client); sonic.net's sendmail "
+	  "lines in a grok test" },
 	{ "reason.tls-required", "530 5.7.0 Must issue a STARTTLS command first", "RFC 3207, 4" },
 	{ "reason.user-not-local", "551 User not local; please try <bob@example.net>", "RFC 5321, 3.4" },
 	{ "sendmail.tls-auth", "STARTTLS=server, relay=[130.67.61.19], version=TLSv1.3, verify=NO, "

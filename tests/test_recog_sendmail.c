@@ -316,6 +316,17 @@ static const struct scase notices[] = {
 	         "cipher=TLS_AES_128_GCM_SHA256, bits=256/256" },
 	{ .msg = "AUTH=server, relay=[179.4.172.5], authid=mallory.scott@example.org, mech=PLAIN, bits=0" },
 	{ .msg = "s1GNXHYB005133: [190.5.230.178]: possible SMTP attack: command=AUTH, count=5" },
+	/* tls_server runs when Sendmail delivers (cf/README): its reject= is
+	 * our client giving up on a server's TLS, a health row naming the
+	 * server, no refusal of a client (sonic.net's sendmail lines, in a grok
+	 * test of 2012) */
+	{ .prog = "sendmail", .msg = "ruleset=tls_server, arg1=SOFTWARE, relay=goransoncpa-com.mail.eo.outlook.com, "
+	                            "reject=403 4.7.0 TLS handshake failed.",
+	  .kind = EV_HEALTH, .host = "goransoncpa-com.mail.eo.outlook.com", .reply = "ruleset=tls_server" },
+	/* synthetic, after cf/README: tls_rcpt, before a RCPT is sent */
+	{ .msg = "r1AB2C3D004567: ruleset=tls_rcpt, arg1=<a@example.com>, relay=mx.example.com. [192.0.2.7], "
+	         "reject=403 4.7.0 not authenticated",
+	  .kind = EV_HEALTH, .host = "mx.example.com", .ip = "192.0.2.7", .reply = "ruleset=tls_rcpt" },
 	/* daemon health (the health table): system errors */
 	{ .msg = "SYSERR(root): hash map \"Alias0\": missing map file /etc/mail/aliases.db: No such file "
 	         "or directory", .kind = EV_HEALTH, .reply = "hash map \"Alias0\": missing map file" },
