@@ -132,8 +132,10 @@ int report_health(struct sqlite3 *db, struct sl_error *err, enum codes_lang lang
 /* The per-key sections (report_keys.c): volume, domains, relays, senders
  * and recipients, counted in memory (key_tally.h) in one pass over the
  * messages and one over the events of the period, where one SQL GROUP BY a
- * list cost a sort each. A pass whose keys outgrow the budget is dropped
- * (ok false) and those sections are read with SQL: the same numbers. */
+ * list cost a sort each. A pass whose keys outgrow the budget goes on
+ * through partition files by key; only when one cannot be made, or a
+ * partition split twice still outgrows it, is the pass dropped (ok false)
+ * and its sections read with SQL: the same numbers. */
 struct report_key_row {
 	char *key;                 /* NUL-terminated, len bytes before it */
 	uint32_t len;
@@ -159,6 +161,7 @@ enum report_key_lists {
 };
 struct report_keys {
 	bool messages_ok, events_ok;
+	unsigned parts;            /* partitions counted one by one (0: all in memory) */
 	int64_t bytes_received, bytes_delivered;
 	int64_t senders, sender_domains, recipients, recipient_domains;   /* distinct */
 	struct report_key_list list[RK_LIST_COUNT];

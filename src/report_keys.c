@@ -1,8 +1,8 @@
 /* report_keys: the per-key sections' numbers (include/report.h) from one
  * pass over the received messages and one over the delivery events, each
- * key counted in a key_tally; when a pass's keys outgrow the budget, it is
- * made again writing the keys to partition files by their hash, and each
- * file is counted alone. The
+ * key counted in a key_tally; when a pass's keys outgrow the budget, the
+ * counts so far and the rest of the pass go to partition files by the
+ * key's hash, and each file is counted alone. The
  * lists keep the SQL lists' order and ties (count, or bytes, descending;
  * then the key as SQLite's BINARY collation sorts it), so either path gives
  * the same report.
@@ -80,13 +80,15 @@ static void list_free(struct report_key_list *l)
 }
 
 /* ---- the two passes. A row gives each of a pass's three tallies a key
- * (or none) and the same figures; counted in memory at first. When the
- * budget runs out, the pass is made once more, writing each key with its
- * figures to one of nparts temporary files by a hash of the key, and each
- * file is then counted alone: every key's rows are in one file. */
+ * (or none) and the same figures; counted in memory while the budget
+ * lasts. When it runs out, the counts so far are written to PARTS
+ * temporary files by a hash of their key, and so is every later row's
+ * part; each file is then counted alone: every key's records are in one
+ * file. A file that still outgrows the budget is split SPLIT ways the same
+ * way (its keys' finer hash), at most MAX_DEPTH times. */
 
 enum pass_kind { PASS_MESSAGES, PASS_EVENTS };
-enum { MAX_PARTS = 1024 };
+enum { PARTS = 32, SPLIT = 8, MAX_DEPTH = 2 };
 
 /* One row's part for one tally */
 struct key_fig {
@@ -95,27 +97,47 @@ struct key_fig {
 	int64_t size;
 };
 
-/* add_fig - a key's figures into tally j of pass kind: messages and
- * recipients count rows and bytes (v0, v1); domains and relays (events'
- * tallies 1 and 2) v0 events, v1 delivered, v2 deferred, v3 bounced, v4
- * bytes delivered, v5 deliveries with a delay. false when refused. */
-static bool add_fig(struct key_tally *t, const struct key_budget *b, enum pass_kind pk, int j,
-                    const char *key, size_t len, const struct key_fig *f)
+/* fig_values - what a row's figures add to tally j of pass kind pk: v[i]
+ * for each bit i of the result. Messages and recipients count rows and
+ * bytes (v0, v1); domains and relays (events' tallies 1 and 2) v0 events,
+ * v1 delivered, v2 deferred, v3 bounced, v4 bytes delivered, v5 deliveries
+ * with a delay. */
+static uint32_t fig_values(enum pass_kind pk, int j, const struct key_fig *f,
+                           int64_t v[KEY_TALLY_MAX_VALUES])
+{
+	uint32_t set = 1u;
+	v[0] = 1;
+	if (pk == PASS_MESSAGES || j == 0) {
+		if (f->has_size) {
+			v[1] = f->size;
+			set |= 1u << 1;
+		}
+		return set;
+	}
+	v[f->kind] = 1;
+	set |= 1u << f->kind;
+	if (f->kind == 1 && f->has_size) {
+		v[4] = f->size;
+		set |= 1u << 4;
+	}
+	if (f->kind == 1 && f->has_delay) {
+		v[5] = 1;
+		set |= 1u << 5;
+	}
+	return set;
+}
+
+/* add_values - v (the values of set's bits) to key's row of t. false when
+ * the budget refused the key; a key too long for a tally is left out. */
+static bool add_values(struct key_tally *t, const struct key_budget *b, const char *key,
+                       size_t len, uint32_t set, const int64_t *v)
 {
 	struct key_row *r = key_tally_add(t, key, len);
 	if (!r)
-		return !b->exceeded;   /* else another partition's key */
-	key_row_add(r, 0, 1);
-	if (pk == PASS_MESSAGES || j == 0) {
-		if (f->has_size)
-			key_row_add(r, 1, f->size);
-		return true;
-	}
-	key_row_add(r, f->kind, 1);
-	if (f->kind == 1 && f->has_size)
-		key_row_add(r, 4, f->size);
-	if (f->kind == 1 && f->has_delay)
-		key_row_add(r, 5, 1);
+		return !b->exceeded;
+	for (unsigned i = 0; set >> i; i++)
+		if (set >> i & 1)
+			key_row_add(r, i, v[i]);
 	return true;
 }
 
@@ -171,6 +193,14 @@ static void new_tallies(enum pass_kind pk, struct key_budget *b, struct key_tall
 		t[j] = key_tally_new(pass_values[pk][j], b);
 }
 
+static void free_tallies(struct key_tally *t[3])
+{
+	for (int j = 0; j < 3; j++) {
+		key_tally_free(t[j]);
+		t[j] = NULL;
+	}
+}
+
 /* finish_tallies - a counted set of keys (all, or one partition's) into k */
 static void finish_tallies(enum pass_kind pk, struct key_tally *t[3], size_t top,
                            struct report_keys *k)
@@ -190,8 +220,7 @@ static void finish_tallies(enum pass_kind pk, struct key_tally *t[3], size_t top
 		keep(t[1], 0, top, &k->list[RK_DOMAINS], 6);
 		keep(t[2], 0, top, &k->list[RK_RELAYS], 6);
 	}
-	for (int j = 0; j < 3; j++)
-		key_tally_free(t[j]);
+	free_tallies(t);
 }
 
 /* reset_pass - k as before the pass */
@@ -207,140 +236,205 @@ static void reset_pass(enum pass_kind pk, struct report_keys *k)
 		k->bytes_delivered = k->recipients = k->recipient_domains = 0;
 }
 
-/* in_memory - the pass counted in memory: SQLITE_DONE; SQLITE_FULL when
- * the budget ran out (with *rows and *seen: the scan's rows, and those
- * counted before it ran out); or the failing step code */
-static int in_memory(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
-                     struct report_keys *k, uint64_t *rows, uint64_t *seen)
+/* A key's record in a partition file: this header, the values of set's
+ * bits in order, then len bytes of key */
+struct spill_hdr {
+	uint32_t len;
+	uint8_t tally, set, pad[2];
+};
+
+/* spill_put - a record of tally j into fp */
+static bool spill_put(FILE *fp, unsigned j, uint32_t set, const int64_t *v, const char *key,
+                      uint32_t len)
+{
+	struct spill_hdr h = { .len = len, .tally = (uint8_t)j, .set = (uint8_t)set };
+	if (fwrite(&h, sizeof h, 1, fp) != 1)
+		return false;
+	for (unsigned i = 0; set >> i; i++)
+		if (set >> i & 1 && fwrite(&v[i], sizeof v[i], 1, fp) != 1)
+			return false;
+	return fwrite(key, 1, len, fp) == len;
+}
+
+/* spill_get - the next record of fp (key into *key, grown as needed):
+ * 1, 0 at the end, -1 on a read error or a bad record */
+static int spill_get(FILE *fp, unsigned *j, uint32_t *set, int64_t v[KEY_TALLY_MAX_VALUES],
+                     char **key, size_t *cap, uint32_t *len)
+{
+	struct spill_hdr h;
+	if (fread(&h, sizeof h, 1, fp) != 1)
+		return ferror(fp) ? -1 : 0;
+	if (h.tally >= 3 || h.set >> KEY_TALLY_MAX_VALUES)
+		return -1;
+	for (unsigned i = 0; h.set >> i; i++)
+		if (h.set >> i & 1 && fread(&v[i], sizeof v[i], 1, fp) != 1)
+			return -1;
+	if ((size_t)h.len + 1 > *cap) {
+		*cap = (size_t)h.len + 1;
+		*key = xrealloc(*key, *cap);
+	}
+	if (fread(*key, 1, h.len, fp) != h.len)
+		return -1;
+	*j = h.tally, *set = h.set, *len = h.len;
+	return 1;
+}
+
+/* The partition files of a pass, or of a partition being split */
+struct spill {
+	FILE **fp;
+	unsigned n;        /* files */
+	unsigned nparts;   /* the partitions of the whole pass at this depth */
+	unsigned first;    /* the first of them these files hold */
+};
+
+static void spill_close(struct spill *sp)
+{
+	for (unsigned p = 0; sp->fp && p < sp->n; p++)
+		if (sp->fp[p])
+			fclose(sp->fp[p]);
+	free(sp->fp);
+	sp->fp = NULL;
+}
+
+/* spill_open - n files for partitions first..first+n-1 of nparts; false
+ * when a file cannot be made */
+static bool spill_open(struct spill *sp, unsigned n, unsigned nparts, unsigned first)
+{
+	sp->fp = xcalloc(n, sizeof *sp->fp);
+	sp->n = n, sp->nparts = nparts, sp->first = first;
+	for (unsigned p = 0; p < n; p++)
+		if (!(sp->fp[p] = tmpfile())) {
+			spill_close(sp);
+			return false;
+		}
+	return true;
+}
+
+static bool spill_key(struct spill *sp, unsigned j, uint32_t set, const int64_t *v,
+                      const char *key, uint32_t len)
+{
+	unsigned p = key_tally_part_of(key, len, sp->nparts) - sp->first;
+	return spill_put(sp->fp[p], j, set, v, key, len);
+}
+
+/* spill_tallies - every row counted so far into the partition files */
+static bool spill_tallies(struct spill *sp, struct key_tally *t[3])
+{
+	bool ok = true;
+	for (unsigned j = 0; j < 3 && ok; j++) {
+		size_t n = key_tally_count(t[j]);
+		const struct key_row **rows = xcalloc(n ? n : 1, sizeof *rows);
+		key_tally_rows(t[j], rows);
+		for (size_t i = 0; i < n && ok; i++)
+			ok = spill_key(sp, j, rows[i]->set, rows[i]->v, key_row_key(t[j], rows[i]),
+			               rows[i]->len);
+		free(rows);
+	}
+	return ok;
+}
+
+/* count_part - partition `part` of nparts, whose records fp holds, into k:
+ * counted alone, or split SPLIT ways when it outgrows the budget. false
+ * when a file fails or a partition at MAX_DEPTH still outgrows it. */
+static bool count_part(FILE *fp, unsigned part, unsigned nparts, unsigned depth,
+                       enum pass_kind pk, size_t top, size_t budget, struct report_keys *k)
 {
 	struct key_budget b = { .max = budget };
 	struct key_tally *t[3];
 	new_tallies(pk, &b, t);
-	int rc;
-	bool full = false;
-	*rows = *seen = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		++*rows;
-		struct key_fig f;
-		int col[3];
-		if (full || !row_figs(s, pk, k, &f, col))
-			continue;
-		++*seen;
-		for (int j = 0; j < 3 && !full; j++) {
-			const char *key;
-			size_t len;
-			if (col[j] >= 0 && key_of(s, col[j], &key, &len) &&
-			    !add_fig(t[j], &b, pk, j, key, len, &f))
-				full = true;   /* go on to the end: the rows are counted */
+	char *key = NULL;
+	size_t cap = 0;
+	unsigned j;
+	uint32_t set, len;
+	int64_t v[KEY_TALLY_MAX_VALUES];
+	int got = 0;
+	bool ok = fflush(fp) == 0 && fseek(fp, 0, SEEK_SET) == 0, full = false;
+	while (ok && (got = spill_get(fp, &j, &set, v, &key, &cap, &len)) > 0)
+		if (!add_values(t[j], &b, key, len, set, v)) {
+			full = true;
+			break;
 		}
-	}
-	if (rc == SQLITE_DONE && !full) {
+	ok = ok && got >= 0;
+	if (ok && !full) {
 		finish_tallies(pk, t, top, k);
-		return SQLITE_DONE;
+		k->parts++;
+		free(key);
+		return true;
 	}
-	for (int j = 0; j < 3; j++)
-		key_tally_free(t[j]);
-	return rc == SQLITE_DONE ? SQLITE_FULL : rc;
+	free_tallies(t);
+	if (!ok || depth >= MAX_DEPTH) {
+		free(key);
+		return false;
+	}
+	/* the records once more, into SPLIT finer partitions of this one */
+	struct spill sub;
+	ok = fseek(fp, 0, SEEK_SET) == 0 &&
+	     spill_open(&sub, SPLIT, nparts * SPLIT, part * SPLIT);
+	if (!ok) {
+		free(key);
+		return false;
+	}
+	while (ok && (got = spill_get(fp, &j, &set, v, &key, &cap, &len)) > 0)
+		ok = spill_key(&sub, j, set, v, key, len);
+	free(key);
+	ok = ok && got == 0;
+	for (unsigned p = 0; p < SPLIT && ok; p++)
+		ok = count_part(sub.fp[p], part * SPLIT + p, nparts * SPLIT, depth + 1, pk, top,
+		                budget, k);
+	spill_close(&sub);
+	return ok;
 }
 
-/* A key's record in a partition file: the header, then len bytes */
-struct spill_rec {
-	uint8_t tally;
-	struct key_fig f;
-	uint32_t len;
-};
-
-/* spilled - the pass once more, each key written to its partition's file,
- * then each file counted alone: SQLITE_DONE; SQLITE_FULL when a file cannot
- * be made or one partition outgrows the budget; or the failing step code */
-static int spilled(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
-                   unsigned nparts, struct report_keys *k)
+/* count_pass - one pass's lists into k (ok set), or left for SQL (ok
+ * false) when a partition file cannot be made or even a partition of the
+ * deepest split outgrows the budget; 0 or the failing step code */
+static int count_pass(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
+                      struct report_keys *k, bool *ok)
 {
-	FILE **part = xcalloc(nparts, sizeof *part);
-	int rc = SQLITE_FULL;
-	unsigned made = 0;
-	for (; made < nparts; made++)
-		if (!(part[made] = tmpfile()))
-			goto out;
-	reset_pass(pk, k);
-	sqlite3_reset(s);
-	bool ok = true;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && ok) {
+	struct key_budget b = { .max = budget };
+	struct key_tally *t[3];
+	new_tallies(pk, &b, t);
+	struct spill sp = { 0 };
+	bool spilling = false, failed = false;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && !failed) {
 		struct key_fig f;
 		int col[3];
 		if (!row_figs(s, pk, k, &f, col))
 			continue;
-		for (int j = 0; j < 3; j++) {
+		for (int j = 0; j < 3 && !failed; j++) {
 			const char *key;
 			size_t len;
 			if (col[j] < 0 || !key_of(s, col[j], &key, &len) || len > UINT32_MAX)
 				continue;
-			struct spill_rec r = { .tally = (uint8_t)j, .f = f, .len = (uint32_t)len };
-			FILE *fp = part[key_tally_part_of(key, len, nparts)];
-			ok = fwrite(&r, sizeof r, 1, fp) == 1 && fwrite(key, 1, len, fp) == len;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		goto out;
-	rc = SQLITE_FULL;
-	if (!ok)
-		goto out;
-	char *key = NULL;
-	size_t cap = 0;
-	for (unsigned p = 0; p < nparts && ok; p++) {
-		struct key_budget b = { .max = budget };
-		struct key_tally *t[3];
-		new_tallies(pk, &b, t);
-		struct spill_rec r;
-		ok = fflush(part[p]) == 0 && fseek(part[p], 0, SEEK_SET) == 0;
-		while (ok && fread(&r, sizeof r, 1, part[p]) == 1) {
-			if (r.len + (size_t)1 > cap) {
-				cap = r.len + (size_t)1;
-				key = xrealloc(key, cap);
+			int64_t v[KEY_TALLY_MAX_VALUES];
+			uint32_t set = fig_values(pk, j, &f, v);
+			if (!spilling) {
+				if (add_values(t[j], &b, key, len, set, v))
+					continue;
+				/* the budget ran out: what is counted goes to the files */
+				spilling = true;
+				failed = !spill_open(&sp, PARTS, PARTS, 0) || !spill_tallies(&sp, t);
+				free_tallies(t);
 			}
-			ok = fread(key, 1, r.len, part[p]) == r.len && r.tally < 3 &&
-			     add_fig(t[r.tally], &b, pk, r.tally, key, r.len, &r.f);
+			failed = failed || !spill_key(&sp, (unsigned)j, set, v, key, (uint32_t)len);
 		}
-		ok = ok && !ferror(part[p]);
-		if (ok) {
-			finish_tallies(pk, t, top, k);
-		} else {
-			for (int j = 0; j < 3; j++)
-				key_tally_free(t[j]);
-		}
-		fclose(part[p]);
-		part[p] = NULL;
 	}
-	free(key);
-	rc = ok ? SQLITE_DONE : SQLITE_FULL;
-out:
-	for (unsigned p = 0; p < made; p++)
-		if (part[p])
-			fclose(part[p]);
-	free(part);
-	return rc;
-}
-
-/* count_pass - one pass's lists into k (ok set), or left for SQL (ok
- * false) when even its partitions do not fit; 0 or the failing step code */
-static int count_pass(sqlite3_stmt *s, enum pass_kind pk, size_t top, size_t budget,
-                      struct report_keys *k, bool *ok)
-{
-	uint64_t rows, seen;
-	int rc = in_memory(s, pk, top, budget, k, &rows, &seen);
-	if (rc == SQLITE_FULL) {
-		/* as many partitions as the rows counted before the budget ran out
-		 * say (keys repeat, so this overestimates), with a quarter to spare */
-		double need = (double)rows / (double)(seen ? seen : 1) * 1.25;
-		unsigned nparts = 2;
-		while (nparts < MAX_PARTS && (double)nparts < need)
-			nparts *= 2;
-		rc = spilled(s, pk, top, budget, nparts, k);
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;   /* stopped by a failed file: SQL answers */
+	if (rc != SQLITE_DONE || failed) {
+		free_tallies(t);
+	} else if (!spilling) {
+		finish_tallies(pk, t, top, k);
+	} else {
+		for (unsigned p = 0; p < PARTS && !failed; p++)
+			failed = !count_part(sp.fp[p], p, PARTS, 0, pk, top, budget, k);
 	}
-	*ok = rc == SQLITE_DONE;
+	spill_close(&sp);
+	*ok = rc == SQLITE_DONE && !failed;
 	if (!*ok)
 		reset_pass(pk, k);
-	return rc == SQLITE_DONE || rc == SQLITE_FULL ? 0 : rc;
+	return rc == SQLITE_DONE ? 0 : rc;
 }
 
 /* The delays of one listed key: the sum and maximum as they come, and the
