@@ -633,12 +633,19 @@ static bool domain_of(struct sl_buf *buf, const char *addr, size_t len)
 		}
 	if (!at)
 		return false;
+	const char *p = at + 1, *end = addr + len;
+	const char *gt = memchr(p, '>', (size_t)(end - p));
+	size_t n = (size_t)((gt ? gt : end) - p);
+	/* lower-cased straight into the buffer: once per event and message */
 	sl_buf_reset(buf);
-	for (const char *p = at + 1; p < addr + len && *p != '>'; p++) {
-		char c = *p;
-		sl_buf_addc(buf, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	sl_buf_grow(buf, n);
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		buf->data[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
-	return buf->len > 0;
+	buf->data[n] = '\0';
+	buf->len = n;
+	return n > 0;
 }
 
 /* ---- transactions */

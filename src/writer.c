@@ -19,6 +19,9 @@
 #define WRITER_BATCH_RECS 2048
 #define WRITER_ARENA (512 * 1024)
 #define WRITER_BATCHES 6
+/* The writer thread is behind when this many batches wait for it: the
+ * producer then classifies the reasons of the batch it hands over itself. */
+#define WRITER_BEHIND 2
 /* Slots of the map from message id to its record in the batch being filled
  * (a power of two, at least twice WRITER_BATCH_RECS). */
 #define WRITER_MAP (2 * WRITER_BATCH_RECS)
@@ -83,6 +86,7 @@ struct writer {
 	/* under mu */
 	struct batch *free_list, *head, *tail;
 	size_t nbatches;                 /* allocated, at most WRITER_BATCHES */
+	size_t queued;                   /* batches in the queue (head..tail) */
 	bool busy, quit, failed;
 	struct sl_error err;             /* the writer thread's first error */
 	/* producer side */
@@ -242,6 +246,7 @@ static void *writer_main(void *arg)
 		if (!b)
 			break;   /* quit, and nothing left */
 		w->head = b->next;
+		w->queued--;
 		if (!w->head)
 			w->tail = NULL;
 		w->busy = true;
@@ -307,7 +312,7 @@ static int hand_off(struct writer *w, struct sl_error *err)
 	struct batch *b = w->cur;
 	pthread_mutex_lock(&w->mu);
 	if (b && b->npending &&
-	    (w->cls.side == WRITER_SIDE_PRODUCER || (w->cls.side == WRITER_SIDE_BALANCED && w->head))) {
+	    (w->cls.side == WRITER_SIDE_PRODUCER || (w->cls.side == WRITER_SIDE_BALANCED && w->queued >= WRITER_BEHIND))) {
 		pthread_mutex_unlock(&w->mu);
 		classify_pending(w, b);
 		pthread_mutex_lock(&w->mu);
@@ -322,6 +327,7 @@ static int hand_off(struct writer *w, struct sl_error *err)
 		w->tail = b;
 		w->cur = NULL;
 		w->stats.batches++;
+		w->queued++;
 		pthread_cond_signal(&w->work);
 	}
 	pthread_mutex_unlock(&w->mu);

@@ -1,5 +1,6 @@
 /* patterns: the file format, errors that name file and line, overriding by
- * id, program filters, prefilters, and the match limit on hostile input. */
+ * id, program filters, prefilters, the match limit on hostile input, and a
+ * copy of one mta's entries for another thread. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -97,6 +98,37 @@ static void test_prefilter_counts(void **state)
 	patterns_free(set);
 }
 
+/* A copy of one mta's entries matches as the original (attributes,
+ * programs, prefilters, fields) and keeps its own counts. */
+static void test_copy_of_one_mta(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	static const char more[] = "\nid: u.one\nmta: other\nkind: none\nregex: ^ABC\n";
+	char text[sizeof good + sizeof more];
+	snprintf(text, sizeof text, "%s%s", good, more);
+	struct pattern_set *set = load(text, &err);
+	assert_non_null(set);
+	struct pattern_set *copy = patterns_copy(set, "test");
+	assert_int_equal(patterns_count(copy, NULL), 2);
+	assert_int_equal(patterns_count(copy, "other"), 0);
+	struct pattern_match a, b;
+	const char *msg = "ABC: to=<a@b.c>, size=42";
+	assert_true(patterns_match(copy, "test", (struct sl_span){ "lmtp", 4 }, msg, strlen(msg), &b));
+	assert_true(patterns_match(set, "test", (struct sl_span){ "lmtp", 4 }, msg, strlen(msg), &a));
+	assert_string_equal(pattern_id(b.pattern), "t.one");
+	assert_ptr_not_equal(a.pattern, b.pattern);
+	assert_string_equal(pattern_attr(b.pattern, "reason"), "example");
+	assert_memory_equal(a.field, b.field, sizeof a.field);
+	assert_false(patterns_match(copy, "test", (struct sl_span){ "qmgr", 4 }, msg, strlen(msg), &b));
+	assert_false(patterns_match(copy, "test", SL_SPAN_NULL, "no", 2, &b));
+	assert_int_equal(patterns_stats(copy)->prefiltered_out, 1);
+	assert_int_equal(patterns_stats(set)->prefiltered_out, 0);
+	patterns_free(set);   /* the copy does not depend on it */
+	assert_true(patterns_match_id(copy, "t.two", "connect from x", 14, &b));
+	patterns_free(copy);
+}
+
 static void test_errors_name_file_and_line(void **state)
 {
 	(void)state;
@@ -171,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_load_and_match),
 		cmocka_unit_test(test_program_filter_many_programs),
 		cmocka_unit_test(test_prefilter_counts),
+		cmocka_unit_test(test_copy_of_one_mta),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_override_by_id),
 		cmocka_unit_test(test_match_limit_is_no_match),
