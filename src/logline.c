@@ -249,6 +249,54 @@ static bool parse_tag(const char *p, const char *e, struct logline *out)
 	return true;
 }
 
+/* word_in - the span [p, q) is one of the words of the NULL-ended list */
+static bool word_in(const char *p, const char *q, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == (size_t)(q - p) && memcmp(list[i], p, (size_t)(q - p)) == 0)
+			return true;
+	return false;
+}
+
+/* skip_fac_prio - past the "mail.info " that BusyBox syslogd (Alpine
+ * Linux, many mail containers) writes between the host and the tag unless
+ * run with -S: "%s %.64s %s %s" of stamp, host, facility.priority and
+ * message (sysklogd/syslogd.c, timestamp_and_log; parse_fac_prio_20 names
+ * the pair from syslog.h's facilitynames and prioritynames, or writes
+ * "<N>" for a priority without names). p itself when there is none. */
+static const char *skip_fac_prio(const char *p, const char *e)
+{
+	static const char *const facilities[] = {
+		"auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail", "mark", "news",
+		"security", "syslog", "user", "uucp", "local0", "local1", "local2", "local3",
+		"local4", "local5", "local6", "local7", NULL,
+	};
+	static const char *const priorities[] = {
+		"alert", "crit", "debug", "emerg", "err", "error", "info", "none", "notice", "panic",
+		"warn", "warning", NULL,
+	};
+	const char *q = p;
+	if (q < e && *q == '<') {
+		q++;
+		while (q < e && q - p < 5 && is_digit(*q))
+			q++;
+		return q - p > 1 && q + 1 < e && q[0] == '>' && q[1] == ' ' ? q + 2 : p;
+	}
+	while (q < e && q - p < 9 && *q >= 'a' && *q <= 'z')
+		q++;
+	const char *dot = q;
+	if (q < e && q - p < 9 && is_digit(*q))
+		dot = ++q;   /* local0 .. local7 */
+	if (dot >= e || *dot != '.' || !word_in(p, dot, facilities))
+		return p;
+	q = dot + 1;
+	while (q < e && q - dot < 9 && *q >= 'a' && *q <= 'z')
+		q++;
+	if (q >= e || *q != ' ' || !word_in(dot + 1, q, priorities))
+		return p;
+	return q + 1;
+}
+
 /* parse_after_stamp - "[<prio>] [host] prog[pid]: msg" after a syslog stamp */
 static void parse_after_stamp(const char *p, const char *e, struct logline *out)
 {
@@ -271,7 +319,10 @@ static void parse_after_stamp(const char *p, const char *e, struct logline *out)
 	out->host = (struct sl_span){ host, (size_t)(p - host) };
 	while (p < e && *p == ' ')
 		p++;
-	if (!parse_tag(p, e, out))
+	if (parse_tag(p, e, out))
+		return;
+	const char *t = skip_fac_prio(p, e);
+	if (t == p || !parse_tag(t, e, out))
 		out->message = (struct sl_span){ p, (size_t)(e - p) };
 }
 

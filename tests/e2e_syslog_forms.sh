@@ -129,5 +129,25 @@ eq "the bounce and its message" \
    "$(q "$db" "SELECT e.kind, e.smtp_code, e.enhanced_code, m.sender FROM events e JOIN messages m ON m.id = e.message_id")" \
    "bounced|550|5.1.1|a@b.example"
 
+# BusyBox syslogd (Alpine Linux, mail containers) writes facility.priority
+# between the host and the tag (sysklogd/syslogd.c); a log quoted in a mail
+# or a forum post has '>' marks or line numbers before its lines. Lines of a
+# backup host's /var/log/messages as a Rust test of it quotes them.
+db=$T/bb.db
+cat >"$T/bb.log" <<'LOG'
+Mar 22 07:45:01 backup mail.info postfix/smtpd[1080]: 8095C171A: client=localhost[::1]
+Mar 22 07:45:01 backup mail.info postfix/cleanup[1083]: 8DB5E171B: message-id=<20260322124501.8095C171A@backup.ethantwardy.com>
+Mar 22 07:45:01 backup mail.info postfix/qmgr[595]: 8DB5E171B: from=<backup@backup.ethantwardy.com>, size=633, nrcpt=1 (queue active)
+> Mar 22 07:45:01 backup mail.info postfix/smtp[1085]: 8DB5E171B: to=<et@ethantwardy.com>, orig_to=<root@backup.ethantwardy.com>, relay=none, delay=0.04, delays=0.01/0.02/0.01/0, dsn=4.4.1, status=deferred (connect to 10.4.0.1[10.4.0.1]:25: Connection refused)
+  449 Mar 22 11:31:04 backup mail.info postfix/smtp[1091]: 8DB5E171B: to=<et@ethantwardy.com>, orig_to=<root@backup.ethantwardy.com>, relay=10.4.0.1[10.4.0.1]:25, delay=13562, delays=13551/0.02/11/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as A96957B976)
+Mar 22 11:31:04 backup mail.info postfix/qmgr[595]: 8DB5E171B: removed
+LOG
+eq "analyze, BusyBox and quoted lines" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/bb.log")" 0
+eq "every such line understood" "$(q "$db" "SELECT lines, recognized, unrecognized FROM sources")" "6|6|0"
+eq "the deferral and the delivery of one message, on host backup" \
+   "$(q "$db" "SELECT e.host, e.kind, e.enhanced_code, m.sender FROM events e JOIN messages m ON m.id = e.message_id ORDER BY e.line")" \
+   "backup|deferred|4.4.1|backup@backup.ethantwardy.com
+backup|delivered|2.0.0|backup@backup.ethantwardy.com"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

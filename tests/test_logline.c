@@ -257,6 +257,27 @@ static const struct case_ cases[] = {
 	  "2026-08-14T06:40:20Z", "c60", "postfix/pickup", 6017, "B89A141FAD: uid=0 from=<root>", NULL },
 	{ ">> > Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* BusyBox syslogd (Alpine Linux) writes facility.priority between the
+	 * host and the tag (sysklogd/syslogd.c; a backup tool's test tails its
+	 * /var/log/messages so: "Mar 22 07:45:01 backup mail.info
+	 * postfix/smtpd[1080]: connect from localhost[::1]"), "<N>" for a
+	 * priority without names; with -S, no host and no pair */
+	{ "Mar 22 07:45:01 backup mail.info postfix/smtpd[1080]: connect from localhost[::1]",
+	  LOGLINE_RFC3164, "2026-03-22T07:45:01Z", "backup", "postfix/smtpd", 1080,
+	  "connect from localhost[::1]", NULL },
+	{ "May 30 22:00:35 gr mail.warn postfix/smtps/smtpd[27561]: warning: x", LOGLINE_RFC3164,
+	  "2026-05-30T22:00:35Z", "gr", "postfix/smtps/smtpd", 27561, "warning: x", NULL },
+	{ "Mar 22 07:45:01 mx local7.err postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-03-22T07:45:01Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "Mar 22 07:45:01 mx <187> postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-03-22T07:45:01Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "Mar 22 07:45:01 postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-03-22T07:45:01Z", "", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	/* a word that is no facility.priority stays the message */
+	{ "Mar 22 07:45:01 mx mail.infos postfix/qmgr[9]: m", LOGLINE_RFC3164,
+	  "2026-03-22T07:45:01Z", "mx", "", -1, "mail.infos postfix/qmgr[9]: m", NULL },
+	{ "Mar 22 07:45:01 mx www.info postfix/qmgr[9]: m", LOGLINE_RFC3164,
+	  "2026-03-22T07:45:01Z", "mx", "", -1, "www.info postfix/qmgr[9]: m", NULL },
 	/* less -N, an editor's line numbers copied with the lines (Ubuntu
 	 * Forums, "Mail problems via php in Ubuntu", 2011: its mail.log pasted
 	 * so) */
