@@ -30,12 +30,15 @@ kind: expired
 prefilter: expired, returned to sender
 regex: ^(?<queue_id>[0-9A-Za-z]++): from=<(?<sender>[^<>]*+)>, status=(?<reply>(?<status>(?:force-)?expired), returned to sender)
 
+# A forum or a web page that takes "<...>" for a markup tag shows
+# "from=, size=366": the line stays the message's arrival, its sender
+# unknown (the delivery agents' "to=, orig_to=," likewise, above).
 id: postfix.qmgr.queued
 mta: postfix
 programs: qmgr nqmgr oqmgr
 kind: queued
 prefilter: , size=
-regex: ^(?<queue_id>[0-9A-Za-z]+): from=<(?<sender>[^>]*)>, size=(?<size>\d+), nrcpt=(?<nrcpt>\d+)
+regex: ^(?<queue_id>[0-9A-Za-z]+): from=(?:<(?<sender>[^>]*+)>)?+, size=(?<size>\d+), nrcpt=(?<nrcpt>\d+)
 
 id: postfix.removed
 mta: postfix
@@ -57,7 +60,7 @@ mta: postfix
 programs: pickup
 kind: arrival
 prefilter: : uid=
-regex: ^(?<queue_id>[0-9A-Za-z]+): uid=-?\d+ from=<(?<sender>[^>]*)>
+regex: ^(?<queue_id>[0-9A-Za-z]+): uid=-?\d+ from=(?:<(?<sender>[^>]*+)>|$)
 
 # The header's value as the message has it: blanks after it are not part
 # of the ID (kdent/postfix_log_analysis mail.log has "message-id=<x@y> ").
@@ -206,7 +209,9 @@ programs: *
 kind: health
 regex: ^(?<status>warning|error|fatal|panic): (?<reply>.*+)$
 
-# ---- session, TLS, postscreen and daemon lines: recognized, no event
+# ---- session, TLS, postscreen and daemon lines: recognized, no event.
+# smtp_tls_note_starttls_offer = yes adds the smtp client's "Host offered
+# STARTTLS: [mx.example.com]" (smtp_proto.c).
 id: postfix.session
 mta: postfix
 programs: *
@@ -225,7 +230,7 @@ regex: ^(?:connect from |disconnect from |lost connection after |timeout after |
   (?:server |client )?certificate (?:verification failed|not trusted)|
   refreshing the Postfix mail system|Postfix is (?:running|using)|helo=\d|ehlo=\d|
   See http://www\.postfix\.org/COMPATIBILITY_README\.html|To disable backwards compatibility use |
-  host \S+ said: |host \S+ refused to talk to me|proxy-accept: )
+  host \S+ said: |host \S+ refused to talk to me|proxy-accept: |Host offered STARTTLS: \[)
 
 # ---- verbose logging (-v in master.cf, debug_peer_list, smtp[d]_tls_loglevel
 # 2 and up): the msg_info() of the daemons' inner steps, which starts with

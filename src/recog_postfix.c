@@ -22,8 +22,12 @@ static const char *const postfix_daemons[] = {
 static bool postfix_claims(const struct logline *ll)
 {
 	struct sl_span prog = ll->program;
-	/* the usual case, and the answer whatever the daemon: the postfix name */
-	if (prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0)
+	/* the usual case, and the answer whatever the daemon: the postfix name,
+	 * alone (the postfix command) or before a '/' ("postfix/smtpd",
+	 * "postfix-out/smtp"). A tool named after Postfix without a slash
+	 * ("postfix-policyd", policyd's greylisting daemon) is not Postfix. */
+	if (prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0 &&
+	    (prog.len == 7 || memchr(prog.p + 7, '/', prog.len - 7)))
 		return true;
 	const char *slash = NULL;
 	for (size_t i = prog.len; i > 0; i--)

@@ -240,6 +240,17 @@ static void test_lifecycle(void **state)
 	run("postfix/cleanup", "57E9524366: message-id=");
 	assert_int_equal(ev.kind, EV_MSG_HEADER_ID);
 	assert_true(sl_span_empty(ev.header_msgid));
+	/* a web page that took "<...>" for markup (a French Postfix guide's
+	 * virtual-delivery example, a forum's pickup line): the arrival stays
+	 * one, its sender unknown */
+	assert_int_equal(run("postfix/qmgr", "78F628C4596: from=, size=366, nrcpt=1 (queue active)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_MSG_QUEUED);
+	assert_true(sl_span_empty(ev.sender));
+	assert_int_equal(ev.size, 366);
+	assert_int_equal(run("postfix/pickup", "245A68B3E69: uid=0 from="), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_MSG_ARRIVAL);
+	assert_true(sl_span_empty(ev.sender));
 	run("postfix/qmgr", "AAB4D259B1: removed");
 	assert_int_equal(ev.kind, EV_MSG_REMOVED);
 	run("postfix/qmgr", "C1A2B3: from=<a@b.c>, status=expired, returned to sender");
@@ -478,6 +489,13 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("postfix/postscreen", "PASS OLD [192.0.2.1]:1234"), RECOG_MATCHED);
 	assert_int_equal(run("dovecot", "imap-login: Login: user=<x>"), RECOG_FOREIGN);
 	assert_int_equal(run("postfix/smtpd", "something nobody has seen before"), RECOG_UNRECOGNIZED);
+	/* policyd's daemon is named after Postfix but is not Postfix (a forum
+	 * post's maillog, 2009); the postfix command itself is */
+	assert_int_equal(run("postfix-policyd", "rcpt=7, greylist=update, host=209.85.220.212 "
+	                     "(mail-fx0-f212.google.com), from=a@b.example, to=c@d.example, size=0"),
+	                 RECOG_FOREIGN);
+	assert_int_equal(run("postfix", "See http://www.postfix.org/COMPATIBILITY_README.html for "
+	                     "details"), RECOG_MATCHED);
 	/* verbose logging (-v, debug_peer_list, smtp_tls_loglevel 2): a paste of
 	 * a postfix/smtp's (pastebin.com/JwjKubgK), a docker-postfix issue's
 	 * (github.com/bokysan/docker-postfix issue 80); the transcript as
@@ -537,6 +555,9 @@ static void test_noise_and_foreign(void **state)
 		{ "postfix/smtp", "certificate verification failed for mx.example.com[192.0.2.1]:25: "
 		  "untrusted issuer /C=US" },
 		{ "postfix/smtpd", "client certificate verification failed for unknown[192.0.2.1]: num=20" },
+		/* smtp_tls_note_starttls_offer (Ubuntu Forums, a spam run's
+		 * mail.log, 2010) */
+		{ "postfix/smtp", "Host offered STARTTLS: [post.dp-media.de]" },
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(notes); i++) {
 		if (run(notes[i].prog, notes[i].msg) != RECOG_MATCHED)
