@@ -62,6 +62,10 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
 	    (unsigned char)p[2] == 0xBF)
 		p += 3;
+	/* the record separator before each entry of journalctl -o json-seq
+	 * (RFC 7464 JSON text sequences) */
+	if (p < e && *p == 0x1E)
+		p++;
 	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t' || *p == '>'))
 		p++;
 	/* cat -n and nl: the line's number and a tab; less -N, an editor's

@@ -23,11 +23,13 @@ static bool postfix_claims(const struct logline *ll)
 {
 	struct sl_span prog = ll->program;
 	/* the usual case, and the answer whatever the daemon: the postfix name,
-	 * alone (the postfix command) or before a '/' ("postfix/smtpd",
-	 * "postfix-out/smtp"). A tool named after Postfix without a slash
+	 * alone (the postfix command), before a '/' ("postfix/smtpd",
+	 * "postfix-out/smtp") or as a systemd unit (journalctl -o with-unit:
+	 * "postfix@-.service", "postfix.service"). A tool named after Postfix
 	 * ("postfix-policyd", policyd's greylisting daemon) is not Postfix. */
 	if (prog.len >= 7 && memcmp(prog.p, "postfix", 7) == 0 &&
-	    (prog.len == 7 || memchr(prog.p + 7, '/', prog.len - 7)))
+	    (prog.len == 7 || prog.p[7] == '@' || prog.p[7] == '.' ||
+	     memchr(prog.p + 7, '/', prog.len - 7)))
 		return true;
 	const char *slash = NULL;
 	for (size_t i = prog.len; i > 0; i--)

@@ -278,6 +278,11 @@ static const struct case_ cases[] = {
 	  "2026-03-22T07:45:01Z", "mx", "", -1, "mail.infos postfix/qmgr[9]: m", NULL },
 	{ "Mar 22 07:45:01 mx www.info postfix/qmgr[9]: m", LOGLINE_RFC3164,
 	  "2026-03-22T07:45:01Z", "mx", "", -1, "www.info postfix/qmgr[9]: m", NULL },
+	/* journalctl -o json-seq: RFC 7464's record separator before each entry */
+	{ "\x1E{\"__REALTIME_TIMESTAMP\":\"1763879101123456\",\"_HOSTNAME\":\"mx1\","
+	  "\"SYSLOG_IDENTIFIER\":\"postfix/qmgr\",\"_PID\":\"9\",\"MESSAGE\":\"4F0C0: removed\"}",
+	  LOGLINE_JOURNAL_JSON, "2025-11-23T06:25:01.123456Z", "mx1", "postfix/qmgr", 9,
+	  "4F0C0: removed", NULL },
 	/* less -N, an editor's line numbers copied with the lines (Ubuntu
 	 * Forums, "Mail problems via php in Ubuntu", 2011: its mail.log pasted
 	 * so) */

@@ -496,6 +496,7 @@ static void test_noise_and_foreign(void **state)
 	                 RECOG_FOREIGN);
 	assert_int_equal(run("postfix", "See http://www.postfix.org/COMPATIBILITY_README.html for "
 	                     "details"), RECOG_MATCHED);
+	assert_int_equal(run("postfix@-.service", "4ABC: removed"), RECOG_MATCHED);
 	/* verbose logging (-v, debug_peer_list, smtp_tls_loglevel 2): a paste of
 	 * a postfix/smtp's (pastebin.com/JwjKubgK), a docker-postfix issue's
 	 * (github.com/bokysan/docker-postfix issue 80); the transcript as
