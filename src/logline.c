@@ -326,6 +326,11 @@ static void parse_after_stamp(const char *p, const char *e, struct logline *out)
 		out->message = (struct sl_span){ p, (size_t)(e - p) };
 }
 
+/* parse_rfc3164_day - the rest of an RFC 3164 stamp after the month's name
+ * and its blank: "23 06:25:01[.ffffff] ...", then the host and the tag */
+static bool parse_rfc3164_day(struct logline_ctx *ctx, const char *p, const char *e, int mon,
+                              struct logline *out);
+
 /* parse_rfc3164 - "Nov 23 06:25:01[.ffffff] ..." (day "23", " 3", "03" or "3") */
 static bool parse_rfc3164(struct logline_ctx *ctx, const char *line, const char *e,
                           struct logline *out)
@@ -336,7 +341,96 @@ static bool parse_rfc3164(struct logline_ctx *ctx, const char *line, const char 
 	int mon = sl_month_from_abbr(p);
 	if (!mon)
 		return false;
-	p += 4;
+	return parse_rfc3164_day(ctx, p + 4, e, mon, out);
+}
+
+/* The months as journalctl's short output names them ("%b %d %H:%M:%S",
+ * strftime in the reader's locale: journalctl sets it from the
+ * environment, syslog daemons write the C locale's names): glibc's
+ * abbreviated month names of the locales whose users most often paste
+ * such output, lower case (the English names in any case, "nov" of es, it,
+ * nl, pt). A name may end in '.' (fr "janv.", "févr."). */
+static const struct {
+	const char *name;
+	int mon;
+} local_months[] = {
+	/* de */
+	{ "mär", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },
+	/* fr */
+	{ "janv", 1 }, { "févr", 2 }, { "mars", 3 }, { "avr", 4 }, { "avril", 4 }, { "juin", 6 },
+	{ "juil", 7 }, { "août", 8 }, { "sept", 9 }, { "déc", 12 },
+	/* es, it, pt, nl */
+	{ "ene", 1 }, { "abr", 4 }, { "ago", 8 }, { "dic", 12 }, { "gen", 1 }, { "mag", 5 },
+	{ "giu", 6 }, { "lug", 7 }, { "set", 9 }, { "ott", 10 }, { "fev", 2 }, { "out", 10 },
+	{ "mrt", 3 }, { "mei", 5 },
+	/* pl */
+	{ "sty", 1 }, { "lut", 2 }, { "kwi", 4 }, { "maj", 5 }, { "cze", 6 }, { "lip", 7 },
+	{ "sie", 8 }, { "wrz", 9 }, { "paź", 10 }, { "lis", 11 }, { "gru", 12 },
+	/* ru (glibc's abmon has the genitive "мая"; older ones "май") */
+	{ "янв", 1 }, { "фев", 2 }, { "мар", 3 }, { "апр", 4 }, { "мая", 5 }, { "май", 5 },
+	{ "июн", 6 }, { "июл", 7 }, { "авг", 8 }, { "сен", 9 }, { "окт", 10 }, { "ноя", 11 },
+	{ "дек", 12 },
+};
+
+/* local_month - the month named at [p, q) in a locale's words, 0 if none;
+ * ASCII letters in any case */
+static int local_month(const char *p, const char *q)
+{
+	if (q > p && q[-1] == '.')
+		q--;
+	size_t n = (size_t)(q - p);
+	if (n == 3) {
+		int m = sl_month_from_abbr(p);
+		if (m)
+			return m;
+	}
+	for (size_t i = 0; i < SL_ARRAY_LEN(local_months); i++) {
+		const char *w = local_months[i].name;
+		size_t k = 0;
+		while (k < n && w[k] && (w[k] == p[k] || ((unsigned char)p[k] < 0x80 &&
+		                                          w[k] == (p[k] | 0x20))))
+			k++;
+		if (k == n && !w[k])
+			return local_months[i].mon;
+	}
+	return 0;
+}
+
+/* parse_local_month - journalctl's short output in a locale other than C:
+ * "ноя 03 17:57:27 host postfix/sendmail[12179]: ...", "Dez 03 ...",
+ * "janv. 03 ...", or a CJK locale's "11月 03 ..." (zh, ja: the month's
+ * number and 月, ja with a blank before one digit) */
+static bool parse_local_month(struct logline_ctx *ctx, const char *line, const char *e,
+                              struct logline *out)
+{
+	const char *p = line;
+	while (p < e && p - line < 2 && *p == ' ')
+		p++;
+	const char *q = p;
+	while (q < e && q - p < 12 && *q != ' ')
+		q++;
+	if (q >= e || q == p)
+		return false;
+	int mon = 0;
+	if (is_digit(p[0]) && q - p >= 4 && memcmp(q - 3, "\xE6\x9C\x88", 3) == 0) {
+		/* "11月": one or two digits before the ideograph (U+6708) */
+		if (q - p == 4)
+			mon = p[0] - '0';
+		else if (q - p == 5 && is_digit(p[1]))
+			mon = (p[0] - '0') * 10 + (p[1] - '0');
+		if (mon > 12)
+			mon = 0;
+	} else {
+		mon = local_month(p, q);
+	}
+	return mon && parse_rfc3164_day(ctx, q + 1, e, mon, out);
+}
+
+static bool parse_rfc3164_day(struct logline_ctx *ctx, const char *p, const char *e, int mon,
+                              struct logline *out)
+{
+	if (e - p < 10)
+		return false;
 	if (*p == ' ')
 		p++;
 	int d;
@@ -1253,6 +1347,10 @@ static bool parse_header(struct logline_ctx *ctx, const char *line, const char *
 	if (!ok) {
 		reset(line, len, out);
 		ok = parse_host_then_exim(ctx, line, e, out);
+	}
+	if (!ok) {
+		reset(line, len, out);
+		ok = parse_local_month(ctx, line, e, out);
 	}
 	return ok;
 }

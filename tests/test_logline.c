@@ -278,6 +278,33 @@ static const struct case_ cases[] = {
 	  "2026-03-22T07:45:01Z", "mx", "", -1, "mail.infos postfix/qmgr[9]: m", NULL },
 	{ "Mar 22 07:45:01 mx www.info postfix/qmgr[9]: m", LOGLINE_RFC3164,
 	  "2026-03-22T07:45:01Z", "mx", "", -1, "www.info postfix/qmgr[9]: m", NULL },
+	/* journalctl's short output names the month in the reader's locale
+	 * (strftime's %b): a Russian guide to journalctl -p crit quotes
+	 * "ноя 03 17:57:27 c003m1cpc512 postfix/sendmail[12179]: fatal: ...";
+	 * glibc's de, fr, es/it/pt/nl, pl, ru names, zh/ja's "11月" */
+	{ "\xD0\xBD\xD0\xBE\xD1\x8F 03 17:57:27 c003m1cpc512 postfix/sendmail[12179]: fatal: open "
+	  "/etc/postfix/main.cf: No such file or directory", LOGLINE_RFC3164, "2026-11-03T17:57:27Z",
+	  "c003m1cpc512", "postfix/sendmail", 12179,
+	  "fatal: open /etc/postfix/main.cf: No such file or directory", NULL },
+	{ "Dez 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2025-12-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "M\xC3\xA4r 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-03-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "janv. 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-01-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "nov 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-11-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "pa\xC5\xBA 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-10-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ "11\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-11-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ " 1\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-01-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	/* no month by that name */
+	{ "13\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_BARE, "", "",
+	  "", -1, "13\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", NULL },
+	{ "foo 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_BARE, "", "", "", -1,
+	  "foo 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", NULL },
 	/* journalctl -o json-seq: RFC 7464's record separator before each entry */
 	{ "\x1E{\"__REALTIME_TIMESTAMP\":\"1763879101123456\",\"_HOSTNAME\":\"mx1\","
 	  "\"SYSLOG_IDENTIFIER\":\"postfix/qmgr\",\"_PID\":\"9\",\"MESSAGE\":\"4F0C0: removed\"}",
