@@ -202,6 +202,18 @@ regex: ^(?<reply>CONNECT|PASS NEW|PASS OLD|PREGREET|DNSBL rank|HANGUP|BLACKLISTE
   ALLOWLISTED|WHITELIST VETO|ALLOWLIST VETO|COMMAND TIME LIMIT|COMMAND COUNT LIMIT|COMMAND LENGTH LIMIT|
   COMMAND PIPELINING|BARE NEWLINE|NON-SMTP COMMAND)(?: |$)
 
+# The postfix command's notes as its standard error carries them into the
+# journal (the unit's output, under the program "postfix"): postlog's
+# "postfix/postlog: starting the Postfix mail system", and its warnings and
+# fatal errors ("postfix/postlog: fatal: the Postfix mail system is already
+# running"). A daemon-health row by severity; the notes are no event.
+id: postfix.postlog
+mta: postfix
+programs: postfix
+kind: health
+prefilter: /postlog:
+regex: ^[\w.-]++/postlog: (?:(?<status>warning|error|fatal|panic): )?(?<reply>.*+)$
+
 # Everything else a daemon reports about itself, by severity.
 id: postfix.health.severity
 mta: postfix

@@ -404,6 +404,23 @@ static enum ev_kind pattern_ev_kind(struct recog *r, const struct pattern *p)
 	return r->kinds[slot].kind;
 }
 
+/* unlink_bbcode - the address inside the link a forum made of it: vBulletin
+ * and phpBB turn an address of a pasted log into '[EMAIL="a@b"]a@b[/EMAIL]'
+ * or '[email]a@b[/email]' (Ubuntu Forums' pasted maillogs keep these). */
+static struct sl_span unlink_bbcode(struct sl_span s)
+{
+	static const char close_tag[] = "[/email]";
+	const size_t nc = sizeof close_tag - 1;
+	if (s.len < 7 + nc || s.p[0] != '[' ||
+	    !sl_span_eq_nocase((struct sl_span){ s.p, 6 }, "[email") ||
+	    !sl_span_eq_nocase((struct sl_span){ s.p + s.len - nc, nc }, close_tag))
+		return s;
+	const char *open_end = memchr(s.p, ']', s.len - nc);
+	if (!open_end)
+		return s;
+	return (struct sl_span){ open_end + 1, (size_t)(s.p + s.len - nc - open_end - 1) };
+}
+
 static void fill_event(struct recog *r, const struct recog_mta *mta, const struct pattern_match *m,
                        struct event *ev)
 {
@@ -413,9 +430,9 @@ static void fill_event(struct recog *r, const struct recog_mta *mta, const struc
 	ev->kind = pattern_ev_kind(r, m->pattern);
 	const struct sl_span *f = m->field;
 	ev->queue_id = f[PF_QUEUE_ID];
-	ev->sender = f[PF_SENDER];
-	ev->recipient = f[PF_RECIPIENT];
-	ev->orig_recipient = f[PF_ORIG_RECIPIENT];
+	ev->sender = unlink_bbcode(f[PF_SENDER]);
+	ev->recipient = unlink_bbcode(f[PF_RECIPIENT]);
+	ev->orig_recipient = unlink_bbcode(f[PF_ORIG_RECIPIENT]);
 	ev->remote_host = f[PF_REMOTE_HOST];
 	ev->remote_ip = f[PF_REMOTE_IP];
 	/* Postfix names a UNIX-domain socket where the address goes

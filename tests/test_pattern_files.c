@@ -59,6 +59,9 @@ static const struct doc_example {
 	  "an Exim rejectlog quoted on a Q&A page (2017); Exim smtp_in.c" },
 	{ "exim.panic", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  "Exim spec, ch. 6 (the configuration file): errors are logged to the paniclog" },
+	{ "postfix.postlog", "postfix/postlog: starting the Postfix mail system",
+	  "systemctl status postfix in a Russian guide (Postfix 3.10): the postfix command's "
+	  "standard error in the journal" },
 	{ "postfix.smtpd.proxy-accept", "5A1B2C3D4E: proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok: "
 	  "queued as 6F7A8B9C0D; from=<a@example.org> to=<b@example.net> proto=ESMTP helo=<mx.example.org>",
 	  "Postfix SMTPD_PROXY_README (before-queue content filter), smtpd/smtpd_proxy.c" },

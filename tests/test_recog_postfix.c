@@ -56,6 +56,28 @@ static void test_sent_smtp(void **state)
 /* LMTP to Dovecot over a UNIX-domain socket: the socket's path stands where
  * the address goes (Postfix smtp/lmtp relay=host[path]; the line's shape as
  * oleg-medovikov/mail-server-anal's mail.log logs it): no remote_ip */
+/* A forum that links addresses: vBulletin's '[EMAIL="a@b"]a@b[/EMAIL]'
+ * around each address of a pasted line (Ubuntu Forums, procmail's
+ * permission problem, 2015), phpBB's '[email]a@b[/email]' */
+static void test_forum_linked_addresses(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/local", "25CAE1E1227: to=<[EMAIL=\"nuno-example.com@example.com\"]"
+	                     "nuno-example.com@example.com[/EMAIL]>, orig_to=<[EMAIL=\"nuno@example.com\"]"
+	                     "nuno@example.com[/EMAIL]>, relay=local, delay=0.13, delays=0.08/0/0/0.05, "
+	                     "dsn=5.3.0, status=bounced (Command died with status 126: \"procmail -a "
+	                     "\"$EXTENSION\"\". Command output: sh: 1: procmail: Permission denied )"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_BOUNCED);
+	assert_span(ev.recipient, "nuno-example.com@example.com");
+	assert_span(ev.orig_recipient, "nuno@example.com");
+	run("postfix/qmgr", "4AB: from=<[email]a@b.example[/email]>, size=1, nrcpt=1 (queue active)");
+	assert_span(ev.sender, "a@b.example");
+	/* brackets that are no link stay */
+	run("postfix/qmgr", "4AB: from=<[email]>, size=1, nrcpt=1 (queue active)");
+	assert_span(ev.sender, "[email]");
+}
+
 static void test_lmtp_socket_relay(void **state)
 {
 	(void)state;
@@ -497,6 +519,10 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("postfix", "See http://www.postfix.org/COMPATIBILITY_README.html for "
 	                     "details"), RECOG_MATCHED);
 	assert_int_equal(run("postfix@-.service", "4ABC: removed"), RECOG_MATCHED);
+	/* postlog's fatal error is a daemon-health row */
+	assert_int_equal(run("postfix", "postfix/postlog: fatal: the Postfix mail system is already "
+	                     "running"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_HEALTH);
 	/* verbose logging (-v, debug_peer_list, smtp_tls_loglevel 2): a paste of
 	 * a postfix/smtp's (pastebin.com/JwjKubgK), a docker-postfix issue's
 	 * (github.com/bokysan/docker-postfix issue 80); the transcript as
@@ -559,6 +585,9 @@ static void test_noise_and_foreign(void **state)
 		/* smtp_tls_note_starttls_offer (Ubuntu Forums, a spam run's
 		 * mail.log, 2010) */
 		{ "postfix/smtp", "Host offered STARTTLS: [post.dp-media.de]" },
+		/* the postfix command's standard error in the journal, under its
+		 * unit's program (systemctl status postfix, Postfix 3.10) */
+		{ "postfix", "postfix/postlog: starting the Postfix mail system" },
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(notes); i++) {
 		if (run(notes[i].prog, notes[i].msg) != RECOG_MATCHED)
@@ -652,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_bounce_551_forward_to),
 		cmocka_unit_test(test_long_queue_id),
 		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_forum_linked_addresses),
 		cmocka_unit_test(test_content_filter_discard),
 		cmocka_unit_test(test_noqueue_reject),
 		cmocka_unit_test(test_noqueue_reject_without_envelope),
