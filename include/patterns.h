@@ -53,10 +53,14 @@ int patterns_add_text(struct pattern_set *set, const char *origin, const char *t
                       size_t len, struct sl_error *err);
 /* Adds every *.pat file of dir, in name order. 0 or -1. */
 int patterns_add_dir(struct pattern_set *set, const char *dir, struct sl_error *err);
-/* Adds the copies embedded in the binary at build time. */
+/* Adds the copies embedded in the binary at build time; each is compiled on
+ * the first line that reaches it (the test suite compiles them all). */
 int patterns_add_builtin(struct pattern_set *set, struct sl_error *err);
-/* Compiles (with JIT) everything added so far. 0 or -1. */
+/* Compiles everything added so far but the built-in entries (JIT waits for
+ * an entry's first attempt), and builds the lists. 0 or -1. */
 int patterns_compile(struct pattern_set *set, struct sl_error *err);
+/* patterns_compile, the built-in entries included. 0 or -1. */
+int patterns_compile_all(struct pattern_set *set, struct sl_error *err);
 
 /* A compiled copy of set's entries of mta (all when NULL), in the same order,
  * for another thread: matching changes a set (match data, the JIT code
@@ -67,6 +71,7 @@ struct pattern_set *patterns_copy(const struct pattern_set *set, const char *mta
 /* Match outcome counters, for the report's "not understood" figures. */
 struct pattern_stats {
 	unsigned long attempts, prefiltered_out, matches, limit_hits;
+	unsigned long compiled;   /* entries compiled (built-in ones on their first attempt) */
 };
 
 /* Tries the entries of `mta` (e.g. "postfix") in order against msg, skipping

@@ -505,7 +505,8 @@ const struct pattern_stats *ingest_pattern_stats(struct ingest *in)
 	const struct pattern_stats *b = patterns_stats(in->writer_patterns);
 	in->pstats = (struct pattern_stats){ a->attempts + b->attempts,
 	                                     a->prefiltered_out + b->prefiltered_out,
-	                                     a->matches + b->matches, a->limit_hits + b->limit_hits };
+	                                     a->matches + b->matches, a->limit_hits + b->limit_hits,
+	                                     a->compiled + b->compiled };
 	return &in->pstats;
 }
 

@@ -48,6 +48,7 @@ struct pattern {
 	size_t prefilter_len;
 	size_t prefilter_rare;   /* index of the byte of the prefilter memchr looks for */
 	pcre2_code *re;
+	bool deferred;           /* a built-in entry: compiled on its first attempt */
 	bool jit;                /* JIT-compiled: matched through pcre2_jit_match */
 	bool jit_tried;          /* JIT compiled (or refused) on the first attempt */
 	pcre2_match_data *md;
@@ -411,11 +412,21 @@ struct embedded_file {
 };
 extern const struct embedded_file patterns_builtin[];
 
+/* patterns_add_builtin - the entries built into the binary. Each is
+ * compiled on the first line that reaches it, as its JIT code is: a run
+ * that finds nothing new, or a log of one MTA, compiles none or one MTA's
+ * entries (the compile of all of them was a third of an empty run's
+ * work). The test suite compiles every one (test_pattern_files); entries
+ * of a patterns directory are compiled at once, so a bad file is refused
+ * before any line is read. */
 int patterns_add_builtin(struct pattern_set *set, struct sl_error *err)
 {
+	size_t first = set->n;
 	for (const struct embedded_file *f = patterns_builtin; f->name; f++)
 		if (patterns_add_text(set, f->name, f->text, f->len, err))
 			return -1;
+	for (size_t i = first; i < set->n; i++)
+		set->items[i]->deferred = true;
 	return 0;
 }
 
@@ -492,10 +503,28 @@ static struct mta_list *list_for(struct pattern_set *set, const char *mta)
 	return NULL;
 }
 
+/* compile_entry - one entry of set, counted */
+static int compile_entry(struct pattern_set *set, struct pattern *p, struct sl_error *err)
+{
+	if (compile_one(p, err))
+		return -1;
+	set->stats.compiled++;
+	return 0;
+}
+
+int patterns_compile_all(struct pattern_set *set, struct sl_error *err)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!set->items[i]->re && compile_entry(set, set->items[i], err))
+			return -1;
+	return patterns_compile(set, err);
+}
+
 int patterns_compile(struct pattern_set *set, struct sl_error *err)
 {
 	for (size_t i = 0; i < set->n; i++)
-		if (!set->items[i]->re && compile_one(set->items[i], err))
+		if (!set->items[i]->re && !set->items[i]->deferred &&
+		    compile_entry(set, set->items[i], err))
 			return -1;
 	free_lists(set);
 	set->last_list = NULL;   /* the lists are rebuilt: forget the cached lookup */
@@ -546,10 +575,10 @@ struct pattern_set *patterns_copy(const struct pattern_set *set, const char *mta
 		p->prefilter_len = s->prefilter_len;
 		p->prefilter_rare = s->prefilter_rare;
 		/* the compiled code without its JIT code, which the copy compiles
-		 * on its own first match */
-		p->re = pcre2_code_copy(s->re);
+		 * on its own first match; a deferred entry is compiled there too */
+		p->deferred = s->deferred && !s->re;
 		struct sl_error err;
-		if (!p->re || compile_groups(p, &err))
+		if (!p->deferred && (!(p->re = pcre2_code_copy(s->re)) || compile_groups(p, &err)))
 			SL_BUG("copy of pattern '%s' failed", s->id);
 		if (copy->n == copy->cap) {
 			copy->cap = copy->cap ? copy->cap * 2 : 64;
@@ -601,6 +630,11 @@ static bool try_one(struct pattern_set *set, struct pattern *p, const char *msg,
 		return false;
 	}
 	set->stats.attempts++;
+	if (!p->re) {
+		struct sl_error err;
+		if (compile_entry(set, p, &err))   /* built in, and compiled by the tests */
+			SL_BUG("%s", err.msg);
+	}
 	if (!p->jit_tried) {
 		/* JIT is an accelerator: where the platform lacks it, interpretation still works */
 		p->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;

@@ -197,6 +197,39 @@ static void test_builtin_compile_and_dir(void **state)
 	patterns_free(set);
 }
 
+/* Built-in entries are compiled on the first line that reaches them, and
+ * every one of them compiles */
+static void test_builtin_compiled_on_use(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct pattern_set *set = patterns_new();
+	assert_int_equal(patterns_add_builtin(set, &err), 0);
+	assert_int_equal(patterns_compile(set, &err), 0);
+	assert_int_equal(patterns_stats(set)->compiled, 0);
+	/* a copy for another thread, made before any line: it compiles its own */
+	struct pattern_set *copy = patterns_copy(set, "postfix");
+	const char *msg = "4F9D22A1B3: to=<a@example.org>, relay=mx.example.org[192.0.2.1]:25, "
+	                  "delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok)";
+	struct pattern_match m;
+	assert_true(patterns_match(set, "postfix", (struct sl_span){ "smtp", 4 }, msg, strlen(msg),
+	                           &m));
+	unsigned long used = patterns_stats(set)->compiled;
+	assert_true(used > 0);
+	assert_true(used < patterns_count(set, "postfix"));
+	assert_int_equal(patterns_stats(copy)->compiled, 0);
+	assert_true(patterns_match(copy, "postfix", (struct sl_span){ "smtp", 4 }, msg,
+	                           strlen(msg), &m));
+	assert_int_equal(patterns_stats(copy)->compiled, used);
+	patterns_free(copy);
+	assert_int_equal(patterns_compile_all(set, &err), 0);
+	assert_true(patterns_stats(set)->compiled >
+	            used + patterns_count(set, "exim") + patterns_count(set, "sendmail") - 2);
+	assert_true(patterns_match(set, "postfix", (struct sl_span){ "smtp", 4 }, msg, strlen(msg),
+	                           &m));
+	patterns_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_override_by_id),
 		cmocka_unit_test(test_match_limit_is_no_match),
 		cmocka_unit_test(test_builtin_compile_and_dir),
+		cmocka_unit_test(test_builtin_compiled_on_use),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
