@@ -21,7 +21,8 @@ enum logline_format {
 	LOGLINE_BARE = 0,     /* no header recognized: message = whole line, no ts/host/prog */
 	LOGLINE_RFC3164,
 	LOGLINE_RFC3339,
-	LOGLINE_JOURNAL_JSON,
+	LOGLINE_JOURNAL_JSON, /* a JSON record (journald's, or Docker's json-file around a line):
+	                       * its spans may lie in the context's scratch buffer */
 	LOGLINE_EXIM,         /* Exim mainlog/rejectlog/paniclog native stamp */
 };
 

@@ -260,7 +260,8 @@ static bool word_in(const char *p, const char *q, const char *const *list)
 
 /* skip_fac_prio - past the "mail.info " that BusyBox syslogd (Alpine
  * Linux, many mail containers) writes between the host and the tag unless
- * run with -S: "%s %.64s %s %s" of stamp, host, facility.priority and
+ * run with -S (AIX's syslogd "mail:info ", a Japanese server memo's
+ * maillog shows it): "%s %.64s %s %s" of stamp, host, facility.priority and
  * message (sysklogd/syslogd.c, timestamp_and_log; parse_fac_prio_20 names
  * the pair from syslog.h's facilitynames and prioritynames, or writes
  * "<N>" for a priority without names). p itself when there is none. */
@@ -282,12 +283,21 @@ static const char *skip_fac_prio(const char *p, const char *e)
 			q++;
 		return q - p > 1 && q + 1 < e && q[0] == '>' && q[1] == ' ' ? q + 2 : p;
 	}
-	while (q < e && q - p < 9 && *q >= 'a' && *q <= 'z')
-		q++;
-	const char *dot = q;
-	if (q < e && q - p < 9 && is_digit(*q))
-		dot = ++q;   /* local0 .. local7 */
-	if (dot >= e || *dot != '.' || !word_in(p, dot, facilities))
+	/* AIX's syslogd writes "mail:info", a facility list as "auth|security" */
+	const char *word = p, *dot;
+	for (;;) {
+		while (q < e && q - word < 9 && *q >= 'a' && *q <= 'z')
+			q++;
+		dot = q;
+		if (q < e && q - word < 9 && is_digit(*q))
+			dot = ++q;   /* local0 .. local7 */
+		if (dot >= e || !word_in(word, dot, facilities))
+			return p;
+		if (*dot != '|' || dot - p > 32)
+			break;
+		word = q = dot + 1;
+	}
+	if (*dot != '.' && *dot != ':')
 		return p;
 	q = dot + 1;
 	while (q < e && q - dot < 9 && *q >= 'a' && *q <= 'z')
@@ -910,7 +920,7 @@ static int j_bytes(struct jscan *j, struct jval *out)
 	return 1;
 }
 
-enum jfield { JF_TIME, JF_HOST, JF_IDENT, JF_COMM, JF_PID, JF_SYSLOG_PID, JF_MESSAGE, JF_COUNT };
+enum jfield { JF_TIME, JF_HOST, JF_IDENT, JF_COMM, JF_PID, JF_SYSLOG_PID, JF_MESSAGE, JF_LOG, JF_COUNT };
 
 static const struct {
 	const char *key;
@@ -923,6 +933,7 @@ static const struct {
 	{ "_PID", JF_PID },
 	{ "SYSLOG_PID", JF_SYSLOG_PID },
 	{ "MESSAGE", JF_MESSAGE },
+	{ "log", JF_LOG },
 };
 
 /* jfield_of - which field a raw (unescaped) key names, or JF_COUNT */
@@ -957,7 +968,14 @@ static int64_t jdigits(struct sl_span s, size_t maxd)
 	return v;
 }
 
-/* parse_json - one journalctl -o json object */
+static bool parse_header(struct logline_ctx *ctx, const char *line, const char *e,
+                         struct logline *out);
+static void reset(const char *line, size_t len, struct logline *out);
+
+/* parse_json - one journalctl -o json object, or one line of Docker's
+ * json-file log driver ({"log":"<line>\n","stream":"stdout","time":...},
+ * the files under /var/lib/docker/containers): the line the container
+ * wrote, read as a line of its own */
 static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
                        struct logline *out)
 {
@@ -1017,6 +1035,18 @@ static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
 		return false;
 
 	const struct sl_buf *b = &ctx->scratch;
+	if (f[JF_LOG].set && !f[JF_MESSAGE].set && !f[JF_IDENT].set) {
+		struct sl_span in = jspan(&f[JF_LOG], b);
+		while (in.len && (in.p[in.len - 1] == '\n' || in.p[in.len - 1] == '\r'))
+			in.len--;
+		if (in.len == 0 || in.p[0] == '{')
+			return false;
+		reset(in.p, in.len, out);
+		if (!parse_header(ctx, in.p, in.p + in.len, out))
+			return false;
+		out->format = LOGLINE_JOURNAL_JSON;   /* its spans may lie in scratch */
+		return true;
+	}
 	out->format = LOGLINE_JOURNAL_JSON;
 	int64_t us = jdigits(jspan(&f[JF_TIME], b), 18);   /* 18 digits: no overflow */
 	if (us >= 0) {
@@ -1036,9 +1066,6 @@ static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
 		out->message = (struct sl_span){ e, 0 };
 	return true;
 }
-
-/* reset - a BARE result: the whole line is the message */
-static void reset(const char *line, size_t len, struct logline *out);
 
 /* parse_short_full - journalctl -o short-full: "Sun 2026-11-23 06:25:01 UTC
  * host prog[pid]: msg" (strftime "%a %F %T %Z"). A zone named by its
@@ -1358,8 +1385,10 @@ static bool parse_header(struct logline_ctx *ctx, const char *line, const char *
 /* parse_line - parse_header, and the line a container wrote after the
  * RFC 3339 stamp that `docker logs -t` and `kubectl logs --timestamps`
  * put before it ("2021-05-12T10:31:17.123456789Z May 12 10:31:17 mail
- * postfix/smtpd[1234]: ..."): when that stamp names no program, the header
- * after it does; the line keeps the outer stamp's time (UTC, with a year) */
+ * postfix/smtpd[1234]: ..."), or a container runtime's log file (CRI, the
+ * files of /var/log/containers: "<stamp> stdout F <line>", F a full line,
+ * P a part of one): when that stamp names no program, the header after it
+ * does; the line keeps the outer stamp's time (UTC, with a year) */
 static bool parse_line(struct logline_ctx *ctx, const char *line, const char *e,
                        struct logline *out)
 {
@@ -1370,6 +1399,9 @@ static bool parse_line(struct logline_ctx *ctx, const char *line, const char *e,
 	const char *sp = memchr(line, ' ', (size_t)(e - line));
 	if (!sp || sp + 1 >= e)
 		return true;
+	if (e - sp >= 10 && (memcmp(sp + 1, "stdout ", 7) == 0 || memcmp(sp + 1, "stderr ", 7) == 0) &&
+	    (sp[8] == 'F' || sp[8] == 'P') && sp[9] == ' ')
+		sp += 9;
 	struct logline in;
 	reset(sp + 1, (size_t)(e - sp - 1), &in);
 	if (parse_header(ctx, sp + 1, e, &in) && !sl_span_empty(in.program)) {

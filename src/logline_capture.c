@@ -69,9 +69,12 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t' || *p == '>'))
 		p++;
 	/* cat -n and nl: the line's number and a tab; less -N, an editor's
-	 * line numbers copied with the text: the number and blanks */
+	 * line numbers copied with the text: the number and blanks; a web
+	 * page's numbered list as text: "4. " */
 	const char *d = p;
 	while (d < e && d - p < 12 && *d >= '0' && *d <= '9')
+		d++;
+	if (d > p && e - d >= 2 && d[0] == '.' && d[1] == ' ')
 		d++;
 	if (d > p && d < e && (*d == '\t' || *d == ' ')) {
 		p = d + 1;

@@ -149,5 +149,19 @@ eq "the deferral and the delivery of one message, on host backup" \
    "backup|deferred|4.4.1|backup@backup.ethantwardy.com
 backup|delivered|2.0.0|backup@backup.ethantwardy.com"
 
+# A Postfix container's log as the runtime stores it: Docker's json-file
+# driver (/var/lib/docker/containers/ID/ID-json.log) and the CRI files of
+# Kubernetes (/var/log/containers): the lines inside are read as lines.
+db=$T/ct.db
+cat >"$T/ct.log" <<'LOG'
+{"log":"Nov 23 06:25:01 mx4 postfix/qmgr[12]: 4F0A1: from=\u003ca@b.example\u003e, size=900, nrcpt=1 (queue active)\n","stream":"stdout","time":"2026-11-23T06:25:01.1Z"}
+2026-11-23T06:25:02.123456789Z stdout F Nov 23 06:25:02 mx4 postfix/smtp[13]: 4F0A1: to=<c@d.example>, relay=mx.d.example[192.0.2.40]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.1.1, status=bounced (host mx.d.example[192.0.2.40] said: 550 5.1.1 unknown user (in reply to RCPT TO command))
+LOG
+eq "analyze, container log files" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/ct.log")" 0
+eq "every such line understood" "$(q "$db" "SELECT lines, recognized, unrecognized FROM sources")" "2|2|0"
+eq "the bounce tied to its message" \
+   "$(q "$db" "SELECT e.host, e.kind, e.smtp_code, m.sender FROM events e JOIN messages m ON m.id = e.message_id")" \
+   "mx4|bounced|550|a@b.example"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -243,6 +243,23 @@ static const struct case_ cases[] = {
 	{ "mailserver  | 2026-11-23T06:25:01.5Z 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab Completed",
 	  LOGLINE_EXIM, "2026-11-23T06:25:01.500000Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed",
 	  NULL },
+	/* a container runtime's log file (CRI: /var/log/containers/*.log, a
+	 * fluent-bit sidecar's test quotes "2026-09-14T03:12:44.101Z stdout F
+	 * {...}"): the stream and the full/part flag after the stamp */
+	{ "2026-11-23T06:25:01.123456789Z stdout F Nov 23 07:25:01 mail postfix/qmgr[12]: 4ABC: "
+	  "removed", LOGLINE_RFC3164, "2026-11-23T06:25:01.123456Z", "mail", "postfix/qmgr", 12,
+	  "4ABC: removed", NULL },
+	{ "2026-11-23T06:25:01Z stderr P Nov 23 07:25:01 mail postfix/smtpd[12]: connect from x[192.0.2.1]",
+	  LOGLINE_RFC3164, "2026-11-23T06:25:01Z", "mail", "postfix/smtpd", 12,
+	  "connect from x[192.0.2.1]", NULL },
+	/* Docker's json-file driver: the line the container wrote, JSON-escaped
+	 * (a Promtail guide shows {"log":"...\n","stream":"stderr","time":...}) */
+	{ "{\"log\":\"Nov 23 06:25:01 mail postfix/smtp[7]: 4ABC: to=\\u003ca@b.example\\u003e, "
+	  "status=sent\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-23T06:25:01.5Z\"}",
+	  LOGLINE_JOURNAL_JSON, "2026-11-23T06:25:01Z", "mail", "postfix/smtp", 7,
+	  "4ABC: to=<a@b.example>, status=sent", NULL },
+	{ "{\"log\":\"not a log line\\n\",\"stream\":\"stdout\"}", LOGLINE_BARE, "", "", "", -1,
+	  "{\"log\":\"not a log line\\n\",\"stream\":\"stdout\"}", NULL },
 	/* no header after the stamp: the line as it was */
 	{ "2026-11-23T06:25:01Z host message with no tag", LOGLINE_RFC3339, "2026-11-23T06:25:01Z",
 	  "host", "", -1, "message with no tag", NULL },
@@ -273,6 +290,14 @@ static const struct case_ cases[] = {
 	  "2026-03-22T07:45:01Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
 	{ "Mar 22 07:45:01 postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-03-22T07:45:01Z", "", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	/* AIX's syslogd: "facility:priority" (a Japanese server memo's maillog:
+	 * "Sep  7 15:43:25 smtpsv1 mail:info postfix/smtpd[90288]: connect
+	 * from unknown[x.x.x.x]"), a list of facilities joined by '|' */
+	{ "Sep  7 15:43:25 smtpsv1 mail:info postfix/smtpd[90288]: connect from unknown[192.0.2.1]",
+	  LOGLINE_RFC3164, "2026-09-07T15:43:25Z", "smtpsv1", "postfix/smtpd", 90288,
+	  "connect from unknown[192.0.2.1]", NULL },
+	{ "Sep  7 15:43:25 aix auth|security:info sshd[1]: m", LOGLINE_RFC3164, "2026-09-07T15:43:25Z",
+	  "aix", "sshd", 1, "m", NULL },
 	/* a word that is no facility.priority stays the message */
 	{ "Mar 22 07:45:01 mx mail.infos postfix/qmgr[9]: m", LOGLINE_RFC3164,
 	  "2026-03-22T07:45:01Z", "mx", "", -1, "mail.infos postfix/qmgr[9]: m", NULL },
@@ -317,6 +342,10 @@ static const struct case_ cases[] = {
 	  "2026-09-19T08:06:01Z", "ubuntu", "postfix/qmgr", 1099, "5EBB7C5092: removed", NULL },
 	{ "     12  Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* a numbered list of a web page read as text (okwave.jp's guide to
+	 * Postfix logs: "4. Oct 3 03:14:45 mail postfix/qmgr[17775]: ...") */
+	{ "4. Oct 3 03:14:45 mail postfix/qmgr[17775]: 5E54C38C181: removed", LOGLINE_RFC3164,
+	  "2026-10-03T03:14:45Z", "mail", "postfix/qmgr", 17775, "5E54C38C181: removed", NULL },
 	/* cat -n */
 	{ "  4679\tNov 23 15:54:13 Bumblebee postfix/smtpd[29350]: connect from unknown[192.0.2.218]",
 	  LOGLINE_RFC3164, "2026-11-23T15:54:13Z", "Bumblebee", "postfix/smtpd", 29350,
