@@ -285,7 +285,7 @@ mta: reason
 programs: *
 kind: reason
 reason: user-not-local
-regex: (?i)user not local|user has moved|please try <|^\s*551\b|said: 551\b
+regex: (?i)user not local|user has moved|please try <
 
 id: reason.mailbox-full
 mta: reason
@@ -342,7 +342,8 @@ regex: (?i)host or domain name not found|host not found|host unknown|name servic
 # ---- what is left of a refusal: the server's own state and rules
 # Sendmail "451 4.3.5 Server configuration problem", "Local configuration
 # error" (EX_CONFIG), a map or directory it cannot read; Postfix "Temporary
-# lookup failure"
+# lookup failure"; the command of Postfix's pipe(8) or local(8) failing
+# ("Command died with status 127: ...", "Command time limit exceeded")
 id: reason.server-config
 mta: reason
 programs: *
@@ -353,6 +354,7 @@ regex: (?i)server configuration (?:problem|error)|local configuration error|conf
   |alias database unavailable|mail transport unavailable|unknown mail transport error|internal (?:server )?error|permission denied
   |queue file write error|insufficient (?:system storage|disk space)|\b[45]\.3\.[15]\b
   |temporary local problem|exited with EX_TEMPFAIL|collect: cannot write
+  |command died with status|command time limit exceeded
 
 # Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),
 # Sendmail "Remote protocol error", Exim's synchronization errors
@@ -443,3 +445,14 @@ kind: reason
 reason: retry-expired
 regex: (?i)retry timeout exceeded|\bexpired, returned to sender|cannot send message for \d|message expired
   |delivery time expired
+
+# A 551 whose text names no other cause is RFC 5321's "User not local":
+# last, because servers send 551 for other refusals too ("551 5.1.1
+# <a@b>: Recipient address rejected: Failed recipient validation check",
+# a bounce quoted on linux-kernel, 2023).
+id: reason.user-not-local.code
+mta: reason
+programs: *
+kind: reason
+reason: user-not-local
+regex: ^\s*551\b|said: 551\b

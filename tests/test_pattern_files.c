@@ -59,6 +59,8 @@ static const struct doc_example {
 	  "an Exim rejectlog quoted on a Q&A page (2017); Exim smtp_in.c" },
 	{ "exim.panic", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  "Exim spec, ch. 6 (the configuration file): errors are logged to the paniclog" },
+	{ "reason.user-not-local.code", "551 User not local; try elsewhere",
+	  "RFC 5321 4.2.2 (551), as an SMTP client library's test server words it" },
 	{ "postfix.postlog", "postfix/postlog: starting the Postfix mail system",
 	  "systemctl status postfix in a Russian guide (Postfix 3.10): the postfix command's "
 	  "standard error in the journal" },

@@ -303,6 +303,12 @@ static const struct corpus_case provider_cases[] = {
 	{ "yahoo", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", "rate-limit" },
 	{ "rfc", "530 5.7.0 Must issue a STARTTLS command first", "tls-required" },
 	{ "rfc", "551 User not local; please try <bob@example.net>", "user-not-local" },
+	/* 551 sent for another cause: the text's cause wins (a bounce quoted on
+	 * linux-kernel, 2023); a bare 551 stays "user not local" */
+	{ "linux-kernel", "host mx5.hisilicon.com[124.71.93.234] said: 551 5.1.1 <z@hisilicon.com>: "
+	  "Recipient address rejected: Failed recipient validation check.: host 127.0.0.1[127.0.0.1] "
+	  "said: 554 5.7.1 recipient verify from ldap failed", "user-unknown" },
+	{ "rfc", "551 try elsewhere", "user-not-local" },
 	{ "postfix", "550 5.1.6 <bob@example.com>: Recipient address rejected: User has moved to bob@example.net", "user-not-local" },
 	{ "rfc", "552 5.3.4 Message size exceeds fixed limit", "message-too-large" },
 	{ "rfc", "550 5.7.23 The message was rejected because of Sender Policy Framework violation", "spf-fail" },
@@ -359,6 +365,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "rfc", "452 4.3.1 Insufficient system storage", "server-config" },
 	{ "postfix", "maildir delivery failed: Permission denied", "server-config" },
 	{ "postfix", "mail transport unavailable", "server-config" },
+	/* the delivery command of pipe(8) or local(8) failing (Ubuntu Forums,
+	 * procmail missing, 2010; pipe/pipe.c "Command time limit exceeded") */
+	{ "postfix", "Command died with status 127: \"procmail -a \"$EXTENSION\"\". Command output: "
+	  "sh: procmail: not found ", "server-config" },
+	{ "postfix", "Command time limit exceeded: \"/usr/bin/faxmail\"", "server-config" },
 	/* error(8) for a transport that failed to start (qmgr: "transport lmtp
 	 * failure"), infohtreasure/Postfix-Maillog-Dump maillog */
 	{ "postfix", "unknown mail transport error", "server-config" },
