@@ -235,7 +235,12 @@ regex: ^(?:\[\d++\] )?+(?<reply>(?:(?!TLS error on |SSL verify error)\S++ )*+(?:
 # message sent out as "SMTP connection outbound <time> <id> <domain>
 # <recipient>" (a logwrite of its own), the "Sender identification"
 # of its outgoing mail likewise; Sophos UTM's "ctasd reports 'Unknown'
-# RefID:..." (its Commtouch spam classifier's verdict).
+# RefID:..." (its Commtouch spam classifier's verdict). The smtp
+# transport's check_response() names the host in its timeout and format
+# errors ("SMTP timeout while connected to NAME [IP] after ...",
+# "Malformed SMTP response from NAME [IP] after ..."), which the host-level
+# note carries too; a pipe's output is logged as "<addr>: NAME transport
+# output: TEXT" (deliver.c, the transport's log_output options).
 id: exim.message.info
 mta: exim
 programs: *
@@ -244,14 +249,14 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   [ ](?:\*> |=> blackhole(?: |$)|Frozen|Message is frozen|frozen by |Unfrozen by |cancelled by |
   removed by |\S+: error ignored|recipient <[^>]*> added by |no immediate delivery:|Spool file is locked|
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
-  SMTP timeout after|LMTP timeout after|Remote host (?:\S+ \[[^\]]*\] )?closed connection|
+  SMTP timeout after|LMTP timeout after|SMTP timeout while connected to |Malformed SMTP response from |Remote host (?:\S+ \[[^\]]*\] )?closed connection|
   Connection refused|Connection timed out|TLS session|TLS error|PRDR error)|
   (?:H=)?+\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? Warning: |
   spam acl condition|malware acl condition|Sender identification |
-  SMTP connection outbound |ctasd reports )
+  SMTP connection outbound |ctasd reports |<[^<>]*+>: \S++ transport output: )
 
 # ---- a long line through syslog: log.c write_syslog cuts a line longer
 # than 870 bytes, or one with a newline, into "[1/3] ...", "[2/3] ..." ('\'
@@ -275,8 +280,8 @@ programs: *
 kind: none
 regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|daemon started|
   SMTP connection from |SMTP connection lost|SMTP call from |SMTP protocol error|SMTP protocol synchronization error|
-  SMTP syntax error|SMTP command timeout|SMTP data timeout|SMTP incomplete transaction|no MAIL in SMTP connection|
-  unexpected disconnection while reading|TLS error on |TLS client disconnected|no host name found for|
+  SMTP syntax error|SMTP command timeout|SMTP data timeout|SMTP incomplete transaction|no MAIL in (?:TFO\*? )?SMTP connection|
+  unexpected (?:disconnection|EOF) while reading|timed out while reading local message|TLS error on |TLS client disconnected|no host name found for|
   no IP address found for host|host name alias list truncated|\S* ?authenticator failed for |
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\d+)? (?:[A-Za-z]+=\S+ )*)?(?:sender|recipient) verify (?:fail|defer|succeeded)|
   recipient verify defer|Connection from \S+ refused|Connection from .* too many|pid \d+: SIGHUP|SIGHUP received|
@@ -289,7 +294,12 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
 
 # ---- paniclog: what Exim writes to its panic log (and its main log):
 # configuration and expansion errors, failed lookups, forks and binds,
-# crashes. Rows of the health table as panics.
+# crashes. Rows of the health table as panics. deliver.c's common_error()
+# logs a local delivery's set-up failures to both logs ("User 0 set for
+# local_delivery transport is on the never_users list", "User set without
+# group for ... transport", "Creation of pipe failed: ..."), and exim.c
+# "exim user lost privilege for using -C option" when an alternate
+# configuration file is not trusted.
 id: exim.panic
 mta: exim
 programs: *
@@ -299,7 +309,9 @@ regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za
   (?<reply>(?:Failed to |failed to |Cannot |cannot |Couldn't |couldn't |Unable to |unable to |
   Exim configuration error|error in .*(?:ACL|router|transport|condition)|Temporary internal error|
   socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
-  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host).*+)$
+  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host|
+  exim user lost privilege for using |User -?\d++ set for \S++ transport is on the |User set without group for |
+  Creation of pipe failed|setrlimit\().*+)$
 
 # ---- rejectlog: the header dump after a rejection. These come as bare
 # lines with no stamp; only shapes that can be nothing else are taken:

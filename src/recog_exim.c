@@ -75,15 +75,16 @@ static bool reply_starts_with_code(struct sl_span r)
 /* host_in_reply - "...: host mx.example.net [192.0.2.1]: 550 ...": the
  * server an smtp transport of Exim 4.8x and older named inside its error
  * (transports/smtp.c then wrote "SMTP error from remote mail server after
- * %s%s: host %s [%s]: %s" and "Remote host %s [%s] closed connection in
- * response to %s%s"; later ones log it as H= before the colon) */
+ * %s%s: host %s [%s]: %s", "Remote host %s [%s] closed connection in
+ * response to %s%s" and check_response()'s "SMTP timeout while connected
+ * to %s [%s] after %s"; later ones log it as H= before the colon) */
 static void host_in_reply(struct event *ev)
 {
 	struct sl_span r = ev->reply;
 	if (!r.p)
 		return;   /* no reply (and no pointer to add a length to) */
 	const char *end = r.p + r.len;
-	static const char lit[] = ": host ";
+	static const char lit[] = ": host ", timeout[] = "SMTP timeout while connected to ";
 	const char *p = NULL;
 	if (span_starts(r, "host "))
 		p = r.p + 5;
@@ -91,6 +92,9 @@ static void host_in_reply(struct event *ev)
 		p = r.p + 12;
 	else if (r.len > sizeof lit && (p = sl_memmem(r.p, r.len, lit, sizeof lit - 1)))
 		p += sizeof lit - 1;
+	else if (r.len > sizeof timeout &&
+	         (p = sl_memmem(r.p, r.len, timeout, sizeof timeout - 1)))
+		p += sizeof timeout - 1;
 	if (!p)
 		return;
 	const char *name = p;

@@ -557,6 +557,33 @@ static const struct ecase notes[] = {
 	         "routines::unexpected eof while reading",
 	  .kind = EV_HEALTH, .health = "tls", .reply = "TLS error on connection from" },
 	{ .msg = "1VxPit-000MMd-U4 SA: Action: flagged as Spam but accepted: score=8.2 required=5.0" },
+	/* smtp_in.c: "unexpected %s while reading SMTP command from": EOF when the
+	 * client is a local process (sender_host_unknown), "disconnection" else;
+	 * no MAIL in a TCP Fast Open connection ("no MAIL in %sSMTP connection",
+	 * "TFO " or "TFO* "); receive.c's timeout of a local submission */
+	{ .msg = "unexpected EOF while reading SMTP command from [192.0.2.1] D=0s" },
+	{ .msg = "no MAIL in TFO* SMTP connection from [192.0.2.1]:4000 D=1s C=EHLO,QUIT" },
+	{ .msg = "timed out while reading local message" },
+	/* transports/smtp.c check_response(): a timeout names the host inside its
+	 * text; the host-level note repeats it with the message id (a forum post:
+	 * exim4 to smtp.blueyonder.co.uk, Ubuntu, "LOG: MAIN" output of exim -v) */
+	{ .msg = "1abCde-0001Xy-Ab SMTP timeout while connected to smtp.blueyonder.co.uk [195.188.53.60] "
+	         "after initial connection: Connection timed out" },
+	{ .msg = "1abCde-0001Xy-Ab == xxx@xxx.ac.uk R=send_via_BY T=BY_smtp defer (110): Connection timed "
+	         "out: SMTP timeout while connected to smtp.blueyonder.co.uk [195.188.53.60] after initial "
+	         "connection",
+	  .kind = EV_DEFERRED, .cls = EV_CLASS_TRANSIENT, .qid = "1abCde-0001Xy-Ab", .rcpt = "xxx@xxx.ac.uk",
+	  .host = "smtp.blueyonder.co.uk", .ip = "195.188.53.60", .reply = "Connection timed out: SMTP" },
+	/* deliver.c post_process_one(): the first line a pipe's output, logged
+	 * by the transport's log_output (or log_fail_output, log_defer_output) */
+	{ .msg = "1abCde-0001Xy-Ab <a@example.com>: procmail_pipe transport output: procmail: Couldn't "
+	         "create \"/var/mail/a\"" },
+	/* paniclog: deliver.c common_error(), logged to main and panic logs; exim.c
+	 * for an untrusted -C file (a docker test's delivery log, 2025) */
+	{ .msg = "1abCde-0001Xy-Ab User 0 set for local_delivery transport is on the never_users list",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "User 0 set for local_delivery transport" },
+	{ .msg = "exim user lost privilege for using -C option",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "exim user lost privilege" },
 	/* paniclog */
 	{ .msg = "Failed to create spool file /var/spool/exim4//input//1vAbCd-0001Xy-Ab-D: Permission denied",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "Failed to create spool file" },
