@@ -107,7 +107,7 @@ static struct sl_span next_hop_id(struct sl_span reply)
 
 enum sm_field {
 	SMF_TO, SMF_FROM, SMF_DELAY, SMF_RELAY, SMF_DSN, SMF_STAT, SMF_SIZE, SMF_NRCPTS,
-	SMF_MSGID, SMF_PROTO, SMF_RULESET, SMF_ARG1, SMF_REJECT,
+	SMF_MSGID, SMF_PROTO, SMF_RULESET, SMF_ARG1, SMF_REJECT, SMF_MAILER,
 	SMF_COUNT
 };
 
@@ -118,8 +118,8 @@ static const char *const sm_names[] = {
 	[SMF_TO] = "to", [SMF_FROM] = "from", [SMF_DELAY] = "delay", [SMF_RELAY] = "relay",
 	[SMF_DSN] = "dsn", [SMF_STAT] = "stat", [SMF_SIZE] = "size", [SMF_NRCPTS] = "nrcpts",
 	[SMF_MSGID] = "msgid", [SMF_PROTO] = "proto", [SMF_RULESET] = "ruleset", [SMF_ARG1] = "arg1",
-	[SMF_REJECT] = "reject",
-	"ctladdr", "xdelay", "mailer", "pri", "class", "bodytype", "daemon", "arg2", "quarantine",
+	[SMF_REJECT] = "reject", [SMF_MAILER] = "mailer",
+	"ctladdr", "xdelay", "pri", "class", "bodytype", "daemon", "arg2", "quarantine",
 	"ntries", "tls_verify", "auth", "orcpt", "notify",
 };
 
@@ -295,8 +295,9 @@ static void read_stat(struct sl_span st, struct event *ev)
 }
 
 /* read_fields - fill the event from the line's fields; `what` is the
- * pattern's fields: attribute (delivery, envelope, ruleset, milter) */
-static void read_fields(const struct logline *ll, const char *what, struct event *ev)
+ * pattern's fields: attribute (delivery, envelope, ruleset, milter).
+ * Returns whether a to= line names its mailer= (a delivery attempt). */
+static bool read_fields(const struct logline *ll, const char *what, struct event *ev)
 {
 	struct sl_span f[SMF_COUNT];
 	sm_scan(ll->message, f);
@@ -331,6 +332,7 @@ static void read_fields(const struct logline *ll, const char *what, struct event
 	}
 	ev->sender = recog_address(ev->sender);
 	recog_reply_codes(ev);
+	return f[SMF_MAILER].p != NULL;
 }
 
 /* to_kind - what a to= line says happened: stat=Sent, stat=Deferred,
@@ -359,10 +361,17 @@ static void sendmail_refine(const struct logline *ll, const struct pattern_match
 {
 	const char *kind = pattern_kind(m->pattern);
 	const char *fields = pattern_attr(m->pattern, "fields");
-	if (fields)
-		read_fields(ll, fields, ev);
+	bool mailer = fields && read_fields(ll, fields, ev);
 	if (strcmp(kind, "status") == 0) {
 		ev->kind = to_kind(ev);
+		/* No mailer=: no delivery was tried. srvrsmtp.c logundelrcpts()
+		 * lists "who the mail would have gone to" when the message was
+		 * refused during its SMTP transaction ("to=<a>, delay=00:00:02,
+		 * pri=100560, stat=virus Worm.Mydoom.I detected by ClamAV" after
+		 * "Milter: data, reject=554 5.7.1 virus ..."): the refusal has its
+		 * own line, and the sender got it at once, no bounce. */
+		if (ev->kind == EV_BOUNCED && !mailer)
+			ev->kind = EV_NONE;
 		/* "to=<a>,<b>": one event per address (ingest splits the list) */
 		struct sl_span r = ev->recipient;
 		if (r.len && recog_address_list_next(r.p, r.p + r.len) < r.p + r.len)

@@ -194,6 +194,14 @@ static const struct scase deliveries[] = {
 	         "relay=mx.example.com. [192.0.2.5], stat=Sent (ok)",
 	  .kind = EV_DELIVERED, .cls = EV_CLASS_SUCCESS, .qid = "NAA05221", .rcpt = "a@example.com",
 	  .host = "mx.example.com", .ip = "192.0.2.5" },
+	/* srvrsmtp.c logundelrcpts(): the recipients of a message refused at
+	 * DATA, no mailer= (no delivery tried); the "Milter: data, reject=" line
+	 * before it is the refusal (a ClamAV milter how-to, pasosdeJesus.org,
+	 * 2005; sonic.net's sendmail lines in a grok test, 2012) */
+	{ .msg = "j73H4I2N015245: to=<a@pasosdeJesus.org>, delay=00:00:02, pri=100560, stat=virus "
+	         "Worm.Mydoom.I detected by ClamAV - http://www.clamav.net" },
+	{ .msg = "qAD0Cg5c013756: to=<augie@corp.sonic.net>, delay=00:00:00, pri=30747, stat=Mail Rejected: "
+	         "high volume mailings not allowed. Contact support@sonic.net for more information." },
 };
 
 static const struct scase arrivals[] = {
