@@ -31,7 +31,9 @@
 # does any first item that the parents "(a, b)" or the address "<a>" follow (a
 # cPanel "=> /home/u/mail/d/sam/.Server Status/ <a@d>", "=> sales+spam
 # |/usr/local/cpanel/bin/autorespond ... (sales@d) <sales@d>"). "=> blackhole
-# (DATA ACL discarded recipients)" is no delivery (exim.message.info). The
+# (DATA ACL discarded recipients)" and deliver.c's "=> discarded (system
+# filter)" (a system filter's "seen finish") are no delivery
+# (exim.message.info). The
 # arrow may be followed by more than one space ("->  foo@bar.tld <...>",
 # intelmq's Exim parser tests).
 id: exim.delivery
@@ -40,7 +42,7 @@ programs: *
 kind: delivered
 prefilter: >
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ](?:=>|->|>>)[ ]++(?!blackhole(?: [^<]|$))(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
+  [ ](?:=>|->|>>)[ ]++(?!blackhole(?: [^<]|$)|discarded \(system filter\)$)(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
   (?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
   C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}\*?))*+
@@ -225,7 +227,11 @@ regex: ^(?:\[\d++\] )?+(?<reply>(?:(?!TLS error on |SSL verify error)\S++ )*+(?:
 
 # ---- lines about a message that carry no event of their own: "*>" (a
 # delivery suppressed by -N), "=> blackhole" (recipients discarded by an
-# ACL), freezing, the host-level error that the "=="/"**" lines after it
+# ACL), a system filter's verdicts (deliver.c: "=> discarded (system
+# filter)", "original recipients ignored (system filter)", "Delivery
+# deferred by system filter"), a spool file deliver.c could not read
+# ("Format error in spool file ID-H", "Spool error: no recipients for
+# ..."), freezing, the host-level error that the "=="/"**" lines after it
 # repeat per address, TLS, DKIM and SpamAssassin notes. The smtp
 # transport's write_logs() writes a host's error as "H=name [ip][:port]:
 # text" or "H=name [ip][:port] <errno text>" ("Network is unreachable",
@@ -246,7 +252,9 @@ mta: exim
 programs: *
 kind: none
 regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})
-  [ ](?:\*> |=> blackhole(?: |$)|Frozen|Message is frozen|frozen by |Unfrozen by |cancelled by |
+  [ ](?:\*> |=> blackhole(?: |$)|=> discarded \(system filter\)$|original recipients ignored|
+  Delivery deferred by system filter|Format error in spool file |Error reading spool file |Spool error: |
+  Message removed because older than |Frozen|Message is frozen|frozen by |Unfrozen by |cancelled by |
   removed by |\S+: error ignored|recipient <[^>]*> added by |no immediate delivery:|Spool file is locked|
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
   SMTP timeout after|LMTP timeout after|SMTP timeout while connected to |Malformed SMTP response from |Remote host (?:\S+ \[[^\]]*\] )?closed connection|
@@ -310,7 +318,7 @@ regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za
   Exim configuration error|error in .*(?:ACL|router|transport|condition)|Temporary internal error|
   socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
   SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host|
-  exim user lost privilege for using |User -?\d++ set for \S++ transport is on the |User set without group for |
+  exim user lost privilege for using |Error in system filter: |attempt to open journal |User -?\d++ set for \S++ transport is on the |User set without group for |
   Creation of pipe failed|setrlimit\().*+)$
 
 # ---- rejectlog: the header dump after a rejection. These come as bare

@@ -578,6 +578,16 @@ static const struct ecase notes[] = {
 	 * by the transport's log_output (or log_fail_output, log_defer_output) */
 	{ .msg = "1abCde-0001Xy-Ab <a@example.com>: procmail_pipe transport output: procmail: Couldn't "
 	         "create \"/var/mail/a\"" },
+	/* deliver.c deliver_message(): a system filter's "seen finish" discards
+	 * the message ("=> discarded (system filter)", no delivery), or keeps
+	 * what it generated; a filter error is a panic; an unreadable spool file */
+	{ .msg = "1abCde-0001Xy-Ab => discarded (system filter)" },
+	{ .msg = "1abCde-0001Xy-Ab original recipients ignored (system filter)" },
+	{ .msg = "1abCde-0001Xy-Ab Delivery deferred by system filter" },
+	{ .msg = "1abCde-0001Xy-Ab Format error in spool file 1abCde-0001Xy-Ab-H: size=1234" },
+	{ .msg = "1abCde-0001Xy-Ab Error in system filter: error in filter file: unknown filtering command "
+	         "\"iff\" near line 3 of filter file",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "Error in system filter: " },
 	/* paniclog: deliver.c common_error(), logged to main and panic logs; exim.c
 	 * for an untrusted -C file (a docker test's delivery log, 2025) */
 	{ .msg = "1abCde-0001Xy-Ab User 0 set for local_delivery transport is on the never_users list",
