@@ -114,6 +114,20 @@ fields: ruleset
 prefilter: ruleset=
 regex: ^(?:NOQUEUE: ?+|(?<queue_id>[0-9A-Za-z]++): ?+)?ruleset=
 
+# A milter that cannot be reached or does not answer (milter.c, LOG_ERR:
+# "Milter (clamav): error connecting to filter: Connection refused by
+# /var/run/clamav/clamav-milter.ctl", "Milter (x): timeout before data
+# read"; srvrsmtp.c "Milter: initialization failed, temp failing commands"):
+# the daemon's own trouble, a row of the health table; with the filter's
+# F=T flag every client is told to try again later.
+id: sendmail.health.milter
+mta: sendmail
+programs: *
+kind: health
+category: error
+prefilter: Milter
+regex: ^(?:NOQUEUE: ?+|[0-9A-Za-z]++: ?+)?+(?<reply>Milter(?: \([^()]*+\))?+: (?:error connecting to filter|initialization failed|timeout ).*+)$
+
 # A milter refusing a recipient ("Milter: to=<a>, reject=..."), the sender
 # ("from=") or the whole message after DATA ("Milter: data, reject=...",
 # which closes the message); other Milter notes have no reject= and no
@@ -184,6 +198,16 @@ programs: *
 kind: removed
 prefilter: done; 
 regex: ^(?<queue_id>[0-9A-Za-z]++): done; 
+
+# deliver.c sendall(): a message that a ruleset ($#discard) or a milter
+# marked EF_DISCARD is dropped unsent, "<qid>: discarded" (LogLevel 5 to
+# 9; above 9 logundelrcpts() writes a "to=..., stat=discarded" line per
+# recipient instead, no delivery): a discard by policy
+id: sendmail.discarded
+mta: sendmail
+programs: *
+kind: policy
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?<action>discard)ed$
 
 # ---- daemon health: system errors (SYSERR), rows of the health table as errors
 id: sendmail.syserr

@@ -84,6 +84,11 @@ static const struct doc_example {
 	  "reject=403 4.7.0 TLS handshake failed.",
 	  "Sendmail cf/README (tls_server, run when sendmail acts as client); sonic.net's sendmail "
 	  "lines in a grok test" },
+	{ "sendmail.discarded", "k876hJS0063495: discarded",
+	  "Sendmail deliver.c sendall(): sm_syslog(LOG_INFO, e->e_id, \"discarded\")" },
+	{ "sendmail.health.milter", "j4K9lEiQ019678: Milter (clamav): error connecting to filter: "
+	  "Connection refused by /var/run/clamav/clamav-milter.ctl",
+	  "Sendmail milter.c: \"Milter (%s): error connecting to filter: %s\" (LOG_ERR)" },
 	{ "reason.tls-required", "530 5.7.0 Must issue a STARTTLS command first", "RFC 3207, 4" },
 	{ "reason.user-not-local", "551 User not local; please try <bob@example.net>", "RFC 5321, 3.4" },
 	{ "sendmail.tls-auth", "STARTTLS=server, relay=[130.67.61.19], version=TLSv1.3, verify=NO, "

@@ -361,6 +361,18 @@ static const struct scase notices[] = {
 	 * > 10); the "Milter: ..., reject=" line says what was refused */
 	{ .msg = "u31FFPtp032300: milter=clamav-milter, action=data, continue" },
 	{ .msg = "u31FFPtp032300: milter=spamass, action=eoh, reject=550 5.7.1 Spam" },
+	/* milter.c (LOG_ERR) and srvrsmtp.c: a milter the daemon cannot use
+	 * (sendmail 8.x source) is a health row, an error */
+	{ .msg = "j4K9lEiQ019678: Milter (clamav): error connecting to filter: Connection refused by "
+	         "/var/run/clamav/clamav-milter.ctl",
+	  .kind = EV_HEALTH, .reply = "Milter (clamav): error connecting to filter" },
+	{ .msg = "NOQUEUE: Milter: initialization failed, temp failing commands",
+	  .kind = EV_HEALTH, .reply = "Milter: initialization failed" },
+	{ .msg = "u31FFPtp032300: Milter (spamass): timeout before data read", .kind = EV_HEALTH,
+	  .reply = "Milter (spamass): timeout before data read" },
+	/* deliver.c sendall(): a message a milter or ruleset discarded (sendmail
+	 * 8.x source, LogLevel 5 to 9) */
+	{ .msg = "k876hJS0063495: discarded", .kind = EV_POLICY, .qid = "k876hJS0063495" },
 	/* Postfix's compatibility command is Postfix's, not Sendmail's */
 	{ .prog = "postfix/sendmail", .msg = "fatal: usage: sendmail [options]", .kind = EV_HEALTH,
 	  .reply = "usage: sendmail [options]" },
