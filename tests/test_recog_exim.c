@@ -582,6 +582,8 @@ static const struct ecase notes[] = {
 	 * the message ("=> discarded (system filter)", no delivery), or keeps
 	 * what it generated; a filter error is a panic; an unreadable spool file */
 	{ .msg = "1abCde-0001Xy-Ab => discarded (system filter)" },
+	/* a failure of a child address whose error is ignored names its parent */
+	{ .msg = "1abCde-0001Xy-Ab x@example.com <list@example.com>: error ignored" },
 	{ .msg = "1abCde-0001Xy-Ab original recipients ignored (system filter)" },
 	{ .msg = "1abCde-0001Xy-Ab Delivery deferred by system filter" },
 	{ .msg = "1abCde-0001Xy-Ab Format error in spool file 1abCde-0001Xy-Ab-H: size=1234" },
