@@ -107,7 +107,7 @@ static struct sl_span next_hop_id(struct sl_span reply)
 
 enum sm_field {
 	SMF_TO, SMF_FROM, SMF_DELAY, SMF_RELAY, SMF_DSN, SMF_STAT, SMF_SIZE, SMF_NRCPTS,
-	SMF_MSGID, SMF_PROTO, SMF_RULESET, SMF_ARG1, SMF_REJECT, SMF_MAILER,
+	SMF_MSGID, SMF_PROTO, SMF_RULESET, SMF_ARG1, SMF_REJECT, SMF_MAILER, SMF_HOST, SMF_ADDR,
 	SMF_COUNT
 };
 
@@ -118,7 +118,7 @@ static const char *const sm_names[] = {
 	[SMF_TO] = "to", [SMF_FROM] = "from", [SMF_DELAY] = "delay", [SMF_RELAY] = "relay",
 	[SMF_DSN] = "dsn", [SMF_STAT] = "stat", [SMF_SIZE] = "size", [SMF_NRCPTS] = "nrcpts",
 	[SMF_MSGID] = "msgid", [SMF_PROTO] = "proto", [SMF_RULESET] = "ruleset", [SMF_ARG1] = "arg1",
-	[SMF_REJECT] = "reject", [SMF_MAILER] = "mailer",
+	[SMF_REJECT] = "reject", [SMF_MAILER] = "mailer", [SMF_HOST] = "host", [SMF_ADDR] = "addr",
 	"ctladdr", "xdelay", "pri", "class", "bodytype", "daemon", "arg2", "quarantine",
 	"ntries", "tls_verify", "auth", "orcpt", "notify",
 };
@@ -294,6 +294,33 @@ static void read_stat(struct sl_span st, struct event *ev)
 	ev->status = ev->reply = st;
 }
 
+/* milter_connect - srvrsmtp.c: a milter's verdict on a new client,
+ * "Milter: connect: host=NAME, addr=IP, rejecting commands" (the client is
+ * greeted 554 and every command refused), "..., temp failing commands" (4xx
+ * until it leaves), "..., shutdown", or "..., reject=CODE TEXT": a refusal
+ * of the client, whose address the addr= value ends with the verdict. */
+static void milter_connect(struct sl_span host, struct sl_span addr, struct event *ev)
+{
+	const char *p = addr.p, *e = addr.p + addr.len;
+	while (p < e && *p != ',' && *p != ' ')
+		p++;
+	if (host.len && host.p[0] != '[')
+		ev->remote_host = host;   /* "[ip]": no name was found */
+	ev->remote_ip = (struct sl_span){ addr.p, (size_t)(p - addr.p) };
+	while (p < e && (*p == ',' || *p == ' '))
+		p++;
+	struct sl_span verdict = { p, (size_t)(e - p) };
+	if (ev->reply.p || sl_span_empty(verdict))
+		return;   /* reject= says it, or nothing was refused */
+	if (span_starts(verdict, "rejecting commands")) {
+		ev->reply = verdict;
+		ev->class = EV_CLASS_PERMANENT;
+	} else if (span_starts(verdict, "temp failing commands") || span_starts(verdict, "shutdown")) {
+		ev->reply = verdict;
+		ev->class = EV_CLASS_TRANSIENT;
+	}
+}
+
 /* read_fields - fill the event from the line's fields; `what` is the
  * pattern's fields: attribute (delivery, envelope, ruleset, milter).
  * Returns whether a to= line names its mailer= (a delivery attempt). */
@@ -326,6 +353,8 @@ static bool read_fields(const struct logline *ll, const char *what, struct event
 			ev->sender = f[SMF_FROM];
 		}
 		ev->reply = f[SMF_REJECT];
+		if (!rs.p && f[SMF_HOST].p && f[SMF_ADDR].p)
+			milter_connect(f[SMF_HOST], f[SMF_ADDR], ev);
 		/* no reject=: a quarantine, discard or note, no refusal */
 		if (!ev->reply.p)
 			ev->kind = EV_NONE;

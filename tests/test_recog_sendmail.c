@@ -282,6 +282,15 @@ static const struct scase rejects[] = {
 	/* 8: custom-dsn */
 	{ .prog = "sendmail", .msg = "j4K99tuR029876: message size (12382169) exceeds maximum (10000000)",
 	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .qid = "j4K99tuR029876", .reply = "message size" },
+	/* srvrsmtp.c: a milter refusing the client at connect (sendmail 8.x
+	 * source, "Milter: connect: host=%s, addr=%s, rejecting commands" and
+	 * "..., temp failing commands", MilterLogLevel > 3) */
+	{ .msg = "NOQUEUE: Milter: connect: host=bad.example.com, addr=192.0.2.66, rejecting commands",
+	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .host = "bad.example.com", .ip = "192.0.2.66",
+	  .reply = "rejecting commands" },
+	{ .msg = "NOQUEUE: Milter: connect: host=[192.0.2.67], addr=192.0.2.67, temp failing commands",
+	  .kind = EV_REJECTED, .cls = EV_CLASS_TRANSIENT, .ip = "192.0.2.67",
+	  .reply = "temp failing commands" },
 	/* 9: synthetic: tcpwrappers */
 	{ .msg = "NOQUEUE: tcpwrappers (bad.example.com, 192.0.2.66) rejection",
 	  .kind = EV_REJECTED, .cls = EV_CLASS_PERMANENT, .host = "bad.example.com", .ip = "192.0.2.66" },
