@@ -18,7 +18,7 @@ programs: *
 kind: reason
 reason: retry-wait
 prefilter: etry time not
-regex: (?i)retry time not (?:yet )?reached
+regex: (?i)retry time not (?:yet )?reached(?! for any host after a long failure period)
 
 # Exim's queue_smtp_domains (or -odqs): the address is routed now and sent
 # at the next queue run, "defer (-1): domain matches queue_smtp_domains, or
@@ -436,15 +436,19 @@ regex: (?i)timed out|(?<!retry )\btime-?out\b
 
 # ---- the queue gave up: last, so that a cause named before it wins
 # ("Connection timed out: retry timeout exceeded"). Exim "retry timeout
-# exceeded", Postfix qmgr "status=expired, returned to sender", Sendmail
-# "Cannot send message for 5 days"
+# exceeded" and the smtp transport's failure of an address whose hosts are
+# all past their retry cutoff ("retry time not reached for any host after a
+# long failure period", "all hosts have been failing for a long time and
+# were last tried after this message arrived"), Postfix qmgr
+# "status=expired, returned to sender", Sendmail "Cannot send message for 5
+# days"
 id: reason.retry-expired
 mta: reason
 programs: *
 kind: reason
 reason: retry-expired
 regex: (?i)retry timeout exceeded|\bexpired, returned to sender|cannot send message for \d|message expired
-  |delivery time expired
+  |delivery time expired|for any host after a long failure period|failing for a long time and were last tried
 
 # A 551 whose text names no other cause is RFC 5321's "User not local":
 # last, because servers send 551 for other refusals too ("551 5.1.1

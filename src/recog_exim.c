@@ -45,6 +45,11 @@ static bool span_starts(struct sl_span s, const char *lit)
 	return s.len >= n && memcmp(s.p, lit, n) == 0;
 }
 
+static bool span_has_text(struct sl_span s, const char *lit)
+{
+	return s.len && sl_memmem(s.p, s.len, lit, strlen(lit)) != NULL;
+}
+
 /* id_after - the token after `lit` in s: "queued as ABC", " id=1vAb-..." */
 static struct sl_span id_after(struct sl_span s, const char *lit)
 {
@@ -157,8 +162,17 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 		ev->class = span_starts(ev->action, "temporarily") ? EV_CLASS_TRANSIENT
 		                                                   : EV_CLASS_PERMANENT;
 		break;
-	case EV_DEFERRED:
 	case EV_BOUNCED:
+		/* transports/smtp.c fails an address whose hosts are all past
+		 * their retry cutoff without trying them: "retry time not reached
+		 * for any host after a long failure period", "all hosts [for
+		 * 'd'] have been failing for a long time and were last tried after
+		 * this message arrived": Exim gave up retrying, an expiry */
+		if (span_has_text(ev->reply, "for any host after a long failure period") ||
+		    span_has_text(ev->reply, "were last tried after this message arrived"))
+			ev->kind = EV_EXPIRED;
+		/* fall through */
+	case EV_DEFERRED:
 	case EV_EXPIRED:
 		if (sl_span_empty(ev->remote_ip))
 			host_in_reply(ev);

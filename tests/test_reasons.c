@@ -384,6 +384,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "exim", "domain matches queue_smtp_domains, or -odqs set", "retry-wait" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
+	/* Exim transports/smtp.c: hosts past their retry cutoff, the address
+	 * failed untried: the queue gave up, no wait */
+	{ "exim", "retry time not reached for any host after a long failure period", "retry-expired" },
+	{ "exim", "all hosts for 'b.example' have been failing for a long time and were last tried after "
+	  "this message arrived", "retry-expired" },
 };
 
 static bool file_contains(const char *rel, const char *needle)

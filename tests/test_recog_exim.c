@@ -419,6 +419,16 @@ static const struct ecase failures_cases[] = {
 	         "service or program unavailable) from command: /usr/local/bin/filter",
 	  .kind = EV_BOUNCED, .cls = EV_CLASS_PERMANENT, .qid = "1vAbCd-0001Xy-Ab",
 	  .rcpt = "bob@example.org", .reply = "Child process of address_pipe" },
+	/* transports/smtp.c: every host past its retry cutoff, the address failed
+	 * untried (Exim source; Sisimai's Exim tests quote both texts): expiries */
+	{ .msg = "1abCde-0001Xy-Ab ** a@b.example R=dnslookup T=remote_smtp: retry time not reached for any "
+	         "host after a long failure period",
+	  .kind = EV_EXPIRED, .cls = EV_CLASS_PERMANENT, .qid = "1abCde-0001Xy-Ab", .rcpt = "a@b.example",
+	  .reply = "retry time not reached for any host after" },
+	{ .msg = "1abCde-0001Xy-Ab ** a@b.example R=dnslookup T=remote_smtp: all hosts for 'b.example' have "
+	         "been failing for a long time and were last tried after this message arrived",
+	  .kind = EV_EXPIRED, .cls = EV_CLASS_PERMANENT, .qid = "1abCde-0001Xy-Ab", .rcpt = "a@b.example",
+	  .reply = "all hosts for 'b.example'" },
 };
 
 static const struct ecase rejects[] = {
