@@ -271,6 +271,15 @@ kind: none
 prefilter: possible SMTP attack: 
 regex: possible SMTP attack: 
 
+# srvrsmtp.c: a client past BadRcptThrottle refused recipients is slowed
+# down, "<client>: Possible SMTP RCPT flood, throttling." (LogLevel > 5)
+id: sendmail.session.flood
+mta: sendmail
+programs: *
+kind: none
+prefilter: RCPT flood, throttling
+regex: : Possible SMTP RCPT flood, throttling\.$
+
 id: sendmail.session.etrn
 mta: sendmail
 programs: *

@@ -84,6 +84,8 @@ static const struct doc_example {
 	  "reject=403 4.7.0 TLS handshake failed.",
 	  "Sendmail cf/README (tls_server, run when sendmail acts as client); sonic.net's sendmail "
 	  "lines in a grok test" },
+	{ "sendmail.session.flood", "s1GNXHYB005134: x.example [192.0.2.1]: Possible SMTP RCPT flood, "
+	  "throttling.", "Sendmail srvrsmtp.c: \"%s: Possible SMTP RCPT flood, throttling.\"" },
 	{ "sendmail.discarded", "k876hJS0063495: discarded",
 	  "Sendmail deliver.c sendall(): sm_syslog(LOG_INFO, e->e_id, \"discarded\")" },
 	{ "sendmail.health.milter", "j4K9lEiQ019678: Milter (clamav): error connecting to filter: "

@@ -333,6 +333,8 @@ static const struct scase notices[] = {
 	         "cipher=TLS_AES_128_GCM_SHA256, bits=256/256" },
 	{ .msg = "AUTH=server, relay=[179.4.172.5], authid=mallory.scott@example.org, mech=PLAIN, bits=0" },
 	{ .msg = "s1GNXHYB005133: [190.5.230.178]: possible SMTP attack: command=AUTH, count=5" },
+	/* srvrsmtp.c BadRcptThrottle (sendmail 8.x source) */
+	{ .msg = "s1GNXHYB005134: x.example [192.0.2.1]: Possible SMTP RCPT flood, throttling." },
 	/* tls_server runs when Sendmail delivers (cf/README): its reject= is
 	 * our client giving up on a server's TLS, a health row naming the
 	 * server, no refusal of a client (sonic.net's sendmail lines, in a grok
