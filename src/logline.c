@@ -934,6 +934,7 @@ static const struct {
 	{ "SYSLOG_PID", JF_SYSLOG_PID },
 	{ "MESSAGE", JF_MESSAGE },
 	{ "log", JF_LOG },
+	{ "message", JF_LOG },
 };
 
 /* jfield_of - which field a raw (unescaped) key names, or JF_COUNT */
@@ -974,8 +975,9 @@ static void reset(const char *line, size_t len, struct logline *out);
 
 /* parse_json - one journalctl -o json object, or one line of Docker's
  * json-file log driver ({"log":"<line>\n","stream":"stdout","time":...},
- * the files under /var/lib/docker/containers): the line the container
- * wrote, read as a line of its own */
+ * the files under /var/lib/docker/containers) or of a shipper's export
+ * whose "message" is the line it read (Filebeat, Logstash: {"@timestamp":
+ * ...,"message":"<line>",...}): that line, read as a line of its own */
 static bool parse_json(struct logline_ctx *ctx, const char *line, const char *e,
                        struct logline *out)
 {

@@ -258,6 +258,11 @@ static const struct case_ cases[] = {
 	  "status=sent\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-23T06:25:01.5Z\"}",
 	  LOGLINE_JOURNAL_JSON, "2026-11-23T06:25:01Z", "mail", "postfix/smtp", 7,
 	  "4ABC: to=<a@b.example>, status=sent", NULL },
+	/* a shipper's export whose "message" is the line read (Filebeat's
+	 * log input) */
+	{ "{\"@timestamp\":\"2026-11-23T06:25:01.000Z\",\"host\":{\"name\":\"mail\"},\"message\":"
+	  "\"Nov 23 06:25:01 mail postfix/qmgr[9]: 4ABC: removed\"}", LOGLINE_JOURNAL_JSON,
+	  "2026-11-23T06:25:01Z", "mail", "postfix/qmgr", 9, "4ABC: removed", NULL },
 	{ "{\"log\":\"not a log line\\n\",\"stream\":\"stdout\"}", LOGLINE_BARE, "", "", "", -1,
 	  "{\"log\":\"not a log line\\n\",\"stream\":\"stdout\"}", NULL },
 	/* no header after the stamp: the line as it was */
