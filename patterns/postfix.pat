@@ -9,13 +9,17 @@
 # verification (status=deliverable/undeliverable). The reply, when there is
 # one, is inside the parentheses: "host X said: 451 4.7.1 ... (in reply to
 # RCPT TO command)", "refused to talk to me: 421 ...", "connect to X:
-# Connection refused" (then only dsn= carries a code).
+# Connection refused" (then only dsn= carries a code). A line quoted in a
+# mail that a client turned into text shows an address as "a@b
+# <mailto:a@b>" (a GitHub issue's mailed reply: "to=info@domain.de
+# <mailto:info@domain.de>, relay=none, ..."): the address before it.
 id: postfix.delivery.status
 mta: postfix
 programs: *
 kind: status
 prefilter: status=
-regex: ^(?<queue_id>[0-9A-Za-z]++): to=<?(?<recipient>[^<>,]*+)>?,(?: orig_to=<?(?<orig_recipient>[^<>,]*+)>?,)?
+regex: ^(?<queue_id>[0-9A-Za-z]++): to=<?(?<recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+,
+  (?: orig_to=<?(?<orig_recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+,)?
   (?: relay=(?<relay>(?<remote_host>[^\[\],\s]*+)(?:\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?),)?
   (?: conn_use=\d++,)?(?: delay=(?<delay>[\d.]++),)?(?: delays=[\d./]++,)?(?: tls=[^,]*+,)?
   (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]++)
@@ -31,14 +35,15 @@ prefilter: expired, returned to sender
 regex: ^(?<queue_id>[0-9A-Za-z]++): from=<(?<sender>[^<>]*+)>, status=(?<reply>(?<status>(?:force-)?expired), returned to sender)
 
 # A forum or a web page that takes "<...>" for a markup tag shows
-# "from=, size=366": the line stays the message's arrival, its sender
-# unknown (the delivery agents' "to=, orig_to=," likewise, above).
+# "from=, size=366" (or "from= , size=2000"): the line stays the message's
+# arrival, its sender unknown (the delivery agents' "to=, orig_to=,"
+# likewise, above).
 id: postfix.qmgr.queued
 mta: postfix
 programs: qmgr nqmgr oqmgr
 kind: queued
 prefilter: , size=
-regex: ^(?<queue_id>[0-9A-Za-z]+): from=(?:<(?<sender>[^>]*+)>)?+, size=(?<size>\d+), nrcpt=(?<nrcpt>\d+)
+regex: ^(?<queue_id>[0-9A-Za-z]+): from=(?:<(?<sender>[^>]*+)>)?+ ?+, size=(?<size>\d+), nrcpt=(?<nrcpt>\d+)
 
 id: postfix.removed
 mta: postfix
@@ -252,11 +257,14 @@ regex: ^(?:connect from |disconnect from |lost connection after |timeout after |
 # subsystem private/defer"), the SMTP transcript of a debug peer
 # (smtp_chat.c: "> mx.example.com[192.0.2.1]:25: QUIT", "< ...: 250 2.0.0
 # Ok") and OpenSSL's state callbacks ("SSL_connect:SSLv3/TLS write client
-# hello"): recognized, no event. Tried last: nothing else is such a line.
+# hello"), the Milter protocol's steps (milter8.c: "reply: SMFIR_REJECT data
+# 0 bytes", "event: SMFIC_RCPT; macros: ...", as Plesk's greylisting
+# article quotes them): recognized, no event. Tried last: nothing else is
+# such a line.
 id: postfix.debug
 mta: postfix
 programs: *
 kind: none
 regex: ^(?:[a-z][a-z0-9]*+(?:_[a-z0-9]++)++: |send attr [\w-]++ = |input attribute (?:name|value): |
   [\w-]++/[\w-]++: wanted attribute: |connect to subsystem |[<>] [^\s\[\]]*+\[[^\[\]]*+\](?::\d++)?: |
-  SSL_(?:accept|connect):[^ ]|certificate verification depth=)
+  SSL_(?:accept|connect):[^ ]|certificate verification depth=|(?:reply|event): SMFI[RC]_)

@@ -409,6 +409,17 @@ static enum ev_kind pattern_ev_kind(struct recog *r, const struct pattern *p)
  * or '[email]a@b[/email]' (Ubuntu Forums' pasted maillogs keep these). */
 static struct sl_span unlink_bbcode(struct sl_span s)
 {
+	/* and a page that dropped the <...> as markup leaves "to= , relay=":
+	 * blanks are no address */
+	if (s.len && (s.p[0] == ' ' || s.p[s.len - 1] == ' ')) {
+		while (s.len && (s.p[0] == ' ' || s.p[s.len - 1] == ' ')) {
+			if (s.p[0] == ' ')
+				s.p++;
+			s.len--;
+		}
+		if (!s.len)
+			return SL_SPAN_NULL;
+	}
 	static const char close_tag[] = "[/email]";
 	const size_t nc = sizeof close_tag - 1;
 	if (s.len < 7 + nc || s.p[0] != '[' ||

@@ -73,6 +73,26 @@ static void test_forum_linked_addresses(void **state)
 	assert_span(ev.orig_recipient, "nuno@example.com");
 	run("postfix/qmgr", "4AB: from=<[email]a@b.example[/email]>, size=1, nrcpt=1 (queue active)");
 	assert_span(ev.sender, "a@b.example");
+	/* "<...>" dropped as markup, a blank left in its place (a Japanese
+	 * guide to Postfix's mail log, linux.joho.info): no address; the null
+	 * sender stays the empty one */
+	run("postfix/lmtp", "00000000: to= , relay=XXXXXXX.bbb.jp[/var/spool/postfix/private/dovecot-lmtp], "
+	    "delay=3.5, delays=3.5/0/0/0.02, dsn=2.0.0, status=sent (250 2.0.0 pIUHB/AAAAAAAAAAA Saved)");
+	assert_int_equal(ev.kind, EV_DELIVERED);
+	assert_true(sl_span_empty(ev.recipient));
+	run("postfix/qmgr", "00000000: from= , size=2000, nrcpt=1 (queue active)");
+	assert_int_equal(ev.kind, EV_MSG_QUEUED);
+	assert_true(sl_span_empty(ev.sender));
+	run("postfix/qmgr", "4AB: from=<>, size=1, nrcpt=1 (queue active)");
+	assert_non_null(ev.sender.p);
+	assert_int_equal(ev.sender.len, 0);
+	/* a mail client's text of an address it linked (a reply by mail to a
+	 * GitHub issue of a Postfix container, 2019) */
+	assert_int_equal(run("postfix/lmtp", "87F043F2BE: to=info@domain.de <mailto:info@domain.de>, "
+	                     "relay=none, delay=2370, delays=2370/0.07/0/0, dsn=4.4.1, status=deferred "
+	                     "(connect to 172.20.0.6[172.20.0.6]:2525: Connection refused)"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_span(ev.recipient, "info@domain.de");
 	/* brackets that are no link stay */
 	run("postfix/qmgr", "4AB: from=<[email]>, size=1, nrcpt=1 (queue active)");
 	assert_span(ev.sender, "[email]");
@@ -541,6 +561,9 @@ static void test_noise_and_foreign(void **state)
 		"SSL_connect:SSLv3/TLS read server session ticket",
 		"> mx.example.com[192.0.2.1]:25: MAIL FROM:<a@b.example> SIZE=1234",
 		"< mx.example.com[192.0.2.1]:25: 250 2.1.0 Ok",
+		/* milter8.c's protocol steps (Plesk's article on greylisting's
+		 * "DEFER during call 'grey' handler") */
+		"reply: SMFIR_REJECT data 0 bytes",
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(debug); i++) {
 		if (run("postfix/smtp", debug[i]) != RECOG_MATCHED || ev.kind != EV_NONE)
