@@ -27,8 +27,9 @@ struct ingest_options {
 	 * on disk (reader_raw_offset) and the lines read of it; NULL: never */
 	void (*progress)(void *ctx, uint64_t raw_offset, uint64_t lines);
 	void *progress_ctx;
-	/* the thread that classifies the reasons of failures: whichever has
-	 * room (0), or forced (tests compare the two; the rows are the same) */
+	/* the thread that classifies the reasons of failures and shapes the
+	 * health lines: whichever has room (0), or forced (tests compare the
+	 * two; the rows are the same) */
 	enum writer_side reasons_side;
 };
 

@@ -71,9 +71,13 @@ struct store_health_row {
  * stamp, its shape (written into scratch, which row then points into), the
  * message as its sample, the client's address for a SASL failure. Touches
  * no SQLite: a producer thread may call it. false when e carries no
- * position (nothing to count it by). */
+ * position (nothing to count it by). With scratch NULL, row->shape is the
+ * text to shape, left for store_health_shape (on another thread). */
 bool store_health_fill(const struct corr_event *e, struct store_health_row *row,
                        struct sl_buf *scratch);
+/* row->shape, the text store_health_fill left, shaped into scratch (which
+ * row then points into). */
+void store_health_shape(struct store_health_row *row, struct sl_buf *scratch);
 
 /* Counts the line towards its row, in st's write transaction (written at
  * the batch's flush). 0 or -1. */

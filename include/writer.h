@@ -34,7 +34,9 @@ const struct sink *writer_sink(struct writer *w);
  * thread, never with one ctx from both, and must give the same answer for
  * the same row on either (the stored rows must not depend on timing). It is
  * asked for every row of class transient or permanent with a reply text,
- * and returns a reason id (static storage) or NULL. side forces one thread
+ * and returns a reason id (static storage) or NULL. The shape of a health
+ * line (store_health_shape) goes the same way, decided when it is copied,
+ * by the state of the last hand-off. side forces one thread for both
  * (tests compare the two). Set before the first record; without it the
  * rows keep what store_event_fill gave. */
 enum writer_side { WRITER_SIDE_BALANCED, WRITER_SIDE_PRODUCER, WRITER_SIDE_WRITER };

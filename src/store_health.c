@@ -278,14 +278,22 @@ bool store_health_fill(const struct corr_event *e, struct store_health_row *row,
 		row->program = (struct sl_span){ mta, strlen(mta) };
 	}
 	row->sample = ll->message;
-	struct sl_span text = sl_span_empty(ev->reply) ? ll->message : ev->reply;
-	sl_buf_reset(scratch);
-	shape_text(text.p ? text.p : "", text.len, STORE_HEALTH_SHAPE_MAX, scratch);
-	row->shape = (struct sl_span){ scratch->data, scratch->len };
+	/* the text, shaped now or by the caller (store_health_shape) */
+	row->shape = sl_span_empty(ev->reply) ? ll->message : ev->reply;
+	if (scratch)
+		store_health_shape(row, scratch);
 	/* an authentication failure is counted by client: its address, else its name */
 	if (strcmp(ev->health, "sasl") == 0)
 		row->client = !sl_span_empty(ev->remote_ip) ? ev->remote_ip : ev->remote_host;
 	return true;
+}
+
+void store_health_shape(struct store_health_row *row, struct sl_buf *scratch)
+{
+	struct sl_span text = row->shape;
+	sl_buf_reset(scratch);
+	shape_text(text.p ? text.p : "", text.len, STORE_HEALTH_SHAPE_MAX, scratch);
+	row->shape = (struct sl_span){ scratch->data, scratch->len };
 }
 
 int store_health_write(struct store *st, const struct store_health_row *row, struct sl_error *err)

@@ -31,7 +31,8 @@ enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_COMMIT, R_UNREC
 
 struct rec {
 	enum rec_op op;
-	bool reason_pending;             /* R_EVENT: its reason is still to classify */
+	bool reason_pending;             /* R_EVENT: its reason is still to classify;
+	                                    R_HEALTH: its shape, by the writer thread */
 	union {
 		struct store_event ev;
 		struct store_health_row health;
@@ -97,8 +98,10 @@ struct writer {
 	const char *file_src;            /* the last event's file, and its copy in cur */
 	const char *file_copy;
 	uint32_t file_gen;
+	bool writer_has_room;            /* at the last hand-off: see sink_health */
 	/* writer side */
 	struct remap remap;
+	struct sl_buf shape_buf;         /* the shape of a health row (writer thread) */
 	struct writer_stats stats;       /* each field written by one side only */
 };
 
@@ -223,6 +226,8 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 				return -1;
 			break;
 		case R_HEALTH:
+			if (r->reason_pending)
+				store_health_shape(&r->u.health, &w->shape_buf);
 			if (store_health_write(w->st, &r->u.health, err))
 				return -1;
 			break;
@@ -311,8 +316,9 @@ static int hand_off(struct writer *w, struct sl_error *err)
 {
 	struct batch *b = w->cur;
 	pthread_mutex_lock(&w->mu);
-	if (b && b->npending &&
-	    (w->cls.side == WRITER_SIDE_PRODUCER || (w->cls.side == WRITER_SIDE_BALANCED && w->queued >= WRITER_BEHIND))) {
+	w->writer_has_room = w->cls.side == WRITER_SIDE_WRITER ||
+	                     (w->cls.side == WRITER_SIDE_BALANCED && w->queued < WRITER_BEHIND);
+	if (b && b->npending && !w->writer_has_room) {
 		pthread_mutex_unlock(&w->mu);
 		classify_pending(w, b);
 		pthread_mutex_lock(&w->mu);
@@ -456,12 +462,17 @@ static int sink_event(void *ctx, const struct corr_event *e, struct sl_error *er
 	return 0;
 }
 
-/* sink_health - copy a line of daemon health into the batch */
+/* sink_health - copy a line of daemon health into the batch. Its shape
+ * (shape_text: 1.6k instructions a line, 130k lines of postscreen's in 1M
+ * of Postfix's) is left to the writer thread when it had room at the last
+ * hand-off (the shape's length is not known before it is made, so the
+ * producer decides here, not at the hand-off as for reasons). */
 static int sink_health(void *ctx, const struct corr_event *e, struct sl_error *err)
 {
 	struct writer *w = ctx;
 	struct store_health_row row;
-	if (!store_health_fill(e, &row, &w->scratch))
+	bool defer = w->writer_has_room;
+	if (!store_health_fill(e, &row, defer ? NULL : &w->scratch))
 		return 0;
 	struct sl_span *spans[] = { &row.program, &row.shape, &row.sample, &row.client };
 	size_t need = 0;
@@ -472,6 +483,7 @@ static int sink_health(void *ctx, const struct corr_event *e, struct sl_error *e
 	struct batch *b = w->cur;
 	struct rec *r = &b->recs[b->n++];
 	r->op = R_HEALTH;
+	r->reason_pending = defer;
 	r->u.health = row;
 	struct sl_span *copy[] = { &r->u.health.program, &r->u.health.shape, &r->u.health.sample,
 	                           &r->u.health.client };
@@ -694,6 +706,7 @@ void writer_set_classifier(struct writer *w, const struct writer_classifier *c)
 	if (w->cur && w->cur->n)
 		SL_BUG("writer_set_classifier after the first record");
 	w->cls = *c;
+	w->writer_has_room = c->side != WRITER_SIDE_PRODUCER;
 }
 
 const struct sink *writer_sink(struct writer *w)
@@ -714,7 +727,9 @@ struct writer *writer_new(struct store *st, struct sl_error *err)
 		.health = sink_health,
 	};
 	w->gen = 1;   /* zeroed slots are stale */
+	w->writer_has_room = true;   /* nothing is queued yet */
 	sl_buf_init(&w->scratch);
+	sl_buf_init(&w->shape_buf);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
@@ -725,6 +740,7 @@ struct writer *writer_new(struct store *st, struct sl_error *err)
 		pthread_cond_destroy(&w->work);
 		pthread_mutex_destroy(&w->mu);
 		sl_buf_release(&w->scratch);
+		sl_buf_release(&w->shape_buf);
 		free(w);
 		return NULL;
 	}
@@ -759,6 +775,7 @@ void writer_free(struct writer *w)
 	free(w->remap.key);
 	free(w->remap.val);
 	sl_buf_release(&w->scratch);
+	sl_buf_release(&w->shape_buf);
 	pthread_cond_destroy(&w->done);
 	pthread_cond_destroy(&w->work);
 	pthread_mutex_destroy(&w->mu);

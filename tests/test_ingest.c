@@ -267,7 +267,8 @@ static size_t the_corpus(const char *dir, char **paths, size_t max)
 }
 
 /* reasons_on - the corpus's failures and Exim's whole-log rule stored with
- * the reasons classified on one side; every event's id and reason, one a line */
+ * the reasons classified (and health lines shaped) on one side; every
+ * event's id and reason, one a line, then the health table */
 static char *reasons_on(enum writer_side side, const char *mainlog)
 {
 	struct sl_error err;
@@ -315,13 +316,28 @@ static char *reasons_on(enum writer_side side, const char *mainlog)
 	}
 	sqlite3_finalize(q);
 	assert_true(named > 100);
+	/* and the health lines, shaped on the same side */
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "SELECT * FROM health ORDER BY rowid", -1, &q,
+	                                    NULL), SQLITE_OK);
+	size_t health = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(q); i++) {
+			const char *v = (const char *)sqlite3_column_text(q, i);
+			sl_buf_addf(&out, "%s%s", i ? "|" : "", v ? v : "~");
+		}
+		sl_buf_addc(&out, '\n');
+		health++;
+	}
+	sqlite3_finalize(q);
+	assert_true(health > 20);
 	ingest_free(in);
 	assert_int_equal(store_close(s, &err), 0);
 	return sl_buf_detach(&out);
 }
 
-/* The reason of a failure is classified on the parse thread or on the
- * writer thread (whichever has room): the stored reasons are the same. */
+/* The reason of a failure is classified, and a health line shaped, on the
+ * parse thread or on the writer thread (whichever has room): the stored
+ * rows are the same. */
 static void test_reasons_same_on_either_thread(void **state)
 {
 	(void)state;
