@@ -467,8 +467,14 @@ static void fill_event(struct recog *r, const struct recog_mta *mta, const struc
 	ev->delay = span_to_double(f[PF_DELAY], -1);
 }
 
+/* program_base - the daemon's name after the last '/' ("smtpd" of
+ * "postfix/submission/smtpd"); none for a systemd unit, which journalctl
+ * -o with-unit shows in its place ("postfix@-.service"): every entry is
+ * tried then */
 static struct sl_span program_base(struct sl_span prog)
 {
+	if (prog.len > 8 && memcmp(prog.p + prog.len - 8, ".service", 8) == 0)
+		return SL_SPAN_NULL;
 	for (size_t i = prog.len; i > 0; i--)
 		if (prog.p[i - 1] == '/')
 			return (struct sl_span){ prog.p + i, prog.len - i };

@@ -539,6 +539,12 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("postfix", "See http://www.postfix.org/COMPATIBILITY_README.html for "
 	                     "details"), RECOG_MATCHED);
 	assert_int_equal(run("postfix@-.service", "4ABC: removed"), RECOG_MATCHED);
+	/* the unit names no daemon: the entries of qmgr, cleanup, smtpd apply */
+	assert_int_equal(run("postfix@-.service", "4ABC: from=<a@b.example>, size=9, nrcpt=1 (queue "
+	                     "active)"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_MSG_QUEUED);
+	assert_int_equal(run("postfix.service", "4ABC: client=mx.b.example[192.0.2.1]"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_MSG_ARRIVAL);
 	/* postlog's fatal error is a daemon-health row */
 	assert_int_equal(run("postfix", "postfix/postlog: fatal: the Postfix mail system is already "
 	                     "running"), RECOG_MATCHED);
