@@ -323,6 +323,22 @@ static void parse_after_stamp(const char *p, const char *e, struct logline *out)
 	/* Some senders leave out the host: the first word is already a tag. */
 	if (parse_tag(p, e, out))
 		return;
+	/* A severity in capitals, padded, in the host's place: the rsyslog
+	 * template of a much used Postfix container image (boky/postfix:
+	 * "2022-06-20T20:48:13.644584+00:00 INFO    postfix/qmgr[204]: ...",
+	 * "WARNING", "ERR"): no host, the tag after it */
+	static const char *const severities[] = {
+		"EMERG", "ALERT", "CRIT", "ERR", "ERROR", "WARNING", "WARN", "NOTICE", "INFO", "DEBUG", NULL,
+	};
+	const char *w = p;
+	while (w < e && w - p < 8 && *w >= 'A' && *w <= 'Z')
+		w++;
+	if (w < e && *w == ' ' && word_in(p, w, severities)) {
+		while (w < e && *w == ' ')
+			w++;
+		if (parse_tag(w, e, out))
+			return;
+	}
 	const char *host = p;
 	while (p < e && *p != ' ')
 		p++;
@@ -1414,6 +1430,25 @@ static bool parse_line(struct logline_ctx *ctx, const char *line, const char *e,
 	return true;
 }
 
+/* parse_bare_tag - a program's line without stamp or host, as a container
+ * writes it to its standard output and `docker logs` shows it (Mailu's
+ * smtp container: "postfix/smtpd[481]: connect from ...", behind docker
+ * compose's "smtp_1  | "): only "name/daemon[pid]: ", the shape of
+ * Postfix's tags, is taken for one; the line has no time */
+static bool parse_bare_tag(const char *line, const char *e, struct logline *out)
+{
+	const char *open = memchr(line, '[', (size_t)(e - line) < LOGLINE_TAG_MAX ? (size_t)(e - line)
+	                                                                           : LOGLINE_TAG_MAX);
+	if (!open || open == line || !memchr(line, '/', (size_t)(open - line)) ||
+	    memchr(line, ' ', (size_t)(open - line)))
+		return false;
+	if (!parse_tag(line, e, out) || out->pid < 0)
+		return false;
+	out->format = LOGLINE_RFC3164;
+	out->has_ts = false;
+	return true;
+}
+
 /* logline_parse - decide the format from the first byte, then parse it */
 void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
 {
@@ -1428,6 +1463,14 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		if (q) {
 			reset(q, (size_t)(e - q), out);
 			ok = parse_line(ctx, q, e, out);
+		}
+		if (!ok) {
+			reset(line, len, out);
+			ok = parse_bare_tag(line, e, out);
+		}
+		if (!ok && q) {
+			reset(q, (size_t)(e - q), out);
+			ok = parse_bare_tag(q, e, out);
 		}
 	}
 	if (!ok) {

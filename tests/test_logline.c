@@ -243,7 +243,7 @@ static const struct case_ cases[] = {
 	{ "mailserver  | 2026-11-23T06:25:01.5Z 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab Completed",
 	  LOGLINE_EXIM, "2026-11-23T06:25:01.500000Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed",
 	  NULL },
-	/* a container runtime's log file (CRI: /var/log/containers/*.log, a
+	/* a container runtime's log file (CRI: the files of /var/log/containers, a
 	 * fluent-bit sidecar's test quotes "2026-09-14T03:12:44.101Z stdout F
 	 * {...}"): the stream and the full/part flag after the stamp */
 	{ "2026-11-23T06:25:01.123456789Z stdout F Nov 23 07:25:01 mail postfix/qmgr[12]: 4ABC: "
@@ -303,6 +303,32 @@ static const struct case_ cases[] = {
 	  "connect from unknown[192.0.2.1]", NULL },
 	{ "Sep  7 15:43:25 aix auth|security:info sshd[1]: m", LOGLINE_RFC3164, "2026-09-07T15:43:25Z",
 	  "aix", "sshd", 1, "m", NULL },
+	/* a program's line without stamp or host, as a container writes it
+	 * (Mailu's smtp container under docker compose, its issue 755; a
+	 * Plesk article's postfix/smtpd line): the tag is read, no time */
+	{ "smtp_1_dd4911cb7d82 | postfix/smtpd[481]: connect from x[192.0.2.1]", LOGLINE_RFC3164, "",
+	  "", "postfix/smtpd", 481, "connect from x[192.0.2.1]", NULL },
+	{ "postfix/smtpd[1598278]: 85AB012F841: milter-reject: DATA from localhost[127.0.0.1]: 451 "
+	  "4.7.1 Service unavailable - try again later", LOGLINE_RFC3164, "", "", "postfix/smtpd",
+	  1598278, "85AB012F841: milter-reject: DATA from localhost[127.0.0.1]: 451 4.7.1 Service "
+	  "unavailable - try again later", NULL },
+	/* only the shape of Postfix's tags: a name without '/' or a pid is none */
+	{ "smtpd[481]: connect from x[192.0.2.1]", LOGLINE_BARE, "", "", "", -1,
+	  "smtpd[481]: connect from x[192.0.2.1]", NULL },
+	{ "postfix/smtpd: connect from x[192.0.2.1]", LOGLINE_BARE, "", "", "", -1,
+	  "postfix/smtpd: connect from x[192.0.2.1]", NULL },
+	/* a severity in capitals where the host goes (boky/docker-postfix's
+	 * rsyslog template, its issue 112: "postfix_1  | 2022-06-20T20:48:13
+	 * .644584+00:00 INFO    postfix/qmgr[204]: ...") */
+	{ "postfix_1  | 2022-06-20T20:48:14.644061+00:00 WARNING postfix/qmgr[204]: warning: transport "
+	  "smtp failure", LOGLINE_RFC3339, "2022-06-20T20:48:14.644061Z", "", "postfix/qmgr", 204,
+	  "warning: transport smtp failure", NULL },
+	{ "2022-06-20T20:48:13.644584+00:00 INFO    postfix/qmgr[204]: B45FD26006F: removed",
+	  LOGLINE_RFC3339, "2022-06-20T20:48:13.644584Z", "", "postfix/qmgr", 204,
+	  "B45FD26006F: removed", NULL },
+	/* a host in capitals is still a host */
+	{ "2022-06-20T20:48:13Z MAILHOST postfix/qmgr[204]: B45FD26006F: removed", LOGLINE_RFC3339,
+	  "2022-06-20T20:48:13Z", "MAILHOST", "postfix/qmgr", 204, "B45FD26006F: removed", NULL },
 	/* a word that is no facility.priority stays the message */
 	{ "Mar 22 07:45:01 mx mail.infos postfix/qmgr[9]: m", LOGLINE_RFC3164,
 	  "2026-03-22T07:45:01Z", "mx", "", -1, "mail.infos postfix/qmgr[9]: m", NULL },
