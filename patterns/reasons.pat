@@ -136,6 +136,7 @@ reason: blocked-ip
 regex: (?i)banned sending ip|banned sender|\b5\.7\.(?:511|6(?:0[6-9]|[1-3]\d|4\d)|708)\b|traffic not accepted from this ip
   |not authorized to send (?:e-?mail|mail) directly
   |\b(?:your|sending|client) ip\b[^;]{0,40}\b(?:is |has been )?(?:blocked|banned|blacklisted)\b
+  |\bis currently blocked by\b|\berror: mail refused - <
 
 id: reason.rate-limit.microsoft
 mta: reason

@@ -303,6 +303,13 @@ static const struct corpus_case provider_cases[] = {
 	{ "yahoo", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", "rate-limit" },
 	{ "rfc", "530 5.7.0 Must issue a STARTTLS command first", "tls-required" },
 	{ "rfc", "551 User not local; please try <bob@example.net>", "user-not-local" },
+	/* a receiver refusing the sending address itself, as Postfix logs it
+	 * (Verizon and Road Runner in forum posts, 2010-2016) */
+	{ "verizon", "host relay.verizon.net[206.46.232.11] refused to talk to me: 571 Email from "
+	  "192.0.2.138 is currently blocked by Verizon Online's anti-spam system.", "blocked-ip" },
+	{ "roadrunner", "host hrndva-smtpin02.mail.rr.com[71.74.56.244] refused to talk to me: 554 "
+	  "5.7.1 - ERROR: Mail refused - <192.0.2.1> - See http://security.rr.com/cgi-bin/block",
+	  "blocked-ip" },
 	/* 551 sent for another cause: the text's cause wins (a bounce quoted on
 	 * linux-kernel, 2023); a bare 551 stays "user not local" */
 	{ "linux-kernel", "host mx5.hisilicon.com[124.71.93.234] said: 551 5.1.1 <z@hisilicon.com>: "
