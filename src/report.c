@@ -34,6 +34,8 @@ struct ctx {
 	char *src_in;              /* "(1,2,3)" or NULL for all sources */
 	char *ev_ranges;           /* "e.id BETWEEN a AND b OR ..." of those sources */
 	char *ev_time, *msg_time;  /* the period on events e and messages m */
+	char *ev_scan;             /* the period's events as row id ranges, read in
+	                              order, or NULL when events(kind, ts) is better */
 	bool sum;                  /* the summary tables answer this period */
 	bool events_only;          /* never ask them (report_options.events_only) */
 	size_t key_budget;         /* report_options.key_budget, 0 replaced */
@@ -118,6 +120,36 @@ static char *time_condition(const struct ctx *c, const char *col)
 	               c->until[0] ? " < @until" : "", c->since[0] || c->until[0] ? "" : "1");
 }
 
+/* id_ranges - "col BETWEEN lo AND hi" over the row ids (store keys) of
+ * sources ids[0..n), ascending: one range, which SQLite reads in row id
+ * order, narrowed to the sources themselves by an OR that no index serves
+ * (an OR of ranges as the access path collects every row id in memory
+ * first; a constant among them made SQLite scan the whole table). "0" when
+ * there are none. */
+static void id_ranges(struct sl_buf *b, const char *col, const int64_t *ids, size_t n)
+{
+	if (n == 0) {
+		sl_buf_adds(b, "0");
+		return;
+	}
+	int64_t lo = store_key(ids[0], 0);
+	int64_t hi = ids[n - 1] < STORE_MAX_SOURCE ? store_key(ids[n - 1] + 1, 0) - 1 : INT64_MAX;
+	sl_buf_addf(b, "%s BETWEEN %lld AND %lld", col, (long long)lo, (long long)hi);
+	bool contiguous = true;
+	for (size_t i = 1; i < n; i++)
+		contiguous = contiguous && ids[i] == ids[i - 1] + 1;
+	if (contiguous)
+		return;
+	sl_buf_adds(b, " AND (");
+	for (size_t i = 0; i < n; i++) {
+		int64_t a = store_key(ids[i], 0);
+		int64_t z = ids[i] < STORE_MAX_SOURCE ? store_key(ids[i] + 1, 0) - 1 : INT64_MAX;
+		sl_buf_addf(b, "%s+%s BETWEEN %lld AND %lld", i ? " OR " : "", col, (long long)a,
+		            (long long)z);
+	}
+	sl_buf_addc(b, ')');
+}
+
 /* time_filters - c->ev_time and c->msg_time. Only the bounds given are
  * spelled out, so events(kind, ts) serves a period as a range. messages has
  * no index on first_ts: a period also limits it to the row ids of the
@@ -132,34 +164,77 @@ static int time_filters(struct ctx *c)
 		return 0;
 	}
 	enum { MAX_RANGES = 64 };   /* beyond that, a scan is as good */
+	/* each source's lines, and the share of its time span inside the period */
 	sqlite3_stmt *s = prep(c,
-		"SELECT id FROM sources WHERE (@until IS NULL OR first_ts IS NULL OR first_ts < @until)"
+		"SELECT id, coalesce(lines, 0), CASE WHEN first_ts IS NULL OR last_ts IS NULL"
+		"  OR julianday(last_ts) <= julianday(first_ts) THEN 1.0"
+		"  ELSE max(0.0, min(1.0, (julianday(CASE WHEN @until IS NOT NULL AND @until < last_ts"
+		"  THEN @until ELSE last_ts END) - julianday(CASE WHEN @since IS NOT NULL AND"
+		"  @since > first_ts THEN @since ELSE first_ts END))"
+		"  / (julianday(last_ts) - julianday(first_ts)))) END"
+		" FROM sources WHERE (@until IS NULL OR first_ts IS NULL OR first_ts < @until)"
 		" AND (@since IS NULL OR last_ts IS NULL OR last_ts >= @since) ORDER BY id LIMIT %d",
 		MAX_RANGES + 1);
 	if (!s) {
 		sqlite3_free(msg);
 		return -1;
 	}
-	struct sl_buf b;
-	sl_buf_init(&b);
-	sl_buf_addf(&b, "%s AND (0", msg);
-	int rc, n = 0;
+	int64_t ids[MAX_RANGES];
+	size_t n = 0;
+	int rc;
+	double inside = 0;
+	bool limited = true;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t lo = store_key(sqlite3_column_int64(s, 0), 0);
-		if (lo < 0 || ++n > MAX_RANGES)
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (n == MAX_RANGES || id < 0 || id > STORE_MAX_SOURCE) {
+			limited = false;
 			break;
-		sl_buf_addf(&b, " OR m.id BETWEEN %lld AND %lld", (long long)lo,
-		            (long long)(lo + (INT64_C(1) << STORE_KEY_BITS) - 1));
+		}
+		ids[n++] = id;
+		inside += (double)sqlite3_column_int64(s, 1) * sqlite3_column_double(s, 2);
 	}
-	bool limited = rc == SQLITE_DONE;
 	if (finish(c, s, rc == SQLITE_ROW ? SQLITE_DONE : rc) < 0) {
 		sqlite3_free(msg);
-		sl_buf_release(&b);
 		return -1;
 	}
-	sl_buf_addc(&b, ')');
-	c->msg_time = mprintf("%s", limited ? b.data : msg);
+	if (!limited) {
+		c->msg_time = msg;
+		return 0;
+	}
+	struct sl_buf b;
+	sl_buf_init(&b);
+	sl_buf_addf(&b, "%s AND ", msg);
+	id_ranges(&b, "m.id", ids, n);
+	c->msg_time = mprintf("%s", b.data);
 	sqlite3_free(msg);
+	/* Most of the rows of the sources in those ids' range inside the period
+	 * (a file a day, as logrotate leaves them): a pass over the period's
+	 * delivery events reads them in order and leaves out the rest, at less
+	 * cost than a lookup of each row from events(kind, ts) (a one-day pass
+	 * over a week of files: 40% less CPU). The "+" keeps SQLite off the time
+	 * indexes. */
+	int64_t all = 0;
+	if (n > 0) {
+		s = prep(c, "SELECT coalesce(sum(lines), 0) FROM sources WHERE id BETWEEN %lld AND %lld",
+		         (long long)ids[0], (long long)ids[n - 1]);
+		if (!s) {
+			sl_buf_release(&b);
+			return -1;
+		}
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			all = sqlite3_column_int64(s, 0);
+		if (finish(c, s, rc == SQLITE_ROW ? SQLITE_DONE : rc) < 0) {
+			sl_buf_release(&b);
+			return -1;
+		}
+	}
+	if (n > 0 && 2 * inside >= (double)all) {
+		char *t = time_condition(c, "+e.ts");
+		sl_buf_reset(&b);
+		id_ranges(&b, "e.id", ids, n);
+		c->ev_scan = mprintf("%s AND %s", b.data, t);
+		sqlite3_free(t);
+	}
 	sl_buf_release(&b);
 	return 0;
 }
@@ -185,7 +260,8 @@ static void ctx_release(struct ctx *c)
 	sqlite3_free(c->ev_ranges);
 	sqlite3_free(c->ev_time);
 	sqlite3_free(c->msg_time);
-	c->src_in = c->ev_ranges = c->ev_time = c->msg_time = NULL;
+	sqlite3_free(c->ev_scan);
+	c->src_in = c->ev_ranges = c->ev_time = c->msg_time = c->ev_scan = NULL;
 }
 
 /* ---- small helpers for tables */
@@ -742,11 +818,14 @@ static int key_statements(struct ctx *c, sqlite3_stmt *st[3])
 	st[0] = prep(c,
 		"SELECT m.sender, m.sender_domain, " SENDING_HOST ", m.size FROM messages m"
 		" WHERE %s AND %s AND m.arrived = 1 AND m.origin_id IS NULL", fm, c->msg_time);
+	/* its sums are integers, so the order it reads the rows in changes
+	 * nothing: the period's rows in row id order where that is cheaper */
 	st[1] = st[0] ? prep(c,
 		"SELECT e.kind, e.recipient, e.recipient_domain, " RELAY_KEY ", m.size, e.delay"
 		" FROM events e LEFT JOIN messages m ON m.id = e.message_id"
 		" WHERE %s AND %s AND %s IN ('delivered', 'forwarded', 'deferred', 'bounced', 'expired')"
-		" AND e.handoff = 0", fe, c->ev_time, scan_kind(c)) : NULL;
+		" AND e.handoff = 0", fe, c->ev_scan ? c->ev_scan : c->ev_time,
+		c->ev_scan ? "+e.kind" : scan_kind(c)) : NULL;
 	st[2] = st[1] ? prep(c,
 		"SELECT e.recipient_domain, " RELAY_KEY ", e.delay FROM events e"
 		" WHERE %s AND %s AND %s IN ('delivered', 'forwarded') AND e.handoff = 0"
@@ -802,7 +881,7 @@ static struct report_keys_job *keys_job_start(const struct ctx *c, const char *p
 	        SQLITE_OK &&
 	    key_statements(&j->c, j->st) == 0) {
 		/* the thread needs none of the period's SQL texts (c's to free) */
-		j->c.src_in = j->c.ev_ranges = j->c.ev_time = j->c.msg_time = NULL;
+		j->c.src_in = j->c.ev_ranges = j->c.ev_time = j->c.msg_time = j->c.ev_scan = NULL;
 		/* the first step takes the read lock now */
 		if (sqlite3_exec(j->c.db, "SELECT count(*) FROM sources", NULL, NULL, NULL) ==
 		        SQLITE_OK &&
@@ -1964,17 +2043,22 @@ static int ctx_setup(struct ctx *c, const struct report_options *opt)
 		sl_buf_addc(&in, ')');
 		c->src_in = mprintf("%s", in.data);
 		sl_buf_reset(&in);
+		int64_t *ids = xcalloc(opt->nsources ? opt->nsources : 1, sizeof *ids);
+		size_t n = 0;
 		for (size_t i = 0; i < opt->nsources; i++) {
 			int64_t id = opt->source_ids[i];
 			if (id < 0 || id > STORE_MAX_SOURCE) {
-				sl_buf_reset(&in);   /* not a store key: no range to give */
+				n = 0;   /* not a store key: no range to give */
 				break;
 			}
-			int64_t lo = store_key(id, 0);
-			int64_t hi = id < STORE_MAX_SOURCE ? store_key(id + 1, 0) - 1 : INT64_MAX;
-			sl_buf_addf(&in, "%se.id BETWEEN %lld AND %lld", i ? " OR " : "", (long long)lo,
-			            (long long)hi);
+			size_t at = n++;   /* in order, for id_ranges */
+			for (; at > 0 && ids[at - 1] > id; at--)
+				ids[at] = ids[at - 1];
+			ids[at] = id;
 		}
+		if (n > 0)
+			id_ranges(&in, "e.id", ids, n);
+		free(ids);
 		c->ev_ranges = mprintf("%s", in.len ? in.data : "1");
 		sl_buf_release(&in);
 	}
