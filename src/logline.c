@@ -425,7 +425,7 @@ static int local_month(const char *p, const char *q)
 /* parse_local_month - journalctl's short output in a locale other than C:
  * "ноя 03 17:57:27 host postfix/sendmail[12179]: ...", "Dez 03 ...",
  * "janv. 03 ...", or a CJK locale's "11月 03 ..." (zh, ja: the month's
- * number and 月, ja with a blank before one digit) */
+ * number and 月, ko: and 월; ja and ko with a blank before one digit) */
 static bool parse_local_month(struct logline_ctx *ctx, const char *line, const char *e,
                               struct logline *out)
 {
@@ -438,8 +438,9 @@ static bool parse_local_month(struct logline_ctx *ctx, const char *line, const c
 	if (q >= e || q == p)
 		return false;
 	int mon = 0;
-	if (is_digit(p[0]) && q - p >= 4 && memcmp(q - 3, "\xE6\x9C\x88", 3) == 0) {
-		/* "11月": one or two digits before the ideograph (U+6708) */
+	if (is_digit(p[0]) && q - p >= 4 &&
+	    (memcmp(q - 3, "\xE6\x9C\x88", 3) == 0 || memcmp(q - 3, "\xEC\x9B\x94", 3) == 0)) {
+		/* "11月", ko " 1월": one or two digits before the sign (U+6708, U+C6D4) */
 		if (q - p == 4)
 			mon = p[0] - '0';
 		else if (q - p == 5 && is_digit(p[1]))

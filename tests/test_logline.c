@@ -356,6 +356,8 @@ static const struct case_ cases[] = {
 	  "2026-11-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
 	{ " 1\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-01-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
+	{ " 3\xEC\x9B\x94 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_RFC3164,
+	  "2026-03-03T17:57:27Z", "mx", "postfix/qmgr", 9, "4ABC: removed", NULL },
 	/* no month by that name */
 	{ "13\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", LOGLINE_BARE, "", "",
 	  "", -1, "13\xE6\x9C\x88 03 17:57:27 mx postfix/qmgr[9]: 4ABC: removed", NULL },
