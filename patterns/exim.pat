@@ -260,7 +260,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   SMTP timeout after|LMTP timeout after|SMTP timeout while connected to |Malformed SMTP response from |Remote host (?:\S+ \[[^\]]*\] )?closed connection|
   Connection refused|Connection timed out|TLS session|TLS error|PRDR error)|
   (?:H=)?+\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
-  (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: |SA: |DMARC |ARC: |
+  (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: (?!signing failed: )|SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
   qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? Warning: |
   spam acl condition|malware acl condition|Sender identification |
@@ -307,7 +307,9 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
 # local_delivery transport is on the never_users list", "User set without
 # group for ... transport", "Creation of pipe failed: ..."), and exim.c
 # "exim user lost privilege for using -C option" when an alternate
-# configuration file is not trusted.
+# configuration file is not trusted; dkim.c "DKIM: signing failed: ..."
+# (outgoing mail leaves unsigned, or is deferred under dkim_strict) goes to
+# both logs too.
 id: exim.panic
 mta: exim
 programs: *
@@ -318,7 +320,7 @@ regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za
   Exim configuration error|error in .*(?:ACL|router|transport|condition)|Temporary internal error|
   socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
   SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host|
-  exim user lost privilege for using |Error in system filter: |attempt to open journal |User -?\d++ set for \S++ transport is on the |User set without group for |
+  exim user lost privilege for using |Error in system filter: |attempt to open journal |DKIM: signing failed: |User -?\d++ set for \S++ transport is on the |User set without group for |
   Creation of pipe failed|setrlimit\().*+)$
 
 # ---- rejectlog: the header dump after a rejection. These come as bare

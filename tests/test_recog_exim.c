@@ -604,6 +604,9 @@ static const struct ecase notes[] = {
 	 * for an untrusted -C file (a docker test's delivery log, 2025) */
 	{ .msg = "1abCde-0001Xy-Ab User 0 set for local_delivery transport is on the never_users list",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "User 0 set for local_delivery transport" },
+	/* dkim.c: LOG_MAIN|LOG_PANIC (exim_exporter's test paniclog) */
+	{ .msg = "1jdghf-00034W-No DKIM: signing failed: RSA_LONG_LINE",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "DKIM: signing failed: RSA_LONG_LINE" },
 	{ .msg = "exim user lost privilege for using -C option",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "exim user lost privilege" },
 	/* paniclog */
