@@ -19,7 +19,11 @@
 # but most are optional and log_selector adds more (F=, Q=, P=, R=, T=, S=,
 # H=, I=, X=, CV=, DN=, K, L, PRDR, C=, QT=, DT=), so the patterns walk them
 # as a list of "NAME=value" items, picking out H= (which holds a space:
-# "H=name [ip]:port") and C="reply".
+# "H=name [ip]:port") and C="reply". A bare flag may carry marks: the
+# pipelining selector's "L" of an arrival (receive.c add_host_info_for_log)
+# is followed by "*" (early pipelining used) or "." (offered), then "-"
+# when the client did not pipeline ("L-", "L.-"); a delivery's "L*"; a TCP
+# Fast Open arrival's "TFO*".
 #
 # A regex continued on the next line is joined without the indentation, so
 # a space needed at a join is written "[ ]".
@@ -45,7 +49,7 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
   [ ](?:=>|->|>>)[ ]++(?!blackhole(?: [^<]|$)|discarded \(system filter\)$)(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
   (?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
-  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}\*?))*+
+  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 
 # ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
 # S=size id=msgid". A bounce has sender <> and R= names the message it
@@ -59,7 +63,7 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
   [ ]<= (?:<(?<sender>)>|(?<sender>\S++))
   (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
-  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}))*+
+  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 
 id: exim.completed
 mta: exim
@@ -167,7 +171,7 @@ prefilter: retry timeout exceeded
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
-  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}\*?))*+
+  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}[-.*]{0,2}))*+
   [ ]?: (?<reply>.*+)(?<=: retry timeout exceeded)$
 
 id: exim.bounce
@@ -177,7 +181,7 @@ kind: bounced
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
-  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}\*?))*+
+  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}[-.*]{0,2}))*+
   (?: ?: (?<reply>.*+))?$
 
 # "(=": a fakereject (the client was told 550, the message was kept)
@@ -188,7 +192,7 @@ kind: arrival
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\(= (?:<(?<sender>)>|(?<sender>\S++))
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
-  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}))*+
+  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 
 # ---- daemon health: rows of the health table (see postfix.pat). SMTP
 # authentication failures, by client (smtp_in.c: "NAME authenticator failed

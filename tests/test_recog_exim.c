@@ -231,6 +231,12 @@ static const struct ecase arrivals[] = {
 	{ .msg = IDX " Completed", .kind = EV_MSG_REMOVED, .qid = IDX },
 	/* 7: Completed with +queue_time_overall */
 	{ .msg = "1vAbCd-0001Xy-Ab Completed QT=2s", .kind = EV_MSG_REMOVED, .qid = "1vAbCd-0001Xy-Ab" },
+	/* receive.c: the pipelining selector's "L" with its marks ("L-": offered,
+	 * not used; "L.-": early pipelining offered too), before S= and id= */
+	{ .msg = "1qqAAD-000123-Ab <= a@b.example H=localhost (x) [127.0.0.1]:5000 P=esmtpsa "
+	         "X=TLS1.2:ECDHE-RSA-AES128-GCM-SHA256:128 L.- S=1000 id=w@b.example",
+	  .kind = EV_MSG_ARRIVAL, .qid = "1qqAAD-000123-Ab", .sender = "a@b.example", .host = "localhost",
+	  .ip = "127.0.0.1", .helo = "x", .proto = "esmtpsa", .msgid = "w@b.example", .size = 1000 },
 };
 
 static const struct ecase failures_cases[] = {
