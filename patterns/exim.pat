@@ -259,7 +259,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   [ ](?:\*> |=> blackhole(?: |$)|=> discarded \(system filter\)$|original recipients ignored|
   Delivery deferred by system filter|Format error in spool file |Error reading spool file |Spool error: |
   Message removed because older than |Frozen|Message is frozen|frozen by |Unfrozen by |cancelled by |
-  removed by |\S+(?: <[^<>]*>)?: error ignored|recipient <[^>]*> added by |no immediate delivery:|Spool file is locked|
+  removed by |\S+(?: <[^<>]*>)?: error ignored|no IP address found for host |no host name found for IP address |recipient <[^>]*> added by |no immediate delivery:|Spool file is locked|
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\S+)?:? )?(?:SMTP error from remote mail server|LMTP error after|
   SMTP timeout after|LMTP timeout after|SMTP timeout while connected to |Malformed SMTP response from |Remote host (?:\S+ \[[^\]]*\] )?closed connection|
   Connection refused|Connection timed out|TLS session|TLS error|PRDR error)|

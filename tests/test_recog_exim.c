@@ -598,6 +598,9 @@ static const struct ecase notes[] = {
 	 * the message ("=> discarded (system filter)", no delivery), or keeps
 	 * what it generated; a filter error is a panic; an unreadable spool file */
 	{ .msg = "1abCde-0001Xy-Ab => discarded (system filter)" },
+	/* host.c during a delivery: the router's lookup found no address (Exim
+	 * test suite, test/log/0099) */
+	{ .msg = "10HmbC-0005vi-00 no IP address found for host nonexist.test.ex" },
 	/* a failure of a child address whose error is ignored names its parent */
 	{ .msg = "1abCde-0001Xy-Ab x@example.com <list@example.com>: error ignored" },
 	{ .msg = "1abCde-0001Xy-Ab original recipients ignored (system filter)" },
