@@ -33,13 +33,14 @@ regex: domain matches queue_smtp_domains
 
 # ---- the address cannot receive mail at all: RFC 7505 null MX (556 5.1.10
 # for a recipient, 550 5.7.27 for a sender domain); Postfix dns_lookup.c
-# "Domain %s does not accept mail (nullMX)"
+# "Domain %s does not accept mail (nullMX)"; Exim's dnslookup router "an MX
+# or SRV record indicated no SMTP service"
 id: reason.null-mx
 mta: reason
 programs: *
 kind: reason
 reason: null-mx
-regex: (?i)\bnull ?mx\b|\b5\.1\.10\b|\b5\.7\.27\b
+regex: (?i)\bnull ?mx\b|\b5\.1\.10\b|\b5\.7\.27\b|an mx or srv record indicated no smtp service
 
 # ---- checks of the sender and loops, before the words they quote (a
 # callout's "User unknown", a loop's "host not found")
@@ -338,6 +339,7 @@ kind: reason
 reason: host-not-found
 regex: (?i)host or domain name not found|host not found|host unknown|name service error|no such domain|nxdomain|domain not found
   |unroutable|unrouteable|no mx (?:record|host)|point to non-existent hosts?|host name lookup failure
+  |lookup of host "[^"]*+" failed in|all mxs point to missing a records
   |\b[45]\.4\.4\b|\b[45]\.1\.2\b
 
 # ---- what is left of a refusal: the server's own state and rules

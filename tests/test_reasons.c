@@ -391,6 +391,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "exim", "domain matches queue_smtp_domains, or -odqs set", "retry-wait" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
+	/* Exim's dnslookup router: a null MX; a host or its MXs without an
+	 * address (Exim test suite, test/log/0099) */
+	{ "exim", "an MX or SRV record indicated no SMTP service", "null-mx" },
+	{ "exim", "lookup of host \"nonexist.test.ex\" failed in all router", "host-not-found" },
+	{ "exim", "missing MX, or all MXs point to missing A records, and defer requested", "host-not-found" },
 	/* Exim transports/smtp.c: hosts past their retry cutoff, the address
 	 * failed untried: the queue gave up, no wait */
 	{ "exim", "retry time not reached for any host after a long failure period", "retry-expired" },
