@@ -125,6 +125,7 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 	 * does); the address is the one in <>. When both are addresses,
 	 * the first is where it went and the second the original. */
 	struct sl_span r = ev->recipient;
+	bool blackhole = sl_span_eq(r, ":blackhole:");
 	if (!sl_span_empty(ev->orig_recipient) &&
 	    (!span_has(r, '@') || span_has(r, ' ') || r.p[0] == '|' || r.p[0] == '/' || r.p[0] == ':')) {
 		ev->recipient = ev->orig_recipient;
@@ -149,6 +150,13 @@ static void exim_refine(const struct logline *ll, const struct pattern_match *m,
 			ev->new_queue_id = id_after(ev->reply, " id=");
 		if (ev->smtp_code == 251)
 			ev->kind = EV_FORWARDED;
+		/* "=> :blackhole: <a@b> R=r": a redirect router's :blackhole:
+		 * threw the address away (deliver.c logs the discard as a
+		 * delivery line): no delivery, a discard by policy */
+		if (blackhole) {
+			ev->kind = EV_POLICY;
+			ev->action = (struct sl_span){ recog_action_discard, strlen(recog_action_discard) };
+		}
 		break;
 	case EV_REJECTED:
 		/* Exim logs no response code of its own: a code that is not the
