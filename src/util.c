@@ -129,7 +129,8 @@ void sl_buf_grow(struct sl_buf *b, size_t extra)
 void sl_buf_add(struct sl_buf *b, const void *p, size_t n)
 {
 	sl_buf_grow(b, n);
-	memcpy(b->data + b->len, p, n);
+	if (n)   /* an empty span may have no pointer: memcpy wants one */
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }

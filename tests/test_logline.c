@@ -974,6 +974,10 @@ static void test_sendmail_pieces(void **state)
 		{ "Nov 23 06:25:05 mx sm-mta[7]: q1[1]: to=<a@example.org>,  ...", 1, NULL },
 		{ "Nov 23 06:25:05 mx sm-mta[7]: q1[2]: log terminated, too many parts", 2,
 		  "q1: to=<a@example.org>, " },
+		/* a line of only "name/daemon[pid]: " (no time, no host): its key has an
+		 * empty field */
+		{ "mail/sm-mta[9]: q2[1]: to=<a@example.org>,  ...", 1, NULL },
+		{ "mail/sm-mta[9]: q2[2]: stat=Sent", 2, "q2: to=<a@example.org>, stat=Sent" },
 		/* not pieces */
 		{ "Nov 23 06:25:06 mx sm-mta[7]: q1[x]: to=<a@example.org>", 0, NULL },
 		{ "Nov 23 06:25:06 mx sm-mta[7]: q1[0]: to=<a@example.org>, ...", 0, NULL },
