@@ -180,13 +180,16 @@ regex: (?i)too many (?:[\w-]++ ){0,2}(?:connections|sessions)|server (?:is )?(?:
   |connection (?:count )?limit (?:exceeded|reached)|max(?:imum)? (?:number of )?connections
   |all (?:server|screening) ports (?:are )?busy
 
+# Plesk's mail filter (psa-pc-remote, its 'grey' handler) defers a first
+# contact with "451 4.7.1 Service unavailable - try again later" at DATA
+# (Plesk support article 214013: "the expected behavior of Greylisting").
 id: reason.greylisting
 mta: reason
 programs: *
 kind: reason
 reason: greylisting
 codes: 4xx
-regex: (?i)gr[ea]y-?list|postgrey
+regex: (?i)gr[ea]y-?list|postgrey|\b4\.7\.1 service unavailable - try again later\b
 
 id: reason.reputation
 mta: reason
@@ -294,7 +297,7 @@ mta: reason
 programs: *
 kind: reason
 reason: mailbox-full
-regex: (?i)mailbox (?:is )?full|full mailbox|over ?quota|quota (?:exceeded|exceed)|exceeded (?:the |their |its |his |her )?(?:storage|quota)
+regex: (?i)mailbox (?:is )?full|mailbox (?:<[^>\s]{1,254}>|\S{1,254}@\S{1,254}) is full|full mailbox|over ?quota|quota (?:exceeded|exceed)|exceeded (?:the |their |its |his |her )?(?:storage|quota)
   |mailbox size limit|disk quota|insufficient user storage|\b[45]\.2\.2\b
 
 id: reason.mailbox-disabled
@@ -322,6 +325,7 @@ regex: (?i)user unknown|unknown user|no such (?:user|mailbox|recipient|address|a
   |mailbox unavailable|no mailbox here by that name|doesn'?t have an? \S++ account
   |(?:user|mailbox|recipient|address|account)\b[^;]{0,60}\bdoes(?: not|n't) exist|user not found|recipient not found
   |recipient address rejected: undeliverable|invalid (?:recipient|mailbox)|\b[45]\.1\.1\b
+  |(?:^|[\s#])5\.1\.0 address rejected\b
 
 # Postfix reject_non_fqdn_*, Sendmail's address parser (parseaddr.c)
 id: reason.address-invalid

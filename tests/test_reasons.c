@@ -316,6 +316,24 @@ static const struct corpus_case provider_cases[] = {
 	  "Recipient address rejected: Failed recipient validation check.: host 127.0.0.1[127.0.0.1] "
 	  "said: 554 5.7.1 recipient verify from ldap failed", "user-unknown" },
 	{ "rfc", "551 try elsewhere", "user-not-local" },
+	/* the mailbox named between "mailbox" and "is full"; 551 with it is full */
+	{ "postfix", "host mx.example.net[192.0.2.7] said: 551 mailbox <bob@example.net> is full "
+	  "(in reply to RCPT TO command)", "mailbox-full" },
+	{ "postfix", "550 mailbox bob@example.net is full", "mailbox-full" },
+	/* Plesk's greylisting handler at DATA (support article 214013) */
+	{ "plesk", "milter-reject: DATA from localhost[127.0.0.1]: 451 4.7.1 Service unavailable - "
+	  "try again later; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mail.example.com>",
+	  "greylisting" },
+	/* a bare 4xx "Service unavailable" stays a busy server */
+	{ "postscreen", "421 4.3.2 Service currently unavailable", "too-many-connections" },
+	/* "Address rejected" with RFC 3463's "other address status", nothing
+	 * more: the address is refused as such (the '#' in "#5.1.0" is the
+	 * server's); a named cause after "Sender address rejected:" wins */
+	{ "postfix", "host mx.example.net[192.0.2.7] said: 550 #5.1.0 Address rejected "
+	  "bob@example.net (in reply to RCPT TO command)", "user-unknown" },
+	{ "rfc", "550 5.1.0 Address rejected", "user-unknown" },
+	{ "rfc", "550 5.1.0 <a@example.com>: Sender address rejected: Domain not found",
+	  "sender-domain-unresolvable" },
 	{ "postfix", "550 5.1.6 <bob@example.com>: Recipient address rejected: User has moved to bob@example.net", "user-not-local" },
 	{ "rfc", "552 5.3.4 Message size exceeds fixed limit", "message-too-large" },
 	{ "rfc", "550 5.7.23 The message was rejected because of Sender Policy Framework violation", "spf-fail" },
