@@ -76,6 +76,10 @@ struct event {
 	                               (Exim "<= <> R=ID"), linked as its notification */
 	const char *health;         /* EV_HEALTH: "warning", "error", "fatal", "panic", "sasl",
 	                               "tls" or "postscreen" (static storage) */
+	bool envelope_split;        /* EV_MSG_NOTIFY: new_queue_id is not a notice but the
+	                               message's envelope split off, with sender the owner
+	                               it names (Sendmail "clone: owner="): a copy for other
+	                               recipients, linked as a forward */
 	bool failure_notice;        /* a bounce/expiry announced by a notice (Sendmail "DSN:"):
 	                               it counts only if no permanent failure of the message
 	                               was logged, and only once */

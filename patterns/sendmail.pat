@@ -191,6 +191,19 @@ kind: notify
 prefilter: notify: 
 regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): postmaster notify: (?<reply>.*+)$
 
+# deliver.c sendall() splits the envelope when a recipient's alias has an
+# owner ("owner-list"): those recipients go on as a new message, whose
+# envelope sender is the owner, logged "<qid>: <newqid>: clone:
+# owner=<owner>" (LogLevel > 4) and delivered under <newqid>, with no from=
+# line of its own. A copy of the message, linked like a .forward copy.
+id: sendmail.clone
+mta: sendmail
+programs: *
+kind: notify
+split: envelope
+prefilter: : clone: owner=
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?<new_queue_id>[0-9A-Za-z]++): clone: owner=(?<sender>[^\s,]++)$
+
 # the queue file is gone (LogLevel > 9)
 id: sendmail.done
 mta: sendmail
@@ -244,7 +257,7 @@ programs: *
 kind: none
 regex: ^(?:[0-9A-Za-z]++(?:\[\d++\])?+: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH failure|lost input channel from |
   timeout waiting for input from |rejecting commands from |collect: |Milter|SMTP outgoing connect |
-  Fixed MIME |Syntax error in mailbox address|[0-9A-Za-z]++: clone: |connect from |Null connection from |
+  Fixed MIME |Syntax error in mailbox address|connect from |Null connection from |
   headers too large|Authentication-Warning: |
   starting daemon |rejecting connections on daemon |accepting connections again |File descriptors missing |
   grew WorkList |alias database |/[^\s:]++: \d++ aliases, |alias (?:(?!=> )[^ ]++ )++=> |

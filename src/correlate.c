@@ -749,9 +749,21 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 		c->stats.completed++;
 		return message_close(c, n, err);
 	case EV_MSG_NOTIFY:
-		if (!sl_span_empty(ev->new_queue_id))
+		if (sl_span_empty(ev->new_queue_id))
+			return 0;
+		if (!ev->envelope_split)
 			return link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_NOTIFY, now, err);
-		return 0;
+		if (link_copy(c, ll->host, ev->new_queue_id, m, CORR_ORIGIN_FORWARD, now, err))
+			return -1;
+		/* the split-off copy's envelope: no from= line of its own follows */
+		struct event split;
+		event_clear(&split);
+		split.mta = ev->mta;
+		split.kind = EV_MSG_QUEUED;
+		split.pattern_id = ev->pattern_id;
+		split.queue_id = ev->new_queue_id;
+		split.sender = ev->sender;
+		return correlate_feed(c, ll, &split, pos, err);
 	case EV_NONE:
 	case EV_KIND_COUNT:
 		SL_BUG("event kind %d cannot reach here", (int)ev->kind);

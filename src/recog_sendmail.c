@@ -423,6 +423,8 @@ static void sendmail_refine(const struct logline *ll, const struct pattern_match
 		if (ev->smtp_code == 0 && !ev->enhanced_code[0] &&
 		    (span_starts(ev->reply, "Deferred") || span_find(ev->reply, "temporarily")))
 			ev->class = EV_CLASS_TRANSIENT;
+	} else if (ev->kind == EV_MSG_NOTIFY && pattern_attr(m->pattern, "split")) {
+		ev->envelope_split = true;
 	} else if (ev->kind == EV_BOUNCED && pattern_attr(m->pattern, "notice")) {
 		/* "<qid>: <dsnqid>: DSN: <why>": a notice about the message, sent
 		 * back as message dsnqid. A return receipt or a delay warning is

@@ -225,6 +225,41 @@ static void test_link_before_copy_appears(void **state)
 	correlate_free(c);
 }
 
+/* Sendmail's envelope split (deliver.c sendall(), "<qid>: <newqid>: clone:
+ * owner=<owner>"): the copy is a forward of the message, its sender the
+ * owner, and its deliveries carry that sender; the original keeps its own */
+static void fill_split(struct event *ev)
+{
+	ev->new_queue_id = (struct sl_span){ "CCC", 3 };
+	ev->sender = (struct sl_span){ "owner-list", 10 };
+	ev->envelope_split = true;
+}
+static void fill_sender(struct event *ev)
+{
+	ev->sender = (struct sl_span){ "alice@example.org", 17 };
+}
+
+static void test_envelope_split_linked(void **state)
+{
+	(void)state;
+	struct correlate *c = correlate_new(NULL, &fake);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", fill_sender);
+	feed(c, 101, EV_MSG_NOTIFY, "AAA", fill_split);
+	feed(c, 102, EV_DELIVERED, "CCC", NULL);
+	feed(c, 103, EV_DELIVERED, "AAA", NULL);
+	assert_int_equal(nmsgs, 2);
+	assert_string_equal(msgs[1].qid, "CCC");
+	assert_int_equal(msgs[1].origin_id, 1);
+	assert_int_equal(msgs[1].origin, CORR_ORIGIN_FORWARD);
+	assert_int_equal(nevs, 2);
+	assert_int_equal(evs[0].message_id, 2);
+	assert_string_equal(evs[0].sender, "owner-list");
+	assert_string_equal(evs[1].sender, "alice@example.org");
+	assert_int_equal(correlate_stats(c)->linked, 1);
+	assert_int_equal(correlate_stats(c)->events, 2);
+	correlate_free(c);
+}
+
 /* A loopback relay is a hand-off only when its copy comes back. Line
  * shapes: ../shared/corpus/postfix/hsn723-postfix-exporter-test.log
  * ("relay=example.com[127.0.0.1]:25, ... status=sent (250 2.0.0 Ok: queued
@@ -845,6 +880,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lifecycle, reset),
 		cmocka_unit_test_setup(test_reused_queue_id, reset),
 		cmocka_unit_test_setup(test_content_filter_linked, reset),
+		cmocka_unit_test_setup(test_envelope_split_linked, reset),
 		cmocka_unit_test_setup(test_link_after_copy_finished, reset),
 		cmocka_unit_test_setup(test_link_before_copy_appears, reset),
 		cmocka_unit_test_setup(test_loopback_copy_never_seen, reset),
