@@ -49,6 +49,29 @@ static const char *grep_prefix(const char *line, const char *e)
 		d++;
 	if (d > p && d < e && *d == ':')
 		p = d + 1;
+	/* pdsh, dsh -M and clush write "HOST: " before each line of a host's
+	 * output, dshbak-style alignment pads it */
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t'))
+		p++;
+	return p < e ? p : NULL;
+}
+
+/* host_prefix - "HOST : " (the host name padded to a column before the
+ * colon, as parallel shells' outputs are aligned) */
+static const char *host_prefix(const char *line, const char *e)
+{
+	const char *p = line;
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && is_name_char(*p))
+		p++;
+	if (p == line || p >= e || *p != ' ')
+		return NULL;
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && *p == ' ')
+		p++;
+	if (e - p < 2 || p[0] != ':' || (p[1] != ' ' && p[1] != '\t'))
+		return NULL;
+	p += 2;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
 	return p < e ? p : NULL;
 }
 
@@ -84,5 +107,7 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	if (p != line)
 		return p < e ? p : NULL;
 	p = compose_prefix(line, e);
+	if (!p)
+		p = host_prefix(line, e);
 	return p ? p : grep_prefix(line, e);
 }

@@ -235,6 +235,16 @@ static const struct case_ cases[] = {
 	  "2017-01-05T11:24:55Z", "", "exim", -1, "1cP6AB-001ONt-1I Completed", NULL },
 	{ "maillog:1234:Nov 23 06:25:01 mx1 sm-mta[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
 	  "mx1", "sm-mta", 9, "x", NULL },
+	/* parallel shells (pdsh, dsh -M, clush) put "HOST: " before each line of
+	 * a host's output; aligned, the name is padded before or after the colon */
+	{ "mx2: Nov 23 06:25:01 mx2 postfix/smtp[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx2", "postfix/smtp", 9, "x", NULL },
+	{ "mx2:    Nov 23 06:25:01 mx2 postfix/smtp[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx2", "postfix/smtp", 9, "x", NULL },
+	{ "mx2    : Nov 23 06:25:01 mx2 postfix/smtp[9]: x", LOGLINE_RFC3164, "2026-11-23T06:25:01Z",
+	  "mx2", "postfix/smtp", 9, "x", NULL },
+	{ "mail-03.example.org : 2026-11-23 06:25:01 1vAbCd-0001Xy-Ab Completed", LOGLINE_EXIM,
+	  "2026-11-23T06:25:01Z", "", "exim", -1, "1vAbCd-0001Xy-Ab Completed", NULL },
 	/* docker logs -t, kubectl logs --timestamps: an RFC 3339 stamp before
 	 * the line the container wrote; its time is the outer stamp's */
 	{ "2026-11-23T06:25:01.123456789Z Nov 23 07:25:01 mail postfix/qmgr[12]: 4ABC: removed",
