@@ -1435,18 +1435,47 @@ static bool parse_line(struct logline_ctx *ctx, const char *line, const char *e,
  * writes it to its standard output and `docker logs` shows it (Mailu's
  * smtp container: "postfix/smtpd[481]: connect from ...", behind docker
  * compose's "smtp_1  | "): only "name/daemon[pid]: ", the shape of
- * Postfix's tags, is taken for one; the line has no time */
-static bool parse_bare_tag(const char *line, const char *e, struct logline *out)
+ * Postfix's tags, is taken for one, or any "prog[pid]: " after a host
+ * name; the line's time is an Exim stamp that starts the message, or none */
+static bool parse_bare_tag(struct logline_ctx *ctx, const char *line, const char *e,
+                           struct logline *out)
 {
 	const char *open = memchr(line, '[', (size_t)(e - line) < LOGLINE_TAG_MAX ? (size_t)(e - line)
 	                                                                           : LOGLINE_TAG_MAX);
-	if (!open || open == line || !memchr(line, '/', (size_t)(open - line)) ||
-	    memchr(line, ' ', (size_t)(open - line)))
+	if (!open || open == line)
 		return false;
-	if (!parse_tag(line, e, out) || out->pid < 0)
+	const char *tag = line;
+	const char *space = memchr(line, ' ', (size_t)(open - line));
+	struct sl_span host = SL_SPAN_NULL;
+	if (space) {
+		/* "HOST PROG[PID]: " with the stamp dropped (fail2ban's journal
+		 * test lines, a collector that keeps only host and tag): one host
+		 * name before the tag */
+		for (const char *h = line; h < space; h++)
+			if (!host_char[(unsigned char)*h])
+				return false;
+		if (space == line || memchr(space + 1, ' ', (size_t)(open - space - 1)))
+			return false;
+		host = (struct sl_span){ line, (size_t)(space - line) };
+		tag = space + 1;
+	} else if (!memchr(line, '/', (size_t)(open - line))) {
+		return false;
+	}
+	if (tag == open || !parse_tag(tag, e, out) || out->pid < 0)
 		return false;
 	out->format = LOGLINE_RFC3164;
 	out->has_ts = false;
+	out->host = host;
+	/* Exim's own stamp at the start of the message, the only time left */
+	const char *m = out->message.p;
+	struct logline tmp;
+	if (out->message.len >= 19) {
+		reset(m, 19, &tmp);
+		if (parse_iso(ctx, m, m + 19, &tmp) && tmp.format == LOGLINE_EXIM) {
+			out->has_ts = true;
+			out->ts = tmp.ts;
+		}
+	}
 	return true;
 }
 
@@ -1467,11 +1496,11 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 		}
 		if (!ok) {
 			reset(line, len, out);
-			ok = parse_bare_tag(line, e, out);
+			ok = parse_bare_tag(ctx, line, e, out);
 		}
 		if (!ok && q) {
 			reset(q, (size_t)(e - q), out);
-			ok = parse_bare_tag(q, e, out);
+			ok = parse_bare_tag(ctx, q, e, out);
 		}
 	}
 	if (!ok) {
