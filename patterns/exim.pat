@@ -266,7 +266,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   (?:H=)?+\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: (?!signing failed: )|SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
-  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? Warning: |
+  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)?(?: U=\S+)? Warning: |
   spam acl condition|malware acl condition|Sender identification |
   SMTP connection outbound |ctasd reports |<[^<>]*+>: \S++ transport output: )
 
@@ -295,14 +295,26 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   SMTP syntax error|SMTP command timeout|SMTP data timeout|SMTP incomplete transaction|no MAIL in (?:TFO\*? )?SMTP connection|
   unexpected (?:disconnection|EOF) while reading|timed out while reading local message|TLS error on |TLS client disconnected|no host name found for|
   no IP address found for host|host name alias list truncated|\S* ?authenticator failed for |
-  (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\d+)? (?:[A-Za-z]+=\S+ )*)?(?:sender|recipient) verify (?:fail|defer|succeeded)|
+  (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\d+)? (?:[A-Za-z]+=\S+ )*|U=\S+ )?(?:sender|recipient) verify (?:fail|defer|succeeded)|
   recipient verify defer|Connection from \S+ refused|Connection from .* too many|pid \d+: SIGHUP|SIGHUP received|
   cwd=\S+ \d+ args?:|\d+ args?:|spam acl condition|malware acl condition|DKIM: |SA: |
   configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
-  ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)? (?:Warning|dropped|incomplete transaction|rejected connection)|
+  ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)?(?: U=\S+)? (?:Warning|dropped|incomplete transaction|rejected connection)|
   rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
   Connection refused by |tick check: |TLS session|Warning: |VRFY failed for |
   \[[^\]]*+\](?::\d++)? F=<[^<>]*+> R=<[^<>]*+> )
+
+# search.c (Exim 4.96 and later) warns of a lookup query built from
+# tainted data that is not quoted for its lookup type, in the main and
+# panic logs: "tainted search query is not properly quoted (router r1,
+# FILE 66): QUERY" (the lookup still runs)
+id: exim.health.taint-quoting
+mta: exim
+programs: *
+kind: health
+category: warning
+prefilter: tainted search query
+regex: ^(?:\[\d++\] )?+(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}) )?+(?<reply>tainted search query is not properly quoted.*+)$
 
 # ---- paniclog: what Exim writes to its panic log (and its main log):
 # configuration and expansion errors, failed lookups, forks and binds,
@@ -313,7 +325,11 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
 # "exim user lost privilege for using -C option" when an alternate
 # configuration file is not trusted; dkim.c "DKIM: signing failed: ..."
 # (outgoing mail leaves unsigned, or is deferred under dkim_strict) goes to
-# both logs too.
+# both logs too, and so do Exim 4.94's refusals of a file name built from
+# tainted data: exim_open2()'s "Tainted filename '%s'" and search_open()'s
+# "Tainted filename for search: '%s'" (the lookup fails, the address is
+# deferred), and acl.c's "ACL "warn" with "message" setting found in a
+# non-message (%s) ACL: ... message ignored".
 id: exim.panic
 mta: exim
 programs: *
@@ -325,7 +341,7 @@ regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za
   socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
   SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host|
   exim user lost privilege for using |Error in system filter: |attempt to open journal |DKIM: signing failed: |User -?\d++ set for \S++ transport is on the |User set without group for |
-  Creation of pipe failed|setrlimit\().*+)$
+  Creation of pipe failed|setrlimit\(|Tainted filename |ACL "warn" with "message" setting found in ).*+)$
 
 # ---- rejectlog: the header dump after a rejection. These come as bare
 # lines with no stamp; only shapes that can be nothing else are taken:

@@ -22,14 +22,17 @@ regex: (?i)retry time not (?:yet )?reached(?! for any host after a long failure 
 
 # Exim's queue_smtp_domains (or -odqs): the address is routed now and sent
 # at the next queue run, "defer (-1): domain matches queue_smtp_domains, or
-# -odqs set" (deliver.c): no attempt was made either
+# -odqs set" (deliver.c), in later Exims "first-pass only routing due to
+# -odqs, queue_smtp_domains or control=queue"; queue_domains holds it
+# before routing, "routing defer (-56): domain is in queue_domains": no
+# attempt was made either
 id: reason.retry-wait.queued
 mta: reason
 programs: *
 kind: reason
 reason: retry-wait
-prefilter: queue_smtp_domains
-regex: domain matches queue_smtp_domains
+prefilter: queue_
+regex: domain matches queue_smtp_domains|first-pass only routing due to |domain is in queue_domains
 
 # ---- the address cannot receive mail at all: RFC 7505 null MX (556 5.1.10
 # for a recipient, 550 5.7.27 for a sender domain); Postfix dns_lookup.c

@@ -57,6 +57,9 @@ static const struct doc_example {
 	{ "exim.reject.helo-syntax", "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically "
 	  "invalid argument(s): mra_esa1.mra.mu",
 	  "an Exim rejectlog quoted on a Q&A page (2017); Exim smtp_in.c" },
+	{ "exim.health.taint-quoting", "10HmaX-0005vi-00 tainted search query is not properly quoted "
+	  "(router r1, TESTSUITE/test-config 66): select name from them where id='ph10'",
+	  "Exim src/search.c; the Exim test suite's test/paniclog/2610" },
 	{ "exim.panic", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  "Exim spec, ch. 6 (the configuration file): errors are logged to the paniclog" },
 	{ "reason.user-not-local.code", "551 User not local; try elsewhere",

@@ -407,6 +407,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "sendmail", "421 4.3.0 collect: Cannot write ./dfk67GY7lH016365 (bfcommit, uid=0, gid=122): No such file or directory", "server-config" },
 	/* Exim deliver.c: queue_smtp_domains, sent at the next queue run */
 	{ "exim", "domain matches queue_smtp_domains, or -odqs set", "retry-wait" },
+	/* the same wait as later Exims word it, and queue_domains holding an
+	 * address at routing (Exim test suite, test/log/0055) */
+	{ "exim", "first-pass only routing due to -odqs, queue_smtp_domains or control=queue",
+	  "retry-wait" },
+	{ "exim", "domain is in queue_domains", "retry-wait" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
 	/* Exim's dnslookup router: a null MX; a host or its MXs without an

@@ -619,6 +619,31 @@ static const struct ecase notes[] = {
 	  .kind = EV_HEALTH, .health = "panic", .reply = "DKIM: signing failed: RSA_LONG_LINE" },
 	{ .msg = "exim user lost privilege for using -C option",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "exim user lost privilege" },
+	/* Exim 4.94 and later refuse a file name or lookup built from tainted
+	 * data: exim_open2() and search_open() log "Tainted filename '%s'" and
+	 * "Tainted filename for search: '%s'" to the main and panic logs (a
+	 * VestaCP forum note on Exim 4.94, 2020; Exim test suite,
+	 * test/paniclog/0630); search.c only warns of a tainted query that is not
+	 * quoted (test/paniclog/2610); acl.c cannot add a warn verb's header
+	 * lines outside a message ACL (test/paniclog/0021) */
+	{ .msg = "Tainted filename for search: '/etc/exim/domains/domain.com/aliases'",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "Tainted filename for search: " },
+	{ .msg = "10HmaX-0005vi-00 Tainted filename 'TESTSUITE/spool/dest3'",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "Tainted filename 'TESTSUITE" },
+	{ .msg = "10HmaX-0005vi-00 tainted search query is not properly quoted (router r1, "
+	         "TESTSUITE/test-config 66): select name from them where id='ph10'",
+	  .kind = EV_HEALTH, .health = "warning", .reply = "tainted search query is not" },
+	{ .msg = "ACL \"warn\" with \"message\" setting found in a non-message (EHLO or HELO) ACL: "
+	         "cannot specify header lines here: message ignored",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "ACL \"warn\" with \"message\"" },
+	/* smtp_in.c host_and_ident(): an RFC 1413 ident answer adds " U=name"
+	 * after the client, and a client with no host (-bs) is "U=name" alone
+	 * (Exim test suite, test/log/0021, test/log/0024, test/rejectlog/0365) */
+	{ .msg = "H=(x.y.z) [10.9.8.10] U=CALLER Warning: This warning is from a HELO ACL (command "
+	         "helo x.y.z)" },
+	{ .msg = "H=(test) [V4NET.11.12.16] U=CALLER Warning: found in rbl2.test.ex" },
+	{ .msg = "U=CALLER sender verify defer for <callout@x>: Could not complete sender verify "
+	         "callout: V4NET.0.0.0 [V4NET.0.0.0] could not connect: Network Error" },
 	/* paniclog */
 	{ .msg = "Failed to create spool file /var/spool/exim4//input//1vAbCd-0001Xy-Ab-D: Permission denied",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "Failed to create spool file" },
