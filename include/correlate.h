@@ -67,6 +67,13 @@ struct sink {
 	/* A line of daemon health (EV_HEALTH): belongs to no message. NULL:
 	 * dropped. */
 	int (*health)(void *ctx, const struct corr_event *e, struct sl_error *err);
+	/* The copy copy_qid of message origin_id came back after the file or
+	 * run that handed it to a content filter ended, where the hand-off was
+	 * written as a delivery: its deliveries that name copy_qid are
+	 * hand-offs after all, as one run over the whole log would have them.
+	 * NULL: ignored. */
+	int (*handoff_late)(void *ctx, int64_t origin_id, struct sl_span copy_qid,
+	                    struct sl_error *err);
 };
 
 struct correlate_config {

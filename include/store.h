@@ -212,6 +212,10 @@ bool store_event_fill(const struct store *st, const struct corr_event *e,
 /* Writes row (INSERT OR IGNORE: a second reading adds nothing), committing
  * every STORE_BATCH_ROWS rows. 0 or -1. */
 int store_event_write(struct store *st, const struct store_event *row, struct sl_error *err);
+/* The loopback deliveries of message origin_id that name copy_qid become
+ * hand-offs (the sink's handoff_late, correlate.h). */
+int store_event_handoff_late(struct store *st, int64_t origin_id, struct sl_span copy_qid,
+                             struct sl_error *err);
 
 /* The reasons module's classifier: called for each event of class transient
  * or permanent; returns a reason id (static storage) for events.reason, or

@@ -29,7 +29,10 @@
  * A copy comes back within seconds, and is usually logged before the line
  * that names it; where none comes back (a relay to another host through a
  * loopback port), the ring is full at once and the rest are decided on
- * the spot: bounded memory. */
+ * the spot: bounded memory. A copy that comes back within CORR_HELD_WAIT
+ * after its file or run ended turns the delivery written then into the
+ * hand-off it was (the sink's handoff_late), so that a log read in pieces
+ * stores what one reading of it stores. */
 #define CORR_HELD 256
 #define CORR_HELD_WAIT 3600
 
@@ -70,6 +73,8 @@ struct pending {
 	int64_t origin_id;
 	enum corr_origin origin;
 	int64_t at;                  /* log time it was announced */
+	bool cut;                    /* a file or run ended since: a delivery held for
+	                                this copy was written as a delivery */
 };
 
 /* A held delivery: a deep copy of its event, line and position. */
@@ -525,13 +530,18 @@ static struct node *open_message(struct correlate *c, const struct logline *ll, 
 	n->m.first_offset = pos->offset;
 	n->m.arrived = ev->kind == EV_MSG_ARRIVAL && ev->nrcpt != 0;
 	struct pending *p = find_pending(c, h, ll->host, ev->queue_id);
+	bool late = false;
 	if (p) {
 		n->m.origin_id = p->origin_id;
 		n->m.origin = p->origin;
 		c->stats.linked++;
+		/* within the hold, as one run over the whole log would see it */
+		late = p->cut && p->origin == CORR_ORIGIN_FILTER && c->sink.handoff_late &&
+		       (!ll->has_ts || p->at >= ll->ts.sec - CORR_HELD_WAIT);
 		drop_pending(c, p);
 	}
-	if (c->sink.message_open(c->sink.ctx, &n->m, err) ||
+	if ((late && c->sink.handoff_late(c->sink.ctx, n->m.origin_id, ev->queue_id, err)) ||
+	    c->sink.message_open(c->sink.ctx, &n->m, err) ||
 	    held_copy_appears(c, h, ll->host, ev->queue_id, err)) {
 		free_message_fields(n);
 		free(n);
@@ -825,8 +835,17 @@ int correlate_feed(struct correlate *c, const struct logline *ll, const struct e
 	return 0;
 }
 
+/* pending_cut - a file ends: the deliveries held for copies not seen yet
+ * are written as deliveries, which a copy that still comes back corrects */
+static void pending_cut(struct correlate *c)
+{
+	for (size_t i = 0; i < CORR_PENDING; i++)
+		c->pending[i].cut = true;
+}
+
 int correlate_settle(struct correlate *c, struct sl_error *err)
 {
+	pending_cut(c);
 	return held_expire(c, -1, err);
 }
 
@@ -1193,6 +1212,7 @@ int correlate_load(struct correlate *c, const void *data, size_t len, struct sl_
 		p->origin_id = (int64_t)get_u64(&in);
 		p->origin = (enum corr_origin)get_u64(&in);
 		p->at = (int64_t)get_u64(&in);
+		p->cut = true;   /* the run that saved it ended */
 	}
 	if (in.bad || in.p != in.end)
 		return sl_error_set(err, SL_EDB, "the saved state of open messages is damaged");

@@ -290,12 +290,18 @@ enum stmt_id {
 	S_MSG_INSERT, S_MSG_BY_KEY, S_MSG_UPDATE, S_MSG_ADOPT, S_CONT_GET, S_CONT_PUT,
 	S_SRC_BY_FP, S_SRC_SHORTER, S_SRC_GET, S_SRC_SAME_FILE, S_SRC_INSERT, S_SRC_IDENTITY,
 	S_SRC_PROGRESS, S_UNREC_SET, S_UNREC_ADD, S_UNREC_DEL, S_UNREC_CLEAR, S_STATE_PUT,
-	S_STATE_GET,
+	S_STATE_GET, S_HANDOFF_LATE,
 	S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	/* the loopback deliveries of message ?1 that name the copy ?2 (correlate.c
+	 * is_loopback_relay) */
+	[S_HANDOFF_LATE] =
+		"UPDATE events SET handoff = 1 WHERE message_id = ?1 AND kind = 'delivered'"
+		" AND handoff = 0 AND instr(reply, ?2) > 0 AND (remote_ip LIKE '127.%'"
+		" OR remote_ip IN ('::1', 'ipv6:::1') OR remote_host = 'localhost')",
 	[S_COMMIT] = "COMMIT",
 	[S_EVENT] =
 		"INSERT OR IGNORE INTO events(ts, host, mta, program, instance, queue_id,"
@@ -874,6 +880,30 @@ int store_event_write(struct store *st, const struct store_event *row, struct sl
 	if (rc != SQLITE_DONE ? db_fail(st, rc, err, "write") < 0 : 0)
 		return -1;
 	return row_written(st, err);
+}
+
+/* store_event_handoff_late - see store.h */
+int store_event_handoff_late(struct store *st, int64_t origin_id, struct sl_span copy_qid,
+                             struct sl_error *err)
+{
+	if (begin_write(st, err) < 0)
+		return -1;
+	/* the update's trigger takes the row's old counts from the summary
+	 * table: the counts of the rows inserted in this batch first */
+	if (store_summary_flush(st->sum, st->db, err) < 0)
+		return -1;
+	sqlite3_stmt *s = st->stmt[S_HANDOFF_LATE];
+	sqlite3_bind_int64(s, 1, origin_id);
+	sqlite3_bind_text(s, 2, copy_qid.p ? copy_qid.p : "", (int)copy_qid.len, SQLITE_STATIC);
+	if (step_done(st, s, err) < 0)
+		return -1;
+	return row_written(st, err);
+}
+
+static int sink_handoff_late(void *ctx, int64_t origin_id, struct sl_span copy_qid,
+                             struct sl_error *err)
+{
+	return store_event_handoff_late(ctx, origin_id, copy_qid, err);
 }
 
 /* sink_event - the synchronous sink: fill and write at once */
@@ -1717,6 +1747,7 @@ struct store *store_open_opts(const char *path, const struct store_options *opt,
 		.message_update = sink_message_update,
 		.event = sink_event,
 		.health = store_health_sink,
+		.handoff_late = sink_handoff_late,
 	};
 
 	int rc = sqlite3_open_v2(st->loading ? st->loading : path, &st->db,

@@ -27,7 +27,7 @@
 #define WRITER_MAP (2 * WRITER_BATCH_RECS)
 
 enum rec_op { R_EVENT, R_MSG_OPEN, R_MSG_UPDATE, R_CHECKPOINT, R_COMMIT, R_UNREC, R_END_LOAD,
-              R_HEALTH };
+              R_HEALTH, R_HANDOFF_LATE };
 
 struct rec {
 	enum rec_op op;
@@ -44,6 +44,10 @@ struct rec {
 			int64_t source_id;
 			struct store_progress p;
 		} ckpt;
+		struct {
+			int64_t origin_id;
+			struct sl_span copy_qid;   /* in the arena */
+		} late;
 		struct {
 			int64_t source_id;
 			const char *program, *reason;
@@ -223,6 +227,11 @@ static int apply(struct writer *w, struct batch *b, struct sl_error *err)
 			break;
 		case R_END_LOAD:
 			if (store_end_load(w->st, err))
+				return -1;
+			break;
+		case R_HANDOFF_LATE:
+			if (store_event_handoff_late(w->st, remap_get(&w->remap, r->u.late.origin_id),
+			                             r->u.late.copy_qid, err))
 				return -1;
 			break;
 		case R_HEALTH:
@@ -611,6 +620,22 @@ static int sink_message_update(void *ctx, const struct corr_message *m, struct s
 	return 0;
 }
 
+/* sink_handoff_late - a queued store_event_handoff_late */
+static int sink_handoff_late(void *ctx, int64_t origin_id, struct sl_span copy_qid,
+                             struct sl_error *err)
+{
+	struct writer *w = ctx;
+	if (reserve(w, copy_qid.len + 1, err))
+		return -1;
+	struct batch *b = w->cur;
+	struct rec *r = &b->recs[b->n++];
+	r->op = R_HANDOFF_LATE;
+	r->reason_pending = false;
+	r->u.late.origin_id = origin_id;
+	r->u.late.copy_qid = put_span(b, copy_qid);
+	return 0;
+}
+
 /* writer_checkpoint - a queued store_checkpoint */
 int writer_checkpoint(struct writer *w, int64_t source_id, const struct store_progress *p,
                       struct sl_error *err)
@@ -725,6 +750,7 @@ struct writer *writer_new(struct store *st, struct sl_error *err)
 		.message_update = sink_message_update,
 		.event = sink_event,
 		.health = sink_health,
+		.handoff_late = sink_handoff_late,
 	};
 	w->gen = 1;   /* zeroed slots are stale */
 	w->writer_has_room = true;   /* nothing is queued yet */

@@ -297,6 +297,73 @@ static void test_loopback_copy_never_seen(void **state)
 	correlate_free(c);
 }
 
+/* A copy that comes back after the file (or run) that handed it over
+ * ended: the hand-off was written as a delivery, and the sink is told to
+ * make it a hand-off, as one run over the whole log would have it; not
+ * when the copy comes later than the hold would have waited. */
+static int64_t same(void *ctx, int64_t id)
+{
+	(void)ctx;
+	return id;
+}
+
+static int nlate;
+static int64_t late_origin;
+static char late_qid[16];
+static int fake_late(void *ctx, int64_t origin_id, struct sl_span qid, struct sl_error *err)
+{
+	(void)ctx, (void)err;
+	nlate++;
+	late_origin = origin_id;
+	snprintf(late_qid, sizeof late_qid, "%.*s", (int)qid.len, qid.p);
+	return 0;
+}
+
+static void test_loopback_copy_after_file_end(void **state)
+{
+	(void)state;
+	struct sl_error err;
+	struct sink with_late = fake;
+	with_late.handoff_late = fake_late;
+	for (int across_runs = 0; across_runs < 2; across_runs++) {
+		for (int too_late = 0; too_late < 2; too_late++) {
+			nmsgs = nevs = nlate = 0;
+			struct correlate *c = correlate_new(NULL, &with_late);
+			feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+			feed(c, 101, EV_DELIVERED, "AAA", fill_loopback_to);
+			assert_int_equal(correlate_settle(c, &err), 0);   /* the file ends */
+			assert_int_equal(nevs, 1);
+			assert_false(evs[0].handoff);
+			if (across_runs) {
+				struct sl_buf saved;
+				sl_buf_init(&saved);
+				assert_int_equal(correlate_flush(c, &err), 0);
+				correlate_save(c, &saved, same, NULL);
+				correlate_free(c);
+				c = correlate_new(NULL, &with_late);
+				assert_int_equal(correlate_load(c, saved.data, saved.len, &err), 0);
+				sl_buf_release(&saved);
+			}
+			feed(c, too_late ? 101 + 3601 : 160, EV_MSG_ARRIVAL, "BBB", NULL);
+			assert_int_equal(nlate, too_late ? 0 : 1);
+			if (!too_late) {
+				assert_int_equal(late_origin, 1);
+				assert_string_equal(late_qid, "BBB");
+			}
+			correlate_free(c);
+		}
+	}
+	/* within one file the held delivery itself becomes the hand-off */
+	nmsgs = nevs = nlate = 0;
+	struct correlate *c = correlate_new(NULL, &with_late);
+	feed(c, 100, EV_MSG_ARRIVAL, "AAA", NULL);
+	feed(c, 101, EV_DELIVERED, "AAA", fill_loopback_to);
+	feed(c, 160, EV_MSG_ARRIVAL, "BBB", NULL);
+	assert_int_equal(nlate, 0);
+	assert_true(evs[0].handoff);
+	correlate_free(c);
+}
+
 static void test_loopback_own_id(void **state)
 {
 	(void)state;
@@ -662,12 +729,6 @@ static void test_save_load_continues(void **state)
 	sl_buf_release(&saved);
 }
 
-static int64_t same(void *ctx, int64_t id)
-{
-	(void)ctx;
-	return id;
-}
-
 /* save - a state with AAA (last line at 101, announced FFF at 102) and BBB
  * (last line at 300) open, ids as the fake sink gave them */
 static void save_two_open(struct sl_buf *out)
@@ -880,6 +941,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lifecycle, reset),
 		cmocka_unit_test_setup(test_reused_queue_id, reset),
 		cmocka_unit_test_setup(test_content_filter_linked, reset),
+		cmocka_unit_test_setup(test_loopback_copy_after_file_end, reset),
 		cmocka_unit_test_setup(test_envelope_split_linked, reset),
 		cmocka_unit_test_setup(test_link_after_copy_finished, reset),
 		cmocka_unit_test_setup(test_link_before_copy_appears, reset),
