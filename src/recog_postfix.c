@@ -72,25 +72,41 @@ static struct sl_span id_after(struct sl_span s, const char *lit)
 	return q > p ? (struct sl_span){ p, (size_t)(q - p) } : SL_SPAN_NULL;
 }
 
-/* Fills remote_host/remote_ip from "<lit>host[ip]" in the text. */
-static void host_from_text(struct sl_span text, const char *lit, struct event *ev)
+/* host_from_text - remote_host/remote_ip from the first "<lit>host[ip]"
+ * of the text, trying each "<lit>" in turn ("host or service busy; host
+ * mx[ip] said:" names it at the second). A socket path where the address
+ * goes is no IP. True when found. */
+static bool host_from_text(struct sl_span text, const char *lit, struct event *ev)
 {
-	const char *p = span_find(text, lit);
-	if (!p)
-		return;
-	p += strlen(lit);
+	const size_t n = strlen(lit);
 	const char *end = text.p + text.len;
-	const char *open = p;
-	while (open < end && *open != '[' && *open != ' ' && *open != ':')
-		open++;
-	if (open >= end || *open != '[' || open == p)
-		return;
-	const char *close = memchr(open, ']', (size_t)(end - open));
-	if (!close)
-		return;
-	ev->remote_host = (struct sl_span){ p, (size_t)(open - p) };
-	ev->remote_ip = (struct sl_span){ open + 1, (size_t)(close - open - 1) };
+	for (const char *p = span_find(text, lit); p; ) {
+		p += n;
+		const char *open = p;
+		while (open < end && *open != '[' && *open != ' ' && *open != ':')
+			open++;
+		const char *close = open < end && *open == '[' && open > p
+		                    ? memchr(open, ']', (size_t)(end - open)) : NULL;
+		if (close) {
+			ev->remote_host = (struct sl_span){ p, (size_t)(open - p) };
+			ev->remote_ip = (struct sl_span){ open + 1, (size_t)(close - open - 1) };
+			if (memchr(ev->remote_ip.p, '/', ev->remote_ip.len))
+				ev->remote_ip = SL_SPAN_NULL;
+			return true;
+		}
+		p = sl_memmem(p, (size_t)(end - p), lit, n);
+	}
+	return false;
 }
+
+/* The words before the host that the smtp client's texts of a failure use
+ * (smtp_connect.c "connect to", smtp_trouble.c "host ... said", "refused to
+ * talk to me", "lost connection with", "conversation with ... timed out",
+ * smtp_sasl_glue.c "SASL authentication failed; server ... said"); the
+ * error(8) agent repeats them after "delivery temporarily suspended: ". */
+static const char *const relay_words[] = {
+	"connect to ", "host ", "lost connection with ", "conversation with ", "server ", NULL,
+};
 
 /* reply_code_attr - an entry's "reply-code: 421 4.3.2": the code sent for
  * a line that logs none (postscreen's busy replies) */
@@ -158,10 +174,12 @@ static void postfix_refine(const struct logline *ll, const struct pattern_match 
 			ev->kind = EV_NONE;   /* an unknown status word: keep the line recognized, no event */
 		}
 		/* relay=none names no host; the text often does: "connect to
-		 * mx.example.net[192.0.2.1]:25: Connection timed out" */
+		 * mx.example.net[192.0.2.1]:25: Connection timed out" (the
+		 * first of relay_words that names one) */
 		if (sl_span_eq(ev->remote_host, "none")) {
 			ev->remote_host = SL_SPAN_NULL;
-			host_from_text(ev->reply, "connect to ", ev);
+			for (size_t i = 0; relay_words[i] && !host_from_text(ev->reply, relay_words[i], ev); i++)
+				;
 		}
 	} else if (strcmp(kind, "action") == 0) {
 		struct sl_span a = ev->action;

@@ -185,6 +185,54 @@ static void test_connection_refused_only_dsn(void **state)
 	assert_span(ev.remote_ip, "192.0.2.80");
 }
 
+/* relay=none, the host named in the text by the smtp client's other words:
+ * the error(8) agent's "delivery temporarily suspended: " before the
+ * reason a destination was marked dead, which is smtp_trouble.c's "host
+ * HOST[ADDR] said: ", "... refused to talk to me: ", "lost connection with
+ * HOST[ADDR] while ...", or smtp_sasl_glue.c's "SASL authentication
+ * failed; server HOST[ADDR] said: ". Lines as pasted in a forum thread
+ * (Dec 25, "postfix/error[4585]"), an Adobe Commerce support article
+ * (SendGrid credits) and a forum grep (LAMP-PROD, "filter1.domain.com").
+ * A socket path where the address goes is no IP. */
+static void test_relay_none_host_in_text(void **state)
+{
+	(void)state;
+	run("postfix/error", "84DCA47A7B7: to=<jimmy.da@verizon.net>, relay=none, delay=71838, "
+	    "delays=71838/0/0/0, dsn=4.0.0, status=deferred (delivery temporarily suspended: host "
+	    "relay.verizon.net[206.46.232.11] refused to talk to me: 571 Email from x is currently "
+	    "blocked by Verizon Online's anti-spam system.)");
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_span(ev.remote_host, "relay.verizon.net");
+	assert_span(ev.remote_ip, "206.46.232.11");
+	run("postfix/error", "BC7941A2BBF: to=<to@email.com>, relay=none, delay=4642, "
+	    "delays=4642/0.56/0/0.03, dsn=4.0.0, status=deferred (delivery temporarily suspended: "
+	    "SASL authentication failed; server smtp.sendgrid.net[192.0.2.9] said: 451 "
+	    "Authentication failed: Maximum credits exceeded)");
+	assert_span(ev.remote_host, "smtp.sendgrid.net");
+	assert_span(ev.remote_ip, "192.0.2.9");
+	run("postfix/error", "504A81C30C4: to=<g@yahoo.co.uk>, relay=none, delay=21142, "
+	    "delays=21142/0.02/0/0.01, dsn=4.4.2, status=deferred (delivery temporarily suspended: "
+	    "lost connection with filter1.domain.com[192.0.2.10] while sending DATA command)");
+	assert_span(ev.remote_host, "filter1.domain.com");
+	assert_span(ev.remote_ip, "192.0.2.10");
+	run("postfix/smtp", "ABC: to=<a@b.example>, relay=none, delay=1, dsn=4.4.2, "
+	    "status=deferred (conversation with mx.b.example[192.0.2.11] timed out while "
+	    "receiving the initial server greeting)");
+	assert_span(ev.remote_host, "mx.b.example");
+	/* the first "host " is no host[addr]: the next one is */
+	run("postfix/error", "ABD: to=<a@b.example>, relay=none, delay=1, dsn=4.0.0, "
+	    "status=deferred (delivery temporarily suspended: host or service busy; host "
+	    "mx.b.example[192.0.2.12] said: 421 try later)");
+	assert_span(ev.remote_host, "mx.b.example");
+	assert_span(ev.remote_ip, "192.0.2.12");
+	/* lmtp to a socket (a GitHub issue's paste, Jun 24 vmi2599867) */
+	run("postfix/error", "96E69280F04: to=<soporte@connectia.info>, relay=none, delay=50825, "
+	    "delays=50825/0.04/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: "
+	    "connect to mail.connectia.info[private/dovecot-lmtp]: Connection refused)");
+	assert_span(ev.remote_host, "mail.connectia.info");
+	assert_span(ev.remote_ip, NULL);
+}
+
 static void test_bounced_no_dsn(void **state)
 {
 	(void)state;
@@ -702,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_quoting_5xx_stays_transient),
 		cmocka_unit_test(test_refused_to_talk),
 		cmocka_unit_test(test_connection_refused_only_dsn),
+		cmocka_unit_test(test_relay_none_host_in_text),
 		cmocka_unit_test(test_bounced_no_dsn),
 		cmocka_unit_test(test_local_forwarded),
 		cmocka_unit_test(test_content_filter_queued_as),
