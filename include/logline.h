@@ -69,6 +69,8 @@ struct logline_ctx {
 	 * when none is pending */
 	struct sl_buf piece_key, piece_text;
 	unsigned piece_next;
+	/* a line copied from a web page's HTML, its entities decoded */
+	struct sl_buf unescaped;
 };
 
 /* year: 0 to infer from ref_time (the file's mtime, or now for pipes). */

@@ -118,6 +118,7 @@ void logline_ctx_release(struct logline_ctx *ctx)
 	sl_buf_release(&ctx->scratch);
 	sl_buf_release(&ctx->piece_key);
 	sl_buf_release(&ctx->piece_text);
+	sl_buf_release(&ctx->unescaped);
 }
 
 /* rfc3164_time - epoch seconds of a year-less local stamp, inferring the year */
@@ -1479,9 +1480,55 @@ static bool parse_bare_tag(struct logline_ctx *ctx, const char *line, const char
 	return true;
 }
 
+/* html_unescape - a line copied from a web page's HTML, or from a page
+ * that showed its entities as text (a forum's quoted log, "from=&lt;>,",
+ * "to=&lt;a@b&gt;,"), gets the characters back: &lt; &gt; &amp; &quot;
+ * &#39; &#039; &apos;, in one pass ("&amp;lt;" is "&lt;"). Only a line
+ * with "&lt;" or "&gt;" is taken for one: a log line has its own '<' and
+ * '>', and an ampersand alone may be the line's. False when not such a
+ * line; else the decoded line is in `buf`. */
+static bool html_unescape(struct sl_buf *buf, const char *line, size_t len)
+{
+	if (!sl_memmem(line, len, "&lt;", 4) && !sl_memmem(line, len, "&gt;", 4))
+		return false;
+	static const struct {
+		const char *ent;
+		char c;
+	} ents[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
+		{ "&#39;", '\'' }, { "&#039;", '\'' }, { "&apos;", '\'' },
+	};
+	sl_buf_reset(buf);
+	const char *p = line, *e = line + len;
+	while (p < e) {
+		const char *amp = memchr(p, '&', (size_t)(e - p));
+		if (!amp) {
+			sl_buf_add(buf, p, (size_t)(e - p));
+			break;
+		}
+		sl_buf_add(buf, p, (size_t)(amp - p));
+		p = amp + 1;
+		char c = '&';
+		for (size_t i = 0; i < SL_ARRAY_LEN(ents); i++) {
+			size_t n = strlen(ents[i].ent);
+			if ((size_t)(e - amp) >= n && memcmp(amp, ents[i].ent, n) == 0) {
+				c = ents[i].c;
+				p = amp + n;
+				break;
+			}
+		}
+		sl_buf_addc(buf, c);
+	}
+	return true;
+}
+
 /* logline_parse - decide the format from the first byte, then parse it */
 void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
 {
+	if (len && html_unescape(&ctx->unescaped, line, len)) {
+		line = ctx->unescaped.data;
+		len = ctx->unescaped.len;
+	}
 	const char *e = line + len;
 	reset(line, len, out);
 	if (len == 0)

@@ -20,12 +20,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* check_span - a span of the parse lies in the line or in the scratch buffer */
+/* check_span - a span of the parse lies in the line, in the scratch buffer
+ * or in the line's HTML-decoded copy */
 static void check_span(const char *what, struct sl_span s, const char *line, size_t len,
                        const struct logline_ctx *ctx)
 {
 	FUZZ_CHECK(fuzz_span_within(s.p, s.len, line, len) ||
-	           fuzz_span_within(s.p, s.len, ctx->scratch.data, ctx->scratch.len),
+	           fuzz_span_within(s.p, s.len, ctx->scratch.data, ctx->scratch.len) ||
+	           fuzz_span_within(s.p, s.len, ctx->unescaped.data, ctx->unescaped.len),
 	           "%s span (%zu bytes) outside the line and the scratch buffer", what, s.len);
 }
 
