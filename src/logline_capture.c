@@ -80,7 +80,9 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	/* a UTF-8 byte-order mark (a log saved by a Windows editor starts with
 	 * one), blanks (lines quoted as an indented block) and the '>' quote
 	 * marks of a mail or a Markdown block quote, at any depth ("> ", ">> ",
-	 * "> > "): how logs reach a mailing list or a forum post */
+	 * "> > "): how logs reach a mailing list or a forum post; the '|' of
+	 * fail2ban-regex's listed lines ("|  LINE"), the '#' of a comment that
+	 * quotes a line in a script or a config file */
 	const char *p = line;
 	if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
 	    (unsigned char)p[2] == 0xBF)
@@ -89,7 +91,8 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	 * (RFC 7464 JSON text sequences) */
 	if (p < e && *p == 0x1E)
 		p++;
-	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t' || *p == '>'))
+	while (p < e && p - line < CAPTURE_PREFIX_MAX &&
+	       (*p == ' ' || *p == '\t' || *p == '>' || *p == '|' || *p == '#'))
 		p++;
 	/* cat -n and nl: the line's number and a tab; less -N, an editor's
 	 * line numbers copied with the text: the number and blanks; a web

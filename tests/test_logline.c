@@ -314,6 +314,19 @@ static const struct case_ cases[] = {
 	  "2026-08-14T06:40:20Z", "c60", "postfix/pickup", 6017, "B89A141FAD: uid=0 from=<root>", NULL },
 	{ ">> > Nov 23 10:00:02 mx postfix/qmgr[1]: 4ABC: removed", LOGLINE_RFC3164,
 	  "2026-11-23T10:00:02Z", "mx", "postfix/qmgr", 1, "4ABC: removed", NULL },
+	/* fail2ban-regex lists the lines it missed or matched as "|  LINE" (a
+	 * GitHub issue pastes its output: "|  Jul 13 04:51:15 web
+	 * postfix/smtpd[1273535]: too many errors after AUTH from ..."); a
+	 * comment's '#' before a log line quoted in a script or a config */
+	{ "|  Jul 13 04:51:15 web postfix/smtpd[1273535]: too many errors after AUTH from x[1.2.3.4]",
+	  LOGLINE_RFC3164, "2026-07-13T04:51:15Z", "web", "postfix/smtpd", 1273535,
+	  "too many errors after AUTH from x[1.2.3.4]", NULL },
+	{ "# Aug 25 03:43:06 mail postfix/anvil[15611]: statistics: max cache size 1 at Aug 25 03:35:52",
+	  LOGLINE_RFC3164, "2026-08-25T03:43:06Z", "mail", "postfix/anvil", 15611,
+	  "statistics: max cache size 1 at Aug 25 03:35:52", NULL },
+	{ "#Jan 01 00:00:00 middle-earth postfix/tlsproxy[42]: CONNECT from [192.168.1.12]:1000",
+	  LOGLINE_RFC3164, "2026-01-01T00:00:00Z", "middle-earth", "postfix/tlsproxy", 42,
+	  "CONNECT from [192.168.1.12]:1000", NULL },
 	/* BusyBox syslogd (Alpine Linux) writes facility.priority between the
 	 * host and the tag (sysklogd/syslogd.c; a backup tool's test tails its
 	 * /var/log/messages so: "Mar 22 07:45:01 backup mail.info
