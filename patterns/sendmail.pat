@@ -242,6 +242,31 @@ category: error
 prefilter: Losing 
 regex: ^(?:[0-9A-Za-z]++: )?+(?<reply>Losing [^\s:]++: .++)$
 
+# The daemon's own trouble, rows of the health table as errors: a second
+# daemon on a taken port (daemon.c opendaemonsocket(), after its SYSERR:
+# "daemon NAME: problem creating SMTP socket", LOG_ALERT, every 5 seconds
+# until "server SMTP socket wedged: exiting"); a queue file of the wrong
+# owner or mode (queue.c readqf(), LOG_ALERT: "bogus queue file, uid=N,
+# gid=N, mode=N", then its "Losing" line); a pid file it cannot write
+# (util.c, LOG_ERR: "unable to write pid to PATH: WHY").
+id: sendmail.health.daemon
+mta: sendmail
+programs: *
+kind: health
+category: error
+regex: ^(?:NOQUEUE: ?+|[0-9A-Za-z]++: ?+)?+(?<reply>daemon [^\s:]++: problem creating SMTP socket|
+  bogus queue file, .*+|unable to write pid to .*+)$
+
+# A start-up warning: an address of an interface has no name (conf.c, the
+# names of the interfaces, "gethostbyaddr(127.0.0.2) failed: 1")
+id: sendmail.health.warning
+mta: sendmail
+programs: *
+kind: health
+category: warning
+prefilter: gethostbyaddr(
+regex: ^(?:NOQUEUE: ?+)?+(?<reply>gethostbyaddr\([^()\s]*+\) failed: .*+)$
+
 # ---- sessions, TLS, AUTH, the daemon: no event. alias.c logs "<file>: N
 # aliases, longest N bytes, N bytes total" when it rebuilds the aliases
 # (LogLevel > 7) and "<qid>: alias <addr> => <list>" (LogLevel > 10).
@@ -263,7 +288,7 @@ regex: ^(?:[0-9A-Za-z]++(?:\[\d++\])?+: )?(?:STARTTLS=|STARTTLS: |AUTH=|AUTH fai
   grew WorkList |alias database |/[^\s:]++: \d++ aliases, |alias (?:(?!=> )[^ ]++ )++=> |
   milter=[^,\s]++, action=[a-z]++, |
   unable to qualify my own domain|My unqualified host name|
-  daemon \S++: |restarting |stopping daemon|load average: |SMTP server:|runqueue: |
+  daemon [^\s:]++: |restarting |stopping daemon|load average: |SMTP server:|runqueue: |
   Truncated (?:long )?MIME )
 
 # What Sendmail says about an SMTP client, "<client>: <note>" or

@@ -60,6 +60,12 @@ static const struct doc_example {
 	{ "exim.health.taint-quoting", "10HmaX-0005vi-00 tainted search query is not properly quoted "
 	  "(router r1, TESTSUITE/test-config 66): select name from them where id='ph10'",
 	  "Exim src/search.c; the Exim test suite's test/paniclog/2610" },
+	{ "sendmail.health.daemon", "daemon MTA-v4: problem creating SMTP socket",
+	  "Sendmail daemon.c opendaemonsocket(); an Ubuntu Forums post, \"ERROR while configure "
+	  "sendmail on ubuntu server\" (2009)" },
+	{ "sendmail.health.warning", "gethostbyaddr(127.0.0.2) failed: 1",
+	  "Sendmail conf.c at start-up; an Ubuntu Forums post, \"How to setup mail server using "
+	  "sendmail on Ubuntu 13.04?\" (2014)" },
 	{ "exim.panic", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  "Exim spec, ch. 6 (the configuration file): errors are logged to the paniclog" },
 	{ "reason.user-not-local.code", "551 User not local; try elsewhere",

@@ -363,6 +363,27 @@ static const struct scase notices[] = {
 	 * notes; headers.c's shortened MIME header (sendmail 8.x source) */
 	{ .msg = "5ANBP3Qx002003: Losing ./qf5ANBP3Qx002003: savemail panic", .kind = EV_HEALTH,
 	  .reply = "Losing ./qf5ANBP3Qx002003: savemail panic" },
+	/* a second daemon on a taken port: daemon.c opendaemonsocket() logs,
+	 * after its SYSERR, "daemon NAME: problem creating SMTP socket" at
+	 * LOG_ALERT; queue.c readqf() refuses a queue file of the wrong owner
+	 * or mode, "bogus queue file, uid=N, gid=N, mode=N" (LOG_ALERT), before
+	 * its "Losing" line; util.c cannot write the pid file (LOG_ERR); at
+	 * start-up an interface address with no name is a warning (Ubuntu
+	 * Forums, "Openemm sendmail smarthost help", 2009; "How to setup mail
+	 * server using sendmail on Ubuntu 13.04?", 2014; "ERROR while configure
+	 * sendmail on ubuntu server", 2009) */
+	{ .prog = "sendmail", .msg = "daemon MTA: problem creating SMTP socket", .kind = EV_HEALTH,
+	  .reply = "daemon MTA: problem creating SMTP socket" },
+	{ .msg = "daemon MTA-v4: problem creating SMTP socket", .kind = EV_HEALTH,
+	  .reply = "daemon MTA-v4: problem creating SMTP socket" },
+	{ .prog = "sendmail", .msg = "n2DAj1fe006727: bogus queue file, uid=114, gid=126, mode=100660",
+	  .kind = EV_HEALTH, .reply = "bogus queue file, uid=114" },
+	{ .prog = "sendmail", .msg = "unable to write pid to /home/openemm/var/run/sendmail-mqueue-client.pid: "
+	                            "Permission denied",
+	  .kind = EV_HEALTH, .reply = "unable to write pid to " },
+	{ .msg = "gethostbyaddr(127.0.0.2) failed: 1", .kind = EV_HEALTH, .reply = "gethostbyaddr(" },
+	/* other notes of a daemon named in the line stay notes */
+	{ .msg = "daemon MTA-v4: optional socket disabled" },
 	{ .msg = "runqueue: Aborting queue run: load average too high" },
 	{ .msg = "5ANBP4Qx002004: Truncated MIME Content-Type header due to field size (length = 256) "
 	         "(possible attack)" },
