@@ -325,7 +325,10 @@ regex: ^(?:\[\d++\] )?+(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-
 # "exim user lost privilege for using -C option" when an alternate
 # configuration file is not trusted; dkim.c "DKIM: signing failed: ..."
 # (outgoing mail leaves unsigned, or is deferred under dkim_strict) goes to
-# both logs too, and so do Exim 4.94's refusals of a file name built from
+# both logs too; a router whose host is this one freezes the message
+# (rf_self_action.c: "lowest numbered MX record points to local host: D",
+# "remote host address is the local host: D (while verifying <A> from host
+# H)"), and so do Exim 4.94's refusals of a file name built from
 # tainted data: exim_open2()'s "Tainted filename '%s'" and search_open()'s
 # "Tainted filename for search: '%s'" (the lookup fails, the address is
 # deferred), and acl.c's "ACL "warn" with "message" setting found in a
@@ -339,7 +342,7 @@ regex: ^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za
   (?<reply>(?:Failed to |failed to |Cannot |cannot |Couldn't |couldn't |Unable to |unable to |
   Exim configuration error|error in .*(?:ACL|router|transport|condition)|Temporary internal error|
   socket bind\(\) to port|daemon: fork|write failed|expansion of .* failed|[a-z_]+ lookup .* failed|
-  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host|
+  SIGSEGV|SIGBUS|string_sprintf expansion|Message .* has too many|lowest numbered MX record points to local host|remote host address is the local host|
   exim user lost privilege for using |Error in system filter: |attempt to open journal |DKIM: signing failed: |User -?\d++ set for \S++ transport is on the |User set without group for |
   Creation of pipe failed|setrlimit\(|Tainted filename |ACL "warn" with "message" setting found in ).*+)$
 

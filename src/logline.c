@@ -1559,6 +1559,9 @@ void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct
 	if (out->format != LOGLINE_EXIM) {
 		skip_inner_exim_stamp(out);
 		logline_exim_first_piece(out);
+		/* "[1/3] 2026-11-23 06:25:01 ...": the first piece of a long line
+		 * holds Exim's own stamp after its marker */
+		skip_inner_exim_stamp(out);
 		logline_sendmail_pieces(ctx, out);
 	}
 }

@@ -455,6 +455,12 @@ static const struct case_ cases[] = {
 	  "2026-06-29T16:04:19Z", "server", "exim", 1234, "1rKabc-000123-AB <= u@example.com", NULL },
 	{ "Jun 29 16:04:19 server exim4[1234]: [1\\3] 1rKabc-000123-AB ** a@b: x", LOGLINE_RFC3164,
 	  "2026-06-29T16:04:19Z", "server", "exim4", 1234, "1rKabc-000123-AB ** a@b: x", NULL },
+	/* with syslog_timestamp (the default) Exim's own stamp is inside the
+	 * first piece, after its marker (planet-work.net's syslog parser tests,
+	 * 2017: "[1\\4] 2017-04-24 00:06:31 fixed_login authenticator failed ...") */
+	{ "Apr 24 00:06:31 bayamo exim[123]: [1\\4] 2017-04-24 00:06:31 fixed_login authenticator "
+	  "failed for (User) [91.200.12.165]: 435 x", LOGLINE_RFC3164, "2026-04-24T00:06:31Z", "bayamo",
+	  "exim", 123, "fixed_login authenticator failed for (User) [91.200.12.165]: 435 x", NULL },
 	{ "Jun 29 16:04:19 server exim[1234]: [2/2]  c@example.net", LOGLINE_RFC3164,
 	  "2026-06-29T16:04:19Z", "server", "exim", 1234, "[2/2]  c@example.net", NULL },
 	{ "Jun 29 16:04:19 server postfix/smtpd[1234]: [1/2] x", LOGLINE_RFC3164,

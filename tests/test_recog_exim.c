@@ -644,6 +644,15 @@ static const struct ecase notes[] = {
 	{ .msg = "H=(test) [V4NET.11.12.16] U=CALLER Warning: found in rbl2.test.ex" },
 	{ .msg = "U=CALLER sender verify defer for <callout@x>: Could not complete sender verify "
 	         "callout: V4NET.0.0.0 [V4NET.0.0.0] could not connect: Network Error" },
+	/* routers/rf_self_action.c: a router whose host is this one (self =
+	 * freeze, the default) logs "lowest numbered MX record points to local
+	 * host" or, for a host that is no MX, "remote host address is the local
+	 * host", naming what was being verified (planet-work.net's syslog parser
+	 * tests, 2017) */
+	{ .msg = "remote host address is the local host: sante-vie-positive.org (while verifying "
+	         "<ethan_hale@sante-vie-positive.org> from host 46-105-63-163.kimsufi.com (revolusyn.com) "
+	         "[46.105.63.163])",
+	  .kind = EV_HEALTH, .health = "panic", .reply = "remote host address is the local host: " },
 	/* paniclog */
 	{ .msg = "Failed to create spool file /var/spool/exim4//input//1vAbCd-0001Xy-Ab-D: Permission denied",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "Failed to create spool file" },
