@@ -18,20 +18,24 @@ static bool is_name_char(char c)
 	       c == '_' || c == '.' || c == '-';
 }
 
-/* compose_prefix - "NAME<spaces>| " (docker compose pads the service names
- * of one output to the same width) */
-static const char *compose_prefix(const char *line, const char *e)
+/* padded_prefix - "NAME<spaces>SEP " and any more blanks: docker compose
+ * pads the service names of one output to one width before '|', parallel
+ * shells (pdsh, dsh -M, clush) align host names before ':' */
+static const char *padded_prefix(const char *line, const char *e, char sep)
 {
 	const char *p = line;
 	while (p < e && p - line < CAPTURE_PREFIX_MAX && is_name_char(*p))
 		p++;
 	if (p == line || p >= e || *p != ' ')
 		return NULL;
-	while (p < e && *p == ' ')
+	while (p < e && p - line < CAPTURE_PREFIX_MAX && *p == ' ')
 		p++;
-	if (e - p < 2 || p[0] != '|' || p[1] != ' ')
+	if (e - p < 2 || p[0] != sep || (p[1] != ' ' && p[1] != '\t'))
 		return NULL;
-	return p + 2;
+	p += 2;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p < e ? p : NULL;
 }
 
 /* grep_prefix - "FILE:" (grep -H, zgrep over several files), "FILE:N:"
@@ -52,25 +56,6 @@ static const char *grep_prefix(const char *line, const char *e)
 	/* pdsh, dsh -M and clush write "HOST: " before each line of a host's
 	 * output, dshbak-style alignment pads it */
 	while (p < e && p - line < CAPTURE_PREFIX_MAX && (*p == ' ' || *p == '\t'))
-		p++;
-	return p < e ? p : NULL;
-}
-
-/* host_prefix - "HOST : " (the host name padded to a column before the
- * colon, as parallel shells' outputs are aligned) */
-static const char *host_prefix(const char *line, const char *e)
-{
-	const char *p = line;
-	while (p < e && p - line < CAPTURE_PREFIX_MAX && is_name_char(*p))
-		p++;
-	if (p == line || p >= e || *p != ' ')
-		return NULL;
-	while (p < e && p - line < CAPTURE_PREFIX_MAX && *p == ' ')
-		p++;
-	if (e - p < 2 || p[0] != ':' || (p[1] != ' ' && p[1] != '\t'))
-		return NULL;
-	p += 2;
-	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;
 	return p < e ? p : NULL;
 }
@@ -109,8 +94,8 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	}
 	if (p != line)
 		return p < e ? p : NULL;
-	p = compose_prefix(line, e);
+	p = padded_prefix(line, e, '|');
 	if (!p)
-		p = host_prefix(line, e);
+		p = padded_prefix(line, e, ':');
 	return p ? p : grep_prefix(line, e);
 }
