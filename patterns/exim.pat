@@ -266,7 +266,7 @@ regex: ^(?:\[\d+\] )?[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]
   (?:H=)?+\S++ \[[^\]]*+\](?::\d++)?(?::[ ]|[ ][A-Z][a-z])|
   (?:\[[^\]]*\](?::\d+)? )?SSL verify error|TLS error|DKIM: (?!signing failed: )|SA: |DMARC |ARC: |
   SMTP connection from .* (?:lost|closed by DROP)|SMTP data timeout|SMTP connection lost|
-  qualify/rewrite: |Warning: |\S+ authenticator failed|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)?(?: U=\S+)? Warning: |
+  qualify/rewrite: |Warning: |\S+ authenticator failed|(?:H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)?(?: U=\S+)?|U=\S+) Warning: |
   spam acl condition|malware acl condition|Sender identification |
   SMTP connection outbound |ctasd reports |<[^<>]*+>: \S++ transport output: )
 
@@ -300,6 +300,7 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   cwd=\S+ \d+ args?:|\d+ args?:|spam acl condition|malware acl condition|DKIM: |SA: |
   configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
   ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)?(?: U=\S+)? (?:Warning|dropped|incomplete transaction|rejected connection)|
+  U=\S+ Warning: |
   rejected connection from |Message .* is not frozen|Spool file is locked|exim: |
   Connection refused by |tick check: |TLS session|Warning: |VRFY failed for |
   \[[^\]]*+\](?::\d++)? F=<[^<>]*+> R=<[^<>]*+> )

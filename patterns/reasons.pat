@@ -300,7 +300,7 @@ mta: reason
 programs: *
 kind: reason
 reason: mailbox-full
-regex: (?i)mailbox (?:is )?full|mailbox (?:<[^>\s]{1,254}>|\S{1,254}@\S{1,254}) is full|full mailbox|over ?quota|quota (?:exceeded|exceed)|exceeded (?:the |their |its |his |her )?(?:storage|quota)
+regex: (?i)mailbox (?:is )?full|mailbox (?:<[^>\s]{1,254}>|\S{1,254}@\S{1,254}) is full|full mailbox|over[ -]?quota|quota (?:exceeded|exceed)|exceeded (?:the |their |its |his |her )?(?:storage|quota)
   |mailbox size limit|disk quota|insufficient user storage|\b[45]\.2\.2\b
 
 id: reason.mailbox-disabled

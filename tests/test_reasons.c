@@ -320,6 +320,10 @@ static const struct corpus_case provider_cases[] = {
 	{ "postfix", "host mx.example.net[192.0.2.7] said: 551 mailbox <bob@example.net> is full "
 	  "(in reply to RCPT TO command)", "mailbox-full" },
 	{ "postfix", "550 mailbox bob@example.net is full", "mailbox-full" },
+	/* a hyphen between the words (Exim test suite, test/log/0098: a remote
+	 * "451 Over-quota" quoted in a deferral) */
+	{ "exim", "SMTP error from remote mail server after RCPT TO:<rrrr@remote.defer>: 451 Over-quota",
+	  "mailbox-full" },
 	/* Plesk's greylisting handler at DATA (support article 214013) */
 	{ "plesk", "milter-reject: DATA from localhost[127.0.0.1]: 451 4.7.1 Service unavailable - "
 	  "try again later; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mail.example.com>",

@@ -644,6 +644,11 @@ static const struct ecase notes[] = {
 	{ .msg = "H=(test) [V4NET.11.12.16] U=CALLER Warning: found in rbl2.test.ex" },
 	{ .msg = "U=CALLER sender verify defer for <callout@x>: Could not complete sender verify "
 	         "callout: V4NET.0.0.0 [V4NET.0.0.0] could not connect: Network Error" },
+	/* synthetic, after acl.c: a warn verb's condition deferred, logged with
+	 * host_and_ident(), which is "U=name" alone for a local SMTP client */
+	{ .msg = "U=CALLER Warning: ACL \"warn\" statement skipped: condition test deferred" },
+	{ .msg = "1abCde-0001Xy-Ab U=CALLER Warning: ACL \"warn\" statement skipped: condition test "
+	         "deferred" },
 	/* routers/rf_self_action.c: a router whose host is this one (self =
 	 * freeze, the default) logs "lowest numbered MX record points to local
 	 * host" or, for a host that is no MX, "remote host address is the local
