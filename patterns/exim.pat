@@ -17,7 +17,8 @@
 #
 # The fields after the address of a delivery line come in a fixed order,
 # but most are optional and log_selector adds more (F=, Q=, P=, R=, T=, S=,
-# H=, I=, X=, CV=, DN=, K, L, PRDR, C=, QT=, DT=), so the patterns walk them
+# H=, I=, X=, CV=, DN=, K, L, PRDR, C=, QT=, DT=; an arrival's M8S= of the
+# 8bitmime selector: a name may hold a digit), so the patterns walk them
 # as a list of "NAME=value" items, picking out H= (which holds a space:
 # "H=name [ip]:port") and C="reply". A bare flag may carry marks: the
 # pipelining selector's "L" of an arrival (receive.c add_host_info_for_log)
@@ -46,10 +47,10 @@ programs: *
 kind: delivered
 prefilter: >
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ](?:=>|->|>>)[ ]++(?!blackhole(?: [^<]|$)|discarded \(system filter\)$)(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))
+  [ ](?:=>|->|>>)[ ]++(?!blackhole(?: [^<]|$)|discarded \(system filter\)$)(?:(?<recipient>[^<\s(](?:[^<\s]++|\s(?![<(]|[A-Za-z][A-Za-z0-9]*+=))*+)(?=[ ][<(])|(?<recipient>\S++))
   (?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
-  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
+  C="(?<reply>(?:[^"\\]++|\\.)*+)"|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 
 # ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
 # S=size id=msgid". A bounce has sender <> and R= names the message it
@@ -63,7 +64,7 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
   [ ]<= (?:<(?<sender>)>|(?<sender>\S++))
   (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
-  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
+  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 
 id: exim.completed
 mta: exim
@@ -110,7 +111,7 @@ kind: rejected
 prefilter: rejected
 regex: ^(?:\[\d++\] )?(?:(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})) )?
   (?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?|
-  F=(?:<(?<sender>[^<>]*+)>|(?<sender>\S++))|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
+  F=(?:<(?<sender>[^<>]*+)>|(?<sender>\S++))|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
   (?<action>(?:temporarily )?rejected) (?:RCPT (?:<(?<recipient>[^<>]*+)>|(?<recipient>[^\s:<>]++))|MAIL <(?<sender>[^<>]*+)>(?=:|$)|(?<x_what>[^:]*+))
   (?:: (?<reply>.*+))?$
 
@@ -134,7 +135,7 @@ mta: exim
 programs: *
 kind: rejected
 prefilter: dropped by '
-regex: ^(?:\[\d++\] )?(?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
+regex: ^(?:\[\d++\] )?(?:(?:H=(?:(?<remote_host>[^\s()\[\]]++) )?(?:\((?<helo>[^()]*+)\) )?\[(?<remote_ip>[^\[\]]++)\](?::\d++)?|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)) )*+
   (?<action>dropped) by '[^']*+' ACL(?:: (?<reply>.*+))?$
 
 # ---- deferrals: deliver.c deferral_log writes "== addr [<top>] R=r T=t
@@ -149,12 +150,12 @@ mta: exim
 programs: *
 kind: deferred
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]== (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>\S++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
-  (?: (?:F=<(?<sender>[^<>]*+)>|[A-Za-z]++=(?:<[^<>]*+>|\S++)))*+(?: routing)? defer \((?:-?\d++|\w++)\)
+  [ ]== (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z][A-Za-z0-9]*+=))*+)(?=[ ][<(])|(?<recipient>\S++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  (?: (?:F=<(?<sender>[^<>]*+)>|[A-Za-z][A-Za-z0-9]*+=(?:<[^<>]*+>|\S++)))*+(?: routing)? defer \((?:-?\d++|\w++)\)
   (?:: (?<reply>(?:[^: ]++| (?!H=))*+) H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?|
   : (?:[^: ]++| (?!H=))*+ H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?(?:: (?<reply>.*+))?|
   (?: H=(?<remote_host>[^\s\[\]]++)(?: DS)? \[(?<remote_ip>[^\[\]]++)\](?::\w++)?
-  (?: [A-Za-z]++=(?:\[[^\[\]]*+\](?::\w++)?|[^\s:\[\]]++))*+)?(?:: (?<reply>.*+))?)$
+  (?: [A-Za-z][A-Za-z0-9]*+=(?:\[[^\[\]]*+\](?::\w++)?|[^\s:\[\]]++))*+)?(?:: (?<reply>.*+))?)$
 
 # ---- permanent failures: failure_log writes "** addr [<top>] [F=<>] R=r
 # T=t [H=host [ip]...]: message" (older Exims put a space before the
@@ -169,9 +170,9 @@ programs: *
 kind: expired
 prefilter: retry timeout exceeded
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z][A-Za-z0-9]*+=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
-  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}[-.*]{0,2}))*+
+  [A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}[-.*]{0,2}))*+
   [ ]?: (?<reply>.*+)(?<=: retry timeout exceeded)$
 
 id: exim.bounce
@@ -179,9 +180,9 @@ mta: exim
 programs: *
 kind: bounced
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z]++=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
+  [ ]\*\* (?:(?<recipient>\|(?:[^<\s]++|\s(?!<))*+)(?= <)|(?<recipient>[^<\s(|:](?:[^<\s:]++|:(?!\s)|\s(?![<(]|[A-Za-z][A-Za-z0-9]*+=))*+)(?=[ ][<(])|(?<recipient>(?:[^\s:]++|:(?![\s]|$))++))(?: \([^()]*+\))?(?: <(?<orig_recipient>[^<>]*+)>)?
   (?: (?:F=<(?<sender>[^<>]*+)>|H=(?<remote_host>[^\s\[\]]*+)(?: DS)?(?: \[(?<remote_ip>[^\[\]]++)\](?::\w++)?\*?)?|
-  [A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}[-.*]{0,2}))*+
+  [A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|<[^<>]*+>|(?:[^\s:]++|:(?!\s|$))++)|[A-Z]{1,4}[-.*]{0,2}))*+
   (?: ?: (?<reply>.*+))?$
 
 # "(=": a fakereject (the client was told 550, the message was kept)
@@ -192,7 +193,7 @@ kind: arrival
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
   [ ]\(= (?:<(?<sender>)>|(?<sender>\S++))
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
-  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z]++=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
+  P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 
 # ---- daemon health: rows of the health table (see postfix.pat). SMTP
 # authentication failures, by client (smtp_in.c: "NAME authenticator failed
@@ -218,6 +219,17 @@ kind: health
 category: warning
 prefilter: Warning: 
 regex: ^(?:\[\d++\] )?+Warning: (?<reply>.*+)$
+
+# Debian's exim4 init script and daily cron job (exim4-base) log through
+# logger -t exim4 that the panic log is not empty: "ALERT: exim paniclog
+# /var/log/exim4/paniclog has non-zero size, mail system possibly broken"
+id: exim.health.paniclog-alert
+mta: exim
+programs: *
+kind: health
+category: error
+prefilter: ALERT: exim paniclog 
+regex: ^(?<reply>ALERT: exim paniclog \S++ (?:on \S++ )?+has non-zero size, mail system .*+)$
 
 # TLS failures (tls-openssl.c, tls-gnu.c): "TLS error on connection from
 # H (HELO) [ip] (SSL_accept): REASON", "TLS error on connection to H [ip]",

@@ -324,7 +324,7 @@ mta: reason
 programs: *
 kind: reason
 reason: user-unknown
-regex: (?i)user unknown|unknown user|no such (?:user|mailbox|recipient|address|account)|unknown (?:recipient|mailbox|local.part)
+regex: (?i)user unknown|unknown user|no such (?:user|mailbox|recipient|address|account|person)|unknown (?:recipient|mailbox|local.part)
   |mailbox unavailable|no mailbox here by that name|doesn'?t have an? \S++ account
   |(?:user|mailbox|recipient|address|account)\b[^;]{0,60}\bdoes(?: not|n't) exist|user not found|recipient not found
   |recipient address rejected: undeliverable|invalid (?:recipient|mailbox)|\b[45]\.1\.1\b

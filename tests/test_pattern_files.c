@@ -66,6 +66,10 @@ static const struct doc_example {
 	{ "sendmail.health.warning", "gethostbyaddr(127.0.0.2) failed: 1",
 	  "Sendmail conf.c at start-up; an Ubuntu Forums post, \"How to setup mail server using "
 	  "sendmail on Ubuntu 13.04?\" (2014)" },
+	{ "exim.health.paniclog-alert", "ALERT: exim paniclog /var/log/exim4/paniclog has non-zero size, "
+	  "mail system possibly broken",
+	  "Debian's exim4-base (init script, cron.daily), as quoted from /var/log/mail.warn in a "
+	  "Raspberry Pi note (2019)" },
 	{ "exim.panic", "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  "Exim spec, ch. 6 (the configuration file): errors are logged to the paniclog" },
 	{ "reason.user-not-local.code", "551 User not local; try elsewhere",

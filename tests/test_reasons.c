@@ -416,6 +416,9 @@ static const struct corpus_case provider_cases[] = {
 	{ "exim", "first-pass only routing due to -odqs, queue_smtp_domains or control=queue",
 	  "retry-wait" },
 	{ "exim", "domain is in queue_domains", "retry-wait" },
+	/* a redirect router's ":fail: No such person at this address"
+	 * (logstash-patterns-core's EXIM spec, "delivery failed") */
+	{ "exim", "R=virtual_aliases: No such person at this address.", "user-unknown" },
 	/* Exim receive.c: a message that went round too often */
 	{ "exim", "Too many \"Received\" headers - suspected mail loop", "mail-loop" },
 	/* Exim's dnslookup router: a null MX; a host or its MXs without an

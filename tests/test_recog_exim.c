@@ -198,6 +198,16 @@ static const struct ecase deliveries[] = {
 };
 
 static const struct ecase arrivals[] = {
+	/* the 8bitmime selector's "M8S=0" (a name with a digit) does not end the
+	 * field list: id= after it is read (logstash-patterns-core's EXIM spec,
+	 * "message arrival with quoted hostname and port") */
+	{ .msg = "1gsu1C-003dCu-Hb <= aaron@domain.com H=localhost (10.5.40.204) [127.0.0.1]:39753 "
+	         "I=[127.0.0.1]:25 P=esmtpa A=dovecot_plain:aaron@domain.com S=4315 M8S=0 "
+	         "id=d2b648f00f1a1b0813c483d552778dc6@domain.com T=\"what's up?!? ;-)\" for "
+	         "aaron+forward@domain.com",
+	  .kind = EV_MSG_ARRIVAL, .qid = "1gsu1C-003dCu-Hb", .sender = "aaron@domain.com",
+	  .host = "localhost", .ip = "127.0.0.1", .helo = "10.5.40.204", .proto = "esmtpa",
+	  .msgid = "d2b648f00f1a1b0813c483d552778dc6@domain.com", .size = 4315 },
 	/* 0: genlog */
 	{ .msg = "1xUuzy-000F8y-RZ <= sales@havenmetro.com H=mta8.havenmetro.com [67.25.122.249] "
 	         "P=esmtps X=TLS1.3:TLS_AES_128_GCM_SHA256:256 CV=no S=58095 "
@@ -663,6 +673,12 @@ static const struct ecase notes[] = {
 	  .kind = EV_HEALTH, .health = "panic", .reply = "Failed to create spool file" },
 	{ .msg = "Exim configuration error in line 42 of /etc/exim4/exim4.conf:",
 	  .kind = EV_HEALTH, .health = "panic", .reply = "Exim configuration error in line 42" },
+	/* Debian's exim4 init script and daily cron job (exim4-base) tell syslog,
+	 * as "exim4", that the paniclog is not empty (a Raspberry Pi note on
+	 * /var/log/mail.warn, 2019) */
+	{ .prog = "exim4", .msg = "ALERT: exim paniclog /var/log/exim4/paniclog has non-zero size, mail "
+	                         "system possibly broken",
+	  .kind = EV_HEALTH, .health = "error", .reply = "ALERT: exim paniclog " },
 	/* through syslog: "exim[1234]:" and the +pid selector's "[1234] " */
 	{ .prog = "exim", .msg = "[8003] SMTP protocol error in \"AUTH LOGIN\" H=(User) [192.0.2.29]:4816 "
 	                        "I=[192.0.2.1]:25 Ci=8003 LOGIN authentication mechanism not supported" },
