@@ -259,12 +259,34 @@ regex: ^(?:connect from |disconnect from |lost connection after |timeout after |
 # Ok") and OpenSSL's state callbacks ("SSL_connect:SSLv3/TLS write client
 # hello"), the Milter protocol's steps (milter8.c: "reply: SMFIR_REJECT data
 # 0 bytes", "event: SMFIC_RCPT; macros: ...", as Plesk's greylisting
-# article quotes them): recognized, no event. Tried last: nothing else is
-# such a line.
+# article quotes them), milter.c's "report helo to all milters", the
+# server skeletons' (single_server.c, trigger_server.c) "connection
+# established", "process generation: 14 (14)", "connection closed",
+# "idle timeout -- exiting", dict_db.c's "Compiled against Berkeley DB:
+# 5.1.25?", smtpd_check.c's "unverified_sender_tempfail_action =
+# defer_if_permit", a function with its nesting level ("deliver_alias[3]:
+# ", local -v), attr_scan's "local socket: wanted attribute: "; forum
+# threads quote them (Ubuntu Forums' smtpd -v of Mar 13 "andromeda" and
+# local -v of Nov 12 "rvs001"): recognized, no event. Tried last: nothing
+# else is such a line.
 id: postfix.debug
 mta: postfix
 programs: *
 kind: none
-regex: ^(?:[a-z][a-z0-9]*+(?:_[a-z0-9]++)++: |send attr [\w-]++ = |input attribute (?:name|value): |
-  [\w-]++/[\w-]++: wanted attribute: |connect to subsystem |[<>] [^\s\[\]]*+\[[^\[\]]*+\](?::\d++)?: |
-  SSL_(?:accept|connect):[^ ]|certificate verification depth=|(?:reply|event): SMFI[RC]_)
+regex: ^(?:[a-z][a-z0-9]*+(?:_[a-z0-9]++)++(?:\[\d++\])?: |send attr [\w-]++ = |input attribute (?:name|value): |
+  [\w.-]++(?:/[\w.-]++)?(?: socket)?: wanted attribute: |connect to subsystem |[<>] [^\s\[\]]*+\[[^\[\]]*+\](?::\d++)?: |
+  SSL_(?:accept|connect):[^ ]|certificate verification depth=|(?:reply|event): SMFI[RC]_|
+  (?:report (?:connect|helo|sender|recipient|data|unknown command) to|inspect content by|abort|
+  disconnect event to|free) all milters$|query milter states for other event$|
+  connection (?:established|closed)(?: fd \d++)?$|idle timeout -- exiting$|process generation: \d|
+  (?:Compiled against|Run-time linked against) Berkeley DB: |[a-z][a-z0-9]*+(?:_[a-z0-9]++)++ = )
+
+# local(8)'s deliver_attr_dump (local/deliver_attr.c) under -v: one
+# attribute a line, "level: 0" to "why: buffer"; its "recipient: " and
+# "sender: " are no event.
+id: postfix.debug.local-attr
+mta: postfix
+programs: local
+kind: none
+regex: ^(?:level|path|fp|queue_name|queue_id|offset|sender|recipient|domain|local|user|extension|unmatched|
+  owner|delivered|relay|exp_type|exp_from|why): 

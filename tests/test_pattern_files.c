@@ -52,6 +52,9 @@ static const struct doc_example {
 	{ "postfix.debug", "send attr reason = lost connection with mail.example.com[192.0.2.1] while "
 	  "receiving the initial server greeting",
 	  "Postfix verbose logging (-v): a paste of a postfix/smtp's, pastebin.com/JwjKubgK" },
+	{ "postfix.debug.local-attr", "exp_from: null",
+	  "Postfix local/deliver_attr.c deliver_attr_dump (local -v), as an Ubuntu Forums thread of "
+	  "2008-11-12 quotes it (\"postfix/local[6908]: why: buffer\")" },
 	{ "exim.split-line", "[2/2]  c@example.net d@example.net",
 	  "Exim src/log.c write_syslog: \"[%d%c%d] %.*s\" for each piece of a long line" },
 	{ "exim.reject.helo-syntax", "rejected EHLO from mail.mra.mu [196.27.73.162]: syntactically "

@@ -618,10 +618,50 @@ static void test_noise_and_foreign(void **state)
 		/* milter8.c's protocol steps (Plesk's article on greylisting's
 		 * "DEFER during call 'grey' handler") */
 		"reply: SMFIR_REJECT data 0 bytes",
+		/* forum threads' smtpd -v and local -v logs (Ubuntu Forums,
+		 * "postfix/smtpd[15316]" of Mar 13, "postfix/local[6908]" of Nov
+		 * 12): milter.c's "report ... to all milters", the servers'
+		 * skeletons (single_server.c, trigger_server.c: "connection
+		 * established", "process generation: 14 (14)", "connection
+		 * closed", "idle timeout -- exiting"), dict_db.c's Berkeley DB
+		 * versions, attr_scan's "<service> socket: wanted attribute: ",
+		 * smtpd_check.c's "<parameter> = <value>", local's
+		 * "deliver_alias[3]: " (a function and its nesting level) */
+		"report connect to all milters",
+		"report helo to all milters",
+		"report unknown command to all milters",
+		"inspect content by all milters",
+		"disconnect event to all milters",
+		"query milter states for other event",
+		"connection established",
+		"connection established fd 12",
+		"connection closed",
+		"idle timeout -- exiting",
+		"process generation: 14 (14)",
+		"Compiled against Berkeley DB: 5.1.25?",
+		"Run-time linked against Berkeley DB: 5.1.25?",
+		"local socket: wanted attribute: queue_id",
+		"private/bounce socket: wanted attribute: status",
+		"unverified_sender_tempfail_action = defer_if_permit",
+		"local_deliver[0]: reset owner attr",
+		"deliver_alias[3]: local richard recip richard@ri-vier.nl exten  deliver x exp_from ",
 	};
 	for (size_t i = 0; i < SL_ARRAY_LEN(debug); i++) {
 		if (run("postfix/smtp", debug[i]) != RECOG_MATCHED || ev.kind != EV_NONE)
 			fail_msg("verbose line %zu not a note: %s", i, debug[i]);
+	}
+	/* local(8)'s deliver_attr_dump (local/deliver_attr.c), one attribute
+	 * a line: no event, even for "recipient: " */
+	static const char *const dump[] = {
+		"level: 0", "path: active/5208720090BC", "fp: 0x6205c0", "queue_name: active",
+		"queue_id: 5208720090BC", "offset: 216", "sender: a@b.example", "recipient: c@d.example",
+		"domain: d.example", "local: richard", "user: richard", "extension: null",
+		"unmatched: null", "owner: null", "delivered: c@d.example", "relay: local",
+		"exp_type: 0", "exp_from: null", "why: buffer",
+	};
+	for (size_t i = 0; i < SL_ARRAY_LEN(dump); i++) {
+		if (run("postfix/local", dump[i]) != RECOG_MATCHED || ev.kind != EV_NONE)
+			fail_msg("local's attribute dump line %zu not a note: %s", i, dump[i]);
 	}
 	/* a delivery's status line is still one */
 	assert_int_equal(run("postfix/smtp", "4ABC: to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, "
