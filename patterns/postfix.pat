@@ -12,13 +12,17 @@
 # Connection refused" (then only dsn= carries a code). A line quoted in a
 # mail that a client turned into text shows an address as "a@b
 # <mailto:a@b>" (a GitHub issue's mailed reply: "to=info@domain.de
-# <mailto:info@domain.de>, relay=none, ..."): the address before it.
+# <mailto:info@domain.de>, relay=none, ..."): the address before it. A page
+# served through Cloudflare hides the address as "[email protected]", and
+# its pattern takes "to=<" and ">" with it when the page escaped them
+# ("8875414912DE: [email protected], relay=none, ...", a hosting company's
+# knowledge-base article): the recipient is unknown then.
 id: postfix.delivery.status
 mta: postfix
 programs: *
 kind: status
 prefilter: status=
-regex: ^(?<queue_id>[0-9A-Za-z]++): to=<?(?<recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+,
+regex: ^(?<queue_id>[0-9A-Za-z]++): (?:to=<?(?<recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+|\[email(?: |\xc2\xa0)protected\]),
   (?: orig_to=<?(?<orig_recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+,)?
   (?: relay=(?<relay>(?<remote_host>[^\[\],\s]*+)(?:\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?),)?
   (?: conn_use=\d++,)?(?: delay=(?<delay>[\d.]++),)?(?: delays=[\d./]++,)?(?: tls=[^,]*+,)?

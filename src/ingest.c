@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "logline.h"
+#include "logline_wrap.h"
 #include "patterns.h"
 #include "reader.h"
 #include "codes_sql.h"
@@ -262,6 +263,27 @@ static int feed_event(struct ingest *in, const struct logline *ll, struct event 
 	return 0;
 }
 
+/* wrap_unrecognized - the lines held as the start of a broken line, their
+ * rest never found: each is a line not understood */
+static void wrap_unrecognized(struct ingest *in, struct logline_wrap *w,
+                              struct ingest_file_result *res)
+{
+	struct sl_span program = { w->program.data, w->program.len };
+	const char *p = w->lines.data, *e = p + w->lines.len;
+	for (unsigned i = 0; i < w->n && p < e; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t len = (size_t)((nl ? nl : e) - p);
+		res->unrecognized++;
+		tally_add(in, program, "no pattern", p, len);
+		if (in->opt.unrecognized_out) {
+			fwrite(p, 1, len, in->opt.unrecognized_out);
+			fputc('\n', in->opt.unrecognized_out);
+		}
+		p = nl ? nl + 1 : e;
+	}
+	logline_wrap_clear(w);
+}
+
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err)
 {
@@ -332,6 +354,10 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	/* the last first piece of a message Sendmail cut (logline.h): a
 	 * joined line's rows take its place, whose length bounds their seq */
 	struct reader_line piece1 = { 0 };
+	/* a line not understood, held while the lines after it may be its
+	 * rest (logline_wrap.h) */
+	struct logline_wrap wrap;
+	logline_wrap_init(&wrap);
 	if (in->opt.progress)
 		in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r), 0);
 	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
@@ -365,7 +391,35 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			piece1 = line;
 		const struct reader_line *at = ll.joined && piece1.lineno ? &piece1 : &line;
 		struct sl_span program;
-		switch (recog_line(in->recog, &ll, &ev, &program)) {
+		enum recog_result rr = recog_line(in->recog, &ll, &ev, &program);
+		if (wrap.n && rr == RECOG_UNRECOGNIZED &&
+		    logline_wrap_may_continue(&wrap, &ll, line.len)) {
+			/* the rest of the line held: understood joined, or held on */
+			struct sl_span j = logline_wrap_join(&wrap, line.text, line.len);
+			struct logline jll;
+			struct sl_span jprog;
+			logline_parse(&lctx, j.p, j.len, &jll);
+			if (recog_line(in->recog, &jll, &ev, &jprog) == RECOG_MATCHED) {
+				res->recognized += wrap.n + 1;
+				pos.line = wrap.lineno;
+				pos.offset = wrap.offset;
+				pos.seq = 0;
+				if (ev.kind != EV_NONE && ev.kind < EV_MSG_ARRIVAL)
+					res->events++;
+				if (feed_event(in, &jll, &ev, &pos, wrap.len, err)) {
+					rc = -1;
+					goto out;
+				}
+				logline_wrap_clear(&wrap);
+				goto next;
+			}
+			if (logline_wrap_add(&wrap, line.text, line.len))
+				goto next;
+		}
+		/* blank lines between the parts leave the held line held */
+		if (wrap.n && !(rr == RECOG_FOREIGN && sl_span_empty(ll.program)))
+			wrap_unrecognized(in, &wrap, res);
+		switch (rr) {
 		case RECOG_MATCHED:
 			res->recognized++;
 			pos.line = at->lineno;
@@ -379,6 +433,11 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			}
 			break;
 		case RECOG_UNRECOGNIZED:
+			if (logline_wrap_may_start(&ll)) {
+				logline_wrap_hold(&wrap, line.text, line.len, line.lineno, line.offset,
+				                  program);
+				break;
+			}
 			res->unrecognized++;
 			tally_add(in, program, "no pattern", line.text, line.len);
 			if (in->opt.unrecognized_out) {
@@ -391,6 +450,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			tally_add(in, program, "not mail-transfer", line.text, line.len);
 			break;
 		}
+	next:
 		if (in->opt.progress && res->lines % INGEST_PROGRESS_LINES == 0)
 			in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r),
 			                 res->lines - res->resumed_lines);
@@ -404,6 +464,8 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			sl_fault("checkpoint");
 		}
 	}
+	if (wrap.n)
+		wrap_unrecognized(in, &wrap, res);
 	if (got < 0)
 		rc = 1;   /* a read error mid-file: keep what was read, report the file */
 	if (got == 0 && !info->compressed && info->size > 0 &&
@@ -429,6 +491,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 		}
 	}
 out:
+	logline_wrap_release(&wrap);
 	sl_buf_release(&prev);
 	logline_ctx_release(&lctx);
 	reader_free(r);

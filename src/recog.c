@@ -420,6 +420,11 @@ static struct sl_span unlink_bbcode(struct sl_span s)
 		if (!s.len)
 			return SL_SPAN_NULL;
 	}
+	/* a page served through Cloudflare hides each address as "[email
+	 * protected]" (a no-break space when the page's "&#160;" was decoded):
+	 * the address is unknown */
+	if (sl_span_eq(s, "[email protected]") || sl_span_eq(s, "[email\xc2\xa0protected]"))
+		return SL_SPAN_NULL;
 	static const char close_tag[] = "[/email]";
 	const size_t nc = sizeof close_tag - 1;
 	if (s.len < 7 + nc || s.p[0] != '[' ||
@@ -513,14 +518,30 @@ static bool journal_marker(struct sl_span m)
 	return m.len >= 8 && memcmp(m.p, "-- ", 3) == 0 && memcmp(m.p + m.len - 3, " --", 3) == 0;
 }
 
+/* blank_line - nothing but blanks */
+static bool blank_line(struct sl_span m)
+{
+	for (size_t i = 0; i < m.len; i++)
+		if (m.p[i] != ' ' && m.p[i] != '\t' && m.p[i] != '\r' && m.p[i] != '\f' && m.p[i] != '\v')
+			return false;
+	return true;
+}
+
 enum recog_result recog_line(struct recog *r, const struct logline *ll, struct event *ev,
                              struct sl_span *program_out)
 {
-	static const char no_header[] = "(no header)", journalctl[] = "journalctl";
+	static const char no_header[] = "(no header)", journalctl[] = "journalctl",
+	                  blank[] = "(blank line)";
 	*program_out = ll->program;
 	if (sl_span_empty(ll->program) && journal_marker(ll->message)) {
 		/* no mail line: counted among the other programs' */
 		*program_out = (struct sl_span){ journalctl, sizeof journalctl - 1 };
+		return RECOG_FOREIGN;
+	}
+	if (sl_span_empty(ll->program) && blank_line(ll->message)) {
+		/* the empty lines of a paste (a forum post's log with a blank
+		 * line after each): no mail line either */
+		*program_out = (struct sl_span){ blank, sizeof blank - 1 };
 		return RECOG_FOREIGN;
 	}
 	if (sl_span_empty(ll->program)) {

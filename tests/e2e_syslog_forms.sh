@@ -163,5 +163,41 @@ eq "the bounce tied to its message" \
    "$(q "$db" "SELECT e.host, e.kind, e.smtp_code, m.sender FROM events e JOIN messages m ON m.id = e.message_id")" \
    "mx4|bounced|550|a@b.example"
 
+# A log line a mail client or a forum broke into several (logline_wrap.c):
+# a mailing list's quoted maillog ("> ... from=<a@b.example>, size=366," then
+# "> nrcpt=1 (queue active)"), a blog's line with each field on its own
+# ("... to=<sysadmin@example.com>, " then "relay=...:25, " then
+# "delay=0.35, " ...), a forum's blank line inside one: the parts read as
+# the line they were, its event at the first part's place; blank lines are
+# no mail lines; a part that is understood alone stays alone.
+db=$T/wrap.db
+cat >"$T/wrap.log" <<'LOG'
+> Jan 12 14:29:38 F055 postfix/qmgr[26852]: 78F628C4596: from=<a@b.example>, size=366,
+> nrcpt=1 (queue active)
+Dec 21 21:54:51 server postfix/smtp[18154]: 9E0443E949: to=<sysadmin@example.com>, 
+relay=spool.mail.gandi.net[217.70.178.1]:25, 
+delay=0.35, 
+delays=0.02/0.01/0.26/0.07, 
+dsn=5.1.8, 
+status=bounced (host spool.mail.gandi.net[217.70.178.1] said: 550 5.1.8 <root@server>: Sender address rejected: Domain not found (in reply to RCPT TO command))
+
+Nov 12 13:30:26 rvs001 postfix/local[6908]: 5208720090BC: to=<richard@ri-vier.nl>, relay=local, delay=9.7, delays=9.6/0.02/0/0.02, dsn=5.2.0, 
+
+status=bounced (maildir delivery failed: create maildir file /home/richard/Maildir/tmp/1226493026.P6908.rvs001.ri-vier.nl: Permission denied)
+Nov 12 13:30:27 rvs001 postfix/qmgr[1]: 5208720090BC: removed
+Nov 12 13:30:28 rvs001 postfix/smtpd[2]: no pattern knows this
+nor this rest
+Nov 12 13:30:29 rvs001 postfix/qmgr[1]: 5208720090BD: removed
+LOG
+eq "analyze, broken lines" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/wrap.log")" 0
+eq "the parts counted as understood, blank lines as no mail line" \
+   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")" "16|12|2|2"
+eq "each joined line's event at its first part" \
+   "$(q "$db" "SELECT line, kind, recipient, smtp_code, enhanced_code, remote_host FROM events ORDER BY line")" \
+   "3|bounced|sysadmin@example.com|550|5.1.8|spool.mail.gandi.net
+10|bounced|richard@ri-vier.nl||5.2.0|local"
+eq "the quoted arrival joined" "$(q "$db" "SELECT queue_id, sender, size FROM messages WHERE queue_id = '78F628C4596'")" \
+   "78F628C4596|a@b.example|366"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

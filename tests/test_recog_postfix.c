@@ -98,6 +98,47 @@ static void test_forum_linked_addresses(void **state)
 	assert_span(ev.sender, "[email]");
 }
 
+/* A page served through Cloudflare hides every address it finds behind
+ * "[email protected]" (its email obfuscation; "[email\xc2\xa0protected]" with
+ * the no-break space of "[email&#160;protected]"): the address is unknown.
+ * Its pattern takes "to=<" and ">" with it when the page escaped them
+ * ("8875414912DE: [email protected], relay=none, ..." in a hosting
+ * company's knowledge-base article on "delivery temporarily suspended";
+ * "to=<[email protected]>" in a Japanese guide's maillog). */
+static void test_cloudflare_hidden_addresses(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/smtp", "A1B2C3D4E5: to=<[email protected]>, "
+	                     "relay=mx.google.com[172.217.194.26]:25, delay=3600, status=deferred (host "
+	                     "mx.google.com[172.217.194.26] said: 450 4.7.1 Client host rejected: cannot "
+	                     "find your reverse hostname)"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_span(ev.recipient, NULL);
+	assert_int_equal(ev.smtp_code, 450);
+	assert_int_equal(run("postfix/error", "8875414912DE: [email protected], relay=none, delay=0.16, "
+	                     "delays=0.12/0/0/0.04, dsn=4.4.1, status=deferred (delivery temporarily "
+	                     "suspended: connect to 127.0.0.1[127.0.0.1]:10024: Connection refused)"),
+	                 RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_DEFERRED);
+	assert_span(ev.queue_id, "8875414912DE");
+	assert_span(ev.recipient, NULL);
+	assert_string_equal(ev.enhanced_code, "4.4.1");
+	assert_int_equal(run("postfix/error", "8875414912DE: [email\xc2\xa0protected], relay=none, "
+	                     "delay=0.16, dsn=4.4.1, status=deferred (delivery temporarily suspended: "
+	                     "connect to 127.0.0.1[127.0.0.1]:10024: Connection refused)"), RECOG_MATCHED);
+	assert_span(ev.recipient, NULL);
+	assert_int_equal(run("postfix/qmgr", "8875414912DE: from=<[email\xc2\xa0protected]>, size=900, "
+	                     "nrcpt=1 (queue active)"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_MSG_QUEUED);
+	assert_span(ev.sender, NULL);
+	assert_int_equal(run("postfix/smtpd", "NOQUEUE: reject: RCPT from unknown[192.0.2.1]: 454 4.7.1 "
+	                     "<[email protected]>: Relay access denied; from=<[email protected]> "
+	                     "to=<[email protected]> proto=ESMTP helo=<x>"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_REJECTED);
+	assert_span(ev.sender, NULL);
+	assert_span(ev.recipient, NULL);
+}
+
 static void test_lmtp_socket_relay(void **state)
 {
 	(void)state;
@@ -677,6 +718,10 @@ static void test_noise_and_foreign(void **state)
 	assert_int_equal(run("", "-- Reboot --"), RECOG_FOREIGN);
 	assert_int_equal(run("", "-- No entries --"), RECOG_FOREIGN);
 	assert_int_equal(run("", "-- a line of dashes, not journalctl's"), RECOG_UNRECOGNIZED);
+	/* an empty line, or one of blanks (a forum post's log with a blank line
+	 * after each): no mail line */
+	assert_int_equal(run("", ""), RECOG_FOREIGN);
+	assert_int_equal(run("", " \t "), RECOG_FOREIGN);
 	/* notes with no event of their own: the smtp client's TLS failure before
 	 * the status line that carries it (postfix-logwatch, a Go exporter's
 	 * test lines of postfix/polite/smtp), postfix-script's start (many
@@ -800,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_long_queue_id),
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_forum_linked_addresses),
+		cmocka_unit_test(test_cloudflare_hidden_addresses),
 		cmocka_unit_test(test_content_filter_discard),
 		cmocka_unit_test(test_noqueue_reject),
 		cmocka_unit_test(test_noqueue_reject_without_envelope),
