@@ -166,6 +166,8 @@ reason: rate-limit
 prefilter: TSS0
 regex: \bTSS0[1-9]\b
 
+# Plesk's Outgoing Mail Control: "The limit on the number of allowed
+# outgoing messages was exceeded" (Plesk support article on the outgoing limit)
 id: reason.rate-limit
 mta: reason
 programs: *
@@ -173,6 +175,7 @@ kind: reason
 reason: rate-limit
 regex: (?i)unusual rate|rate.?limit|throttl|too many (?:messages|mails|e-?mails|recipients from)|sending rate
   |mail flood|unexpected volume|\b[45]\.7\.28\b|temporarily deferred due to|receiving mail (?:too quickly|at a rate)
+  |limit on the number of (?:allowed )?outgoing (?:messages|e-?mails)
 
 id: reason.too-many-connections
 mta: reason

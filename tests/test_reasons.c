@@ -301,6 +301,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "microsoft", "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140).", "blocked-ip" },
 	{ "microsoft", "550 5.7.606 Access denied, banned sending IP [192.0.2.1].", "blocked-ip" },
 	{ "yahoo", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", "rate-limit" },
+	/* Plesk's Outgoing Mail Control (its milter's 'limit-out' handler), as
+	 * Plesk's support article "What will happen to emails that are sent once
+	 * the outgoing limit is reached?" quotes the cleanup line */
+	{ "plesk", "5.7.0 Your message could not be sent. The limit on the number of allowed "
+	  "outgoing messages was exceeded. Try again later.", "rate-limit" },
 	{ "rfc", "530 5.7.0 Must issue a STARTTLS command first", "tls-required" },
 	{ "rfc", "551 User not local; please try <bob@example.net>", "user-not-local" },
 	/* a receiver refusing the sending address itself, as Postfix logs it
