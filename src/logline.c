@@ -241,7 +241,10 @@ static bool parse_tag(const char *p, const char *e, struct logline *out)
 	p++;
 	if (p < e && *p != ' ')
 		return false;   /* "host:port" and the like are not tags */
-	if (p < e)
+	/* one blank, or more where an rsyslog template puts its own before
+	 * the message's ("%syslogtag% %msg%": "postfix/qmgr[12]:  4ABC: ...");
+	 * no MTA starts a message with a blank */
+	while (p < e && *p == ' ')
 		p++;
 	p = skip_msgid_tag(p, e);
 	out->program = (struct sl_span){ name, (size_t)(name_end - name) };

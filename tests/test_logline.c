@@ -327,6 +327,10 @@ static const struct case_ cases[] = {
 	{ "#Jan 01 00:00:00 middle-earth postfix/tlsproxy[42]: CONNECT from [192.168.1.12]:1000",
 	  LOGLINE_RFC3164, "2026-01-01T00:00:00Z", "middle-earth", "postfix/tlsproxy", 42,
 	  "CONNECT from [192.168.1.12]:1000", NULL },
+	/* an rsyslog template that puts a blank of its own before %msg%, whose
+	 * RFC 3164 text keeps the blank after the tag's colon */
+	{ "Mar 22 08:00:01 mail postfix/qmgr[12]:  4ABD1: removed", LOGLINE_RFC3164,
+	  "2026-03-22T08:00:01Z", "mail", "postfix/qmgr", 12, "4ABD1: removed", NULL },
 	/* BusyBox syslogd (Alpine Linux) writes facility.priority between the
 	 * host and the tag (sysklogd/syslogd.c; a backup tool's test tails its
 	 * /var/log/messages so: "Mar 22 07:45:01 backup mail.info
