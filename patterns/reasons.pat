@@ -167,7 +167,9 @@ prefilter: TSS0
 regex: \bTSS0[1-9]\b
 
 # Plesk's Outgoing Mail Control: "The limit on the number of allowed
-# outgoing messages was exceeded" (Plesk support article on the outgoing limit)
+# outgoing messages was exceeded" (Plesk support article on the outgoing
+# limit); the sending quotas of policy daemons (cluebringer's quotas
+# module: "Policy rejection; Message count quota exceeded")
 id: reason.rate-limit
 mta: reason
 programs: *
@@ -176,6 +178,7 @@ reason: rate-limit
 regex: (?i)unusual rate|rate.?limit|throttl|too many (?:messages|mails|e-?mails|recipients from)|sending rate
   |mail flood|unexpected volume|\b[45]\.7\.28\b|temporarily deferred due to|receiving mail (?:too quickly|at a rate)
   |limit on the number of (?:allowed )?outgoing (?:messages|e-?mails)
+  |policy rejection[;,] message (?:count|cumulative size) quota exceeded|\bsender quota\b
 
 id: reason.too-many-connections
 mta: reason

@@ -306,6 +306,16 @@ static const struct corpus_case provider_cases[] = {
 	 * the outgoing limit is reached?" quotes the cleanup line */
 	{ "plesk", "5.7.0 Your message could not be sent. The limit on the number of allowed "
 	  "outgoing messages was exceeded. Try again later.", "rate-limit" },
+	/* sending quotas of policy daemons: cluebringer (policyd v2, its
+	 * quotas module's "Policy rejection; Message count quota exceeded"), a
+	 * quota policy's "Sender quota limit reached" (a GitHub issue's pasted
+	 * NOQUEUE line, bhozar/grafana-dashboards 6) */
+	{ "cluebringer", "554 5.7.1 <a@b.example>: Sender address rejected: Policy rejection; Message "
+	  "count quota exceeded", "rate-limit" },
+	{ "cluebringer", "554 5.7.1 Policy rejection; Message cumulative size quota exceeded",
+	  "rate-limit" },
+	{ "quota-policy", "554 5.7.1 <a@b.example>: Recipient address rejected: Sender quota limit "
+	  "reached.", "rate-limit" },
 	{ "rfc", "530 5.7.0 Must issue a STARTTLS command first", "tls-required" },
 	{ "rfc", "551 User not local; please try <bob@example.net>", "user-not-local" },
 	/* a receiver refusing the sending address itself, as Postfix logs it
