@@ -76,6 +76,23 @@ const char *logline_capture_prefix(const char *line, const char *e)
 	 * (RFC 7464 JSON text sequences) */
 	if (p < e && *p == 0x1E)
 		p++;
+	/* journalctl -o short-monotonic: the seconds since boot, "[  123.456789] "
+	 * (systemd's logs-show.c), in place of a time of day */
+	if (p < e && *p == '[') {
+		const char *q = p + 1;
+		while (q < e && *q == ' ')
+			q++;
+		const char *d = q;
+		while (q < e && q - d < 12 && *q >= '0' && *q <= '9')
+			q++;
+		if (q > d && e - q >= 3 && *q == '.') {
+			const char *f = ++q;
+			while (q < e && q - f < 9 && *q >= '0' && *q <= '9')
+				q++;
+			if (q > f && e - q >= 2 && q[0] == ']' && q[1] == ' ')
+				return q + 2;
+		}
+	}
 	while (p < e && p - line < CAPTURE_PREFIX_MAX &&
 	       (*p == ' ' || *p == '\t' || *p == '>' || *p == '|' || *p == '#'))
 		p++;

@@ -331,6 +331,12 @@ static const struct case_ cases[] = {
 	 * RFC 3164 text keeps the blank after the tag's colon */
 	{ "Mar 22 08:00:01 mail postfix/qmgr[12]:  4ABD1: removed", LOGLINE_RFC3164,
 	  "2026-03-22T08:00:01Z", "mail", "postfix/qmgr", 12, "4ABD1: removed", NULL },
+	/* journalctl -o short-monotonic: seconds since boot where the time of
+	 * day goes (systemd logs-show.c, "[%5llu.%06llu]"): no time */
+	{ "[  123.456789] mail postfix/qmgr[12]: 4ABC1: removed", LOGLINE_RFC3164, "", "mail",
+	  "postfix/qmgr", 12, "4ABC1: removed", NULL },
+	{ "[12345.678901] mail postfix/qmgr[12]: 4ABC2: removed", LOGLINE_RFC3164, "", "mail",
+	  "postfix/qmgr", 12, "4ABC2: removed", NULL },
 	/* BusyBox syslogd (Alpine Linux) writes facility.priority between the
 	 * host and the tag (sysklogd/syslogd.c; a backup tool's test tails its
 	 * /var/log/messages so: "Mar 22 07:45:01 backup mail.info
