@@ -21,13 +21,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* check_span - a span of the parse lies in the line, in the scratch buffer
- * or in the line's HTML-decoded copy */
+ * or in the line's HTML-decoded copy; a message joined from Sendmail's
+ * pieces (joined set) in the pieces' buffer */
 static void check_span(const char *what, struct sl_span s, const char *line, size_t len,
-                       const struct logline_ctx *ctx)
+                       const struct logline_ctx *ctx, bool joined)
 {
 	FUZZ_CHECK(fuzz_span_within(s.p, s.len, line, len) ||
 	           fuzz_span_within(s.p, s.len, ctx->scratch.data, ctx->scratch.len) ||
-	           fuzz_span_within(s.p, s.len, ctx->unescaped.data, ctx->unescaped.len),
+	           fuzz_span_within(s.p, s.len, ctx->unescaped.data, ctx->unescaped.len) ||
+	           (joined && fuzz_span_within(s.p, s.len, ctx->piece_text.data, ctx->piece_text.len)),
 	           "%s span (%zu bytes) outside the line and the scratch buffer", what, s.len);
 }
 
@@ -58,10 +60,10 @@ static void parse_all(const uint8_t *data, size_t size, int year)
 		logline_parse(&ctx, line, len, &ll);
 		FUZZ_CHECK(ll.format >= LOGLINE_BARE && ll.format <= LOGLINE_EXIM, "format %d",
 		           (int)ll.format);
-		check_span("host", ll.host, line, len, &ctx);
+		check_span("host", ll.host, line, len, &ctx, false);
 		if (!(ll.format == LOGLINE_EXIM && sl_span_eq(ll.program, "exim")))
-			check_span("program", ll.program, line, len, &ctx);   /* Exim's is a constant */
-		check_span("message", ll.message, line, len, &ctx);
+			check_span("program", ll.program, line, len, &ctx, false);   /* Exim's is a constant */
+		check_span("message", ll.message, line, len, &ctx, ll.joined);
 		if (ll.format == LOGLINE_BARE)
 			FUZZ_CHECK(!ll.has_ts, "a bare line with a time stamp");
 		if (ll.has_ts)
