@@ -54,14 +54,15 @@ regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2
 
 # ---- arrivals: "<= sender R=ref H=host (helo) [ip]:port ... P=proto ...
 # S=size id=msgid". A bounce has sender <> and R= names the message it
-# reports on (refine() moves it to origin_queue_id).
+# reports on (refine() moves it to origin_queue_id). A quoted local part
+# may hold spaces ('<= "name with spaces"@test.ex H=...').
 id: exim.arrival
 mta: exim
 programs: *
 kind: arrival
 prefilter: <=
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]<= (?:<(?<sender>)>|(?<sender>\S++))
+  [ ]<= (?:<(?<sender>)>|(?<sender>"(?:[^"\\]++|\\.)*+"@\S*+)|(?<sender>\S++))
   (?: R=(?<new_queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4})))?
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
   P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
@@ -191,7 +192,7 @@ mta: exim
 programs: *
 kind: arrival
 regex: ^(?:\[\d++\] )?(?<queue_id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{2}|[0-9A-Za-z]{11}-[0-9A-Za-z]{4}))
-  [ ]\(= (?:<(?<sender>)>|(?<sender>\S++))
+  [ ]\(= (?:<(?<sender>)>|(?<sender>"(?:[^"\\]++|\\.)*+"@\S*+)|(?<sender>\S++))
   (?: (?:H=(?:(?<remote_host>[^\s()\[\]]++) ?)?(?:\((?<helo>[^()]*+)\) ?)?(?:\[(?<remote_ip>[^\[\]]++)\](?::\d++)?)?|
   P=(?<protocol>\S++)|S=(?<size>\d++)|id=(?<header_msgid>\S++)|[A-Za-z][A-Za-z0-9]*+=(?:"(?:[^"\\]++|\\.)*+"|\S++)|[A-Z]{1,4}[-.*]{0,2}))*+
 

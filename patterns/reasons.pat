@@ -369,7 +369,7 @@ regex: (?i)server configuration (?:problem|error)|local configuration error|conf
   |incorrectly configured|can'?t contact (?:the )?ldap|ldap_\w+|\bldap (?:error|server)|temporary lookup failure
   |alias database unavailable|mail transport unavailable|unknown mail transport error|internal (?:server )?error|permission denied
   |queue file write error|insufficient (?:system storage|disk space)|\b[45]\.3\.[15]\b
-  |temporary local problem|exited with EX_TEMPFAIL|collect: cannot write
+  |temporary local problem|temporary system failure|exited with EX_TEMPFAIL|collect: cannot write
   |command died with status|command time limit exceeded
 
 # Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),

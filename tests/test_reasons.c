@@ -424,6 +424,10 @@ static const struct corpus_case provider_cases[] = {
 	/* Sendmail's local mailer and queue directory (forum posts) */
 	{ "sendmail", "local mailer (/usr/sbin/sensible-mda) exited with EX_TEMPFAIL", "server-config" },
 	{ "sendmail", "421 4.3.0 collect: Cannot write ./dfk67GY7lH016365 (bfcommit, uid=0, gid=122): No such file or directory", "server-config" },
+	/* cf/m4/proto.m4: a map lookup that failed (here a missing access.db)
+	 * answers "451 4.3.0 Temporary system failure. Please try again later."
+	 * (Ubuntu Forums, "Mail server", 2011) */
+	{ "sendmail", "451 4.3.0 Temporary system failure. Please try again later.", "server-config" },
 	/* Exim deliver.c: queue_smtp_domains, sent at the next queue run */
 	{ "exim", "domain matches queue_smtp_domains, or -odqs set", "retry-wait" },
 	/* the same wait as later Exims word it, and queue_domains holding an

@@ -198,6 +198,13 @@ static const struct ecase deliveries[] = {
 };
 
 static const struct ecase arrivals[] = {
+	/* a quoted local part may hold spaces: the sender is the whole quoted
+	 * address, and the fields after it are read (Exim test suite,
+	 * test/log/2102) */
+	{ .msg = "10HmaY-0005vi-00 <= \"name with spaces\"@test.ex H=[127.0.0.1] P=smtps "
+	         "X=TLS1.x:ke-RSA-AES256-SHAnnn:xxx CV=no S=sss",
+	  .kind = EV_MSG_ARRIVAL, .qid = "10HmaY-0005vi-00", .sender = "\"name with spaces\"@test.ex",
+	  .ip = "127.0.0.1", .proto = "smtps" },
 	/* the 8bitmime selector's "M8S=0" (a name with a digit) does not end the
 	 * field list: id= after it is read (logstash-patterns-core's EXIM spec,
 	 * "message arrival with quoted hostname and port") */
