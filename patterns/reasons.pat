@@ -370,7 +370,7 @@ regex: (?i)server configuration (?:problem|error)|local configuration error|conf
   |alias database unavailable|mail transport unavailable|unknown mail transport error|internal (?:server )?error|permission denied
   |queue file write error|insufficient (?:system storage|disk space)|\b[45]\.3\.[15]\b
   |temporary local problem|temporary system failure|exited with EX_TEMPFAIL|collect: cannot write
-  |command died with status|command time limit exceeded
+  |command died with status|command time limit exceeded|child process of \S++ transport (?:returned|\(running command)
 
 # Postfix "Protocol error", "Multi-recipient bounce" (reject_multi_recipient_bounce),
 # Sendmail "Remote protocol error", Exim's synchronization errors

@@ -414,6 +414,11 @@ static const struct corpus_case provider_cases[] = {
 	{ "postfix", "Command died with status 127: \"procmail -a \"$EXTENSION\"\". Command output: "
 	  "sh: procmail: not found ", "server-config" },
 	{ "postfix", "Command time limit exceeded: \"/usr/bin/faxmail\"", "server-config" },
+	/* Exim transports/pipe.c: the command of a pipe transport failed
+	 * ("Child process of %s transport returned %d%s from command: %s"; a
+	 * README on piping mail to PHP, cPanel's address_pipe) */
+	{ "exim", "Child process of address_pipe transport returned 127 (could mean unable to exec or "
+	  "command does not exist) from command: /usr/local/bin/php", "server-config" },
 	/* error(8) for a transport that failed to start (qmgr: "transport lmtp
 	 * failure"), infohtreasure/Postfix-Maillog-Dump maillog */
 	{ "postfix", "unknown mail transport error", "server-config" },
