@@ -1486,14 +1486,78 @@ static bool parse_bare_tag(struct logline_ctx *ctx, const char *line, const char
 /* html_unescape - a line copied from a web page's HTML, or from a page
  * that showed its entities as text (a forum's quoted log, "from=&lt;>,",
  * "to=&lt;a@b&gt;,"), gets the characters back: &lt; &gt; &amp; &quot;
- * &#39; &#039; &apos;, in one pass ("&amp;lt;" is "&lt;"). Only a line
- * with "&lt;" or "&gt;" is taken for one: a log line has its own '<' and
- * '>', and an ampersand alone may be the line's. False when not such a
- * line; else the decoded line is in `buf`. */
+ * &#39; &#039; &apos;, in one pass ("&amp;lt;" is "&lt;"), without the
+ * tags around it (a question's HTML: "<p>Apr 16 05:55:58 serverName
+ * postfix/qmgr[1773]: 3F13A2C0869: from=&lt;>,</p>"). Only a line with
+ * "&lt;" or "&gt;", or such tags, is taken for one: a log line has its own
+ * '<' and '>', and an ampersand alone may be the line's. False when not
+ * such a line; else the decoded line is in `buf`. */
+/* html_tag - the length of the HTML tag at p that a page puts around a
+ * quoted line ("<p>", "<pre class=x>", "<code>", "</p>", "<br />", ...),
+ * closing (a '/' after '<') or opening as asked; 0 when none */
+static size_t html_tag(const char *p, const char *e, bool closing)
+{
+	static const char *const names[] = { "p", "pre", "code", "br", "li", "div", "span", "td",
+	                                     "tt", "blockquote", "samp", "kbd", NULL };
+	const char *q = p;
+	if (q >= e || *q++ != '<')
+		return 0;
+	if (closing && (q >= e || *q++ != '/'))
+		return 0;
+	const char *n = q;
+	while (q < e && q - n < 12 && *q >= 'a' && *q <= 'z')
+		q++;
+	if (q == n || !word_in(n, q, names))
+		return 0;
+	/* attributes, or the "/" of "<br/>", up to the '>' (no '<' in between) */
+	while (q < e && q - p < 80 && *q != '>' && *q != '<')
+		q++;
+	return q < e && *q == '>' ? (size_t)(q + 1 - p) : 0;
+}
+
+/* html_strip - the line without the tags a page put before and after it:
+ * "<p>LINE</p>", "<pre><code>LINE", "LINE<br />"; true when there were */
+static bool html_strip(const char **pp, const char **ep)
+{
+	const char *p = *pp, *e = *ep;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	bool any = false;
+	for (size_t n; (n = html_tag(p, e, false)) != 0; p += n)
+		any = true;
+	for (bool more = true; more;) {
+		more = false;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		const char *lt = e;
+		while (lt > p && e - lt < 90 && lt[-1] != '<')
+			lt--;
+		if (lt > p && e[-1] == '>') {
+			lt--;
+			size_t n = html_tag(lt, e, true);
+			if (!n)
+				n = html_tag(lt, e, false);   /* "<br />" */
+			if (n == (size_t)(e - lt)) {
+				e = lt;
+				any = more = true;
+			}
+		}
+	}
+	if (any) {
+		*pp = p;
+		*ep = e;
+	}
+	return any;
+}
+
 static bool html_unescape(struct sl_buf *buf, const char *line, size_t len)
 {
-	if (!sl_memmem(line, len, "&lt;", 4) && !sl_memmem(line, len, "&gt;", 4))
+	const char *start = line, *end = line + len;
+	bool tags = html_strip(&start, &end);
+	if (!tags && !sl_memmem(line, len, "&lt;", 4) && !sl_memmem(line, len, "&gt;", 4))
 		return false;
+	line = start;
+	len = (size_t)(end - start);
 	static const struct {
 		const char *ent;
 		char c;
@@ -1528,7 +1592,7 @@ static bool html_unescape(struct sl_buf *buf, const char *line, size_t len)
 /* logline_parse - decide the format from the first byte, then parse it */
 void logline_parse(struct logline_ctx *ctx, const char *line, size_t len, struct logline *out)
 {
-	if (len && html_unescape(&ctx->unescaped, line, len)) {
+	if (len && html_unescape(&ctx->unescaped, line, len) && ctx->unescaped.len) {
 		line = ctx->unescaped.data;
 		len = ctx->unescaped.len;
 	}

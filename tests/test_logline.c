@@ -256,6 +256,20 @@ static const struct case_ cases[] = {
 	  "&quot; &#39;x&#039; &amp;lt;)", LOGLINE_RFC3164, "2026-06-19T10:47:10Z", "mail",
 	  "postfix/smtp", 19006, "A5472: to=<a&b@x.example>, status=bounced (host h[192.0.2.1] "
 	  "said: 550 5.1.1 <a&b@x.example>: \"no\" 'x' &lt;)", NULL },
+	/* the tags around a line in a page's HTML (a question's quoted maillog,
+	 * "<p>Apr 16 05:55:58 serverName postfix/bounce[1800]: ...</p>"), a
+	 * "<pre><code>" block's first line, a "<br />" after each line */
+	{ "  <p>Apr 16 05:55:58 serverName postfix/qmgr[1773]: 3F13A2C0869: from=&lt;>, size=2513, "
+	  "nrcpt=1 (queue active)</p>", LOGLINE_RFC3164, "2026-04-16T05:55:58Z", "serverName",
+	  "postfix/qmgr", 1773, "3F13A2C0869: from=<>, size=2513, nrcpt=1 (queue active)", NULL },
+	{ "<pre class=\"lang-none\"><code>Apr 16 05:55:58 serverName postfix/qmgr[1773]: 3F1: removed",
+	  LOGLINE_RFC3164, "2026-04-16T05:55:58Z", "serverName", "postfix/qmgr", 1773, "3F1: removed",
+	  NULL },
+	{ "Apr 16 05:55:58 serverName postfix/qmgr[1773]: 3F1: removed<br />", LOGLINE_RFC3164,
+	  "2026-04-16T05:55:58Z", "serverName", "postfix/qmgr", 1773, "3F1: removed", NULL },
+	/* a PRI or a syslog-ng priority is no such tag */
+	{ "<22>Apr 16 05:55:58 serverName postfix/qmgr[1773]: 3F1: removed", LOGLINE_RFC3164,
+	  "2026-04-16T05:55:58Z", "serverName", "postfix/qmgr", 1773, "3F1: removed", NULL },
 	/* no &lt; or &gt;: an ampersand is the line's own */
 	{ "Jun 19 10:47:10 mail postfix/cleanup[9]: A5: warning: header Subject: a &amp; b",
 	  LOGLINE_RFC3164, "2026-06-19T10:47:10Z", "mail", "postfix/cleanup", 9,
