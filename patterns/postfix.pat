@@ -16,7 +16,10 @@
 # served through Cloudflare hides the address as "[email protected]", and
 # its pattern takes "to=<" and ">" with it when the page escaped them
 # ("8875414912DE: [email protected], relay=none, ...", a hosting company's
-# knowledge-base article): the recipient is unknown then.
+# knowledge-base article): the recipient is unknown then. A paste that hides
+# part of the relay's name in brackets ("relay=[redacted]-br.mail.protection
+# .outlook.com[207.46.163.74]:25", a GitHub issue's bounce) keeps it in the
+# name: a bracketed piece that a name character follows.
 id: postfix.delivery.status
 mta: postfix
 programs: *
@@ -24,7 +27,7 @@ kind: status
 prefilter: status=
 regex: ^(?<queue_id>[0-9A-Za-z]++): (?:to=<?(?<recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+|\[email(?: |\xc2\xa0)protected\]),
   (?: orig_to=<?(?<orig_recipient>[^<>,]*+)>?(?:<mailto:[^<>,]*+>)?+,)?
-  (?: relay=(?<relay>(?<remote_host>[^\[\],\s]*+)(?:\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?),)?
+  (?: relay=(?<relay>(?<remote_host>(?:[^\[\],\s]++|\[[^\[\],\s]*+\](?=[^\[\],\s:]))*+)(?:\[(?<remote_ip>[^\[\]]*+)\](?::\d++)?)?),)?
   (?: conn_use=\d++,)?(?: delay=(?<delay>[\d.]++),)?(?: delays=[\d./]++,)?(?: tls=[^,]*+,)?
   (?: dsn=(?<enhanced_code>\d\.\d{1,3}\.\d{1,3}),)? status=(?<status>[\w-]++)
   (?:\s*+\((?<reply>(?:[^)\s]++|\s++(?!$)|\)(?!\s*+$))*+)\)?)?\s*+$

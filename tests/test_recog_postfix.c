@@ -274,6 +274,29 @@ static void test_relay_none_host_in_text(void **state)
 	assert_span(ev.remote_ip, NULL);
 }
 
+/* A paste that hides part of a host name in brackets ("[redacted]", a
+ * GitHub issue's bounce: relay=[redacted]-br.mail.protection.outlook.com
+ * [207.46.163.74]:25): a bracketed piece that a name character follows is
+ * part of the name, the address is the last one */
+static void test_redacted_relay_name(void **state)
+{
+	(void)state;
+	assert_int_equal(run("postfix/smtp", "F180CB7A: to=<[redacted]@[redacted].br>, "
+	                     "relay=[redacted]-br.mail.protection.outlook.com[207.46.163.74]:25, delay=5.5, "
+	                     "delays=0.09/0/0.43/5, dsn=5.4.1, status=bounced (host "
+	                     "[redacted]-br.mail.protection.outlook.com[207.46.163.74] said: 550 5.4.1 "
+	                     "[[redacted]@[redacted].br]: Recipient address rejected: Access denied "
+	                     "(in reply to RCPT TO command))"), RECOG_MATCHED);
+	assert_int_equal(ev.kind, EV_BOUNCED);
+	assert_span(ev.remote_host, "[redacted]-br.mail.protection.outlook.com");
+	assert_span(ev.remote_ip, "207.46.163.74");
+	assert_int_equal(ev.smtp_code, 550);
+	assert_int_equal(run("postfix/smtp", "ABC: to=<a@b.example>, relay=mail.[hidden].com[192.0.2.1]:25, "
+	                     "delay=1, dsn=2.0.0, status=sent (250 ok)"), RECOG_MATCHED);
+	assert_span(ev.remote_host, "mail.[hidden].com");
+	assert_span(ev.remote_ip, "192.0.2.1");
+}
+
 static void test_bounced_no_dsn(void **state)
 {
 	(void)state;
@@ -836,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_refused_to_talk),
 		cmocka_unit_test(test_connection_refused_only_dsn),
 		cmocka_unit_test(test_relay_none_host_in_text),
+		cmocka_unit_test(test_redacted_relay_name),
 		cmocka_unit_test(test_bounced_no_dsn),
 		cmocka_unit_test(test_local_forwarded),
 		cmocka_unit_test(test_content_filter_queued_as),
