@@ -1,8 +1,9 @@
 /* logline_wrap: a log line that a mail client, a forum or a web page broke
  * into two or more, read as the one line it was. A line whose header parses
- * but whose message no pattern knows is held back (ingest.c); the lines
- * after it that have no header of their own are its rest while the join
- * is still not understood, up to a few. */
+ * but whose message no pattern knows, or is understood with a parenthesis
+ * left open, is held back (ingest.c); the lines after it that have no
+ * header of their own are its rest while the join is still not understood
+ * or still open, up to a few. */
 #ifndef SMTPLOG_LOGLINE_WRAP_H
 #define SMTPLOG_LOGLINE_WRAP_H
 
@@ -25,6 +26,7 @@ struct logline_wrap {
 	struct sl_buf program;    /* the first one's program */
 	struct sl_buf joined;     /* their text joined, and a candidate rest after it */
 	size_t joined_len;        /* the held lines' join: joined.data[0..joined_len) */
+	size_t matched;           /* the longest join understood, left open: 0 for none */
 };
 
 void logline_wrap_init(struct logline_wrap *w);
@@ -54,6 +56,11 @@ struct sl_span logline_wrap_join(struct logline_wrap *w, const char *text, size_
  * (logline_wrap_join made it); false when the parts or the length are at
  * their limit (nothing changes then). */
 bool logline_wrap_add(struct logline_wrap *w, const char *text, size_t len);
+
+/* Does the text leave a parenthesis open (a reply "(host ... said: 550
+ * ..." whose rest was broken off to the next line)? A line understood
+ * with one open is held too: its rest may follow. */
+bool logline_wrap_open(struct sl_span text);
 
 /* Forget the held lines. */
 void logline_wrap_clear(struct logline_wrap *w);

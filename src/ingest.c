@@ -284,6 +284,41 @@ static void wrap_unrecognized(struct ingest *in, struct logline_wrap *w,
 	logline_wrap_clear(w);
 }
 
+/* wrap_emit - the held lines read as the one line `jll` they were (every
+ * part of it understood), its event at the first part's place */
+static int wrap_emit(struct ingest *in, struct logline_wrap *w, const struct logline *jll,
+                     struct event *ev, struct corr_pos *pos, struct ingest_file_result *res,
+                     unsigned parts, struct sl_error *err)
+{
+	res->recognized += parts;
+	pos->line = w->lineno;
+	pos->offset = w->offset;
+	pos->seq = 0;
+	if (ev->kind != EV_NONE && ev->kind < EV_MSG_ARRIVAL)
+		res->events++;
+	int rc = feed_event(in, jll, ev, pos, w->len, err);
+	logline_wrap_clear(w);
+	return rc;
+}
+
+/* wrap_flush - no more rest for the held lines: the longest join of them
+ * that was understood (a line left open, logline_wrap.h) is read as it
+ * is; with none, each is a line not understood */
+static int wrap_flush(struct ingest *in, struct logline_wrap *w, struct logline_ctx *lctx,
+                      struct corr_pos *pos, struct ingest_file_result *res, struct sl_error *err)
+{
+	if (w->matched) {
+		struct logline jll;
+		struct event ev;
+		struct sl_span prog;
+		logline_parse(lctx, w->joined.data, w->matched, &jll);
+		if (recog_line(in->recog, &jll, &ev, &prog) == RECOG_MATCHED)
+			return wrap_emit(in, w, &jll, &ev, pos, res, w->n, err);
+	}
+	wrap_unrecognized(in, w, res);
+	return 0;
+}
+
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err)
 {
@@ -399,28 +434,51 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			struct logline jll;
 			struct sl_span jprog;
 			logline_parse(&lctx, j.p, j.len, &jll);
-			if (recog_line(in->recog, &jll, &ev, &jprog) == RECOG_MATCHED) {
-				res->recognized += wrap.n + 1;
-				pos.line = wrap.lineno;
-				pos.offset = wrap.offset;
-				pos.seq = 0;
-				if (ev.kind != EV_NONE && ev.kind < EV_MSG_ARRIVAL)
-					res->events++;
-				if (feed_event(in, &jll, &ev, &pos, wrap.len, err)) {
+			bool ok = recog_line(in->recog, &jll, &ev, &jprog) == RECOG_MATCHED;
+			if (ok && !logline_wrap_open(j)) {
+				if (wrap_emit(in, &wrap, &jll, &ev, &pos, res, wrap.n + 1, err)) {
 					rc = -1;
 					goto out;
 				}
-				logline_wrap_clear(&wrap);
 				goto next;
 			}
-			if (logline_wrap_add(&wrap, line.text, line.len))
+			if (logline_wrap_add(&wrap, line.text, line.len)) {
+				if (ok)
+					wrap.matched = wrap.joined_len;
 				goto next;
+			}
+			if (ok) {
+				if (wrap_emit(in, &wrap, &jll, &ev, &pos, res, wrap.n + 1, err)) {
+					rc = -1;
+					goto out;
+				}
+				goto next;
+			}
 		}
 		/* blank lines between the parts leave the held line held */
-		if (wrap.n && !(rr == RECOG_FOREIGN && sl_span_empty(ll.program)))
-			wrap_unrecognized(in, &wrap, res);
+		if (wrap.n && !(rr == RECOG_FOREIGN && sl_span_empty(ll.program))) {
+			/* the flush parses the held text: a line decoded from HTML
+			 * (its text in lctx's buffer) is parsed again after it */
+			bool decoded = lctx.unescaped.len && ll.message.p >= lctx.unescaped.data &&
+			               ll.message.p <= lctx.unescaped.data + lctx.unescaped.len;
+			if (wrap_flush(in, &wrap, &lctx, &pos, res, err)) {
+				rc = -1;
+				goto out;
+			}
+			if (decoded) {
+				logline_parse(&lctx, line.text, line.len, &ll);
+				rr = recog_line(in->recog, &ll, &ev, &program);
+			}
+		}
 		switch (rr) {
 		case RECOG_MATCHED:
+			if (logline_wrap_may_start(&ll) && logline_wrap_open(ll.message)) {
+				/* a reply left open: its rest may follow (logline_wrap.h) */
+				logline_wrap_hold(&wrap, line.text, line.len, line.lineno, line.offset,
+				                  program);
+				wrap.matched = wrap.joined_len;
+				break;
+			}
 			res->recognized++;
 			pos.line = at->lineno;
 			pos.offset = at->offset;
@@ -464,8 +522,10 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			sl_fault("checkpoint");
 		}
 	}
-	if (wrap.n)
-		wrap_unrecognized(in, &wrap, res);
+	if (wrap.n && wrap_flush(in, &wrap, &lctx, &pos, res, err)) {
+		rc = -1;
+		goto out;
+	}
 	if (got < 0)
 		rc = 1;   /* a read error mid-file: keep what was read, report the file */
 	if (got == 0 && !info->compressed && info->size > 0 &&

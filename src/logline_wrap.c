@@ -29,6 +29,7 @@ void logline_wrap_clear(struct logline_wrap *w)
 {
 	w->n = 0;
 	w->joined_len = 0;
+	w->matched = 0;
 	sl_buf_reset(&w->lines);
 	sl_buf_reset(&w->program);
 	sl_buf_reset(&w->joined);
@@ -96,4 +97,15 @@ bool logline_wrap_add(struct logline_wrap *w, const char *text, size_t len)
 	sl_buf_add(&w->lines, text, len);
 	sl_buf_addc(&w->lines, '\n');
 	return true;
+}
+
+bool logline_wrap_open(struct sl_span text)
+{
+	long depth = 0;
+	for (size_t i = 0; i < text.len; i++)
+		if (text.p[i] == '(')
+			depth++;
+		else if (text.p[i] == ')' && depth > 0)
+			depth--;
+	return depth > 0;
 }

@@ -188,14 +188,23 @@ Nov 12 13:30:27 rvs001 postfix/qmgr[1]: 5208720090BC: removed
 Nov 12 13:30:28 rvs001 postfix/smtpd[2]: no pattern knows this
 nor this rest
 Nov 12 13:30:29 rvs001 postfix/qmgr[1]: 5208720090BD: removed
+Nov  8 05:26:31 mail1 postfix/smtp[99]: 1A2B: to=<x@y.example>, relay=mx.y.example[192.0.2.5]:25, delay=1, dsn=5.1.1, status=bounced (host mx.y.example[192.0.2.5] said: 550 5.1.1 <x@y.example>: Recipient
+    address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))
+Nov  8 05:26:32 mail1 postfix/smtp[99]: 1A2C: to=<z@y.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (connect to mx.y.example[192.0.2.5]:25: Connection timed out
+Nov  8 05:26:33 mail1 postfix/qmgr[1]: 1A2C: removed
 LOG
 eq "analyze, broken lines" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/wrap.log")" 0
 eq "the parts counted as understood, blank lines as no mail line" \
-   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")" "16|12|2|2"
+   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")" "20|16|2|2"
 eq "each joined line's event at its first part" \
    "$(q "$db" "SELECT line, kind, recipient, smtp_code, enhanced_code, remote_host FROM events ORDER BY line")" \
    "3|bounced|sysadmin@example.com|550|5.1.8|spool.mail.gandi.net
-10|bounced|richard@ri-vier.nl||5.2.0|local"
+10|bounced|richard@ri-vier.nl||5.2.0|local
+17|bounced|x@y.example|550|5.1.1|mx.y.example
+19|deferred|z@y.example||4.4.1|mx.y.example"
+eq "a reply broken off inside its parentheses read whole" \
+   "$(q "$db" "SELECT reason, reply FROM events WHERE line = 17")" \
+   "user-unknown|host mx.y.example[192.0.2.5] said: 550 5.1.1 <x@y.example>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)"
 eq "the quoted arrival joined" "$(q "$db" "SELECT queue_id, sender, size FROM messages WHERE queue_id = '78F628C4596'")" \
    "78F628C4596|a@b.example|366"
 

@@ -119,6 +119,24 @@ static void test_not_a_rest(void **state)
 	logline_wrap_release(&w);
 }
 
+static bool open_(const char *t)
+{
+	return logline_wrap_open((struct sl_span){ t, strlen(t) });
+}
+
+/* a reply whose rest was broken off leaves its parenthesis open */
+static void test_open(void **state)
+{
+	(void)state;
+	assert_true(open_("4AB: to=<a@b>, relay=x[192.0.2.1]:25, status=bounced (host x[192.0.2.1] "
+	                  "said: 550 5.1.1 <a@b>: Recipient"));
+	assert_false(open_("4AB: to=<a@b>, status=bounced (host x said: 550 5.1.1 (in reply to RCPT "
+	                   "TO command))"));
+	assert_false(open_("4AB: removed"));
+	assert_false(open_("a :) b"));
+	assert_true(open_("((a)"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -141,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_not_a_rest),
+		cmocka_unit_test(test_open),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
