@@ -294,6 +294,11 @@ kind: none
 regex: ^\[(?:[2-9]|[1-9]\d++)[/\\]\d++\][ ]
 
 # ---- connections, sessions, the daemon and queue runners: no event. A
+# connection turned away before the greeting is a note like "Connection
+# from [ip] refused: too many connections": smtp_in.c's "temporarily
+# refused connection from HOST: not in reserve list: connected=N max=N
+# reserve=N" and "[temporarily ]refused connection from HOST (tcp
+# wrappers[ errno=N])". A
 # VRFY the address did not pass is smtp_in.c's "VRFY failed for <addr>
 # H=..." (the client got a 5xx; no mail was offered). Sophos UTM's Exim
 # logs each recipient its ACLs passed as "[ip] F=<sender> R=<rcpt>
@@ -309,7 +314,7 @@ regex: ^(?:\[\d+\] )?(?:Start queue run|End queue run|exim \S+ daemon started|da
   unexpected (?:disconnection|EOF) while reading|timed out while reading local message|TLS error on |TLS client disconnected|no host name found for|
   no IP address found for host|host name alias list truncated|\S* ?authenticator failed for |
   (?:H=\S+(?: \([^)]*\))?(?: \[[^\]]*\])?(?::\d+)? (?:[A-Za-z]+=\S+ )*|U=\S+ )?(?:sender|recipient) verify (?:fail|defer|succeeded)|
-  recipient verify defer|Connection from \S+ refused|Connection from .* too many|pid \d+: SIGHUP|SIGHUP received|
+  recipient verify defer|Connection from \S+ refused|Connection from .* too many|(?:temporarily )?refused connection from |pid \d+: SIGHUP|SIGHUP received|
   cwd=\S+ \d+ args?:|\d+ args?:|spam acl condition|malware acl condition|DKIM: |SA: |
   configured error code starts with incorrect digit|bind of \[[^\]]*\](?::\d+)? failed|
   ignoring AUTH=|H=\S+(?: \([^)]*\))? \[[^\]]*\](?::\d+)?(?: I=\[[^\]]*\](?::\d+)?)?(?: U=\S+)? (?:Warning|dropped|incomplete transaction|rejected connection)|

@@ -598,6 +598,11 @@ static const struct ecase notes[] = {
 	{ .msg = "unexpected EOF while reading SMTP command from [192.0.2.1] D=0s" },
 	{ .msg = "no MAIL in TFO* SMTP connection from [192.0.2.1]:4000 D=1s C=EHLO,QUIT" },
 	{ .msg = "timed out while reading local message" },
+	/* synthetic, after smtp_in.c: a connection turned away before the
+	 * greeting (smtp_accept_reserve, TCP wrappers) is a session note */
+	{ .msg = "temporarily refused connection from [192.0.2.7]: not in reserve list: connected=100 "
+	         "max=100 reserve=10" },
+	{ .msg = "refused connection from [192.0.2.8] (tcp wrappers)" },
 	/* transports/smtp.c check_response(): a timeout names the host inside its
 	 * text; the host-level note repeats it with the message id (a forum post:
 	 * exim4 to smtp.blueyonder.co.uk, Ubuntu, "LOG: MAIN" output of exim -v) */
