@@ -301,13 +301,17 @@ kind: reason
 reason: user-not-local
 regex: (?i)user not local|user has moved|please try <
 
+# local(8) past mailbox_size_limit: "cannot update mailbox ... error writing
+# message: File too large" (the mailbox file cannot grow, EFBIG); the VDA
+# quota patch's "maildir has overdrawn his diskspace quota"
 id: reason.mailbox-full
 mta: reason
 programs: *
 kind: reason
 reason: mailbox-full
 regex: (?i)mailbox (?:is )?full|mailbox (?:<[^>\s]{1,254}>|\S{1,254}@\S{1,254}) is full|full mailbox|over[ -]?quota|quota (?:exceeded|exceed)|exceeded (?:the |their |its |his |her )?(?:storage|quota)
-  |mailbox size limit|disk quota|insufficient user storage|\b[45]\.2\.2\b
+  |mailbox size limit|disk ?(?:space )?quota|insufficient user storage|\b[45]\.2\.2\b
+  |error writing message: file too large
 
 id: reason.mailbox-disabled
 mta: reason

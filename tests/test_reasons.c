@@ -316,6 +316,14 @@ static const struct corpus_case provider_cases[] = {
 	  "rate-limit" },
 	{ "quota-policy", "554 5.7.1 <a@b.example>: Recipient address rejected: Sender quota limit "
 	  "reached.", "rate-limit" },
+	/* local(8) over mailbox_size_limit (its mailbox file cannot grow: EFBIG), as
+	 * pasted logs show it ("postfix/local[917]: ... dsn=5.2.2, status=bounced
+	 * (cannot update mailbox /var/mail/root for user root. error writing
+	 * message: File too large)"); the VDA quota patch's virtual(8) message */
+	{ "postfix-local", "cannot update mailbox /var/mail/root for user root. error writing message: "
+	  "File too large", "mailbox-full" },
+	{ "postfix-vda", "maildir delivery failed: Sorry, the user's maildir has overdrawn his "
+	  "diskspace quota, please try again later.", "mailbox-full" },
 	{ "rfc", "530 5.7.0 Must issue a STARTTLS command first", "tls-required" },
 	{ "rfc", "551 User not local; please try <bob@example.net>", "user-not-local" },
 	/* a receiver refusing the sending address itself, as Postfix logs it
