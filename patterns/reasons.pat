@@ -233,6 +233,9 @@ regex: (?i)(?<![\w.@<-])spam(?![\w@-]|\.\w)|unsolicited|junk ?mail|content (?:re
   |spamassassin|\bhits=-?\d++(?:\.\d++)? required=
 
 # ---- transport security and authentication
+# Postfix's smtp client whose policy requires TLS (smtp_tls_security_level
+# encrypt or verify) defers when it cannot have it: "Cannot start TLS:
+# handshake failure", "Server certificate not verified" (smtp_proto.c)
 id: reason.tls-required
 mta: reason
 programs: *
@@ -240,6 +243,7 @@ kind: reason
 reason: tls-required
 regex: (?i)must issue a starttls|starttls (?:command )?(?:is )?required|(?:tls|encryption) (?:is )?required
   |requires? (?:tls|encryption)|\b[45]\.7\.1[01]\b
+  |^(?:delivery temporarily suspended: )?(?:cannot start tls: |server certificate not (?:verified|trusted))
 
 id: reason.relay-denied
 mta: reason

@@ -324,6 +324,13 @@ static const struct corpus_case provider_cases[] = {
 	  "File too large", "mailbox-full" },
 	{ "postfix-vda", "maildir delivery failed: Sorry, the user's maildir has overdrawn his "
 	  "diskspace quota, please try again later.", "mailbox-full" },
+	/* Postfix's smtp client when its policy requires TLS (smtp_proto.c,
+	 * smtp_tls_security_level encrypt or verify): a deferral, never a fall
+	 * back to plain text */
+	{ "postfix-smtp", "Cannot start TLS: handshake failure", "tls-required" },
+	{ "postfix-smtp", "Server certificate not verified", "tls-required" },
+	{ "postfix-smtp", "delivery temporarily suspended: Server certificate not trusted",
+	  "tls-required" },
 	{ "rfc", "530 5.7.0 Must issue a STARTTLS command first", "tls-required" },
 	{ "rfc", "551 User not local; please try <bob@example.net>", "user-not-local" },
 	/* a receiver refusing the sending address itself, as Postfix logs it
