@@ -1554,33 +1554,46 @@ static bool html_unescape(struct sl_buf *buf, const char *line, size_t len)
 {
 	const char *start = line, *end = line + len;
 	bool tags = html_strip(&start, &end);
-	if (!tags && !sl_memmem(line, len, "&lt;", 4) && !sl_memmem(line, len, "&gt;", 4))
+	bool html = tags || sl_memmem(line, len, "&lt;", 4) || sl_memmem(line, len, "&gt;", 4);
+	/* a no-break space where a page kept the blanks of a line (the day's
+	 * padding in "Mar  2", between fields): a blank */
+	bool nbsp = sl_memmem(line, len, "\xc2\xa0", 2) || sl_memmem(line, len, "&nbsp;", 6) ||
+	            sl_memmem(line, len, "&#160;", 6);
+	if (!html && !nbsp)
 		return false;
 	line = start;
 	len = (size_t)(end - start);
 	static const struct {
 		const char *ent;
 		char c;
+		bool html;   /* decoded only in a line taken for HTML */
 	} ents[] = {
-		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
-		{ "&#39;", '\'' }, { "&#039;", '\'' }, { "&apos;", '\'' },
+		{ "&nbsp;", ' ', false }, { "&#160;", ' ', false }, { "&lt;", '<', true },
+		{ "&gt;", '>', true }, { "&amp;", '&', true }, { "&quot;", '"', true },
+		{ "&#39;", '\'', true }, { "&#039;", '\'', true }, { "&apos;", '\'', true },
 	};
 	sl_buf_reset(buf);
 	const char *p = line, *e = line + len;
 	while (p < e) {
-		const char *amp = memchr(p, '&', (size_t)(e - p));
-		if (!amp) {
-			sl_buf_add(buf, p, (size_t)(e - p));
+		const char *q = p;
+		while (q < e && *q != '&' && *q != '\xc2')
+			q++;
+		sl_buf_add(buf, p, (size_t)(q - p));
+		if (q == e)
 			break;
+		if (*q == '\xc2') {
+			bool sp = e - q >= 2 && q[1] == '\xa0';
+			sl_buf_addc(buf, sp ? ' ' : *q);
+			p = q + (sp ? 2 : 1);
+			continue;
 		}
-		sl_buf_add(buf, p, (size_t)(amp - p));
-		p = amp + 1;
+		p = q + 1;
 		char c = '&';
 		for (size_t i = 0; i < SL_ARRAY_LEN(ents); i++) {
 			size_t n = strlen(ents[i].ent);
-			if ((size_t)(e - amp) >= n && memcmp(amp, ents[i].ent, n) == 0) {
+			if ((html || !ents[i].html) && (size_t)(e - q) >= n && memcmp(q, ents[i].ent, n) == 0) {
 				c = ents[i].c;
-				p = amp + n;
+				p = q + n;
 				break;
 			}
 		}

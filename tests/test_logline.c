@@ -270,6 +270,13 @@ static const struct case_ cases[] = {
 	/* a PRI or a syslog-ng priority is no such tag */
 	{ "<22>Apr 16 05:55:58 serverName postfix/qmgr[1773]: 3F1: removed", LOGLINE_RFC3164,
 	  "2026-04-16T05:55:58Z", "serverName", "postfix/qmgr", 1773, "3F1: removed", NULL },
+	/* a no-break space where a page kept a line's blanks (the day's padding,
+	 * between fields; as a character or as &nbsp;): a blank */
+	{ "Mar \xc2\xa0" "2 08:00:01 mail postfix/qmgr[1]: 4A1: removed", LOGLINE_RFC3164,
+	  "2026-03-02T08:00:01Z", "mail", "postfix/qmgr", 1, "4A1: removed", NULL },
+	{ "Mar&nbsp; 2 08:00:01\xc2\xa0mail postfix/qmgr[1]:\xc2\xa0" "4A2: removed a &amp; b",
+	  LOGLINE_RFC3164, "2026-03-02T08:00:01Z", "mail", "postfix/qmgr", 1,
+	  "4A2: removed a &amp; b", NULL },
 	/* no &lt; or &gt;: an ampersand is the line's own */
 	{ "Jun 19 10:47:10 mail postfix/cleanup[9]: A5: warning: header Subject: a &amp; b",
 	  LOGLINE_RFC3164, "2026-06-19T10:47:10Z", "mail", "postfix/cleanup", 9,
