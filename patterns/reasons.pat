@@ -123,6 +123,10 @@ kind: reason
 reason: blocked-ip
 regex: \bS31[45]0\b
 
+# A list operator's own site named in the refusal is a DNSBL too, when the
+# text says neither "listed" nor "blocked using" (NJABL's dynablock,
+# rfc-ignorant.org, DSBL, UCEPROTECT, the CBL at abuseat.org, PSBL,
+# backscatterer.org, Mailspike)
 id: reason.dnsbl
 mta: reason
 programs: *
@@ -130,6 +134,7 @@ kind: reason
 reason: dnsbl
 regex: (?i)blocked using\b|\blisted (?:at|in|on|by)\b|is in an? (?:rbl|dnsbl|black ?list|block ?list)
   |\b(?:dnsbl|rbl|dnsrbl)\b|black ?listed|block ?listed|\bblack ?list\b|\bblock ?list\b
+  |\b(?:njabl|rfc-ignorant|dsbl|uceprotect|abuseat|psbl\.surriel|backscatterer|mailspike)\.(?:org|net|com)\b
 
 # ---- the receiver's own blocks, throttling and reputation
 id: reason.blocked-ip

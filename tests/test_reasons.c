@@ -448,6 +448,13 @@ static const struct corpus_case provider_cases[] = {
 	 * answers "451 4.3.0 Temporary system failure. Please try again later."
 	 * (Ubuntu Forums, "Mail server", 2011) */
 	{ "sendmail", "451 4.3.0 Temporary system failure. Please try again later.", "server-config" },
+	/* a DNSBL's own site named in the refusal, with no "listed" or
+	 * "blocked using" (Sendmail check_relay rejects quoted in OSSEC's
+	 * Sendmail log samples and AWStats' maillogconvert.pl comments) */
+	{ "sendmail", "553 5.3.0 Message from 60.240.56.231 blocked - see http://dynablock.njabl.org/",
+	  "dnsbl" },
+	{ "sendmail", "550 5.7.1 Mail from 213.97.175.235 refused. Rejected for bad WHOIS info on IP of "
+	  "your SMTP server - see http://www.rfc-ignorant.org/", "dnsbl" },
 	/* Exim deliver.c: queue_smtp_domains, sent at the next queue run */
 	{ "exim", "domain matches queue_smtp_domains, or -odqs set", "retry-wait" },
 	/* the same wait as later Exims word it, and queue_domains holding an
