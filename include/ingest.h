@@ -56,7 +56,9 @@ struct ingest *ingest_new(struct store *st, const struct ingest_options *opt, st
  * standard input nor a FIFO) is left for a later run, which reads it once
  * its writer has finished it: it is not stored and the source's offset
  * stops before it. It is read as a line when the file is complete: its
- * name is a rotated one (ingest_rotated_name), or final is set. */
+ * name is a rotated one (ingest_rotated_name), or final is set. The lines
+ * held just before it as the start of a broken line (logline_wrap.h) wait
+ * with it, as do those before a stop (opt.stop). */
 int ingest_file(struct ingest *in, const char *path, struct ingest_file_result *res,
                 struct sl_error *err);
 /* The same, opening open_path (e.g. /proc/self/fd/N: a file renamed away

@@ -396,8 +396,10 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	if (in->opt.progress)
 		in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r), 0);
 	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
+	uint64_t last_lineno = 0;
 	while ((in->opt.stop == NULL || !*in->opt.stop) && (got = reader_next(r, &line, err)) == 1) {
 		res->lines++;
+		last_lineno = line.lineno;
 		if (line.truncated)
 			res->truncated++;
 		logline_parse(&lctx, line.text, line.len, &ll);
@@ -522,7 +524,19 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			sl_fault("checkpoint");
 		}
 	}
-	if (wrap.n && wrap_flush(in, &wrap, &lctx, &pos, res, err)) {
+	/* Lines held as the start of a broken line, last before a line still
+	 * being written (or before a stop), are left for a later run, which
+	 * reads them with what follows: the offset stops before them as before
+	 * the unfinished line, so that a log read in pieces is read as one
+	 * reading reads it. A file that ends with a whole line ends there: its
+	 * held lines are read as they are. */
+	bool give_back = wrap.n && got >= 0 && (got == 1 || (hold && reader_held(r) > 0)) &&
+	                 wrap.lineno + wrap.n - 1 == last_lineno;
+	uint64_t back_offset = wrap.offset;
+	if (give_back) {
+		res->lines -= wrap.n;
+		logline_wrap_clear(&wrap);
+	} else if (wrap.n && wrap_flush(in, &wrap, &lctx, &pos, res, err)) {
 		rc = -1;
 		goto out;
 	}
@@ -540,6 +554,8 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 		struct sl_error err2;
 		sl_error_clear(&err2);
 		progress_fill(&prog, reader_stats(r), res, &span);
+		if (give_back)
+			prog.offset = back_offset;
 		/* read to its end: the size vouches that nothing is left */
 		prog.size = got == 0 && info->size > 0 &&
 		            (info->compressed || prog.offset == (uint64_t)info->size) ? info->size : 0;

@@ -208,5 +208,24 @@ eq "a reply broken off inside its parentheses read whole" \
 eq "the quoted arrival joined" "$(q "$db" "SELECT queue_id, sender, size FROM messages WHERE queue_id = '78F628C4596'")" \
    "78F628C4596|a@b.example|366"
 
+# A broken line whose first part is the last whole line of a run, a line
+# still being written after it: it is left for the next run, which reads it
+# with its rest, as one run over the whole log does.
+db=$T/wrap-runs.db
+head -n 17 "$T/wrap.log" >"$T/wrap-runs.log"
+rest=$(sed -n 18p "$T/wrap.log")
+printf '%s' "${rest:0:15}" >>"$T/wrap-runs.log"
+eq "analyze, a log ending in a broken line's first part" \
+   "$(run analyze -q --no-report --year 2026 --db "$db" "$T/wrap-runs.log")" 0
+eq "the part left for the next run" "$(q "$db" "SELECT lines, bytes < size OR size IS NULL FROM sources")" "16|1"
+printf '%s\n' "${rest:15}" >>"$T/wrap-runs.log"
+tail -n +19 "$T/wrap.log" >>"$T/wrap-runs.log"
+eq "analyze, the rest appended" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/wrap-runs.log")" 0
+eq "two runs store what one run stores" \
+   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")
+$(q "$db" "SELECT line, kind, recipient, reason FROM events ORDER BY line")" \
+   "$(q "$T/wrap.db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")
+$(q "$T/wrap.db" "SELECT line, kind, recipient, reason FROM events ORDER BY line")"
+
 echo "e2e_syslog_forms: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
