@@ -59,7 +59,8 @@ bool logline_wrap_add(struct logline_wrap *w, const char *text, size_t len);
 
 /* Does the text leave a parenthesis open (a reply "(host ... said: 550
  * ..." whose rest was broken off to the next line)? A line understood
- * with one open is held too: its rest may follow. */
+ * with one open is held too (and one ingest.c knows cut otherwise): its
+ * rest may follow. */
 bool logline_wrap_open(struct sl_span text);
 
 /* Forget the held lines. */

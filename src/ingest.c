@@ -284,6 +284,17 @@ static void wrap_unrecognized(struct ingest *in, struct logline_wrap *w,
 	logline_wrap_clear(w);
 }
 
+/* wrap_cut - an understood line that was cut short, whose rest may follow
+ * on a line of its own (logline_wrap.h): a parenthesis left open (a reply
+ * "(host ... said: 550 ..."), or a Postfix refusal without the "proto="
+ * that smtpd_check.c writes after every reply ("...; from=<a@b>" then
+ * " to=<c@d> proto=ESMTP helo=<h>") */
+static bool wrap_cut(const struct logline *ll, const struct event *ev)
+{
+	return logline_wrap_open(ll->message) ||
+	       (ev->kind == EV_REJECTED && ev->mta == EV_MTA_POSTFIX && sl_span_empty(ev->protocol));
+}
+
 /* wrap_emit - the held lines read as the one line `jll` they were (every
  * part of it understood), its event at the first part's place */
 static int wrap_emit(struct ingest *in, struct logline_wrap *w, const struct logline *jll,
@@ -437,7 +448,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			struct sl_span jprog;
 			logline_parse(&lctx, j.p, j.len, &jll);
 			bool ok = recog_line(in->recog, &jll, &ev, &jprog) == RECOG_MATCHED;
-			if (ok && !logline_wrap_open(j)) {
+			if (ok && !wrap_cut(&jll, &ev)) {
 				if (wrap_emit(in, &wrap, &jll, &ev, &pos, res, wrap.n + 1, err)) {
 					rc = -1;
 					goto out;
@@ -474,8 +485,8 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 		}
 		switch (rr) {
 		case RECOG_MATCHED:
-			if (logline_wrap_may_start(&ll) && logline_wrap_open(ll.message)) {
-				/* a reply left open: its rest may follow (logline_wrap.h) */
+			if (logline_wrap_may_start(&ll) && wrap_cut(&ll, &ev)) {
+				/* cut short: its rest may follow (logline_wrap.h) */
 				logline_wrap_hold(&wrap, line.text, line.len, line.lineno, line.offset,
 				                  program);
 				wrap.matched = wrap.joined_len;

@@ -169,7 +169,9 @@ eq "the bounce tied to its message" \
 # ("... to=<sysadmin@example.com>, " then "relay=...:25, " then
 # "delay=0.35, " ...), a forum's blank line inside one: the parts read as
 # the line they were, its event at the first part's place; blank lines are
-# no mail lines; a part that is understood alone stays alone.
+# no mail lines; a part that is understood alone stays alone, unless it is
+# cut: a parenthesis left open, a Postfix refusal without the "proto=" that
+# smtpd_check.c always writes after the reply.
 db=$T/wrap.db
 cat >"$T/wrap.log" <<'LOG'
 > Jan 12 14:29:38 F055 postfix/qmgr[26852]: 78F628C4596: from=<a@b.example>, size=366,
@@ -192,16 +194,22 @@ Nov  8 05:26:31 mail1 postfix/smtp[99]: 1A2B: to=<x@y.example>, relay=mx.y.examp
     address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))
 Nov  8 05:26:32 mail1 postfix/smtp[99]: 1A2C: to=<z@y.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (connect to mx.y.example[192.0.2.5]:25: Connection timed out
 Nov  8 05:26:33 mail1 postfix/qmgr[1]: 1A2C: removed
+Nov  8 05:26:34 mail1 postfix/smtpd[5]: NOQUEUE: reject: RCPT from s2.example.au[192.0.2.18]: 450 4.7.1 <s2.example.au>: Helo command rejected: Host not found; from=<nor@example.au>
+ to=<l@example.org> proto=ESMTP helo=<s2.example.au>
+Nov  8 05:26:35 mail1 postfix/postscreen[6]: NOQUEUE: reject: CONNECT from [192.0.2.19]:41000: too many connections
+Nov  8 05:26:36 mail1 postfix/qmgr[1]: 1A2D: removed
 LOG
 eq "analyze, broken lines" "$(run analyze -q --no-report --year 2026 --db "$db" "$T/wrap.log")" 0
 eq "the parts counted as understood, blank lines as no mail line" \
-   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")" "20|16|2|2"
+   "$(q "$db" "SELECT lines, recognized, unrecognized, foreign_lines FROM sources")" "24|20|2|2"
 eq "each joined line's event at its first part" \
    "$(q "$db" "SELECT line, kind, recipient, smtp_code, enhanced_code, remote_host FROM events ORDER BY line")" \
    "3|bounced|sysadmin@example.com|550|5.1.8|spool.mail.gandi.net
 10|bounced|richard@ri-vier.nl||5.2.0|local
 17|bounced|x@y.example|550|5.1.1|mx.y.example
-19|deferred|z@y.example||4.4.1|mx.y.example"
+19|deferred|z@y.example||4.4.1|mx.y.example
+21|rejected|l@example.org|450|4.7.1|s2.example.au
+23|rejected||421|4.7.0|"
 eq "a reply broken off inside its parentheses read whole" \
    "$(q "$db" "SELECT reason, reply FROM events WHERE line = 17")" \
    "user-unknown|host mx.y.example[192.0.2.5] said: 550 5.1.1 <x@y.example>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)"
