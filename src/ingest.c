@@ -408,6 +408,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 		in->opt.progress(in->opt.progress_ctx, reader_raw_offset(r), 0);
 	int got = 1;   /* stays 1 when stopped (in->opt.stop) before the end */
 	uint64_t last_lineno = 0;
+	struct span_ts held_span = span;   /* the span before the first line held */
 	while ((in->opt.stop == NULL || !*in->opt.stop) && (got = reader_next(r, &line, err)) == 1) {
 		res->lines++;
 		last_lineno = line.lineno;
@@ -427,6 +428,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			sl_buf_reset(&prev);
 			sl_buf_add(&prev, line.text, line.len);
 		}
+		struct span_ts before_line = span;   /* what a line given back leaves */
 		if (ll.has_ts) {
 			/* the earliest second's first stamp, the latest second's last */
 			if (!span.any || ll.ts.sec < span.first.sec)
@@ -487,6 +489,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 		case RECOG_MATCHED:
 			if (logline_wrap_may_start(&ll) && wrap_cut(&ll, &ev)) {
 				/* cut short: its rest may follow (logline_wrap.h) */
+				held_span = before_line;
 				logline_wrap_hold(&wrap, line.text, line.len, line.lineno, line.offset,
 				                  program);
 				wrap.matched = wrap.joined_len;
@@ -505,6 +508,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			break;
 		case RECOG_UNRECOGNIZED:
 			if (logline_wrap_may_start(&ll)) {
+				held_span = before_line;
 				logline_wrap_hold(&wrap, line.text, line.len, line.lineno, line.offset,
 				                  program);
 				break;
@@ -546,6 +550,7 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 	uint64_t back_offset = wrap.offset;
 	if (give_back) {
 		res->lines -= wrap.n;
+		span = held_span;   /* their stamps are read with them */
 		logline_wrap_clear(&wrap);
 	} else if (wrap.n && wrap_flush(in, &wrap, &lctx, &pos, res, err)) {
 		rc = -1;
