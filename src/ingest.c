@@ -450,14 +450,8 @@ int ingest_file_at(struct ingest *in, const char *open_path, const char *path,
 			struct sl_span jprog;
 			logline_parse(&lctx, j.p, j.len, &jll);
 			bool ok = recog_line(in->recog, &jll, &ev, &jprog) == RECOG_MATCHED;
-			if (ok && !wrap_cut(&jll, &ev)) {
-				if (wrap_emit(in, &wrap, &jll, &ev, &pos, res, wrap.n + 1, err)) {
-					rc = -1;
-					goto out;
-				}
-				goto next;
-			}
-			if (logline_wrap_add(&wrap, line.text, line.len)) {
+			/* still cut short, or not understood: held on while there is room */
+			if ((!ok || wrap_cut(&jll, &ev)) && logline_wrap_add(&wrap, line.text, line.len)) {
 				if (ok)
 					wrap.matched = wrap.joined_len;
 				goto next;

@@ -1529,10 +1529,12 @@ static bool html_strip(const char **pp, const char **ep)
 		more = false;
 		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
+		if (e <= p || e[-1] != '>')
+			break;   /* most lines: no tag can end here */
 		const char *lt = e;
 		while (lt > p && e - lt < 90 && lt[-1] != '<')
 			lt--;
-		if (lt > p && e[-1] == '>') {
+		if (lt > p) {
 			lt--;
 			size_t n = html_tag(lt, e, true);
 			if (!n)
@@ -1554,11 +1556,13 @@ static bool html_unescape(struct sl_buf *buf, const char *line, size_t len)
 {
 	const char *start = line, *end = line + len;
 	bool tags = html_strip(&start, &end);
-	bool html = tags || sl_memmem(line, len, "&lt;", 4) || sl_memmem(line, len, "&gt;", 4);
+	/* one memchr each first: a log line seldom has an '&' or a 0xC2 */
+	bool amp = memchr(line, '&', len) != NULL;
+	bool html = tags || (amp && (sl_memmem(line, len, "&lt;", 4) || sl_memmem(line, len, "&gt;", 4)));
 	/* a no-break space where a page kept the blanks of a line (the day's
 	 * padding in "Mar  2", between fields): a blank */
-	bool nbsp = sl_memmem(line, len, "\xc2\xa0", 2) || sl_memmem(line, len, "&nbsp;", 6) ||
-	            sl_memmem(line, len, "&#160;", 6);
+	bool nbsp = (memchr(line, '\xc2', len) && sl_memmem(line, len, "\xc2\xa0", 2)) ||
+	            (amp && (sl_memmem(line, len, "&nbsp;", 6) || sl_memmem(line, len, "&#160;", 6)));
 	if (!html && !nbsp)
 		return false;
 	line = start;
