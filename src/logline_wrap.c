@@ -101,11 +101,17 @@ bool logline_wrap_add(struct logline_wrap *w, const char *text, size_t len)
 
 bool logline_wrap_open(struct sl_span text)
 {
+	/* asked of every line understood: memchr skips to the first '(' (most
+	 * lines have none, or one near their end) */
+	const char *p = text.len ? memchr(text.p, '(', text.len) : NULL;
+	if (!p)
+		return false;
+	const char *e = text.p + text.len;
 	long depth = 0;
-	for (size_t i = 0; i < text.len; i++)
-		if (text.p[i] == '(')
+	for (; p < e; p++)
+		if (*p == '(')
 			depth++;
-		else if (text.p[i] == ')' && depth > 0)
+		else if (*p == ')' && depth > 0)
 			depth--;
 	return depth > 0;
 }
